@@ -1,0 +1,29 @@
+//! The PKT v1 format (`shared/spec/pkt-format.md`): types, parsers, encoder.
+//!
+//! Where a packet is framed, validated and handed out: [`Parser::parse_packet`]
+//! in `parse.rs`. Everything else in this folder either describes its result
+//! ([`Packet`], [`Error`], [`Extension`]) or drives it over an input
+//! ([`Packets`], [`Records`]).
+
+#![forbid(unsafe_code)]
+
+mod encode;
+mod error;
+mod extension;
+mod flags;
+pub mod format;
+mod packet;
+mod packets;
+mod parse;
+mod records;
+mod resync;
+
+pub use encode::{EncodeError, ExtensionArea, NewPacket};
+pub use error::{Error, ErrorKind, IdField};
+pub use extension::{Extension, ExtensionType, Extensions};
+pub use flags::PacketFlags;
+pub use packet::{Packet, PacketErrors};
+pub use packets::Packets;
+pub use parse::{FixedHeader, Parser};
+pub use records::{Record, Records, Skipped};
+pub use resync::find_next_valid;

@@ -1,0 +1,70 @@
+//! `Packets`: the strict iterator over the packets of a slice.
+
+use super::error::Error;
+use super::packet::Packet;
+use super::parse::Parser;
+
+/// Iterates over the packets of a slice, stopping at the first error that
+/// loses framing.
+///
+/// Yields `Ok` for each valid packet and `Err` for each error: a packet with
+/// a malformed extension area or a checksum mismatch gives its first error
+/// and iteration goes on after it (as after `TooLarge`); an error that loses
+/// framing is yielded last. Use [`Records`](super::Records) to see damaged
+/// packets' fields, every error, and to recover past corruption.
+#[derive(Clone, Debug)]
+pub struct Packets<'a> {
+    input: &'a [u8],
+    pos: usize,
+    base: u64,
+    parser: Parser,
+}
+
+impl<'a> Packets<'a> {
+    /// Packets of `input`, whose first byte is at absolute offset `base`.
+    pub const fn new(parser: Parser, input: &'a [u8], base: u64) -> Self {
+        Self { input, pos: 0, base, parser }
+    }
+
+    /// Bytes consumed so far (relative to the slice's start).
+    pub const fn position(&self) -> usize {
+        self.pos
+    }
+}
+
+impl<'a> Iterator for Packets<'a> {
+    type Item = Result<Packet<'a>, Error>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        let rest = self.input.get(self.pos..).filter(|rest| !rest.is_empty())?;
+        let offset = self.base + self.pos as u64;
+        match self.parser.parse_packet(rest, offset) {
+            Ok(packet) => {
+                self.pos += packet.len();
+                Some(match packet.errors().next() {
+                    None => Ok(packet),
+                    Some(error) => Err(error),
+                })
+            }
+            Err(error) => {
+                self.pos = match error.kind {
+                    super::ErrorKind::TooLarge { size, .. } => {
+                        self.pos.saturating_add(size as usize)
+                    }
+                    _ => self.input.len(),
+                };
+                Some(Err(error))
+            }
+        }
+    }
+}
+
+impl core::iter::FusedIterator for Packets<'_> {}
+
+impl Parser {
+    /// The strict iterator over the packets of `input` (offsets from 0).
+    pub const fn packets<'a>(&self, input: &'a [u8]) -> Packets<'a> {
+        Packets::new(*self, input, 0)
+    }
+}

@@ -1,0 +1,203 @@
+//! Framing, validation and hand-out of one packet from a slice: the hot path.
+//!
+//! [`Parser::parse_packet`] is the one function every reader of this crate
+//! calls, whatever the source (slice, mmap, stream buffer, parallel chunk).
+//! It reads the fixed header once, byte-wise (packets are unaligned), finds
+//! the identifier terminators with `memchr`, and checks the extension area
+//! and the CRC only after the framing is known to hold.
+
+use super::error::{Error, ErrorKind, IdField};
+use super::extension;
+use super::flags::PacketFlags;
+use super::format::{field, FIXED_HEADER_LEN, MAGIC, MIN_HEADER_LEN, VERSION};
+use super::packet::Packet;
+
+/// How packets are checked. `Parser::default()` verifies checksums and sets
+/// no maximum packet size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Parser {
+    verify_checksum: bool,
+    max_packet_size: Option<u64>,
+}
+
+impl Default for Parser {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The checked framing fields of a fixed header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FixedHeader {
+    /// FLAGS.
+    pub flags: PacketFlags,
+    /// HEADER_LEN, at least 26.
+    pub header_len: u16,
+    /// PAYLOAD_LEN.
+    pub payload_len: u32,
+    /// CHECKSUM.
+    pub checksum: u32,
+    /// TIMESTAMP.
+    pub timestamp: u64,
+}
+
+impl FixedHeader {
+    /// `HEADER_LEN + PAYLOAD_LEN`: the packet's size in bytes.
+    #[inline]
+    pub const fn packet_len(&self) -> u64 {
+        self.header_len as u64 + self.payload_len as u64
+    }
+
+    /// Reads and checks the fixed header of the packet at the start of
+    /// `input` (at absolute `offset`), in the spec's order: Truncated (under
+    /// 24 bytes), BadMagic, UnsupportedVersion, BadHeaderLen.
+    #[inline]
+    pub fn read(input: &[u8], offset: u64) -> Result<Self, Error> {
+        let Some(head) = input.first_chunk::<FIXED_HEADER_LEN>() else {
+            let available = input.len() as u64;
+            return Err(Error::new(offset, ErrorKind::Truncated { available }));
+        };
+        if head[..4] != MAGIC {
+            return Err(Error::new(offset, ErrorKind::BadMagic));
+        }
+        let version = head[field::VERSION];
+        if version != VERSION {
+            return Err(Error::new(offset, ErrorKind::UnsupportedVersion { version }));
+        }
+        let header_len = u16::from_le_bytes([head[field::HEADER_LEN], head[field::HEADER_LEN + 1]]);
+        if header_len < MIN_HEADER_LEN {
+            return Err(Error::new(offset, ErrorKind::BadHeaderLen { header_len }));
+        }
+        Ok(Self {
+            flags: PacketFlags::from_bits_retain(head[field::FLAGS]),
+            header_len,
+            payload_len: u32::from_le_bytes(le_bytes(head, field::PAYLOAD_LEN)),
+            checksum: u32::from_le_bytes(le_bytes(head, field::CHECKSUM)),
+            timestamp: u64::from_le_bytes(le_bytes(head, field::TIMESTAMP)),
+        })
+    }
+}
+
+/// `N` bytes of the fixed header from `at`; `at + N <= 24` at every call site,
+/// so the compiler drops the bounds check.
+#[inline(always)]
+fn le_bytes<const N: usize>(head: &[u8; FIXED_HEADER_LEN], at: usize) -> [u8; N] {
+    let mut out = [0; N];
+    out.copy_from_slice(&head[at..at + N]);
+    out
+}
+
+impl Parser {
+    /// A parser that verifies checksums and accepts packets of any size.
+    pub const fn new() -> Self {
+        Self { verify_checksum: true, max_packet_size: None }
+    }
+
+    /// Whether to compute each payload's CRC-32 and report mismatches
+    /// (default `true`). Off, [`Packet::checksum_ok`] is `None`.
+    pub const fn verify_checksum(mut self, verify: bool) -> Self {
+        self.verify_checksum = verify;
+        self
+    }
+
+    /// The largest packet (`HEADER_LEN + PAYLOAD_LEN`) to accept; a larger
+    /// one is a `TooLarge` error that keeps framing. Default: no limit.
+    pub const fn max_packet_size(mut self, limit: Option<u64>) -> Self {
+        self.max_packet_size = limit;
+        self
+    }
+
+    /// Whether checksums are verified.
+    pub const fn verifies_checksum(&self) -> bool {
+        self.verify_checksum
+    }
+
+    /// The configured maximum packet size, if any.
+    pub const fn packet_size_limit(&self) -> Option<u64> {
+        self.max_packet_size
+    }
+
+    /// The `TooLarge` error for a packet of `size` bytes at `offset`, if it
+    /// is over the limit.
+    #[inline]
+    pub fn check_size(&self, size: u64, offset: u64) -> Result<(), Error> {
+        match self.max_packet_size {
+            Some(limit) if size > limit => {
+                Err(Error::new(offset, ErrorKind::TooLarge { size, limit }))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Frames, validates and hands out the packet at the start of `input`,
+    /// whose first byte is at absolute `offset` in the whole input.
+    ///
+    /// `Err` is an error that replaces the packet: one that loses framing
+    /// (resume by re-synchronising) or `TooLarge` (resume at
+    /// `offset + size`). `Ok` is a framed packet, which may still carry a
+    /// malformed extension area or a checksum mismatch ([`Packet::errors`]).
+    ///
+    /// `Truncated` means `input` ended first; a streaming caller that can
+    /// read more retries with more bytes.
+    #[inline]
+    pub fn parse_packet<'a>(&self, input: &'a [u8], offset: u64) -> Result<Packet<'a>, Error> {
+        let fixed = FixedHeader::read(input, offset)?;
+        let size = fixed.packet_len();
+        let available = input.len() as u64;
+        if size > available {
+            return Err(Error::new(offset, ErrorKind::Truncated { available }));
+        }
+        self.check_size(size, offset)?;
+        // size <= input.len(), so both conversions and splits are in range.
+        let (bytes, _) = input.split_at(size as usize);
+        let (header, payload) = bytes.split_at(usize::from(fixed.header_len));
+        let ids = &header[FIXED_HEADER_LEN..];
+
+        let (source_id, after_source) = split_id(ids, offset, FIXED_HEADER_LEN, IdField::Source)?;
+        let dest_start = FIXED_HEADER_LEN + source_id.len() + 1;
+        let (dest_id, extension_area) = split_id(after_source, offset, dest_start, IdField::Dest)?;
+
+        let malformed_extension_at = if extension_area.is_empty() {
+            None
+        } else {
+            // The area lies inside a header of at most 65535 bytes.
+            extension::validate(extension_area).err().map(|at| at as u16)
+        };
+        let computed_checksum = self.verify_checksum.then(|| crc32fast::hash(payload));
+        Ok(Packet {
+            offset,
+            version: VERSION,
+            flags: fixed.flags,
+            header_len: fixed.header_len,
+            payload_len: fixed.payload_len,
+            checksum: fixed.checksum,
+            timestamp: fixed.timestamp,
+            source_id,
+            dest_id,
+            payload,
+            bytes,
+            extension_area,
+            malformed_extension_at,
+            computed_checksum,
+        })
+    }
+}
+
+/// Splits a 00-terminated UTF-8 identifier off `rest`, which starts `start`
+/// bytes into the packet at `offset`; returns it and what follows its 00.
+#[inline]
+fn split_id(
+    rest: &[u8],
+    offset: u64,
+    start: usize,
+    field: IdField,
+) -> Result<(&str, &[u8]), Error> {
+    let field_offset = offset + start as u64;
+    let Some(nul) = memchr::memchr(0, rest) else {
+        return Err(Error::new(offset, ErrorKind::UnterminatedId { field, field_offset }));
+    };
+    let (text, after) = rest.split_at(nul);
+    let id = core::str::from_utf8(text)
+        .map_err(|_| Error::new(offset, ErrorKind::InvalidUtf8 { field, field_offset }))?;
+    Ok((id, after.get(1..).unwrap_or_default()))
+}
