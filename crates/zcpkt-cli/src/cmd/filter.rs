@@ -2,7 +2,7 @@
 
 use std::io::{self, IsTerminal, Write};
 use std::ops::ControlFlow;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use zcpkt::{Packet, PacketFlags, Record};
 
@@ -93,7 +93,7 @@ enum Sink {
 }
 
 impl Sink {
-    fn open(path: &PathBuf) -> Result<Self, CliError> {
+    fn open(path: &Path) -> Result<Self, CliError> {
         if path.as_os_str() != "-" {
             return AtomicFile::create(path).map(Self::File);
         }
