@@ -7,8 +7,10 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 
 const DELAY: Duration = Duration::from_secs(1);
-/// Checking the clock on every packet would cost more than parsing a small one.
-const CHECK_EVERY: u32 = 4096;
+/// Checking the clock on every packet would cost more than parsing a small
+/// one: look only every few thousand calls or few MiB, whichever comes first.
+const CHECK_EVERY_CALLS: u32 = 4096;
+const CHECK_EVERY_BYTES: u64 = 4 << 20;
 
 pub struct Progress {
     total: Option<u64>,
@@ -16,6 +18,7 @@ pub struct Progress {
     bar: Option<ProgressBar>,
     enabled: bool,
     calls: u32,
+    next_check: u64,
 }
 
 impl Progress {
@@ -23,7 +26,7 @@ impl Progress {
     /// `allowed` and stderr is a terminal.
     pub fn new(total: Option<u64>, allowed: bool) -> Self {
         let enabled = allowed && io::stderr().is_terminal();
-        Self { total, started: Instant::now(), bar: None, enabled, calls: 0 }
+        Self { total, started: Instant::now(), bar: None, enabled, calls: 0, next_check: CHECK_EVERY_BYTES }
     }
 
     /// Reports that `bytes` bytes are done.
@@ -36,7 +39,11 @@ impl Progress {
             return;
         }
         self.calls = self.calls.wrapping_add(1);
-        if self.calls % CHECK_EVERY == 0 && self.started.elapsed() >= DELAY {
+        if self.calls % CHECK_EVERY_CALLS != 0 && bytes < self.next_check {
+            return;
+        }
+        self.next_check = bytes.saturating_add(CHECK_EVERY_BYTES);
+        if self.started.elapsed() >= DELAY {
             let bar = self.make_bar();
             bar.set_position(bytes);
             self.bar = Some(bar);

@@ -11,9 +11,10 @@ use crate::input::{for_each_record, Input, InputArgs, ReadOptions};
 use crate::output::{self, AtomicFile};
 use crate::time::parse_time;
 
-/// Write the valid packets that match every given condition to OUT, as
-/// their original bytes (no re-encoding). Packets with any error are never
-/// written.
+/// Copy the valid packets that match every condition to OUT, byte for byte.
+///
+/// Packets are written as their original bytes (no re-encoding); packets
+/// with any error are never written.
 ///
 /// OUT appears only once complete (written under a temporary name, then
 /// renamed). On damaged input, without --recover, filter stops at the first

@@ -13,10 +13,10 @@ use crate::output;
 use crate::text::Escaped;
 use crate::time::Iso;
 
-/// Summarise a capture: counts, sizes, time span, rates, flags, extensions,
-/// busiest sources and destinations, errors.
+/// Summarise a capture: counts, sizes, time span, rates, flags, top ids
 ///
-/// Damaged input is read past (as `dump --recover`); its errors are counted.
+/// Also counts extensions per type, the busiest sources and destinations,
+/// and errors. Damaged input is read past (as `dump --recover`); its errors are counted.
 /// "Packets" are all packets whose framing is intact, damaged ones included.
 ///
 /// `--json` prints one object with these fields, in this order:
