@@ -50,8 +50,10 @@ fn run(cli: &Cli) -> Result<Outcome, CliError> {
 }
 
 fn main() -> ExitCode {
-    // clap exits 2 on a usage error and 0 for --help / --version.
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(&err),
+    };
     match run(&cli) {
         Ok(Outcome::Clean) | Err(CliError::BrokenPipe) => ExitCode::SUCCESS,
         Ok(Outcome::ErrorsFound) => ExitCode::from(1),
@@ -60,4 +62,21 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// --help and --version exit 0 with their text; a bare `zcpkt` shows the
+/// help and exits 2; other usage errors are one line, exit 2.
+fn usage_error(err: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if !err.use_stderr() || err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        let _ = err.print();
+        return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
+    }
+    let text = err.render().to_string();
+    let message: Vec<&str> =
+        text.lines().take_while(|line| !line.trim().is_empty()).map(str::trim).collect();
+    let message = message.join(" ");
+    let message = message.strip_prefix("error: ").unwrap_or(&message);
+    let _ = writeln!(std::io::stderr(), "zcpkt: {message} (see zcpkt --help)");
+    ExitCode::from(2)
 }

@@ -291,6 +291,27 @@ fn usage_errors_exit_2() {
     zcpkt().args(["dump", "--payload", "bin", "x"]).assert().code(2);
     zcpkt().args(["frobnicate"]).assert().code(2);
     zcpkt().args(["filter", "x", "-o", "y", "--since", "yesterday"]).assert().code(2);
+    let one_line = predicate::str::is_match(r"^zcpkt: [^\n]+\n$").unwrap();
+    zcpkt().args(["dump", "--bogus", "x"]).assert().code(2).stderr(one_line);
+    zcpkt().arg("--version").assert().code(0);
+}
+
+#[test]
+fn max_packet_takes_sizes_and_none() {
+    let stdin = with_extensions();
+    let too_large = r#""error":"TooLarge","detail":{"size":48,"limit":47}"#;
+    zcpkt()
+        .args(["dump", "--json", "--max-packet", "47", "-"])
+        .write_stdin(stdin.clone())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(too_large));
+    zcpkt()
+        .args(["dump", "--json", "--max-packet", "none", "-"])
+        .write_stdin(stdin)
+        .assert()
+        .code(0);
+    zcpkt().args(["dump", "--max-packet", "0", "-"]).assert().code(2);
 }
 
 // ---- check ----
