@@ -1,0 +1,254 @@
+//! `zcpkt dump`: every record of a capture, as a table or as the JSON Lines
+//! stream of dump-json.md.
+
+use std::io::{self, Write};
+use std::ops::ControlFlow;
+
+use zcpkt::{Error, ErrorKind, Packet, Record, Skipped};
+
+use crate::error::{CliError, Outcome};
+use crate::input::{for_each_record, record_offset, Input, InputArgs, ReadOptions};
+use crate::output;
+use crate::text::{Escaped, Hex};
+use crate::time::Iso;
+
+/// Show the packets, errors and skipped ranges of a capture.
+///
+/// Exit status: 0 when the records shown hold no error, 1 when they hold
+/// any (all records are still printed), 2 on a usage error or unreadable
+/// input.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Print exactly the JSON Lines record stream of dump-json.md (stable,
+    /// for scripts) instead of the table.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Go on past corruption: re-synchronise at the next valid packet and
+    /// report the skipped byte ranges.
+    #[arg(long)]
+    pub recover: bool,
+
+    /// Stop after N packets (their own error records are still printed).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u64>,
+
+    /// How to show payloads in the table (ignored with --json, whose fields
+    /// are fixed by the spec): lower-case hex, text (lossy UTF-8 with
+    /// control characters escaped), or not at all.
+    #[arg(long, value_enum, default_value_t = PayloadMode::None, value_name = "MODE")]
+    pub payload: PayloadMode,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PayloadMode {
+    Hex,
+    Text,
+    None,
+}
+
+pub fn run(args: &Args) -> Result<Outcome, CliError> {
+    let input = Input::new(args.input.file.clone());
+    let mut opts = ReadOptions::new(&args.input, args.recover);
+    opts.progress = !output::stdout_is_terminal();
+    let mut out = output::stdout();
+    let mut header_due = !args.json;
+    let mut state = LimitState::new(args.limit);
+    let mut errors = 0u64;
+    let mut write_error = None;
+    for_each_record(&input, &opts, |record| {
+        if state.stop_before(&record) {
+            return ControlFlow::Break(());
+        }
+        errors += u64::from(matches!(record, Record::Error(_)));
+        let written = if args.json {
+            write_json(&mut out, &record)
+        } else {
+            // Only once the input could be read, so a failure prints nothing.
+            let header =
+                if std::mem::take(&mut header_due) { write_header(&mut out) } else { Ok(()) };
+            header.and_then(|()| write_row(&mut out, &record, args.payload))
+        };
+        output::keep_going(written, &mut write_error)
+    })?;
+    if let Some(e) = write_error {
+        return Err(CliError::stdout(e));
+    }
+    out.flush().map_err(CliError::stdout)?;
+    Ok(Outcome::from_errors(errors))
+}
+
+/// `--limit`: after the last packet wanted, only its own error records
+/// (same offset) are still shown.
+struct LimitState {
+    left: Option<u64>,
+    last_offset: Option<u64>,
+}
+
+impl LimitState {
+    fn new(limit: Option<u64>) -> Self {
+        Self { left: limit, last_offset: None }
+    }
+
+    fn stop_before(&mut self, record: &Record<'_>) -> bool {
+        if self.left != Some(0) {
+            if let (Record::Packet(packet), Some(left)) = (record, self.left.as_mut()) {
+                *left -= 1;
+                self.last_offset = Some(packet.offset);
+            }
+            return false;
+        }
+        self.last_offset != Some(record_offset(record)) || matches!(record, Record::Packet(_))
+    }
+}
+
+// ---- JSON Lines (dump-json.md): field order is part of the contract. ----
+
+fn write_json(out: &mut impl Write, record: &Record<'_>) -> io::Result<()> {
+    match record {
+        Record::Packet(packet) => write_packet_json(out, packet),
+        Record::Error(error) => write_error_json(out, error),
+        Record::Skipped(Skipped { offset, len }) => {
+            writeln!(out, r#"{{"kind":"skipped","offset":{offset},"len":{len}}}"#)
+        }
+    }
+}
+
+fn write_packet_json(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
+    write!(
+        out,
+        r#"{{"kind":"packet","offset":{},"version":{},"flags":{},"header_len":{},"payload_len":{},"checksum":"{:#010x}","timestamp":{},"source_id":"#,
+        p.offset,
+        p.version,
+        p.flags.bits(),
+        p.header_len,
+        p.payload_len,
+        p.checksum,
+        p.timestamp
+    )?;
+    json_string(out, p.source_id)?;
+    out.write_all(br#","dest_id":"#)?;
+    json_string(out, p.dest_id)?;
+    // Not verified (--no-crc): the spec's boolean is unknown, so null.
+    let crc_ok = match p.checksum_ok() {
+        Some(true) => "true",
+        Some(false) => "false",
+        None => "null",
+    };
+    write!(out, r#","payload_crc_ok":{crc_ok},"extensions":"#)?;
+    if p.malformed_extension_offset().is_some() {
+        out.write_all(br#""malformed""#)?;
+    } else {
+        out.write_all(b"[")?;
+        for (i, ext) in p.extensions().enumerate() {
+            let sep = if i == 0 { "" } else { "," };
+            write!(out, r#"{sep}{{"type":{},"len":{}}}"#, ext.ty.to_byte(), ext.value.len())?;
+        }
+        out.write_all(b"]")?;
+    }
+    out.write_all(b"}\n")
+}
+
+fn write_error_json(out: &mut impl Write, error: &Error) -> io::Result<()> {
+    let name = error.kind.name();
+    write!(out, r#"{{"kind":"error","offset":{},"error":"{name}","detail":"#, error.offset)?;
+    match error.kind {
+        ErrorKind::Truncated { available } => write!(out, r#"{{"available":{available}}}"#),
+        ErrorKind::BadMagic => out.write_all(b"{}"),
+        ErrorKind::UnsupportedVersion { version } => write!(out, r#"{{"version":{version}}}"#),
+        ErrorKind::BadHeaderLen { header_len } => {
+            write!(out, r#"{{"header_len":{header_len}}}"#)
+        }
+        ErrorKind::UnterminatedId { field, field_offset }
+        | ErrorKind::InvalidUtf8 { field, field_offset } => {
+            write!(out, r#"{{"field":"{}","field_offset":{field_offset}}}"#, field.name())
+        }
+        ErrorKind::ChecksumMismatch { stored, computed } => {
+            write!(out, r#"{{"stored":"{stored:#010x}","computed":"{computed:#010x}"}}"#)
+        }
+        ErrorKind::MalformedExtension { record_offset } => {
+            write!(out, r#"{{"record_offset":{record_offset}}}"#)
+        }
+        ErrorKind::TooLarge { size, limit } => {
+            write!(out, r#"{{"size":{size},"limit":{limit}}}"#)
+        }
+    }?;
+    out.write_all(b"}\n")
+}
+
+/// A JSON string with serde_json's escaping (UTF-8 kept, as the spec asks).
+fn json_string(out: &mut impl Write, text: &str) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, text).map_err(io::Error::from)
+}
+
+// ---- The table: for people, so it may change between versions. ----
+
+fn write_header(out: &mut impl Write) -> io::Result<()> {
+    let time = "TIME";
+    let route = "SOURCE → DEST";
+    writeln!(
+        out,
+        "{:>10}  {time:<27}  {route:<26} {:<20} {:>8}  EXTENSIONS",
+        "OFFSET", "FLAGS", "LEN"
+    )
+}
+
+fn write_row(out: &mut impl Write, record: &Record<'_>, payload: PayloadMode) -> io::Result<()> {
+    match record {
+        Record::Packet(packet) => write_packet_row(out, packet, payload),
+        Record::Error(error) => writeln!(out, "{:>10}  error: {}", error.offset, message(error)),
+        Record::Skipped(Skipped { offset, len }) => {
+            writeln!(out, "{offset:>10}  skipped {len} bytes, up to offset {}", offset + len)
+        }
+    }
+}
+
+fn write_packet_row(out: &mut impl Write, p: &Packet<'_>, payload: PayloadMode) -> io::Result<()> {
+    let route = format!("{} → {}", Escaped(p.source_id), Escaped(p.dest_id));
+    let flags = p.flags.to_string();
+    write!(
+        out,
+        "{:>10}  {}  {route:<26} {flags:<20} {:>8}  ",
+        p.offset,
+        Iso(p.timestamp),
+        p.payload_len
+    )?;
+    write_extensions(out, p)?;
+    out.write_all(b"\n")?;
+    match payload {
+        PayloadMode::Hex => writeln!(out, "{:12}payload: {}", "", Hex(p.payload)),
+        PayloadMode::Text => {
+            let text = String::from_utf8_lossy(p.payload);
+            writeln!(out, "{:12}payload: {}", "", Escaped(&text))
+        }
+        PayloadMode::None => Ok(()),
+    }
+}
+
+/// `metadata:12,routing:4`, `-` for none, `malformed` for a broken area.
+fn write_extensions(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
+    if p.malformed_extension_offset().is_some() {
+        return out.write_all(b"malformed");
+    }
+    let mut any = false;
+    for ext in p.extensions() {
+        let sep = if any { "," } else { "" };
+        write!(out, "{sep}{}:{}", ext.ty, ext.value.len())?;
+        any = true;
+    }
+    if !any {
+        out.write_all(b"-")?;
+    }
+    Ok(())
+}
+
+/// The error's one-line Display without its `offset N: ` prefix, which the
+/// table already shows in its own column.
+fn message(error: &Error) -> String {
+    let full = error.to_string();
+    let prefix = format!("offset {}: ", error.offset);
+    full.strip_prefix(&prefix).map_or_else(|| full.clone(), str::to_owned)
+}

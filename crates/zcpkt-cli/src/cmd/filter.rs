@@ -1,0 +1,202 @@
+//! `zcpkt filter`: copy the packets that match, byte for byte.
+
+use std::io::{self, IsTerminal, Write};
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+
+use zcpkt::{Packet, PacketFlags, Record};
+
+use crate::error::{CliError, Outcome};
+use crate::input::{for_each_record, Input, InputArgs, ReadOptions};
+use crate::output::{self, AtomicFile};
+use crate::time::parse_time;
+
+/// Copy the valid packets that match every condition to OUT, byte for byte.
+///
+/// Packets are written as their original bytes (no re-encoding); packets
+/// with any error are never written.
+///
+/// OUT appears only once complete (written under a temporary name, then
+/// renamed). On damaged input, without --recover, filter stops at the first
+/// error, leaves no output file and exits 1; with --recover it skips the
+/// damage, writes OUT and still exits 1. A one-line summary goes to stderr.
+///
+/// Times (--since, --until) are microseconds since the Unix epoch or UTC
+/// ISO-8601 such as 2024-01-01, 2024-01-01T00:00:00Z or
+/// 2024-01-01T00:00:00.000001Z.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Where to write the matching packets; `-` for standard output.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: PathBuf,
+
+    /// Keep packets from this source (exact match; repeat for any of several).
+    #[arg(long, value_name = "ID")]
+    pub source: Vec<String>,
+
+    /// Keep packets to this destination (exact match; repeat for any of several).
+    #[arg(long, value_name = "ID")]
+    pub dest: Vec<String>,
+
+    /// Keep packets with TIMESTAMP at or after T.
+    #[arg(long, value_name = "T", value_parser = parse_time)]
+    pub since: Option<u64>,
+
+    /// Keep packets with TIMESTAMP before T (so consecutive ranges do not
+    /// overlap).
+    #[arg(long, value_name = "T", value_parser = parse_time)]
+    pub until: Option<u64>,
+
+    /// Keep packets with all these flags: a comma list of COMPRESSED,
+    /// ENCRYPTED, PRIORITY, FRAGMENT (case-insensitive).
+    #[arg(long, value_name = "F", value_parser = parse_flags)]
+    pub flags: Option<PacketFlags>,
+
+    /// Skip damaged input instead of stopping at the first error.
+    #[arg(long)]
+    pub recover: bool,
+}
+
+pub fn parse_flags(text: &str) -> Result<PacketFlags, String> {
+    text.split(',').try_fold(PacketFlags::empty(), |flags, name| {
+        let name = name.trim();
+        PacketFlags::NAMED
+            .iter()
+            .find(|(_, known)| known.eq_ignore_ascii_case(name))
+            .map(|(flag, _)| flags | *flag)
+            .ok_or_else(|| {
+                format!(
+                    "unknown flag '{name}': expected COMPRESSED, ENCRYPTED, PRIORITY or FRAGMENT"
+                )
+            })
+    })
+}
+
+impl Args {
+    fn matches(&self, p: &Packet<'_>) -> bool {
+        let any_of =
+            |wanted: &[String], id: &str| wanted.is_empty() || wanted.iter().any(|w| w == id);
+        any_of(&self.source, p.source_id)
+            && any_of(&self.dest, p.dest_id)
+            && self.since.map_or(true, |t| p.timestamp >= t)
+            && self.until.map_or(true, |t| p.timestamp < t)
+            && p.flags.contains(self.flags.unwrap_or(PacketFlags::empty()))
+    }
+}
+
+/// Standard output, or a file that is renamed into place on success.
+enum Sink {
+    Stdout(io::BufWriter<io::StdoutLock<'static>>),
+    File(AtomicFile),
+}
+
+impl Sink {
+    fn open(path: &Path) -> Result<Self, CliError> {
+        if path.as_os_str() != "-" {
+            return AtomicFile::create(path).map(Self::File);
+        }
+        if io::stdout().is_terminal() {
+            return Err(CliError::usage("refusing to write binary packets to a terminal"));
+        }
+        Ok(Self::Stdout(output::stdout()))
+    }
+
+    fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            Self::Stdout(out) => out,
+            Self::File(file) => file,
+        }
+    }
+
+    fn finish(self) -> Result<(), CliError> {
+        match self {
+            Self::Stdout(mut out) => out.flush().map_err(CliError::stdout),
+            Self::File(file) => file.commit(),
+        }
+    }
+
+    fn name(&self) -> String {
+        match self {
+            Self::Stdout(_) => "standard output".into(),
+            Self::File(file) => file.path().display().to_string(),
+        }
+    }
+}
+
+#[derive(Default)]
+struct Counts {
+    total: u64,
+    matched: u64,
+    errors: u64,
+}
+
+pub fn run(args: &Args) -> Result<Outcome, CliError> {
+    let input = Input::new(args.input.file.clone());
+    let mut opts = ReadOptions::new(&args.input, args.recover);
+    opts.progress = !output::stdout_is_terminal();
+    let mut sink = Sink::open(&args.output)?;
+    let mut counts = Counts::default();
+    let mut first_error = None;
+    let mut write_error = None;
+    for_each_record(&input, &opts, |record| match record {
+        Record::Packet(p) => {
+            counts.total += 1;
+            if !(p.is_valid() && args.matches(&p)) {
+                return ControlFlow::Continue(());
+            }
+            counts.matched += 1;
+            output::keep_going(sink.writer().write_all(p.as_bytes()), &mut write_error)
+        }
+        Record::Error(error) => {
+            counts.errors += 1;
+            first_error = first_error.or(Some(error));
+            if args.recover {
+                ControlFlow::Continue(())
+            } else {
+                ControlFlow::Break(())
+            }
+        }
+        Record::Skipped(_) => ControlFlow::Continue(()),
+    })?;
+    if let Some(e) = write_error {
+        return Err(CliError::io(format!("cannot write {}", sink.name()), e));
+    }
+    finish(args, sink, &counts, first_error)
+}
+
+fn finish(
+    args: &Args,
+    sink: Sink,
+    counts: &Counts,
+    first_error: Option<zcpkt::Error>,
+) -> Result<Outcome, CliError> {
+    if let Some(error) = first_error.filter(|_| !args.recover) {
+        // Dropping an uncommitted file removes its temporary: no
+        // half-filtered output. Standard output keeps what it was sent.
+        let note = match sink {
+            Sink::File(_) => "no output written",
+            Sink::Stdout(_) => "output is incomplete",
+        };
+        if let Sink::Stdout(_) = sink {
+            sink.finish()?;
+        }
+        report(&format!("{error}; {note} (--recover skips damaged input)"));
+        return Ok(Outcome::ErrorsFound);
+    }
+    let name = sink.name();
+    sink.finish()?;
+    let (matched, total) = (counts.matched, counts.total);
+    let errors = match first_error {
+        Some(first) => format!("; skipped {} errors, the first at {first}", counts.errors),
+        None => String::new(),
+    };
+    report(&format!("{matched} of {total} packets matched, written to {name}{errors}"));
+    Ok(Outcome::from_errors(counts.errors))
+}
+
+fn report(line: &str) {
+    let _ = writeln!(io::stderr(), "zcpkt filter: {line}");
+}

@@ -1,0 +1,391 @@
+//! `zcpkt stats`: a summary of a capture in one pass and bounded memory
+//! (one counter per distinct identifier, none per packet).
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use serde_json::{json, Value};
+use zcpkt::{ErrorKind, Packet, PacketFlags, Record};
+
+use crate::error::{CliError, Outcome};
+use crate::input::{for_each_record, Input, InputArgs, ReadOptions};
+use crate::output;
+use crate::text::Escaped;
+use crate::time::Iso;
+
+/// Summarise a capture: counts, sizes, time span, rates, flags, top ids
+///
+/// Also counts extensions per type, the busiest sources and destinations,
+/// and errors. Damaged input is read past (as `dump --recover`); its errors are counted.
+/// "Packets" are all packets whose framing is intact, damaged ones included.
+///
+/// `--json` prints one object with these fields, in this order:
+///
+///   packets, valid_packets               packet counts
+///   bytes {total, headers, payloads, skipped}
+///                                        total = the input's size; headers
+///                                        and payloads sum over packets
+///   payload_size {min, max, mean, p50, p90, p99, histogram}
+///                                        pNN: upper bound of the power-of-two
+///                                        bucket holding that percentile,
+///                                        capped at max; histogram: non-empty
+///                                        buckets [{min, max, count}]; all
+///                                        null/empty without packets
+///   time {first, last, first_iso, last_iso, duration_us,
+///         packets_per_sec, bytes_per_sec}
+///                                        earliest and latest TIMESTAMP (µs),
+///                                        rates over last - first with bytes =
+///                                        headers + payloads; null when unknown
+///                                        or the duration is 0
+///   flags {COMPRESSED, ENCRYPTED, PRIORITY, FRAGMENT, reserved, none}
+///                                        packets with each flag, with any
+///                                        reserved bit, with no bit
+///   extensions {NAME: count, ..., malformed}
+///                                        records per type (metadata,
+///                                        encryption, compression, routing,
+///                                        custom(N)); packets with a malformed
+///                                        area
+///   top_sources, top_dests [{id, packets}]
+///                                        the --top busiest, most packets first
+///   errors {total, Truncated, BadMagic, ...}
+///                                        every kind of the spec's table
+///
+/// Exit status: 0 clean, 1 when the input holds errors, 2 on a usage error
+/// or unreadable input.
+#[derive(clap::Args, Debug)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Print one JSON object (fields above) instead of text.
+    #[arg(long)]
+    pub json: bool,
+
+    /// How many sources and destinations to list.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+}
+
+pub fn run(args: &Args) -> Result<Outcome, CliError> {
+    let input = Input::new(args.input.file.clone());
+    let opts = ReadOptions::new(&args.input, true);
+    let mut stats = Stats::default();
+    let summary = for_each_record(&input, &opts, |record| {
+        stats.add(&record);
+        std::ops::ControlFlow::Continue(())
+    })?;
+    stats.total_bytes = summary.bytes;
+    let mut out = output::stdout();
+    let written = if args.json {
+        serde_json::to_writer_pretty(&mut out, &stats.to_json(args.top))
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out))
+    } else {
+        stats.write_text(&mut out, args.top)
+    };
+    written.and_then(|()| out.flush()).map_err(CliError::stdout)?;
+    Ok(Outcome::from_errors(stats.errors.iter().sum()))
+}
+
+/// Payload sizes in power-of-two buckets: bucket 0 holds size 0, bucket k
+/// sizes 2^(k-1) ..= 2^k - 1 (PAYLOAD_LEN is a u32, so k <= 32).
+struct SizeHistogram {
+    buckets: [u64; 33],
+    count: u64,
+    sum: u128,
+    min: u64,
+    max: u64,
+}
+
+impl Default for SizeHistogram {
+    fn default() -> Self {
+        Self { buckets: [0; 33], count: 0, sum: 0, min: u64::MAX, max: 0 }
+    }
+}
+
+impl SizeHistogram {
+    fn add(&mut self, size: u32) {
+        self.buckets[(32 - size.leading_zeros()) as usize] += 1;
+        self.count += 1;
+        self.sum += u128::from(size);
+        self.min = self.min.min(u64::from(size));
+        self.max = self.max.max(u64::from(size));
+    }
+
+    fn bounds(bucket: usize) -> (u64, u64) {
+        match bucket {
+            0 => (0, 0),
+            k => (1 << (k - 1), (1 << k) - 1),
+        }
+    }
+
+    fn percentile(&self, q: f64) -> Option<u64> {
+        let rank = ((q * self.count as f64).ceil() as u64).max(1);
+        let mut seen = 0;
+        for (bucket, &n) in self.buckets.iter().enumerate() {
+            seen += n;
+            if n > 0 && seen >= rank {
+                return Some(Self::bounds(bucket).1.min(self.max));
+            }
+        }
+        None
+    }
+
+    fn mean(&self) -> Option<f64> {
+        (self.count > 0).then(|| self.sum as f64 / self.count as f64)
+    }
+
+    fn non_empty(&self) -> impl Iterator<Item = (u64, u64, u64)> + '_ {
+        let buckets = self.buckets.iter().enumerate().filter(|(_, &n)| n > 0);
+        buckets.map(|(k, &n)| (Self::bounds(k).0, Self::bounds(k).1, n))
+    }
+}
+
+#[derive(Default)]
+struct Stats {
+    packets: u64,
+    valid: u64,
+    total_bytes: u64,
+    header_bytes: u64,
+    payload_bytes: u64,
+    skipped: u64,
+    payload: SizeHistogram,
+    first: Option<u64>,
+    last: Option<u64>,
+    flags: [u64; 4],
+    reserved_flags: u64,
+    no_flags: u64,
+    extensions: HashMap<u8, u64>,
+    malformed_extensions: u64,
+    sources: Counter,
+    dests: Counter,
+    errors: [u64; ErrorKind::NAMES.len()],
+}
+
+impl Stats {
+    fn add(&mut self, record: &Record<'_>) {
+        match record {
+            Record::Packet(packet) => self.add_packet(packet),
+            Record::Error(error) => self.errors[error.kind.index()] += 1,
+            Record::Skipped(skipped) => self.skipped += skipped.len,
+        }
+    }
+
+    fn add_packet(&mut self, p: &Packet<'_>) {
+        self.packets += 1;
+        self.valid += u64::from(p.is_valid());
+        self.header_bytes += u64::from(p.header_len);
+        self.payload_bytes += u64::from(p.payload_len);
+        self.payload.add(p.payload_len);
+        self.first = Some(self.first.map_or(p.timestamp, |t| t.min(p.timestamp)));
+        self.last = Some(self.last.map_or(p.timestamp, |t| t.max(p.timestamp)));
+        for (count, (flag, _)) in self.flags.iter_mut().zip(PacketFlags::NAMED) {
+            *count += u64::from(p.flags.contains(flag));
+        }
+        self.reserved_flags += u64::from(p.flags.reserved_bits() != 0);
+        self.no_flags += u64::from(p.flags.is_empty());
+        if p.malformed_extension_offset().is_some() {
+            self.malformed_extensions += 1;
+        }
+        for ext in p.extensions() {
+            *self.extensions.entry(ext.ty.to_byte()).or_default() += 1;
+        }
+        self.sources.add(p.source_id);
+        self.dests.add(p.dest_id);
+    }
+
+    fn duration_us(&self) -> Option<u64> {
+        Some(self.last? - self.first?)
+    }
+
+    /// (packets/s, bytes/s) over the capture's time span.
+    fn rates(&self) -> Option<(f64, f64)> {
+        let secs = self.duration_us().filter(|&d| d > 0)? as f64 / 1e6;
+        let bytes = (self.header_bytes + self.payload_bytes) as f64;
+        Some((self.packets as f64 / secs, bytes / secs))
+    }
+
+    /// Extension types in TYPE-byte order, with their display names.
+    fn extension_counts(&self) -> Vec<(String, u64)> {
+        let mut types: Vec<_> = self.extensions.iter().map(|(&t, &n)| (t, n)).collect();
+        types.sort_unstable();
+        types
+            .into_iter()
+            .map(|(t, n)| (zcpkt::ExtensionType::from_byte(t).to_string(), n))
+            .collect()
+    }
+
+    fn to_json(&self, top: usize) -> Value {
+        let h = &self.payload;
+        let histogram: Vec<Value> = h
+            .non_empty()
+            .map(|(min, max, count)| json!({"min": min, "max": max, "count": count}))
+            .collect();
+        let rates = self.rates();
+        let mut flags = serde_json::Map::new();
+        for ((_, name), count) in PacketFlags::NAMED.iter().zip(self.flags) {
+            flags.insert((*name).into(), count.into());
+        }
+        flags.insert("reserved".into(), self.reserved_flags.into());
+        flags.insert("none".into(), self.no_flags.into());
+        let mut extensions: serde_json::Map<String, Value> =
+            self.extension_counts().into_iter().map(|(name, n)| (name, n.into())).collect();
+        extensions.insert("malformed".into(), self.malformed_extensions.into());
+        let mut errors = serde_json::Map::new();
+        errors.insert("total".into(), self.errors.iter().sum::<u64>().into());
+        for (name, count) in ErrorKind::NAMES.iter().zip(self.errors) {
+            errors.insert((*name).into(), count.into());
+        }
+        json!({
+            "packets": self.packets,
+            "valid_packets": self.valid,
+            "bytes": {
+                "total": self.total_bytes,
+                "headers": self.header_bytes,
+                "payloads": self.payload_bytes,
+                "skipped": self.skipped,
+            },
+            "payload_size": {
+                "min": (h.count > 0).then_some(h.min),
+                "max": (h.count > 0).then_some(h.max),
+                "mean": h.mean(),
+                "p50": h.percentile(0.50),
+                "p90": h.percentile(0.90),
+                "p99": h.percentile(0.99),
+                "histogram": histogram,
+            },
+            "time": {
+                "first": self.first,
+                "last": self.last,
+                "first_iso": self.first.map(|t| Iso(t).to_string()),
+                "last_iso": self.last.map(|t| Iso(t).to_string()),
+                "duration_us": self.duration_us(),
+                "packets_per_sec": rates.map(|r| r.0),
+                "bytes_per_sec": rates.map(|r| r.1),
+            },
+            "flags": flags,
+            "extensions": extensions,
+            "top_sources": self.sources.top_json(top),
+            "top_dests": self.dests.top_json(top),
+            "errors": errors,
+        })
+    }
+
+    fn write_text(&self, out: &mut impl Write, top: usize) -> std::io::Result<()> {
+        writeln!(out, "packets          {} ({} valid)", self.packets, self.valid)?;
+        writeln!(
+            out,
+            "bytes            {} total, {} headers, {} payloads, {} skipped",
+            self.total_bytes, self.header_bytes, self.payload_bytes, self.skipped
+        )?;
+        self.write_payload_sizes(out)?;
+        self.write_time(out)?;
+        let flags: Vec<String> = PacketFlags::NAMED
+            .iter()
+            .zip(self.flags)
+            .map(|((_, name), n)| format!("{name} {n}"))
+            .chain([format!("reserved {}", self.reserved_flags), format!("none {}", self.no_flags)])
+            .collect();
+        writeln!(out, "flags            {}", flags.join(", "))?;
+        let extensions: Vec<String> = self
+            .extension_counts()
+            .into_iter()
+            .map(|(name, n)| format!("{name} {n}"))
+            .chain([format!("malformed {}", self.malformed_extensions)])
+            .collect();
+        writeln!(out, "extensions       {}", extensions.join(", "))?;
+        self.sources.write_top(out, "top sources", top)?;
+        self.dests.write_top(out, "top destinations", top)?;
+        self.write_errors(out)
+    }
+
+    fn write_payload_sizes(&self, out: &mut impl Write) -> std::io::Result<()> {
+        let h = &self.payload;
+        let (Some(mean), Some(p50), Some(p90), Some(p99)) =
+            (h.mean(), h.percentile(0.5), h.percentile(0.9), h.percentile(0.99))
+        else {
+            return writeln!(out, "payload size     -");
+        };
+        writeln!(
+            out,
+            "payload size     min {}, max {}, mean {mean:.1}, p50 <= {p50}, p90 <= {p90}, p99 <= {p99}",
+            h.min, h.max
+        )?;
+        for (min, max, count) in h.non_empty() {
+            writeln!(out, "  {:>21}  {count}", format!("{min}..={max}"))?;
+        }
+        Ok(())
+    }
+
+    fn write_time(&self, out: &mut impl Write) -> std::io::Result<()> {
+        let (Some(first), Some(last), Some(duration)) = (self.first, self.last, self.duration_us())
+        else {
+            return writeln!(out, "time             -");
+        };
+        writeln!(out, "time             {} .. {}", Iso(first), Iso(last))?;
+        let secs = duration / 1_000_000;
+        writeln!(out, "duration         {secs}.{:06} s", duration % 1_000_000)?;
+        match self.rates() {
+            Some((packets, bytes)) => {
+                writeln!(out, "rate             {packets:.1} packets/s, {bytes:.1} bytes/s")
+            }
+            None => writeln!(out, "rate             -"),
+        }
+    }
+
+    fn write_errors(&self, out: &mut impl Write) -> std::io::Result<()> {
+        let total: u64 = self.errors.iter().sum();
+        let kinds: Vec<String> = ErrorKind::NAMES
+            .iter()
+            .zip(self.errors)
+            .filter(|(_, n)| *n > 0)
+            .map(|(name, n)| format!("{name} {n}"))
+            .collect();
+        match kinds.is_empty() {
+            true => writeln!(out, "errors           0"),
+            false => writeln!(out, "errors           {total} ({})", kinds.join(", ")),
+        }
+    }
+}
+
+/// Packets per identifier. Owned keys: records are only lent to us, so the
+/// counter copies each distinct identifier once (never once per packet).
+#[derive(Default)]
+struct Counter(HashMap<Box<str>, u64>);
+
+impl Counter {
+    fn add(&mut self, id: &str) {
+        match self.0.get_mut(id) {
+            Some(count) => *count += 1,
+            None => {
+                self.0.insert(id.into(), 1);
+            }
+        }
+    }
+
+    /// The `n` busiest, most packets first, ties by identifier.
+    fn top(&self, n: usize) -> Vec<(&str, u64)> {
+        let mut all: Vec<(&str, u64)> = self.0.iter().map(|(id, &c)| (&**id, c)).collect();
+        all.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        all.truncate(n);
+        all
+    }
+
+    fn top_json(&self, n: usize) -> Value {
+        self.top(n).into_iter().map(|(id, packets)| json!({"id": id, "packets": packets})).collect()
+    }
+
+    fn write_top(&self, out: &mut impl Write, title: &str, n: usize) -> std::io::Result<()> {
+        let top = self.top(n);
+        if top.is_empty() {
+            return Ok(());
+        }
+        writeln!(out, "{title}")?;
+        for (id, packets) in top {
+            let id = if id.is_empty() { "(empty)".to_owned() } else { Escaped(id).to_string() };
+            writeln!(out, "  {id:<30} {packets}")?;
+        }
+        Ok(())
+    }
+}

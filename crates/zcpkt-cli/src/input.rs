@@ -1,0 +1,155 @@
+//! The one seam between the commands and the bytes they read.
+//!
+//! Every command gets its records through [`for_each_record`], so where the
+//! bytes come from (today: the whole input read into memory; later: a memory
+//! map for files, the library's streaming reader for stdin, the parallel
+//! parser) can change here without touching any command.
+
+use std::fmt;
+use std::io::{self, Read};
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+
+use zcpkt::{Parser, Record};
+
+use crate::error::CliError;
+use crate::progress::Progress;
+use crate::units::parse_size;
+
+/// dump-json.md: the default maximum packet size on streamed input.
+pub const STREAM_MAX_PACKET: u64 = 16 << 20;
+
+/// A command's input: a file, or standard input for `-`.
+#[derive(Clone, Debug)]
+pub enum Input {
+    Stdin,
+    File(PathBuf),
+}
+
+impl Input {
+    pub fn new(path: PathBuf) -> Self {
+        if path.as_os_str() == "-" {
+            Self::Stdin
+        } else {
+            Self::File(path)
+        }
+    }
+}
+
+impl fmt::Display for Input {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Stdin => f.write_str("standard input"),
+            Self::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// `--max-packet`: a size, or `none` for no limit at all.
+#[derive(Clone, Copy, Debug)]
+pub struct PacketLimit(pub Option<u64>);
+
+pub fn parse_packet_limit(text: &str) -> Result<PacketLimit, String> {
+    if text.eq_ignore_ascii_case("none") {
+        return Ok(PacketLimit(None));
+    }
+    match parse_size(text)? {
+        0 => Err("--max-packet must be above 0 (use 'none' for no limit)".into()),
+        size => Ok(PacketLimit(Some(size))),
+    }
+}
+
+/// The reading options every command shares.
+#[derive(clap::Args, Clone, Debug)]
+pub struct InputArgs {
+    /// The capture to read; `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Do not verify payload checksums (faster; ChecksumMismatch is then
+    /// never reported).
+    #[arg(long)]
+    pub no_crc: bool,
+
+    /// Largest packet (HEADER_LEN + PAYLOAD_LEN) to accept; larger ones are
+    /// TooLarge errors. Takes sizes like 65536, 64KiB, 16MiB, or `none`.
+    /// Default: no limit on files, 16MiB on standard input.
+    #[arg(long, value_name = "BYTES", value_parser = parse_packet_limit)]
+    pub max_packet: Option<PacketLimit>,
+}
+
+/// How to read an input.
+#[derive(Clone, Copy, Debug)]
+pub struct ReadOptions {
+    pub verify_checksum: bool,
+    /// `None`: the default for the kind of input.
+    pub max_packet: Option<PacketLimit>,
+    /// Go on past errors that lose framing (dump-json.md `--recover`).
+    pub recover: bool,
+    /// Whether a progress bar may be shown (callers say no when their own
+    /// output goes to the same terminal).
+    pub progress: bool,
+}
+
+impl ReadOptions {
+    pub fn new(args: &InputArgs, recover: bool) -> Self {
+        Self { verify_checksum: !args.no_crc, max_packet: args.max_packet, recover, progress: true }
+    }
+
+    fn parser(&self, input: &Input) -> Parser {
+        let default = match input {
+            Input::Stdin => Some(STREAM_MAX_PACKET),
+            Input::File(_) => None,
+        };
+        let limit = self.max_packet.map_or(default, |limit| limit.0);
+        Parser::new().verify_checksum(self.verify_checksum).max_packet_size(limit)
+    }
+}
+
+/// What the reader saw of the input as a whole.
+#[derive(Clone, Copy, Debug)]
+pub struct InputSummary {
+    /// Bytes of input read: its whole size when the records ran to the end.
+    pub bytes: u64,
+}
+
+/// Calls `f` with each record of `input`, in the order and with the content
+/// dump-json.md gives, until the records end or `f` breaks.
+pub fn for_each_record(
+    input: &Input,
+    opts: &ReadOptions,
+    mut f: impl FnMut(Record<'_>) -> ControlFlow<()>,
+) -> Result<InputSummary, CliError> {
+    let bytes = read_all(input)?;
+    let total = bytes.len() as u64;
+    let mut progress = Progress::new(Some(total), opts.progress);
+    for record in opts.parser(input).records(&bytes, opts.recover) {
+        progress.set(record_offset(&record));
+        if f(record).is_break() {
+            break;
+        }
+    }
+    progress.finish();
+    Ok(InputSummary { bytes: total })
+}
+
+/// The byte offset a record describes.
+pub fn record_offset(record: &Record<'_>) -> u64 {
+    match record {
+        Record::Packet(packet) => packet.offset,
+        Record::Error(error) => error.offset,
+        Record::Skipped(skipped) => skipped.offset,
+    }
+}
+
+fn read_all(input: &Input) -> Result<Vec<u8>, CliError> {
+    let context = || format!("cannot read {input}");
+    match input {
+        Input::File(path) => std::fs::read(path).map_err(|e| CliError::io(context(), e)),
+        Input::Stdin => {
+            let mut bytes = Vec::new();
+            io::stdin().lock().read_to_end(&mut bytes).map_err(|e| CliError::io(context(), e))?;
+            Ok(bytes)
+        }
+    }
+}

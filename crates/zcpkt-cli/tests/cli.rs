@@ -1,0 +1,515 @@
+//! End-to-end tests of the `zcpkt` command on captures built with the
+//! library's encoder; expected `dump --json` lines are derived by hand from
+//! dump-json.md (CRCs from an independent CRC-32).
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command as StdCommand, Stdio};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use tempfile::TempDir;
+use zcpkt::{Extension, ExtensionArea, ExtensionType, NewPacket, PacketFlags};
+
+fn encode(packet: NewPacket<'_>) -> Vec<u8> {
+    let mut buf = vec![0; packet.encoded_len().unwrap()];
+    packet.encode(&mut buf).unwrap();
+    buf
+}
+
+/// The worked example of pkt-format.md (31 bytes).
+fn worked_example() -> Vec<u8> {
+    encode(NewPacket::new("a", "bc", b"hi").flags(PacketFlags::PRIORITY).timestamp(1))
+}
+
+/// 48 bytes, two extensions.
+fn with_extensions() -> Vec<u8> {
+    let extensions = [
+        Extension { ty: ExtensionType::Metadata, value: b"abc" },
+        Extension { ty: ExtensionType::Custom(7), value: b"" },
+    ];
+    let flags = PacketFlags::COMPRESSED | PacketFlags::FRAGMENT;
+    let packet = NewPacket::new("src-1", "dst", b"hello")
+        .flags(flags)
+        .timestamp(1_704_067_200_000_000)
+        .extensions(&extensions);
+    encode(packet)
+}
+
+/// 30 bytes; payload "ok" stored with its CRC, then changed to "oK".
+fn checksum_mismatch() -> Vec<u8> {
+    let mut bytes = encode(NewPacket::new("x", "y", b"ok").timestamp(2));
+    *bytes.last_mut().unwrap() = b'K';
+    bytes
+}
+
+/// 33 bytes; extension area `01 05 00 01`: a record claiming 5 bytes with 1.
+fn malformed_extension() -> Vec<u8> {
+    let area: &[u8] = &[1, 5, 0, 1];
+    encode(NewPacket { extensions: ExtensionArea::Encoded(area), ..NewPacket::new("a", "b", b"z") })
+}
+
+/// Offsets: 0 example, 31 extensions, 79 checksum mismatch, 109 malformed
+/// extension, 142 five junk bytes, 147 example, 178 twenty bytes of a packet.
+fn damaged_capture() -> Vec<u8> {
+    let mut bytes = worked_example();
+    bytes.extend(with_extensions());
+    bytes.extend(checksum_mismatch());
+    bytes.extend(malformed_extension());
+    bytes.extend(b"JUNK!");
+    bytes.extend(worked_example());
+    bytes.extend(&worked_example()[..20]);
+    assert_eq!(bytes.len(), 198);
+    bytes
+}
+
+fn clean_capture() -> Vec<u8> {
+    let mut bytes = worked_example();
+    bytes.extend(with_extensions());
+    bytes.extend(encode(NewPacket::new("src-2", "dst", b"").timestamp(1_704_067_202_000_000)));
+    bytes
+}
+
+const EXAMPLE_LINE: &str = r#"{"kind":"packet","offset":0,"version":1,"flags":4,"header_len":29,"payload_len":2,"checksum":"0xd8932aac","timestamp":1,"source_id":"a","dest_id":"bc","payload_crc_ok":true,"extensions":[]}"#;
+
+const DAMAGED_STRICT: &[&str] = &[
+    EXAMPLE_LINE,
+    r#"{"kind":"packet","offset":31,"version":1,"flags":9,"header_len":43,"payload_len":5,"checksum":"0x3610a686","timestamp":1704067200000000,"source_id":"src-1","dest_id":"dst","payload_crc_ok":true,"extensions":[{"type":1,"len":3},{"type":7,"len":0}]}"#,
+    r#"{"kind":"packet","offset":79,"version":1,"flags":0,"header_len":28,"payload_len":2,"checksum":"0x79dcdd47","timestamp":2,"source_id":"x","dest_id":"y","payload_crc_ok":false,"extensions":[]}"#,
+    r#"{"kind":"error","offset":79,"error":"ChecksumMismatch","detail":{"stored":"0x79dcdd47","computed":"0x42b2fd8f"}}"#,
+    r#"{"kind":"packet","offset":109,"version":1,"flags":0,"header_len":32,"payload_len":1,"checksum":"0x62d277af","timestamp":0,"source_id":"a","dest_id":"b","payload_crc_ok":true,"extensions":"malformed"}"#,
+    r#"{"kind":"error","offset":109,"error":"MalformedExtension","detail":{"record_offset":137}}"#,
+    r#"{"kind":"error","offset":142,"error":"BadMagic","detail":{}}"#,
+];
+
+const DAMAGED_RECOVERED_TAIL: &[&str] = &[
+    r#"{"kind":"skipped","offset":142,"len":5}"#,
+    r#"{"kind":"packet","offset":147,"version":1,"flags":4,"header_len":29,"payload_len":2,"checksum":"0xd8932aac","timestamp":1,"source_id":"a","dest_id":"bc","payload_crc_ok":true,"extensions":[]}"#,
+    r#"{"kind":"error","offset":178,"error":"Truncated","detail":{"available":20}}"#,
+    r#"{"kind":"skipped","offset":178,"len":20}"#,
+];
+
+struct Fixture {
+    dir: TempDir,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        Self { dir: tempfile::tempdir().unwrap() }
+    }
+
+    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn entries(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+fn zcpkt() -> Command {
+    Command::cargo_bin("zcpkt").unwrap()
+}
+
+fn lines(expected: &[&str]) -> String {
+    expected.iter().map(|line| format!("{line}\n")).collect()
+}
+
+fn run_on(args: &[&str], file: &Path) -> assert_cmd::assert::Assert {
+    zcpkt().args(args).arg(file).assert()
+}
+
+// ---- dump --json ----
+
+#[test]
+fn dump_json_prints_the_worked_example_line_exactly() {
+    let fx = Fixture::new();
+    let file = fx.file("ex.pkt", &worked_example());
+    run_on(&["dump", "--json"], &file).code(0).stdout(lines(&[EXAMPLE_LINE])).stderr("");
+}
+
+#[test]
+fn dump_json_stops_at_the_first_framing_error() {
+    let fx = Fixture::new();
+    let file = fx.file("damaged.pkt", &damaged_capture());
+    run_on(&["dump", "--json"], &file).code(1).stdout(lines(DAMAGED_STRICT));
+}
+
+#[test]
+fn dump_json_recover_reports_skipped_ranges_to_the_end() {
+    let fx = Fixture::new();
+    let file = fx.file("damaged.pkt", &damaged_capture());
+    let expected: Vec<&str> =
+        DAMAGED_STRICT.iter().chain(DAMAGED_RECOVERED_TAIL).copied().collect();
+    run_on(&["dump", "--json", "--recover"], &file).code(1).stdout(lines(&expected));
+}
+
+#[test]
+fn dump_json_reads_standard_input() {
+    let expected: Vec<&str> =
+        DAMAGED_STRICT.iter().chain(DAMAGED_RECOVERED_TAIL).copied().collect();
+    zcpkt()
+        .args(["dump", "--json", "--recover", "-"])
+        .write_stdin(damaged_capture())
+        .assert()
+        .code(1)
+        .stdout(lines(&expected));
+}
+
+#[test]
+fn dump_json_limit_keeps_the_last_packets_own_errors() {
+    let fx = Fixture::new();
+    let file = fx.file("damaged.pkt", &damaged_capture());
+    run_on(&["dump", "--json", "--limit", "3"], &file).code(1).stdout(lines(&DAMAGED_STRICT[..4]));
+    run_on(&["dump", "--json", "--limit", "2"], &file).code(0).stdout(lines(&DAMAGED_STRICT[..2]));
+}
+
+#[test]
+fn dump_json_reports_too_large_and_goes_on() {
+    let fx = Fixture::new();
+    let mut bytes = with_extensions();
+    bytes.extend(worked_example());
+    let file = fx.file("big.pkt", &bytes);
+    let expected = [
+        r#"{"kind":"error","offset":0,"error":"TooLarge","detail":{"size":48,"limit":40}}"#,
+        &EXAMPLE_LINE.replace(r#""offset":0"#, r#""offset":48"#),
+    ];
+    run_on(&["dump", "--json", "--max-packet", "40"], &file).code(1).stdout(lines(&expected));
+}
+
+#[test]
+fn dump_json_no_crc_leaves_the_checksum_unverified() {
+    let fx = Fixture::new();
+    let file = fx.file("mismatch.pkt", &checksum_mismatch());
+    run_on(&["dump", "--json", "--no-crc"], &file)
+        .code(0)
+        .stdout(predicate::str::contains(r#""payload_crc_ok":null"#))
+        .stdout(predicate::str::contains("ChecksumMismatch").not());
+}
+
+#[test]
+fn dump_json_error_details_match_the_table() {
+    let fx = Fixture::new();
+    let mut cases: Vec<(Vec<u8>, &str)> = Vec::new();
+    let mut version = worked_example();
+    version[4] = 2;
+    cases.push((
+        version,
+        r#"{"kind":"error","offset":0,"error":"UnsupportedVersion","detail":{"version":2}}"#,
+    ));
+    let mut header_len = worked_example();
+    header_len[6] = 25;
+    cases.push((
+        header_len,
+        r#"{"kind":"error","offset":0,"error":"BadHeaderLen","detail":{"header_len":25}}"#,
+    ));
+    let mut unterminated = worked_example();
+    unterminated[28] = b'd'; // DEST_ID's 00 at 28 becomes text
+    cases.push((unterminated, r#"{"kind":"error","offset":0,"error":"UnterminatedId","detail":{"field":"dest_id","field_offset":26}}"#));
+    let mut utf8 = worked_example();
+    utf8[24] = 0xff; // SOURCE_ID "a"
+    cases.push((utf8, r#"{"kind":"error","offset":0,"error":"InvalidUtf8","detail":{"field":"source_id","field_offset":24}}"#));
+    let short = worked_example()[..30].to_vec();
+    cases.push((
+        short,
+        r#"{"kind":"error","offset":0,"error":"Truncated","detail":{"available":30}}"#,
+    ));
+    for (i, (bytes, line)) in cases.iter().enumerate() {
+        let file = fx.file(&format!("case{i}.pkt"), bytes);
+        run_on(&["dump", "--json"], &file).code(1).stdout(lines(&[line]));
+    }
+}
+
+#[test]
+fn dump_json_escapes_identifiers_as_json_requires() {
+    let fx = Fixture::new();
+    let file = fx.file("ids.pkt", &encode(NewPacket::new("é\"q\\", "\n", b"")));
+    run_on(&["dump", "--json"], &file)
+        .code(0)
+        .stdout(predicate::str::contains(r#""source_id":"é\"q\\","dest_id":"\n","#));
+}
+
+// ---- dump table ----
+
+#[test]
+fn dump_table_shows_time_route_flags_and_extensions() {
+    let fx = Fixture::new();
+    let file = fx.file("damaged.pkt", &damaged_capture());
+    let out = run_on(&["dump", "--recover", "--payload", "text"], &file).code(1);
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let rows: Vec<&str> = stdout.lines().collect();
+    assert!(rows[0].contains("OFFSET") && rows[0].contains("EXTENSIONS"));
+    assert!(rows[1].contains("1970-01-01T00:00:00.000001Z  a → bc") && rows[1].ends_with('-'));
+    assert!(rows[1].contains("PRIORITY"));
+    assert_eq!(rows[2].trim(), "payload: hi");
+    assert!(rows[3].contains("2024-01-01T00:00:00.000000Z  src-1 → dst"));
+    assert!(rows[3].contains("COMPRESSED|FRAGMENT"));
+    assert!(rows[3].ends_with("metadata:3,custom(7):0"));
+    assert!(stdout.contains("malformed\n"));
+    assert!(stdout.contains("       142  error: bad magic"));
+    assert!(stdout.contains("       142  skipped 5 bytes"));
+}
+
+#[test]
+fn dump_payload_hex_is_lower_case() {
+    let fx = Fixture::new();
+    let file = fx.file("ex.pkt", &encode(NewPacket::new("a", "b", &[0xAB, 0x01])));
+    run_on(&["dump", "--payload", "hex"], &file)
+        .code(0)
+        .stdout(predicate::str::contains("payload: ab01\n"));
+}
+
+// ---- exit 2 ----
+
+#[test]
+fn missing_input_is_a_one_line_error_with_status_2() {
+    let fx = Fixture::new();
+    for command in ["dump", "check", "stats"] {
+        zcpkt()
+            .args([command, fx.path("nope.pkt").to_str().unwrap()])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::is_match(r"^zcpkt: cannot read .*nope\.pkt: .*\n$").unwrap());
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    zcpkt().args(["dump"]).assert().code(2);
+    zcpkt().args(["dump", "--payload", "bin", "x"]).assert().code(2);
+    zcpkt().args(["frobnicate"]).assert().code(2);
+    zcpkt().args(["filter", "x", "-o", "y", "--since", "yesterday"]).assert().code(2);
+    let one_line = predicate::str::is_match(r"^zcpkt: [^\n]+\n$").unwrap();
+    zcpkt().args(["dump", "--bogus", "x"]).assert().code(2).stderr(one_line);
+    zcpkt().arg("--version").assert().code(0);
+}
+
+#[test]
+fn max_packet_takes_sizes_and_none() {
+    let stdin = with_extensions();
+    let too_large = r#""error":"TooLarge","detail":{"size":48,"limit":47}"#;
+    zcpkt()
+        .args(["dump", "--json", "--max-packet", "47", "-"])
+        .write_stdin(stdin.clone())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(too_large));
+    zcpkt()
+        .args(["dump", "--json", "--max-packet", "none", "-"])
+        .write_stdin(stdin)
+        .assert()
+        .code(0);
+    zcpkt().args(["dump", "--max-packet", "0", "-"]).assert().code(2);
+}
+
+// ---- check ----
+
+#[test]
+fn check_lists_every_error_and_summarises() {
+    let fx = Fixture::new();
+    let file = fx.file("damaged.pkt", &damaged_capture());
+    let expected = "\
+offset 79: checksum mismatch (stored 0x79dcdd47, computed 0x42b2fd8f)
+offset 109: malformed extension area (record at offset 137 does not fit)
+offset 142: bad magic (expected \"PKT\\0\")
+offset 142: skipped 5 bytes up to offset 147
+offset 178: truncated packet (20 bytes left in input)
+offset 178: skipped 20 bytes up to offset 198
+packets ok:          3
+packets with errors: 2
+errors:              4
+  Truncated:         1
+  BadMagic:          1
+  ChecksumMismatch:  1
+  MalformedExtension: 1
+bytes skipped:       25
+total bytes:         198
+";
+    run_on(&["check"], &file).code(1).stdout(expected);
+    let quiet = expected.split_once("packets ok:").unwrap().1;
+    run_on(&["check", "--quiet"], &file).code(1).stdout(format!("packets ok:{quiet}"));
+}
+
+#[test]
+fn check_clean_input_exits_0() {
+    let fx = Fixture::new();
+    let file = fx.file("clean.pkt", &clean_capture());
+    run_on(&["check"], &file).code(0).stdout(predicate::str::contains("errors:              0\n"));
+    zcpkt().args(["check", "-"]).write_stdin(clean_capture()).assert().code(0);
+    zcpkt().args(["check", "-"]).write_stdin(Vec::new()).assert().code(0);
+}
+
+// ---- stats ----
+
+#[test]
+fn stats_json_reports_the_documented_fields() {
+    let fx = Fixture::new();
+    let file = fx.file("damaged.pkt", &damaged_capture());
+    let out = run_on(&["stats", "--json", "--top", "2"], &file).code(1);
+    let stats: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(stats["packets"], 5);
+    assert_eq!(stats["valid_packets"], 3);
+    assert_eq!(stats["bytes"]["total"], 198);
+    assert_eq!(stats["bytes"]["headers"], 29 + 43 + 28 + 32 + 29);
+    assert_eq!(stats["bytes"]["payloads"], 2 + 5 + 2 + 1 + 2);
+    assert_eq!(stats["bytes"]["skipped"], 25);
+    assert_eq!(stats["payload_size"]["min"], 1);
+    assert_eq!(stats["payload_size"]["max"], 5);
+    assert_eq!(stats["payload_size"]["p50"], 3);
+    assert_eq!(stats["time"]["first"], 0);
+    assert_eq!(stats["time"]["last_iso"], "2024-01-01T00:00:00.000000Z");
+    assert_eq!(stats["flags"]["PRIORITY"], 2);
+    assert_eq!(stats["flags"]["FRAGMENT"], 1);
+    assert_eq!(stats["flags"]["none"], 2);
+    assert_eq!(stats["extensions"]["metadata"], 1);
+    assert_eq!(stats["extensions"]["custom(7)"], 1);
+    assert_eq!(stats["extensions"]["malformed"], 1);
+    assert_eq!(
+        stats["top_sources"],
+        serde_json::json!([{"id": "a", "packets": 3}, {"id": "src-1", "packets": 1}])
+    );
+    assert_eq!(stats["top_dests"][0], serde_json::json!({"id": "bc", "packets": 2}));
+    assert_eq!(stats["errors"]["total"], 4);
+    assert_eq!(stats["errors"]["BadMagic"], 1);
+    assert_eq!(stats["errors"]["TooLarge"], 0);
+}
+
+#[test]
+fn stats_rates_use_the_capture_time_span() {
+    let stdin = clean_capture()[31..].to_vec(); // two packets, 2 s apart
+    let out = zcpkt().args(["stats", "--json", "-"]).write_stdin(stdin).assert().code(0);
+    let stats: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(stats["time"]["duration_us"], 2_000_000);
+    assert_eq!(stats["time"]["packets_per_sec"], 1.0);
+    assert_eq!(stats["time"]["bytes_per_sec"], (48.0 + 34.0) / 2.0);
+}
+
+#[test]
+fn stats_text_runs_on_empty_input() {
+    zcpkt()
+        .args(["stats", "-"])
+        .write_stdin(Vec::new())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("packets          0 (0 valid)\n"));
+}
+
+// ---- filter ----
+
+#[test]
+fn filter_writes_the_original_bytes_of_matching_packets() {
+    let fx = Fixture::new();
+    let file = fx.file("clean.pkt", &clean_capture());
+    let out = fx.path("out.pkt");
+    let args = ["filter", file.to_str().unwrap(), "-o", out.to_str().unwrap()];
+    zcpkt()
+        .args(args)
+        .args(["--dest", "dst", "--since", "2024-01-01T00:00:00Z", "--until", "1704067202000001"])
+        .assert()
+        .code(0)
+        .stderr(
+            "zcpkt filter: 2 of 3 packets matched, written to ".to_owned()
+                + out.to_str().unwrap()
+                + "\n",
+        );
+    assert_eq!(std::fs::read(&out).unwrap(), clean_capture()[31..]);
+
+    zcpkt().args(args).args(["--source", "a", "--source", "src-2"]).assert().code(0);
+    let mut expected = worked_example();
+    expected.extend(&clean_capture()[79..]);
+    assert_eq!(std::fs::read(&out).unwrap(), expected);
+
+    zcpkt().args(args).args(["--flags", "compressed,FRAGMENT"]).assert().code(0);
+    assert_eq!(std::fs::read(&out).unwrap(), with_extensions());
+
+    zcpkt().args(args).args(["--until", "2024-01-01T00:00:00.000000Z"]).assert().code(0);
+    assert_eq!(std::fs::read(&out).unwrap(), worked_example());
+    assert_eq!(fx.entries(), ["clean.pkt", "out.pkt"]);
+}
+
+#[test]
+fn filter_to_stdout() {
+    zcpkt()
+        .args(["filter", "-", "-o", "-", "--source", "src-1"])
+        .write_stdin(clean_capture())
+        .assert()
+        .code(0)
+        .stdout(with_extensions());
+}
+
+#[test]
+fn filter_on_damaged_input_leaves_no_output_without_recover() {
+    let fx = Fixture::new();
+    let file = fx.file("damaged.pkt", &damaged_capture());
+    let out = fx.path("out.pkt");
+    zcpkt()
+        .args(["filter", file.to_str().unwrap(), "-o", out.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("offset 79: checksum mismatch"))
+        .stderr(predicate::str::contains("no output written"));
+    assert_eq!(fx.entries(), ["damaged.pkt"]);
+}
+
+#[test]
+fn filter_recover_writes_the_valid_matches_and_exits_1() {
+    let fx = Fixture::new();
+    let file = fx.file("damaged.pkt", &damaged_capture());
+    let out = fx.path("out.pkt");
+    zcpkt()
+        .args(["filter", file.to_str().unwrap(), "-o", out.to_str().unwrap(), "--recover"])
+        .args(["--source", "a"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("2 of 5 packets matched"));
+    let mut expected = worked_example();
+    expected.extend(worked_example());
+    assert_eq!(std::fs::read(&out).unwrap(), expected);
+    assert_eq!(fx.entries(), ["damaged.pkt", "out.pkt"]);
+}
+
+#[test]
+fn filter_missing_input_leaves_no_temp_file() {
+    let fx = Fixture::new();
+    let out = fx.path("out.pkt");
+    zcpkt()
+        .args(["filter", fx.path("nope.pkt").to_str().unwrap(), "-o", out.to_str().unwrap()])
+        .assert()
+        .code(2);
+    assert!(fx.entries().is_empty());
+}
+
+// ---- broken pipe ----
+
+#[test]
+fn dump_into_a_closed_pipe_stops_quietly() {
+    let fx = Fixture::new();
+    let packet = worked_example();
+    let file = fx.file("big.pkt", &packet.repeat(200_000));
+    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("zcpkt"))
+        .args(["dump", "--json"])
+        .arg(&file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert_eq!(first.trim_end(), EXAMPLE_LINE);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    let _ = std::io::stdout().flush();
+}
