@@ -313,7 +313,7 @@ fn a_4_gib_claim_on_a_tiny_input_is_truncated_at_once() {
     let skipped = show(&Record::Skipped(Skipped { offset: 0, len: 40 }));
 
     let mut reader = StreamReader::new(&input[..]);
-    assert_eq!(drain_records(&mut reader, 10), [truncated.clone()]);
+    assert_eq!(drain_records(&mut reader, 10), std::slice::from_ref(&truncated));
     assert_eq!(reader.buffer_capacity(), StreamReader::<&[u8]>::DEFAULT_BUFFER);
 
     // Even with no practical maximum, only the bytes that arrive are buffered.
@@ -542,7 +542,7 @@ fn an_empty_input_has_no_records() {
 fn stream_errors_show_and_convert() {
     let packet = StreamError::from(Error::new(31, ErrorKind::BadMagic));
     assert_eq!(packet.to_string(), "offset 31: bad magic (expected \"PKT\\0\")");
-    let io = StreamError::from(io::Error::new(io::ErrorKind::Other, "disk on fire"));
+    let io = StreamError::from(io::Error::other("disk on fire"));
     assert_eq!(io.to_string(), "disk on fire");
     assert!(matches!(io, StreamError::Io(_)));
     let boxed: Box<dyn std::error::Error> = Box::new(packet);

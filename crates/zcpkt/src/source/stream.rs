@@ -10,7 +10,7 @@
 //! the size of that packet. `Truncated` from the parser therefore means "read
 //! more" until the input ends.
 //!
-//! Memory stays under `max(buffer size, maximum packet size)`:
+//! Memory stays under `max(buffer size, maximum packet size, 24)`:
 //!
 //! - A packet whose header claims more than the maximum is never held: the
 //!   reader counts its way through its bytes, reading and discarding them,
