@@ -51,6 +51,8 @@
 #![deny(unsafe_code)]
 
 pub mod pkt;
+#[cfg(feature = "std")]
+pub mod source;
 
 pub use pkt::{
     EncodeError, Error, ErrorKind, Extension, ExtensionArea, ExtensionType, Extensions, IdField,

@@ -1,0 +1,515 @@
+//! [`StreamReader`]: packets and records from any [`io::Read`] (files, pipes,
+//! stdin, sockets) in bounded memory.
+//!
+//! The reader owns one buffer and a cursor into it. A packet that lies whole
+//! in the buffer costs one [`Parser::parse_packet`] call and a cursor bump;
+//! the packet it hands out borrows the buffer (a lending `next`, so the next
+//! call may overwrite it). When the buffer holds only part of a packet, the
+//! unread bytes move to its front (`copy_within`) and the reader reads more,
+//! growing the buffer, by doubling and only while real bytes arrive, up to
+//! the size of that packet. `Truncated` from the parser therefore means "read
+//! more" until the input ends.
+//!
+//! Memory stays under `max(buffer size, maximum packet size, 24)`:
+//!
+//! - A packet whose header claims more than the maximum is never held: the
+//!   reader counts its way through its bytes, reading and discarding them,
+//!   and reports `TooLarge` once all were seen (framing kept) or `Truncated`
+//!   if the input ends first (`dump-json.md`).
+//! - Recovery keeps no skipped bytes: it scans the buffer for `PKT\0`, keeps
+//!   only the last three bytes (a magic split across two reads), counts the
+//!   rest, and completes a candidate by reading more. A candidate larger than
+//!   the maximum is passed over at once: it could only be `TooLarge` or
+//!   `Truncated`, never a packet with no error at all.
+//!
+//! The records are those [`Records`](crate::Records) gives over the whole
+//! input as one slice, with the same parser (including the maximum) and the
+//! same `recover` flag, whatever sizes the reads return, with one exception a
+//! bounded buffer forces: when a packet claiming more than the maximum is cut
+//! short by the end of input, its bytes were discarded while counting, so
+//! with `recover` the `Skipped` range after its `Truncated` error runs to the
+//! end of input. (A slice reader would search those bytes for a packet, but
+//! a stream can only learn that they were cut short after reading all of
+//! them, which is unbounded.)
+
+use std::fmt;
+use std::io;
+
+use crate::pkt::format::{field, FIXED_HEADER_LEN, MAGIC};
+use crate::pkt::{Error, ErrorKind, FixedHeader, Packet, PacketErrors, Parser, Record, Skipped};
+
+/// Bytes kept back when a buffer holds no `PKT\0`: the start of one that the
+/// next read completes.
+const MAGIC_PREFIX_LEN: usize = MAGIC.len() - 1;
+
+/// Reads packets or `dump --json` records from an [`io::Read`], in a bounded
+/// buffer. See the [module documentation](self).
+///
+/// ```
+/// use zcpkt::source::stream::StreamReader;
+/// use zcpkt::NewPacket;
+///
+/// let mut capture = Vec::new();
+/// NewPacket::new("a", "b", b"hello").write_to(&mut capture)?;
+/// NewPacket::new("a", "b", b"world").write_to(&mut capture)?;
+///
+/// let mut reader = StreamReader::new(&capture[..]).buffer_size(64);
+/// let mut payloads = Vec::new();
+/// while let Some(packet) = reader.next_packet() {
+///     payloads.push(packet?.payload.to_vec()); // the packet borrows the reader's buffer
+/// }
+/// assert_eq!(payloads, [b"hello", b"world"]);
+/// assert_eq!(reader.offset(), capture.len() as u64);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct StreamReader<R> {
+    reader: R,
+    parser: Parser,
+    max_packet: u64,
+    recover: bool,
+    initial_buffer: usize,
+    /// Allocated on the first read, so that configuring the size costs nothing.
+    buf: Vec<u8>,
+    /// The unread bytes are `buf[start..end]`.
+    start: usize,
+    end: usize,
+    /// Absolute offset of `buf[start]`.
+    consumed: u64,
+    eof: bool,
+    state: State,
+    pending_errors: Option<PacketErrors>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum State {
+    /// A packet is expected at the cursor.
+    Parsing,
+    /// Discarding the bytes of the packet at `offset`, over the maximum.
+    Oversize { offset: u64, size: u64 },
+    /// Looking, from the cursor on, for the packet that ends the skipped
+    /// range starting at `from` (where framing was lost).
+    Resync { from: u64 },
+    /// Stopped after an error that lost framing, without recovery.
+    Done,
+}
+
+/// What the reader found at its position, borrowing nothing.
+enum Step {
+    /// `parse_packet` on the buffered bytes answers as on the whole input.
+    Decidable,
+    Error(Error),
+    Skipped(Skipped),
+    End,
+}
+
+/// Which record stream is being read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    Records,
+    Packets,
+}
+
+/// What a `PKT\0` found while recovering turned out to be.
+enum Candidate {
+    Valid,
+    Invalid,
+    /// More bytes were read; judge it again.
+    Undecided,
+}
+
+impl<R: io::Read> StreamReader<R> {
+    /// The initial buffer size: 1 MiB.
+    pub const DEFAULT_BUFFER: usize = 1 << 20;
+    /// The maximum packet size when the parser sets none: 16 MiB, as
+    /// `dump-json.md` gives for streamed input.
+    pub const DEFAULT_MAX_PACKET: u64 = 16 << 20;
+
+    /// A reader over `reader` that verifies checksums, does not recover,
+    /// starts with a [`DEFAULT_BUFFER`](Self::DEFAULT_BUFFER) buffer and
+    /// accepts packets up to [`DEFAULT_MAX_PACKET`](Self::DEFAULT_MAX_PACKET).
+    pub fn new(reader: R) -> Self {
+        Self {
+            reader,
+            parser: Parser::new().max_packet_size(Some(Self::DEFAULT_MAX_PACKET)),
+            max_packet: Self::DEFAULT_MAX_PACKET,
+            recover: false,
+            initial_buffer: Self::DEFAULT_BUFFER,
+            buf: Vec::new(),
+            start: 0,
+            end: 0,
+            consumed: 0,
+            eof: false,
+            state: State::Parsing,
+            pending_errors: None,
+        }
+    }
+
+    /// Checks packets as `parser` does. Its maximum packet size becomes the
+    /// reader's (none means [`DEFAULT_MAX_PACKET`](Self::DEFAULT_MAX_PACKET)):
+    /// a stream needs one to bound its buffer.
+    pub fn with_parser(mut self, parser: Parser) -> Self {
+        self.max_packet = parser.packet_size_limit().unwrap_or(Self::DEFAULT_MAX_PACKET);
+        self.parser = parser.max_packet_size(Some(self.max_packet));
+        self
+    }
+
+    /// The buffer's initial size (at least 1 byte); it grows to hold a larger
+    /// packet. Set it before reading: once allocated, it is kept.
+    pub fn buffer_size(mut self, bytes: usize) -> Self {
+        self.initial_buffer = bytes.max(1);
+        self
+    }
+
+    /// Whether [`next_record`](Self::next_record) goes on past errors that
+    /// lose framing (default `false`).
+    pub fn recover(mut self, recover: bool) -> Self {
+        self.recover = recover;
+        self
+    }
+
+    /// The next record of `dump --json`: packets, errors and, when
+    /// recovering, skipped ranges, as [`Records`](crate::Records) gives them
+    /// over the whole input (see the [module documentation](self) for the
+    /// one exception). `None` at the end.
+    ///
+    /// An I/O error leaves the reader as it was: calling again retries the
+    /// read (`Interrupted` is retried without returning).
+    pub fn next_record(&mut self) -> Option<io::Result<Record<'_>>> {
+        if let Some(error) = self.next_pending_error() {
+            return Some(Ok(Record::Error(error)));
+        }
+        match self.advance(Mode::Records) {
+            Err(error) => return Some(Err(error)),
+            Ok(Step::End) => return None,
+            Ok(Step::Error(error)) => return Some(Ok(Record::Error(error))),
+            Ok(Step::Skipped(skipped)) => return Some(Ok(Record::Skipped(skipped))),
+            Ok(Step::Decidable) => {}
+        }
+        Some(Ok(match self.parse_buffered(Mode::Records) {
+            Ok(packet) => Record::Packet(packet),
+            Err(error) => Record::Error(error),
+        }))
+    }
+
+    /// The next packet, with the strict semantics of [`Packets`](crate::Packets):
+    /// `Ok` for a valid packet; `Err` with the first error of a damaged
+    /// packet or a `TooLarge` one, after which reading goes on; `Err` with
+    /// an error that loses framing, after which it stops (this method never
+    /// recovers). `None` at the end.
+    ///
+    /// An I/O error leaves the reader as it was: calling again retries.
+    pub fn next_packet(&mut self) -> Option<Result<Packet<'_>, StreamError>> {
+        if let Some(error) = self.next_pending_error() {
+            return Some(Err(error.into()));
+        }
+        loop {
+            match self.advance(Mode::Packets) {
+                Err(error) => return Some(Err(error.into())),
+                Ok(Step::End) => return None,
+                Ok(Step::Error(error)) => return Some(Err(error.into())),
+                // Only a recovery begun by `next_record` gets here.
+                Ok(Step::Skipped(_)) => {}
+                Ok(Step::Decidable) => break,
+            }
+        }
+        Some(match self.parse_buffered(Mode::Packets) {
+            Ok(packet) => match packet.errors().next() {
+                None => Ok(packet),
+                Some(error) => Err(error.into()),
+            },
+            Err(error) => Err(error.into()),
+        })
+    }
+
+    /// Bytes consumed: the absolute offset of the next byte to look at.
+    pub const fn offset(&self) -> u64 {
+        self.consumed
+    }
+
+    /// The buffer's current size in bytes (0 before the first read).
+    pub fn buffer_capacity(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// The underlying reader.
+    pub fn into_inner(self) -> R {
+        self.reader
+    }
+
+    fn next_pending_error(&mut self) -> Option<Error> {
+        let error = self.pending_errors.as_mut().and_then(Iterator::next);
+        if error.is_none() {
+            self.pending_errors = None;
+        }
+        error
+    }
+
+    fn recovers(&self, mode: Mode) -> bool {
+        self.recover && mode == Mode::Records
+    }
+
+    /// Reads until the reader knows what comes next.
+    #[inline]
+    fn advance(&mut self, mode: Mode) -> io::Result<Step> {
+        loop {
+            let step = match self.state {
+                State::Parsing => self.frame()?,
+                State::Oversize { offset, size } => self.count_through(offset, size, mode)?,
+                State::Resync { from } => self.resync(from)?,
+                State::Done => Some(Step::End),
+            };
+            if let Some(step) = step {
+                return Ok(step);
+            }
+        }
+    }
+
+    /// `Decidable` once the buffer holds all `parse_packet` looks at for the
+    /// packet at the cursor (or the input ended); otherwise reads more.
+    #[inline]
+    fn frame(&mut self) -> io::Result<Option<Step>> {
+        let buffered = self.buffered();
+        if claimed_size(buffered).is_some_and(|size| size <= buffered.len() as u64) {
+            return Ok(Some(Step::Decidable));
+        }
+        if buffered.is_empty() && self.eof {
+            return Ok(Some(Step::End));
+        }
+        let need = match FixedHeader::read(buffered, self.consumed) {
+            // Checked before the end of input so that the outcome does not
+            // depend on how the reads were cut.
+            Ok(fixed) if fixed.packet_len() > self.max_packet => {
+                let size = fixed.packet_len();
+                self.state = State::Oversize { offset: self.consumed, size };
+                return Ok(None);
+            }
+            Ok(fixed) if !self.eof => fixed.packet_len(),
+            Err(Error { kind: ErrorKind::Truncated { .. }, .. }) if !self.eof => {
+                FIXED_HEADER_LEN as u64
+            }
+            _ => return Ok(Some(Step::Decidable)),
+        };
+        self.fill(need)?;
+        Ok(None)
+    }
+
+    /// One packet from the buffer, which holds all of it or all the input
+    /// has; moves the cursor past it, or past what an error leaves behind.
+    ///
+    /// Only fields other than `buf` change while the packet borrows it.
+    #[inline]
+    fn parse_buffered(&mut self, mode: Mode) -> Result<Packet<'_>, Error> {
+        let buffered = &self.buf[self.start..self.end];
+        match self.parser.parse_packet(buffered, self.consumed) {
+            Ok(packet) => {
+                self.start += packet.len();
+                self.consumed += packet.len() as u64;
+                if mode == Mode::Records && !packet.is_valid() {
+                    self.pending_errors = Some(packet.errors());
+                }
+                Ok(packet)
+            }
+            Err(error) => {
+                let skip = match error.kind {
+                    // parse_packet reports TooLarge only with all `size` bytes given.
+                    ErrorKind::TooLarge { size, .. } => {
+                        usize::try_from(size).map_or(buffered.len(), |s| s.min(buffered.len()))
+                    }
+                    _ if self.recovers(mode) => {
+                        self.state = State::Resync { from: error.offset };
+                        1
+                    }
+                    _ => {
+                        self.state = State::Done;
+                        0
+                    }
+                };
+                self.start += skip;
+                self.consumed += skip as u64;
+                Err(error)
+            }
+        }
+    }
+
+    /// Discards the bytes of the oversized packet at `offset`, reading
+    /// through them; reports it once all `size` were seen or the input ended.
+    fn count_through(&mut self, offset: u64, size: u64, mode: Mode) -> io::Result<Option<Step>> {
+        let end = offset.saturating_add(size);
+        let remaining = end.saturating_sub(self.consumed);
+        let buffered = self.buffered().len();
+        self.consume(usize::try_from(remaining).map_or(buffered, |r| r.min(buffered)));
+        if self.consumed == end {
+            self.state = State::Parsing;
+            let limit = self.max_packet;
+            return Ok(Some(Step::Error(Error::new(offset, ErrorKind::TooLarge { size, limit }))));
+        }
+        if self.eof {
+            // The discarded bytes cannot be searched again: recovery skips to the end.
+            self.state =
+                if self.recovers(mode) { State::Resync { from: offset } } else { State::Done };
+            let available = self.consumed - offset;
+            return Ok(Some(Step::Error(Error::new(offset, ErrorKind::Truncated { available }))));
+        }
+        self.fill(1)?;
+        Ok(None)
+    }
+
+    /// Looks for the first `PKT\0` at or after the cursor that starts a
+    /// packet with no error at all, counting what it passes over.
+    fn resync(&mut self, from: u64) -> io::Result<Option<Step>> {
+        let buffered = self.buffered();
+        let Some(at) = memchr::memmem::find(buffered, &MAGIC) else {
+            let len = buffered.len();
+            if self.eof {
+                self.consume(len);
+                return Ok(Some(self.end_resync(from)));
+            }
+            let keep = len.min(MAGIC_PREFIX_LEN);
+            self.consume(len - keep);
+            self.fill(keep as u64 + 1)?;
+            return Ok(None);
+        };
+        self.consume(at);
+        Ok(match self.judge_candidate()? {
+            Candidate::Valid => Some(self.end_resync(from)),
+            Candidate::Invalid => {
+                self.consume(1);
+                None
+            }
+            Candidate::Undecided => None,
+        })
+    }
+
+    fn end_resync(&mut self, from: u64) -> Step {
+        self.state = State::Parsing;
+        Step::Skipped(Skipped { offset: from, len: self.consumed - from })
+    }
+
+    /// Whether the `PKT\0` at the cursor starts a valid packet, reading more
+    /// when the buffer does not yet hold the whole candidate.
+    fn judge_candidate(&mut self) -> io::Result<Candidate> {
+        let buffered = self.buffered();
+        let need = match FixedHeader::read(buffered, self.consumed) {
+            Ok(fixed) if fixed.packet_len() > self.max_packet => return Ok(Candidate::Invalid),
+            Ok(fixed) if fixed.packet_len() > buffered.len() as u64 => fixed.packet_len(),
+            Ok(_) => {
+                let parsed = self.parser.parse_packet(buffered, self.consumed);
+                let valid = matches!(parsed, Ok(packet) if packet.is_valid());
+                return Ok(if valid { Candidate::Valid } else { Candidate::Invalid });
+            }
+            Err(Error { kind: ErrorKind::Truncated { .. }, .. }) => FIXED_HEADER_LEN as u64,
+            Err(_) => return Ok(Candidate::Invalid),
+        };
+        if self.eof {
+            return Ok(Candidate::Invalid);
+        }
+        self.fill(need)?;
+        Ok(Candidate::Undecided)
+    }
+
+    #[inline]
+    fn buffered(&self) -> &[u8] {
+        &self.buf[self.start..self.end]
+    }
+
+    /// Moves the cursor `n` bytes on; `n` is at most what is buffered.
+    fn consume(&mut self, n: usize) {
+        debug_assert!(n <= self.end - self.start);
+        self.start += n;
+        self.consumed += n as u64;
+    }
+
+    /// Reads once into the buffer (at least one byte, or the end of input),
+    /// after moving the unread bytes to its front and, when it is full,
+    /// growing it towards `need` bytes. Growth doubles at most, so a header's
+    /// claim alone never allocates: only bytes that arrive do.
+    fn fill(&mut self, need: u64) -> io::Result<()> {
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.end == self.buf.len() {
+            self.grow(need);
+        }
+        loop {
+            match self.reader.read(&mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(());
+                }
+                Ok(n) => {
+                    // A reader claiming more than it was given must not move `end` out.
+                    self.end = self.end.saturating_add(n).min(self.buf.len());
+                    return Ok(());
+                }
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
+    fn grow(&mut self, need: u64) {
+        let len = self.buf.len();
+        let size = if len == 0 {
+            self.initial_buffer
+        } else {
+            let need = usize::try_from(need).unwrap_or(usize::MAX);
+            len.saturating_mul(2).min(need).max(len + 1)
+        };
+        self.buf.resize(size, 0);
+    }
+}
+
+/// `HEADER_LEN + PAYLOAD_LEN` as the fixed header at the start of `bytes`
+/// claims it, unchecked (the parser checks), or `None` under 24 bytes.
+#[inline]
+fn claimed_size(bytes: &[u8]) -> Option<u64> {
+    let head = bytes.first_chunk::<FIXED_HEADER_LEN>()?;
+    let header_len = u16::from_le_bytes([head[field::HEADER_LEN], head[field::HEADER_LEN + 1]]);
+    let at = field::PAYLOAD_LEN;
+    let payload_len = u32::from_le_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
+    Some(u64::from(header_len) + u64::from(payload_len))
+}
+
+/// Why [`StreamReader::next_packet`] gave no packet.
+#[derive(Debug)]
+pub enum StreamError {
+    /// Reading failed.
+    Io(io::Error),
+    /// The input holds an error at the reader's position.
+    Packet(Error),
+}
+
+impl fmt::Display for StreamError {
+    /// The inner error's message, as is.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Io(error) => error.fmt(f),
+            Self::Packet(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for StreamError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        // Display already shows the inner error, so the chain goes on below it.
+        match self {
+            Self::Io(error) => error.source(),
+            Self::Packet(error) => std::error::Error::source(error),
+        }
+    }
+}
+
+impl From<io::Error> for StreamError {
+    fn from(error: io::Error) -> Self {
+        Self::Io(error)
+    }
+}
+
+impl From<Error> for StreamError {
+    fn from(error: Error) -> Self {
+        Self::Packet(error)
+    }
+}

@@ -1,0 +1,140 @@
+//! `StreamReader` allocates its buffer and nothing per packet: reading ten
+//! times the input costs the same allocations, and a header's claim alone
+//! allocates nothing.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use zcpkt::source::stream::StreamReader;
+use zcpkt::{NewPacket, Record};
+
+/// Counts the calling thread's allocations, so tests running in parallel
+/// do not see each other's.
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+    static LARGEST: Cell<usize> = const { Cell::new(0) };
+}
+
+fn note(size: usize) {
+    // `try_with`: the allocator also runs while thread locals are torn down.
+    let _ = ALLOCATIONS.try_with(|count| count.set(count.get() + 1));
+    let _ = LARGEST.try_with(|largest| largest.set(largest.get().max(size)));
+}
+
+// SAFETY: every call forwards to `System` with the arguments it was given.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note(layout.size());
+        System.alloc(layout)
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note(layout.size());
+        System.alloc_zeroed(layout)
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note(new_size);
+        System.realloc(ptr, layout, new_size)
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout)
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Allocations made by `f` on this thread: (count, largest size).
+fn allocations<T>(f: impl FnOnce() -> T) -> (usize, usize, T) {
+    ALLOCATIONS.with(|count| count.set(0));
+    LARGEST.with(|largest| largest.set(0));
+    let out = f();
+    (ALLOCATIONS.with(Cell::get), LARGEST.with(Cell::get), out)
+}
+
+/// Packets of 0 to 1999 payload bytes, some with bad checksums.
+fn capture(packets: usize) -> Vec<u8> {
+    let payload: Vec<u8> = (0..2000u32).map(|i| (i * 7) as u8).collect();
+    let mut out = Vec::new();
+    for i in 0..packets {
+        NewPacket::new("probe", "collector", &payload[..i * 37 % 2000]).write_to(&mut out).unwrap();
+        if i % 10 == 3 {
+            *out.last_mut().unwrap() ^= 0xFF;
+        }
+        if i % 17 == 5 {
+            out.extend_from_slice(b"garbage PKT\0 in between");
+        }
+    }
+    out
+}
+
+fn count_packets(input: &[u8]) -> usize {
+    let mut reader = StreamReader::new(input);
+    let mut count = 0;
+    while let Some(packet) = reader.next_packet() {
+        if packet.is_ok() {
+            count += 1;
+        }
+    }
+    count
+}
+
+fn count_records(input: &[u8]) -> usize {
+    let mut reader = StreamReader::new(input).buffer_size(256).recover(true);
+    let mut count = 0;
+    while let Some(record) = reader.next_record() {
+        if let Record::Packet(_) = record.unwrap() {
+            count += 1;
+        }
+    }
+    count
+}
+
+#[test]
+fn ten_times_the_input_costs_the_same_allocations() {
+    let clean: Vec<u8> = {
+        let mut out = Vec::new();
+        for i in 0..1000usize {
+            let payload = vec![i as u8; i % 1500];
+            NewPacket::new("a", "b", &payload).write_to(&mut out).unwrap();
+        }
+        out
+    };
+    let clean10 = clean.repeat(10);
+    let (once, _, packets) = allocations(|| count_packets(&clean));
+    let (tenfold, _, packets10) = allocations(|| count_packets(&clean10));
+    assert_eq!((packets, packets10), (1000, 10_000));
+    assert_eq!(once, 1, "the buffer, once");
+    assert_eq!(tenfold, once);
+
+    // Damaged input, recovery, and a 256-byte buffer that must grow.
+    let damaged = capture(300);
+    let damaged10 = damaged.repeat(10);
+    let (once, largest, records) = allocations(|| count_records(&damaged));
+    let (tenfold, largest10, records10) = allocations(|| count_records(&damaged10));
+    assert_eq!(records10, records * 10);
+    assert_eq!(tenfold, once);
+    assert_eq!(largest10, largest);
+    assert!(largest < 4096, "largest allocation {largest}");
+}
+
+#[test]
+fn a_header_claiming_4_gib_allocates_nothing_for_it() {
+    let mut input = b"PKT\0\x01\x00\x1a\x00\xff\xff\xff\xff".to_vec();
+    input.extend_from_slice(&[0; 40]);
+    let (count, largest, records) = allocations(|| {
+        let mut reader = StreamReader::new(&input[..]).buffer_size(64).recover(true);
+        let mut records = 0;
+        while reader.next_record().is_some() {
+            records += 1;
+        }
+        records
+    });
+    assert_eq!(records, 2, "Truncated, then Skipped");
+    assert_eq!(count, 1);
+    assert_eq!(largest, 64);
+}
