@@ -10,6 +10,7 @@ use std::io::{self, Read};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 
+use zcpkt::source::stream::StreamReader;
 use zcpkt::{Parser, Record};
 
 use crate::error::CliError;
@@ -118,19 +119,59 @@ pub struct InputSummary {
 pub fn for_each_record(
     input: &Input,
     opts: &ReadOptions,
-    mut f: impl FnMut(Record<'_>) -> ControlFlow<()>,
+    f: impl FnMut(Record<'_>) -> ControlFlow<()>,
 ) -> Result<InputSummary, CliError> {
-    let bytes = read_all(input)?;
+    match input {
+        Input::File(path) => {
+            let bytes =
+                std::fs::read(path).map_err(|e| CliError::io(format!("cannot read {input}"), e))?;
+            Ok(records_of_slice(&bytes, opts.parser(input), opts, f))
+        }
+        Input::Stdin => records_of_stream(io::stdin().lock(), opts.parser(input), opts, f)
+            .map_err(|e| CliError::io(format!("cannot read {input}"), e)),
+    }
+}
+
+fn records_of_slice(
+    bytes: &[u8],
+    parser: Parser,
+    opts: &ReadOptions,
+    mut f: impl FnMut(Record<'_>) -> ControlFlow<()>,
+) -> InputSummary {
     let total = bytes.len() as u64;
     let mut progress = Progress::new(Some(total), opts.progress);
-    for record in opts.parser(input).records(&bytes, opts.recover) {
+    for record in parser.records(bytes, opts.recover) {
         progress.set(record_offset(&record));
         if f(record).is_break() {
             break;
         }
     }
     progress.finish();
-    Ok(InputSummary { bytes: total })
+    InputSummary { bytes: total }
+}
+
+/// Streams records in bounded memory: the reader's buffer holds at most one
+/// packet of the maximum size (16 MiB by default on standard input).
+fn records_of_stream(
+    reader: impl Read,
+    parser: Parser,
+    opts: &ReadOptions,
+    mut f: impl FnMut(Record<'_>) -> ControlFlow<()>,
+) -> io::Result<InputSummary> {
+    // A stream cannot be unbounded by default; `--max-packet none` means
+    // the user accepts buffering whatever a header claims.
+    let parser = parser.max_packet_size(Some(parser.packet_size_limit().unwrap_or(u64::MAX)));
+    let mut reader = StreamReader::new(reader).with_parser(parser).recover(opts.recover);
+    let mut progress = Progress::new(None, opts.progress);
+    while let Some(record) = reader.next_record() {
+        let record = record?;
+        progress.set(record_offset(&record));
+        if f(record).is_break() {
+            break;
+        }
+    }
+    progress.finish();
+    Ok(InputSummary { bytes: reader.offset() })
 }
 
 /// The byte offset a record describes.
@@ -139,17 +180,5 @@ pub fn record_offset(record: &Record<'_>) -> u64 {
         Record::Packet(packet) => packet.offset,
         Record::Error(error) => error.offset,
         Record::Skipped(skipped) => skipped.offset,
-    }
-}
-
-fn read_all(input: &Input) -> Result<Vec<u8>, CliError> {
-    let context = || format!("cannot read {input}");
-    match input {
-        Input::File(path) => std::fs::read(path).map_err(|e| CliError::io(context(), e)),
-        Input::Stdin => {
-            let mut bytes = Vec::new();
-            io::stdin().lock().read_to_end(&mut bytes).map_err(|e| CliError::io(context(), e))?;
-            Ok(bytes)
-        }
     }
 }
