@@ -50,7 +50,11 @@
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
+#[cfg(feature = "parallel")]
+pub mod parallel;
 pub mod pkt;
+#[cfg(feature = "std")]
+pub mod source;
 
 pub use pkt::{
     EncodeError, Error, ErrorKind, Extension, ExtensionArea, ExtensionType, Extensions, IdField,

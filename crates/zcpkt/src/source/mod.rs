@@ -1,0 +1,3 @@
+//! Inputs that are not plain slices: memory-mapped files.
+
+pub mod mmap;
