@@ -50,6 +50,8 @@
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
+#[cfg(feature = "parallel")]
+pub mod parallel;
 pub mod pkt;
 #[cfg(feature = "std")]
 pub mod source;

@@ -1,4 +1,11 @@
-//! Where the bytes come from: readers that feed [`Parser::parse_packet`](crate::Parser::parse_packet)
-//! from sources other than a slice the caller already holds.
+//! Where the bytes come from: sources that feed
+//! [`Parser::parse_packet`](crate::Parser::parse_packet) other than a slice
+//! the caller already holds.
+//!
+//! - [`mmap`]: a file mapped into memory, parsed as one slice, with parsed
+//!   windows released so resident memory stays small.
+//! - [`stream`]: any [`std::io::Read`] (pipes, stdin, sockets) through a
+//!   bounded buffer, with a lending `next`.
 
+pub mod mmap;
 pub mod stream;

@@ -1,0 +1,527 @@
+//! Parsing one input on all cores, with exactly the sequential result.
+//!
+//! # How the work is split
+//!
+//! Packet boundaries cannot be found by searching for `PKT\0` alone:
+//! payloads may hold those bytes, even whole valid-looking packets. A
+//! sequential pass hopping from fixed header to fixed header would find them,
+//! but it reads one cache line per packet at an unpredictable stride, which
+//! (measured) is slower than the whole parse. So the split is speculative:
+//!
+//! - The input is cut into chunks at byte offsets. The worker for a chunk
+//!   guesses where the first packet starting in it is (the first `PKT\0`
+//!   there whose fixed header frames a packet followed by another framed
+//!   packet or the end of input), parses from that guess exactly as
+//!   [`Records`] would, and stops at the first packet boundary at or past the
+//!   chunk's end, or before the first error that loses framing.
+//! - The calling thread takes the chunks in order, knowing where the previous
+//!   one really ended. A chunk whose guess is that position is exactly the
+//!   sequential parse from there and is used as is. Otherwise (a fake packet
+//!   fooled the guess) the chunk is thrown away and parsed again on the
+//!   calling thread from the true position.
+//! - At an error that loses framing, the chunks after it are thrown away and
+//!   a sequential [`Records`] takes over until it has re-synchronised (its
+//!   `skipped` record), where a fresh parallel pass starts.
+//!
+//! Every record handed out thus comes from the sequential algorithm started
+//! at a true boundary with nothing pending, which is how `Records` itself
+//! stands between two packets: the output is the same, record for record.
+//! A wrong guess costs one chunk parsed twice; an error that loses framing
+//! costs at most the chunks in flight.
+
+use std::collections::VecDeque;
+use std::ops::Range;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::{mpsc, Arc};
+
+use rayon::{ThreadPool, ThreadPoolBuildError, ThreadPoolBuilder};
+
+use crate::pkt::format::MAGIC;
+use crate::pkt::{ErrorKind, FixedHeader, PacketErrors, Parser, Record, Records};
+
+/// Default bytes per chunk: enough work per task (a fraction of a
+/// millisecond) that scheduling costs vanish, small enough to spread a file
+/// of a few MiB over every core.
+pub const DEFAULT_CHUNK_SIZE: usize = 1 << 20;
+
+/// Parses one input on several threads; see the [module docs](self).
+///
+/// ```
+/// use zcpkt::parallel::ParallelParser;
+/// use zcpkt::{NewPacket, Parser, Record};
+///
+/// let mut capture = vec![0u8; 1000];
+/// let mut len = 0;
+/// for i in 0..10u8 {
+///     len += NewPacket::new("s", "d", &[i; 40]).encode(&mut capture[len..]).unwrap();
+/// }
+/// capture.truncate(len);
+///
+/// let parallel = ParallelParser::new(Parser::new()).chunk_size(100);
+/// let packets = parallel.fold(
+///     &capture,
+///     || 0,
+///     |n, record| n + usize::from(matches!(record, Record::Packet(_))),
+///     |a, b| a + b,
+/// );
+/// assert_eq!(packets, 10);
+/// ```
+#[derive(Clone, Debug)]
+pub struct ParallelParser {
+    parser: Parser,
+    recover: bool,
+    chunk_size: usize,
+    pool: Option<Arc<ThreadPool>>,
+}
+
+impl ParallelParser {
+    /// Parses with `parser`, without recovery, in chunks of
+    /// [`DEFAULT_CHUNK_SIZE`], on rayon's global thread pool.
+    pub const fn new(parser: Parser) -> Self {
+        Self { parser, recover: false, chunk_size: DEFAULT_CHUNK_SIZE, pool: None }
+    }
+
+    /// Whether to go on past errors that lose framing (as [`Records`]).
+    pub const fn recover(mut self, recover: bool) -> Self {
+        self.recover = recover;
+        self
+    }
+
+    /// Bytes of input per parallel task (at least 1). A task parses the
+    /// packets that start in its bytes, so one packet larger than a chunk
+    /// leaves the next chunks with nothing to do.
+    pub const fn chunk_size(mut self, bytes: usize) -> Self {
+        self.chunk_size = if bytes == 0 { 1 } else { bytes };
+        self
+    }
+
+    /// Parses on a dedicated pool of `threads` worker threads (0: one per
+    /// core) instead of rayon's global pool.
+    pub fn threads(mut self, threads: usize) -> Result<Self, ThreadPoolBuildError> {
+        let pool = ThreadPoolBuilder::new().num_threads(threads).build()?;
+        self.pool = Some(Arc::new(pool));
+        Ok(self)
+    }
+
+    /// Calls `f` with every record of `input`, in file order: exactly the
+    /// records of `Records::new(parser, input, 0, recover)`.
+    ///
+    /// `f` runs on the calling thread while the workers parse the next
+    /// chunks. Parsed records wait in one `Vec` per chunk in flight (at most
+    /// twice the number of threads, plus one); the vectors are reused, so
+    /// memory stays bounded and nothing is allocated per packet once they
+    /// have grown. Do not call this from inside the pool it runs on.
+    pub fn records_in_order<'a>(&self, input: &'a [u8], f: impl FnMut(Record<'a>)) {
+        let mut sink = OrderedSink { f, spare: Vec::new() };
+        self.drive(input, &collect_chunk, &mut sink);
+    }
+
+    /// Folds every record of `input` (the same records as
+    /// [`records_in_order`](Self::records_in_order)) without collecting them.
+    ///
+    /// Each chunk is folded on a worker from `identity()` with `fold`, the
+    /// chunks' results are combined with `reduce` on the calling thread, in
+    /// file order. `reduce` must be associative with `identity()` as its
+    /// neutral element: how the records are grouped into chunks varies.
+    pub fn fold<'a, T, ID, F, R>(&self, input: &'a [u8], identity: ID, fold: F, reduce: R) -> T
+    where
+        T: Send,
+        ID: Fn() -> T + Sync,
+        F: Fn(T, Record<'a>) -> T + Sync,
+        R: FnMut(T, T) -> T,
+    {
+        let work = |(), records: &mut ChunkRecords<'a>| records.fold(identity(), &fold);
+        let mut sink = FoldSink { acc: Some(identity()), fold: &fold, reduce };
+        self.drive(input, &work, &mut sink);
+        sink.acc.unwrap_or_else(identity)
+    }
+
+    fn thread_count(&self) -> usize {
+        self.pool
+            .as_ref()
+            .map_or_else(rayon::current_num_threads, |pool| pool.current_num_threads())
+    }
+
+    /// Alternates parallel passes and sequential re-synchronisations until
+    /// the end of `input`.
+    fn drive<'a, S, W>(&self, input: &'a [u8], work: &W, sink: &mut S)
+    where
+        S: Sink<'a>,
+        W: Fn(S::Seed, &mut ChunkRecords<'a>) -> S::Out + Sync,
+    {
+        let mut start = 0;
+        while start < input.len() {
+            let lost_at = match &self.pool {
+                Some(pool) => {
+                    pool.in_place_scope(|scope| self.pass(scope, input, start, work, sink))
+                }
+                None => rayon::in_place_scope(|scope| self.pass(scope, input, start, work, sink)),
+            };
+            let Some(resync) = self.resynchronise(input, lost_at, sink) else { return };
+            start = resync;
+        }
+    }
+
+    /// Parses from `start` (a packet boundary) in parallel, handing the
+    /// records to `sink` in order, up to the first error that loses framing;
+    /// returns its offset (the input's length if there is none).
+    fn pass<'a, 'scope, S, W>(
+        &self,
+        scope: &rayon::Scope<'scope>,
+        input: &'a [u8],
+        start: usize,
+        work: &'scope W,
+        sink: &mut S,
+    ) -> usize
+    where
+        'a: 'scope,
+        S: Sink<'a>,
+        S::Seed: 'scope,
+        S::Out: 'scope,
+        W: Fn(S::Seed, &mut ChunkRecords<'a>) -> S::Out + Sync,
+    {
+        let max_in_flight = 2 * self.thread_count() + 1;
+        let (done_tx, done_rx) = mpsc::channel();
+        let mut cuts =
+            Cuts { next: start, first: start, len: input.len(), chunk_size: self.chunk_size };
+        let mut in_order = InOrder::new();
+        let mut position = start;
+        loop {
+            while in_order.in_flight() < max_in_flight {
+                let Some(chunk) = cuts.next() else { break };
+                let (seq, seed, done_tx) = (in_order.launch(), sink.seed(), done_tx.clone());
+                let parser = self.parser;
+                scope.spawn(move |_| {
+                    let mut records = ChunkRecords::speculative(parser, input, chunk);
+                    let out = panic::catch_unwind(AssertUnwindSafe(|| work(seed, &mut records)));
+                    // The receiver only goes away while unwinding from a panic.
+                    let _ = done_tx.send((seq, out.map(|out| (out, records.outcome()))));
+                });
+            }
+            let Some((out, outcome)) = in_order.next(&done_rx) else { return position };
+            let outcome = if outcome.start == Some(position) {
+                sink.consume(out);
+                outcome
+            } else {
+                sink.discard(out);
+                self.reparse(input, position..outcome.target, sink)
+            };
+            if let Some(lost_at) = outcome.lost_at {
+                in_order.discard_all(&done_rx, |out| sink.discard(out));
+                return lost_at;
+            }
+            position = outcome.end;
+        }
+    }
+
+    /// Parses a chunk whose guessed start was wrong on the calling thread,
+    /// from its true start.
+    fn reparse<'a, S: Sink<'a>>(
+        &self,
+        input: &'a [u8],
+        chunk: Range<usize>,
+        sink: &mut S,
+    ) -> Outcome {
+        let mut records = ChunkRecords::new(self.parser, input, chunk.start, chunk.end);
+        for record in &mut records {
+            sink.record(record);
+        }
+        records.outcome()
+    }
+
+    /// Runs the sequential record stream from `lost_at` until it has
+    /// re-synchronised; returns where it did, or `None` at the end of input.
+    fn resynchronise<'a, S: Sink<'a>>(
+        &self,
+        input: &'a [u8],
+        lost_at: usize,
+        sink: &mut S,
+    ) -> Option<usize> {
+        let rest = input.get(lost_at..)?;
+        for record in Records::new(self.parser, rest, lost_at as u64, self.recover) {
+            sink.record(record);
+            if let Record::Skipped(skipped) = record {
+                // After a `skipped` record, `Records` has nothing pending:
+                // a fresh one at the skip's end continues identically.
+                return usize::try_from(skipped.offset + skipped.len).ok();
+            }
+        }
+        None
+    }
+}
+
+/// What the calling thread does with chunk results and with the records of
+/// the sequential re-synchronisations.
+trait Sink<'a> {
+    /// What a worker starts a chunk from (a reused buffer, or nothing).
+    type Seed: Send;
+    /// A chunk's result.
+    type Out: Send;
+    fn seed(&mut self) -> Self::Seed;
+    fn consume(&mut self, out: Self::Out);
+    fn discard(&mut self, out: Self::Out);
+    fn record(&mut self, record: Record<'a>);
+}
+
+fn collect_chunk<'a>(
+    mut buffer: Vec<Record<'a>>,
+    records: &mut ChunkRecords<'a>,
+) -> Vec<Record<'a>> {
+    buffer.extend(records);
+    buffer
+}
+
+struct OrderedSink<'a, F> {
+    f: F,
+    spare: Vec<Vec<Record<'a>>>,
+}
+
+impl<'a, F: FnMut(Record<'a>)> Sink<'a> for OrderedSink<'a, F> {
+    type Seed = Vec<Record<'a>>;
+    type Out = Vec<Record<'a>>;
+
+    fn seed(&mut self) -> Vec<Record<'a>> {
+        self.spare.pop().unwrap_or_default()
+    }
+
+    fn consume(&mut self, mut records: Vec<Record<'a>>) {
+        records.drain(..).for_each(&mut self.f);
+        self.spare.push(records);
+    }
+
+    fn discard(&mut self, mut records: Vec<Record<'a>>) {
+        records.clear();
+        self.spare.push(records);
+    }
+
+    fn record(&mut self, record: Record<'a>) {
+        (self.f)(record);
+    }
+}
+
+struct FoldSink<'f, T, F, R> {
+    /// `None` only while `reduce` or `fold` runs.
+    acc: Option<T>,
+    fold: &'f F,
+    reduce: R,
+}
+
+impl<'a, T, F, R> Sink<'a> for FoldSink<'_, T, F, R>
+where
+    T: Send,
+    F: Fn(T, Record<'a>) -> T,
+    R: FnMut(T, T) -> T,
+{
+    type Seed = ();
+    type Out = T;
+
+    fn seed(&mut self) {}
+
+    fn consume(&mut self, chunk: T) {
+        self.acc = self.acc.take().map(|acc| (self.reduce)(acc, chunk));
+    }
+
+    fn discard(&mut self, _: T) {}
+
+    fn record(&mut self, record: Record<'a>) {
+        self.acc = self.acc.take().map(|acc| (self.fold)(acc, record));
+    }
+}
+
+/// Cuts the input into chunks at byte offsets.
+struct Cuts {
+    next: usize,
+    /// Where the pass starts: the one chunk start known to be a boundary.
+    first: usize,
+    len: usize,
+    chunk_size: usize,
+}
+
+/// A chunk: where its packets should start, and the boundary it parses to.
+#[derive(Clone, Copy, Debug)]
+struct Chunk {
+    from: usize,
+    to: usize,
+    known_boundary: bool,
+}
+
+impl Cuts {
+    fn next(&mut self) -> Option<Chunk> {
+        let from = self.next;
+        if from >= self.len {
+            return None;
+        }
+        self.next = from.saturating_add(self.chunk_size).min(self.len);
+        Some(Chunk { from, to: self.next, known_boundary: from == self.first })
+    }
+}
+
+/// How a chunk's parse went.
+#[derive(Clone, Copy, Debug)]
+struct Outcome {
+    /// Where it started parsing (`None`: no plausible packet start found).
+    start: Option<usize>,
+    /// The boundary it was to reach.
+    target: usize,
+    /// Where it stopped: the first boundary at or past `target`, or the
+    /// position of an error that loses framing.
+    end: usize,
+    /// The position of the error that stopped it, if one did.
+    lost_at: Option<usize>,
+}
+
+/// The records from a packet boundary up to the first boundary at or past a
+/// target, or up to (not including) the first error that loses framing:
+/// exactly what [`Records`] yields over that span.
+struct ChunkRecords<'a> {
+    parser: Parser,
+    input: &'a [u8],
+    start: Option<usize>,
+    pos: usize,
+    target: usize,
+    pending_errors: Option<PacketErrors>,
+    lost_at: Option<usize>,
+}
+
+impl<'a> ChunkRecords<'a> {
+    fn new(parser: Parser, input: &'a [u8], start: usize, target: usize) -> Self {
+        let (start, pos, lost_at, pending_errors) = (Some(start), start, None, None);
+        Self { parser, input, start, pos, target, pending_errors, lost_at }
+    }
+
+    /// Parses `chunk` from a guessed start (nothing if there is none).
+    fn speculative(parser: Parser, input: &'a [u8], chunk: Chunk) -> Self {
+        let start = if chunk.known_boundary {
+            Some(chunk.from)
+        } else {
+            plausible_packet_start(input, chunk.from, chunk.to)
+        };
+        let mut records = Self::new(parser, input, start.unwrap_or(chunk.to), chunk.to);
+        records.start = start;
+        records
+    }
+
+    fn outcome(&self) -> Outcome {
+        Outcome { start: self.start, target: self.target, end: self.pos, lost_at: self.lost_at }
+    }
+}
+
+impl<'a> Iterator for ChunkRecords<'a> {
+    type Item = Record<'a>;
+
+    fn next(&mut self) -> Option<Record<'a>> {
+        if let Some(error) = self.pending_errors.as_mut().and_then(Iterator::next) {
+            return Some(Record::Error(error));
+        }
+        self.pending_errors = None;
+        if self.lost_at.is_some() || self.pos >= self.target {
+            return None;
+        }
+        let rest = self.input.get(self.pos..).filter(|rest| !rest.is_empty())?;
+        match self.parser.parse_packet(rest, self.pos as u64) {
+            Ok(packet) => {
+                self.pos += packet.len();
+                if !packet.is_valid() {
+                    self.pending_errors = Some(packet.errors());
+                }
+                Some(Record::Packet(packet))
+            }
+            Err(error) => match error.kind {
+                ErrorKind::TooLarge { size, .. } => {
+                    // TooLarge is only reported when all `size` bytes are there.
+                    self.pos =
+                        usize::try_from(size).map_or(self.input.len(), |size| self.pos + size);
+                    Some(Record::Error(error))
+                }
+                _ => {
+                    self.lost_at = Some(self.pos);
+                    None
+                }
+            },
+        }
+    }
+}
+
+/// The first `PKT\0` in `from..to` whose fixed header frames a packet that
+/// is followed by the end of input or by another framed packet. Payloads can
+/// fool this; the caller checks the guess against the true boundary.
+fn plausible_packet_start(input: &[u8], from: usize, to: usize) -> Option<usize> {
+    let window = input.get(from..to.saturating_add(MAGIC.len() - 1).min(input.len()))?;
+    memchr::memmem::find_iter(window, &MAGIC).map(|at| from + at).find(|&at| {
+        framed_len(input, at)
+            .is_some_and(|len| at + len == input.len() || framed_len(input, at + len).is_some())
+    })
+}
+
+/// The size of the packet at `at` if its fixed header holds and all its
+/// bytes are there.
+fn framed_len(input: &[u8], at: usize) -> Option<usize> {
+    let rest = input.get(at..).filter(|rest| !rest.is_empty())?;
+    let header = FixedHeader::read(rest, at as u64).ok()?;
+    usize::try_from(header.packet_len()).ok().filter(|&len| len <= rest.len())
+}
+
+type ChunkResult<T> = std::thread::Result<(T, Outcome)>;
+
+/// Chunk results, arriving in any order, handed out in launch order.
+struct InOrder<T> {
+    launched: u64,
+    /// Results of the chunks from `next_out` on, by launch order.
+    waiting: VecDeque<Option<ChunkResult<T>>>,
+    next_out: u64,
+    unreceived: usize,
+}
+
+impl<T> InOrder<T> {
+    const fn new() -> Self {
+        Self { launched: 0, waiting: VecDeque::new(), next_out: 0, unreceived: 0 }
+    }
+
+    fn in_flight(&self) -> usize {
+        self.waiting.len()
+    }
+
+    /// Registers a new chunk; returns its sequence number.
+    fn launch(&mut self) -> u64 {
+        self.waiting.push_back(None);
+        self.unreceived += 1;
+        self.launched += 1;
+        self.launched - 1
+    }
+
+    fn receive(&mut self, rx: &mpsc::Receiver<(u64, ChunkResult<T>)>) -> bool {
+        let Ok((seq, result)) = rx.recv() else { return false };
+        self.unreceived -= 1;
+        let index = seq.checked_sub(self.next_out).and_then(|i| usize::try_from(i).ok());
+        if let Some(slot) = index.and_then(|i| self.waiting.get_mut(i)) {
+            *slot = Some(result);
+        }
+        true
+    }
+
+    /// The next chunk's result in launch order, waiting for it; `None` when
+    /// none is in flight. A worker's panic is resumed here.
+    fn next(&mut self, rx: &mpsc::Receiver<(u64, ChunkResult<T>)>) -> Option<(T, Outcome)> {
+        while matches!(self.waiting.front(), Some(None)) {
+            if !self.receive(rx) {
+                return None;
+            }
+        }
+        let result = self.waiting.pop_front()??;
+        self.next_out += 1;
+        Some(result.unwrap_or_else(|payload| panic::resume_unwind(payload)))
+    }
+
+    /// Waits for every chunk in flight and passes its result to `discard`.
+    fn discard_all(
+        &mut self,
+        rx: &mpsc::Receiver<(u64, ChunkResult<T>)>,
+        mut discard: impl FnMut(T),
+    ) {
+        while self.unreceived > 0 && self.receive(rx) {}
+        for (out, _) in self.waiting.drain(..).flatten().flatten() {
+            discard(out);
+        }
+        self.next_out = self.launched;
+    }
+}

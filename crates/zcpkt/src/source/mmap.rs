@@ -1,0 +1,211 @@
+//! Memory-mapped files, parsed with bounded resident memory.
+//!
+//! A plain whole-file mapping keeps every page it has touched mapped into the
+//! process, so parsing a 1 GiB file ends with about 1 GiB resident. The
+//! iterators here tell the kernel, every [`RELEASE_WINDOW`] bytes of
+//! progress, that the pages behind the reader are no longer needed: resident
+//! memory stays around one window whatever the file's size, and the pages
+//! stay in the page cache, so giving them up costs no I/O.
+
+use std::fs::File;
+use std::io;
+use std::path::Path;
+
+use memmap2::Mmap;
+
+use crate::pkt::{Packet, Packets, Parser, Record, Records};
+use crate::Error;
+
+/// Bytes of progress between two releases of the pages behind the reader.
+///
+/// Large enough that the `madvise` calls cost nothing measurable, small
+/// enough to keep resident memory to a few MiB.
+pub const RELEASE_WINDOW: usize = 4 << 20;
+
+/// Releases only end on multiples of this, so they are page aligned for
+/// every page size up to 64 KiB (larger pages only make the kernel round the
+/// range out, which stays correct; see `release`).
+const RELEASE_ALIGN: usize = 64 << 10;
+
+/// A file mapped read-only into memory.
+///
+/// The file must not be truncated while it is mapped: reading a page past the
+/// new end makes the kernel raise `SIGBUS` (the usual contract of mapped
+/// files, which no safe code can check).
+#[derive(Debug)]
+pub struct MappedFile {
+    /// `None` for an empty file: mapping zero bytes fails on some platforms.
+    map: Option<Mmap>,
+}
+
+impl MappedFile {
+    /// Maps the file at `path` and tells the kernel it will be read
+    /// sequentially (aggressive read-ahead).
+    pub fn open(path: impl AsRef<Path>) -> io::Result<Self> {
+        let file = File::open(path)?;
+        if file.metadata()?.len() == 0 {
+            return Ok(Self { map: None });
+        }
+        let map = map_read_only(&file)?;
+        advise_sequential(&map);
+        Ok(Self { map: Some(map) })
+    }
+
+    /// The file's bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.map.as_deref().unwrap_or_default()
+    }
+
+    /// The file's length in bytes.
+    pub fn len(&self) -> usize {
+        self.as_bytes().len()
+    }
+
+    /// Whether the file is empty.
+    pub fn is_empty(&self) -> bool {
+        self.as_bytes().is_empty()
+    }
+
+    /// The record stream of the whole file (as [`Parser::records`]),
+    /// releasing the pages behind the reader as it goes.
+    pub fn records(&self, parser: Parser, recover: bool) -> MappedRecords<'_> {
+        MappedRecords {
+            inner: Records::new(parser, self.as_bytes(), 0, recover),
+            releaser: Releaser::new(self.map.as_ref()),
+        }
+    }
+
+    /// The strict packet iterator over the whole file (as
+    /// [`Parser::packets`]), releasing the pages behind the reader as it goes.
+    pub fn packets(&self, parser: Parser) -> MappedPackets<'_> {
+        MappedPackets {
+            inner: Packets::new(parser, self.as_bytes(), 0),
+            releaser: Releaser::new(self.map.as_ref()),
+        }
+    }
+}
+
+#[allow(unsafe_code)]
+fn map_read_only(file: &File) -> io::Result<Mmap> {
+    // SAFETY: the map is only ever read, through `&[u8]`. Another process
+    // changing the file under us can change those bytes or, by truncating
+    // it, raise SIGBUS; `MappedFile`'s documentation states that contract,
+    // as no code can check it.
+    unsafe { Mmap::map(file) }
+}
+
+fn advise_sequential(map: &Mmap) {
+    // Read-ahead is an optimisation: a kernel that refuses the hint still
+    // serves every page correctly, so the error is of no use to the caller.
+    #[cfg(unix)]
+    let _ = map.advise(memmap2::Advice::Sequential);
+    #[cfg(not(unix))]
+    let _ = map;
+}
+
+/// Drops the pages behind the reader from the process, a window at a time.
+#[derive(Debug)]
+struct Releaser<'a> {
+    map: Option<&'a Mmap>,
+    /// Everything before this offset has been released.
+    released: usize,
+}
+
+impl<'a> Releaser<'a> {
+    const fn new(map: Option<&'a Mmap>) -> Self {
+        Self { map, released: 0 }
+    }
+
+    /// The reader will never again need the bytes before `position`.
+    #[inline]
+    fn reached(&mut self, position: usize) {
+        if position.saturating_sub(self.released) < RELEASE_WINDOW {
+            return;
+        }
+        let end = position - position % RELEASE_ALIGN;
+        if let Some(map) = self.map {
+            release(map, self.released, end - self.released);
+        }
+        self.released = end;
+    }
+}
+
+#[allow(unsafe_code)]
+fn release(map: &Mmap, offset: usize, len: usize) {
+    #[cfg(unix)]
+    {
+        // SAFETY: MADV_DONTNEED on a read-only, file-backed shared mapping
+        // only unmaps the pages from this process; the mapping itself stays.
+        // A later read of any address in the range (for example through a
+        // `Packet` handed out earlier, whose slices point there) faults the
+        // page back in from the page cache or the file, with the same
+        // contents, since nothing can write through this map. So every
+        // `&[u8]` into the map keeps pointing at valid, unchanged bytes. The
+        // range lies inside the map: `offset + len` is a reader's position.
+        let result =
+            unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, offset, len) };
+        // Releasing is an optimisation: if the kernel refuses, the pages
+        // just stay resident, and the parse is unaffected.
+        let _ = result;
+    }
+    #[cfg(not(unix))]
+    let _ = (map, offset, len);
+}
+
+/// The record stream of a [`MappedFile`]; see [`MappedFile::records`].
+#[derive(Debug)]
+pub struct MappedRecords<'a> {
+    inner: Records<'a>,
+    releaser: Releaser<'a>,
+}
+
+impl<'a> Iterator for MappedRecords<'a> {
+    type Item = Record<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Record<'a>> {
+        let record = self.inner.next();
+        self.releaser.reached(self.inner.position());
+        record
+    }
+}
+
+impl core::iter::FusedIterator for MappedRecords<'_> {}
+
+/// The strict packet iterator of a [`MappedFile`]; see [`MappedFile::packets`].
+#[derive(Debug)]
+pub struct MappedPackets<'a> {
+    inner: Packets<'a>,
+    releaser: Releaser<'a>,
+}
+
+impl<'a> Iterator for MappedPackets<'a> {
+    type Item = Result<Packet<'a>, Error>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        let item = self.inner.next();
+        self.releaser.reached(self.inner.position());
+        item
+    }
+}
+
+impl core::iter::FusedIterator for MappedPackets<'_> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn releases_whole_windows_up_to_an_aligned_end_behind_the_position() {
+        let mut releaser = Releaser::new(None);
+        releaser.reached(RELEASE_WINDOW - 1);
+        assert_eq!(releaser.released, 0);
+        releaser.reached(RELEASE_WINDOW + 100);
+        assert_eq!(releaser.released, RELEASE_WINDOW);
+        releaser.reached(2 * RELEASE_WINDOW - 1);
+        assert_eq!(releaser.released, RELEASE_WINDOW);
+        releaser.reached(3 * RELEASE_WINDOW + RELEASE_ALIGN + 5);
+        assert_eq!(releaser.released, 3 * RELEASE_WINDOW + RELEASE_ALIGN);
+    }
+}

@@ -1,0 +1,111 @@
+//! `MappedFile` yields exactly what the slice parsers yield over the file's
+//! bytes, including after it has released pages behind the reader.
+
+#![cfg(feature = "std")]
+
+use std::path::PathBuf;
+
+use zcpkt::source::mmap::{MappedFile, RELEASE_WINDOW};
+use zcpkt::{NewPacket, Parser, Record};
+
+/// A file in the temporary directory, removed on drop.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn with(name: &str, bytes: &[u8]) -> Self {
+        let path = std::env::temp_dir().join(format!("zcpkt-mmap-{}-{name}", std::process::id()));
+        std::fs::write(&path, bytes).expect("write temp file");
+        Self(path)
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// `count` packets with payloads of 64 to 4159 bytes.
+fn capture(count: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut payload = Vec::new();
+    for i in 0..count {
+        payload.clear();
+        payload.extend((0..64 + (i * 997) % 4096).map(|j| (i + j) as u8));
+        NewPacket::new("probe", "collector", &payload)
+            .timestamp(i as u64)
+            .write_to(&mut out)
+            .unwrap();
+    }
+    out
+}
+
+fn damaged() -> Vec<u8> {
+    let mut bytes = capture(40);
+    bytes[5000] ^= 0xFF; // probably a payload: checksum mismatch
+    bytes.splice(20_000..20_000, *b"garbage PKT\0 garbage");
+    let len = bytes.len();
+    bytes.truncate(len - 10);
+    bytes
+}
+
+fn assert_records_match(name: &str, bytes: &[u8]) {
+    let file = TempFile::with(name, bytes);
+    let mapped = MappedFile::open(&file.0).expect("map");
+    let read = std::fs::read(&file.0).expect("read");
+    assert_eq!(mapped.as_bytes(), &read[..]);
+    for parser in [Parser::new(), Parser::new().verify_checksum(false).max_packet_size(Some(2000))]
+    {
+        for recover in [false, true] {
+            let expected: Vec<Record> = parser.records(&read, recover).collect();
+            // Collected first and compared after: the comparison reads every
+            // payload again, after the iterator has released its pages.
+            let got: Vec<Record> = mapped.records(parser, recover).collect();
+            assert_eq!(got, expected, "recover={recover}");
+        }
+        let expected: Vec<_> = parser.packets(&read).collect();
+        assert_eq!(mapped.packets(parser).collect::<Vec<_>>(), expected);
+    }
+}
+
+#[test]
+fn clean_file_gives_the_slice_records() {
+    assert_records_match("clean", &capture(50));
+}
+
+#[test]
+fn damaged_file_gives_the_slice_records_with_and_without_recovery() {
+    let bytes = damaged();
+    let records: Vec<Record> = Parser::new().records(&bytes, true).collect();
+    assert!(records.iter().filter(|r| matches!(r, Record::Error(_))).count() >= 3);
+    assert_records_match("damaged", &bytes);
+}
+
+#[test]
+fn empty_file_maps_to_no_bytes_and_no_records() {
+    let file = TempFile::with("empty", &[]);
+    let mapped = MappedFile::open(&file.0).expect("map empty file");
+    assert!(mapped.is_empty());
+    assert_eq!(mapped.as_bytes(), &[] as &[u8]);
+    assert_eq!(mapped.records(Parser::new(), true).count(), 0);
+    assert_eq!(mapped.packets(Parser::new()).count(), 0);
+}
+
+#[test]
+fn file_across_several_release_windows_gives_the_slice_records() {
+    let mut bytes = capture(1);
+    while bytes.len() < 3 * RELEASE_WINDOW + RELEASE_WINDOW / 2 {
+        bytes.extend(capture(200));
+    }
+    // Damage past the second window, so recovery runs over released pages.
+    let at = 2 * RELEASE_WINDOW + 12_345;
+    bytes[at..at + 64].fill(0);
+    assert_records_match("windows", &bytes);
+}
+
+#[test]
+fn missing_file_is_an_io_error() {
+    let path = std::env::temp_dir().join("zcpkt-mmap-this-file-does-not-exist");
+    let error = MappedFile::open(path).expect_err("no such file");
+    assert_eq!(error.kind(), std::io::ErrorKind::NotFound);
+}
