@@ -10,6 +10,8 @@ use std::io::{self, Read};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 
+use zcpkt::parallel::ParallelParser;
+use zcpkt::source::mmap::MappedFile;
 use zcpkt::source::stream::StreamReader;
 use zcpkt::{Parser, Record};
 
@@ -77,6 +79,16 @@ pub struct InputArgs {
     /// Default: no limit on files, 16MiB on standard input.
     #[arg(long, value_name = "BYTES", value_parser = parse_packet_limit)]
     pub max_packet: Option<PacketLimit>,
+
+    /// Threads that parse a file (default: one per core). Files are memory
+    /// mapped and parsed on all cores; standard input is streamed on one.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// One parsing thread per core.
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
 }
 
 /// How to read an input.
@@ -90,11 +102,19 @@ pub struct ReadOptions {
     /// Whether a progress bar may be shown (callers say no when their own
     /// output goes to the same terminal).
     pub progress: bool,
+    /// Threads parsing a file; 1 parses sequentially.
+    pub threads: usize,
 }
 
 impl ReadOptions {
     pub fn new(args: &InputArgs, recover: bool) -> Self {
-        Self { verify_checksum: !args.no_crc, max_packet: args.max_packet, recover, progress: true }
+        Self {
+            verify_checksum: !args.no_crc,
+            max_packet: args.max_packet,
+            recover,
+            progress: true,
+            threads: args.threads.unwrap_or_else(default_threads).max(1),
+        }
     }
 
     fn parser(&self, input: &Input) -> Parser {
@@ -123,31 +143,48 @@ pub fn for_each_record(
 ) -> Result<InputSummary, CliError> {
     match input {
         Input::File(path) => {
-            let bytes =
-                std::fs::read(path).map_err(|e| CliError::io(format!("cannot read {input}"), e))?;
-            Ok(records_of_slice(&bytes, opts.parser(input), opts, f))
+            let map = MappedFile::open(path)
+                .map_err(|e| CliError::io(format!("cannot read {input}"), e))?;
+            records_of_map(&map, opts.parser(input), opts, f)
         }
         Input::Stdin => records_of_stream(io::stdin().lock(), opts.parser(input), opts, f)
             .map_err(|e| CliError::io(format!("cannot read {input}"), e)),
     }
 }
 
-fn records_of_slice(
-    bytes: &[u8],
+/// A memory-mapped file, parsed on `opts.threads` cores, records handed to
+/// `f` in file order; parsed pages are released so resident memory stays
+/// small whatever the file's size.
+fn records_of_map(
+    map: &MappedFile,
     parser: Parser,
     opts: &ReadOptions,
     mut f: impl FnMut(Record<'_>) -> ControlFlow<()>,
-) -> InputSummary {
-    let total = bytes.len() as u64;
+) -> Result<InputSummary, CliError> {
+    let total = map.len() as u64;
     let mut progress = Progress::new(Some(total), opts.progress);
-    for record in parser.records(bytes, opts.recover) {
-        progress.set(record_offset(&record));
-        if f(record).is_break() {
-            break;
+    let mut releaser = map.releaser();
+    let mut stopped = false;
+    let mut visit = |record: Record<'_>| {
+        if stopped {
+            return;
         }
+        let offset = record_offset(&record);
+        progress.set(offset);
+        releaser.reached(usize::try_from(offset).unwrap_or(usize::MAX));
+        stopped = f(record).is_break();
+    };
+    if opts.threads > 1 {
+        let parallel = ParallelParser::new(parser)
+            .recover(opts.recover)
+            .threads(opts.threads)
+            .map_err(|e| CliError::usage(format!("cannot start {} threads: {e}", opts.threads)))?;
+        parallel.records_in_order(map.as_bytes(), visit);
+    } else {
+        map.records(parser, opts.recover).for_each(&mut visit);
     }
     progress.finish();
-    InputSummary { bytes: total }
+    Ok(InputSummary { bytes: total })
 }
 
 /// Streams records in bounded memory: the reader's buffer holds at most one

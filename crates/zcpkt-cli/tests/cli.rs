@@ -513,3 +513,43 @@ fn dump_into_a_closed_pipe_stops_quietly() {
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
     let _ = std::io::stdout().flush();
 }
+
+// ---- every input path gives the same records ----
+
+/// A capture of about 3 MiB (several parallel chunks) with damage in the
+/// middle of the second and third MiB.
+fn big_damaged_capture() -> Vec<u8> {
+    let payload: Vec<u8> = (0..2000u32).map(|i| (i % 251) as u8).collect();
+    let mut bytes = Vec::new();
+    for i in 0..1500u32 {
+        let source = format!("src-{}", i % 7);
+        let len = (i as usize * 37) % payload.len();
+        let packet = NewPacket::new(&source, "dst", &payload[..len]).timestamp(u64::from(i));
+        bytes.extend(encode(packet));
+        if i == 500 {
+            bytes.extend(b"GARBAGE PKT\0 more garbage");
+        }
+        if i == 1000 {
+            let at = bytes.len() - 3;
+            bytes[at] ^= 0xff; // a payload byte: checksum mismatch, framing kept
+        }
+    }
+    bytes
+}
+
+#[test]
+fn threads_stdin_and_mmap_give_identical_output() {
+    let fixture = Fixture::new();
+    let file = fixture.file("big.pkt", &big_damaged_capture());
+    for args in [&["dump", "--json", "--recover"][..], &["check"][..], &["stats", "--json"][..]] {
+        let one = zcpkt().args(args).args(["--threads", "1"]).arg(&file).output().unwrap();
+        let two = zcpkt().args(args).args(["--threads", "2"]).arg(&file).output().unwrap();
+        let stdin = zcpkt().args(args).arg("-").pipe_stdin(&file).unwrap().output().unwrap();
+        assert_eq!(one.status.code(), Some(1), "{args:?}");
+        assert!(!one.stdout.is_empty());
+        assert_eq!(one.stdout, two.stdout, "{args:?}: 1 vs 2 threads");
+        assert_eq!(one.stdout, stdin.stdout, "{args:?}: file vs stdin");
+        assert_eq!(two.status.code(), Some(1));
+        assert_eq!(stdin.status.code(), Some(1));
+    }
+}

@@ -54,6 +54,11 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
     let input = Input::new(args.input.file.clone());
     let mut opts = ReadOptions::new(&args.input, args.recover);
     opts.progress = !output::stdout_is_terminal();
+    // Formatting, not parsing, bounds dump's speed, and `--limit` or a closed
+    // pipe stops early: one parsing thread unless asked for more.
+    if args.input.threads.is_none() {
+        opts.threads = 1;
+    }
     let mut out = output::stdout();
     let mut header_due = !args.json;
     let mut state = LimitState::new(args.limit);

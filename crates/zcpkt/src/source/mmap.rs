@@ -75,6 +75,13 @@ impl MappedFile {
         }
     }
 
+    /// A releaser for callers that drive their own in-order pass over
+    /// [`as_bytes`](Self::as_bytes) (e.g. the parallel parser's ordered
+    /// output): call [`Releaser::reached`] with the position reached.
+    pub const fn releaser(&self) -> Releaser<'_> {
+        Releaser::new(self.map.as_ref())
+    }
+
     /// The strict packet iterator over the whole file (as
     /// [`Parser::packets`]), releasing the pages behind the reader as it goes.
     pub fn packets(&self, parser: Parser) -> MappedPackets<'_> {
@@ -104,8 +111,10 @@ fn advise_sequential(map: &Mmap) {
 }
 
 /// Drops the pages behind the reader from the process, a window at a time.
+/// Releases the pages of a map behind a reader that visits it in order, one
+/// [`RELEASE_WINDOW`] at a time (see [`MappedFile::releaser`]).
 #[derive(Debug)]
-struct Releaser<'a> {
+pub struct Releaser<'a> {
     map: Option<&'a Mmap>,
     /// Everything before this offset has been released.
     released: usize,
@@ -117,8 +126,10 @@ impl<'a> Releaser<'a> {
     }
 
     /// The reader will never again need the bytes before `position`.
+    /// Tells the releaser that nothing before `position` will be read again
+    /// soon; whole windows behind it are handed back to the kernel.
     #[inline]
-    fn reached(&mut self, position: usize) {
+    pub fn reached(&mut self, position: usize) {
         if position.saturating_sub(self.released) < RELEASE_WINDOW {
             return;
         }
