@@ -35,9 +35,15 @@ pub fn stdout_is_terminal() -> bool {
 /// A file written under a temporary name in the destination's directory and
 /// renamed over the destination by [`commit`](Self::commit): readers never
 /// see a half-written file, and dropping it uncommitted removes the temp.
+///
+/// An existing destination that is not a regular file or a directory (a
+/// device such as `/dev/null`, a FIFO, a socket) is written in place: it is
+/// a stream, like standard output, and renaming over it would replace the
+/// device node with a regular file.
 pub struct AtomicFile {
     writer: BufWriter<File>,
-    temp: PathBuf,
+    /// `None` when writing in place to a special file.
+    temp: Option<PathBuf>,
     dest: PathBuf,
     committed: bool,
 }
@@ -45,7 +51,14 @@ pub struct AtomicFile {
 impl AtomicFile {
     pub fn create(dest: &Path) -> Result<Self, CliError> {
         let context = || format!("cannot create {}", dest.display());
-        let (file, temp) = create_temp_beside(dest).map_err(|e| CliError::io(context(), e))?;
+        let special = fs::metadata(dest).is_ok_and(|m| !m.is_file() && !m.is_dir());
+        let (file, temp) = if special {
+            let file = OpenOptions::new().write(true).open(dest);
+            (file.map_err(|e| CliError::io(context(), e))?, None)
+        } else {
+            let (file, temp) = create_temp_beside(dest).map_err(|e| CliError::io(context(), e))?;
+            (file, Some(temp))
+        };
         let writer = BufWriter::with_capacity(256 * 1024, file);
         Ok(Self { writer, temp, dest: dest.to_path_buf(), committed: false })
     }
@@ -57,9 +70,15 @@ impl AtomicFile {
     /// Flushes, syncs and renames the file into place.
     pub fn commit(mut self) -> Result<(), CliError> {
         let context = || format!("cannot write {}", self.dest.display());
+        let Some(temp) = &self.temp else {
+            // A special file: no sync (a FIFO refuses it), no rename.
+            self.writer.flush().map_err(|e| CliError::io(context(), e))?;
+            self.committed = true;
+            return Ok(());
+        };
         let flushed = self.writer.flush().and_then(|()| self.writer.get_ref().sync_all());
         flushed.map_err(|e| CliError::io(context(), e))?;
-        fs::rename(&self.temp, &self.dest).map_err(|e| CliError::io(context(), e))?;
+        fs::rename(temp, &self.dest).map_err(|e| CliError::io(context(), e))?;
         self.committed = true;
         Ok(())
     }
@@ -81,8 +100,8 @@ impl Write for AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if !self.committed {
-            let _ = fs::remove_file(&self.temp);
+        if let (false, Some(temp)) = (self.committed, &self.temp) {
+            let _ = fs::remove_file(temp);
         }
     }
 }
