@@ -50,6 +50,10 @@
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
+#[cfg(feature = "std")]
+pub mod baseline;
+#[cfg(feature = "std")]
+pub mod generate;
 #[cfg(feature = "parallel")]
 pub mod parallel;
 pub mod pkt;
