@@ -27,7 +27,8 @@ use crate::{Extension, ExtensionType, NewPacket, PacketFlags};
 pub enum Profile {
     /// Telemetry: many small packets (payload 16-256 B, ids like `sensor-0042`).
     Small,
-    /// General traffic (payload 64-4096 B, ids like `source_1a2b3c4d`).
+    /// General traffic (payload 64-4096 B, ids like `source_1a2b3c4d`); a
+    /// quarter of the packets carry a Routing extension of up to 32 bytes.
     Seed,
     /// Bulk transfer: payloads of 16-64 KiB.
     Large,
