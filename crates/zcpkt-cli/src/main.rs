@@ -4,6 +4,7 @@
 //! All parsing lives in the `zcpkt` library; every command reads its input
 //! through the one seam in `input.rs`.
 
+mod alloc_count;
 mod cmd;
 mod error;
 mod input;
@@ -19,6 +20,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::error::{CliError, Outcome};
+
+/// Counts heap allocations, so `zcpkt bench` can report them per job.
+#[global_allocator]
+static ALLOCATOR: alloc_count::CountingAlloc = alloc_count::CountingAlloc;
 
 /// Inspect, validate, summarise and filter PKT v1 packet captures.
 ///
@@ -38,6 +43,11 @@ enum Command {
     Check(cmd::check::Args),
     Stats(cmd::stats::Args),
     Filter(cmd::filter::Args),
+    Gen(cmd::gen::Args),
+    Bench(cmd::bench::BenchArgs),
+    /// Runs one benchmark job (used by `zcpkt bench`, one process per run).
+    #[command(hide = true)]
+    BenchWorker(cmd::bench::WorkerArgs),
 }
 
 fn run(cli: &Cli) -> Result<Outcome, CliError> {
@@ -46,6 +56,9 @@ fn run(cli: &Cli) -> Result<Outcome, CliError> {
         Command::Check(args) => cmd::check::run(args),
         Command::Stats(args) => cmd::stats::run(args),
         Command::Filter(args) => cmd::filter::run(args),
+        Command::Gen(args) => cmd::gen::run(args),
+        Command::Bench(args) => cmd::bench::run(args),
+        Command::BenchWorker(args) => cmd::bench::run_worker(args),
     }
 }
 

@@ -1,8 +1,4 @@
 //! `zcpkt gen`: write a synthetic capture with the library's generator.
-//!
-//! NOT YET IN THE BUILD: written against `zcpkt::generate`, which lands on
-//! another branch. The integrator declares `pub mod gen;` in `cmd/mod.rs`
-//! and wires the subcommand (see the snippet at the end of this file).
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -43,7 +39,7 @@ pub struct Args {
     pub seed: u64,
 }
 
-fn parse_profile(text: &str) -> Result<Profile, String> {
+pub fn parse_profile(text: &str) -> Result<Profile, String> {
     text.parse()
         .map_err(|_| format!("unknown profile '{text}': expected small, seed, large or mixed"))
 }
@@ -68,18 +64,26 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
     let _ = writeln!(
         io::stderr(),
         "zcpkt gen: wrote {} packets, {} bytes to {where_to}",
-        summary.packets, summary.bytes
+        summary.packets,
+        summary.bytes
     );
     Ok(Outcome::Clean)
 }
 
-fn gen_to_file(config: &GenConfig, total: Option<u64>, path: &Path) -> Result<GenSummary, CliError> {
+/// Writes a capture to `path` (temporary name, renamed when complete), with
+/// a progress bar of `total` bytes when stderr is a terminal.
+pub fn gen_to_file(
+    config: &GenConfig,
+    total: Option<u64>,
+    path: &Path,
+) -> Result<GenSummary, CliError> {
     let mut file = AtomicFile::create(path)?;
     let mut counting = Counting::new(&mut file, Progress::new(total, true));
     let generated = generate(config, &mut counting);
     counting.progress.finish();
     // On error `file` is dropped uncommitted, which removes its temporary.
-    let summary = generated.map_err(|e| CliError::io(format!("cannot write {}", path.display()), e))?;
+    let summary =
+        generated.map_err(|e| CliError::io(format!("cannot write {}", path.display()), e))?;
     file.commit()?;
     Ok(summary)
 }
@@ -122,11 +126,3 @@ impl<W: Write> Write for Counting<W> {
         self.inner.flush()
     }
 }
-
-// ---- Wiring, for the integrator (once zcpkt::generate is merged) ----
-//
-// cmd/mod.rs:      pub mod gen;
-// main.rs, enum Command:
-//                  /// Write a synthetic capture (deterministic for a given seed)
-//                  Gen(cmd::gen::Args),
-// main.rs, fn run:  Command::Gen(args) => cmd::gen::run(args),

@@ -1,6 +1,8 @@
 //! One module per subcommand.
 
+pub mod bench;
 pub mod check;
 pub mod dump;
 pub mod filter;
+pub mod gen;
 pub mod stats;
