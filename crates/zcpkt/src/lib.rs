@@ -64,3 +64,8 @@ pub use pkt::{
     EncodeError, Error, ErrorKind, Extension, ExtensionArea, ExtensionType, Extensions, IdField,
     NewPacket, Packet, PacketFlags, Packets, Parser, Record, Records, Skipped,
 };
+
+/// The README's examples, run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
