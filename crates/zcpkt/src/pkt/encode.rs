@@ -197,14 +197,7 @@ impl<'a> NewPacket<'a> {
         let available = out.len();
         let out = out.get_mut(..needed).ok_or(EncodeError::BufferTooSmall { needed, available })?;
         let mut cursor = Cursor { out, pos: 0 };
-        cursor.put(&MAGIC);
-        cursor.put(&[VERSION, self.flags.bits()]);
-        cursor.put(&header_len.to_le_bytes());
-        // header_len() checked that the payload length fits in u32.
-        cursor.put(&(self.payload.len() as u32).to_le_bytes());
-        cursor.put(&crc32fast::hash(self.payload).to_le_bytes());
-        cursor.put(&self.timestamp.to_le_bytes());
-        debug_assert_eq!(cursor.pos, field::TIMESTAMP + 8);
+        self.put_fixed(&mut cursor, header_len);
         for id in [self.source_id, self.dest_id] {
             cursor.put(id.as_bytes());
             cursor.put(&[0]);
@@ -235,16 +228,46 @@ impl<'a> NewPacket<'a> {
         Ok(needed)
     }
 
-    /// Writes the packet to `writer` without building it in memory (the
-    /// header goes through a 64 KiB stack buffer, the payload as is).
+    /// Writes the packet to `writer` without building it in memory: the
+    /// fixed header goes through a 24-byte array, identifiers, extensions
+    /// and payload are written from where they are (wrap unbuffered writers
+    /// in a `BufWriter`).
     #[cfg(feature = "std")]
     pub fn write_to<W: std::io::Write + ?Sized>(&self, writer: &mut W) -> std::io::Result<usize> {
         let to_io = |e: EncodeError| std::io::Error::new(std::io::ErrorKind::InvalidInput, e);
-        let mut header = [0u8; MAX_HEADER_LEN];
-        let header_len = self.encode_header(&mut header).map_err(to_io)?;
-        writer.write_all(&header[..header_len])?;
+        let header_len = self.header_len().map_err(to_io)?;
+        let mut fixed = [0u8; FIXED_HEADER_LEN];
+        let mut cursor = Cursor { out: &mut fixed, pos: 0 };
+        self.put_fixed(&mut cursor, header_len);
+        writer.write_all(&fixed)?;
+        for id in [self.source_id, self.dest_id] {
+            writer.write_all(id.as_bytes())?;
+            writer.write_all(&[0])?;
+        }
+        match self.extensions {
+            ExtensionArea::Encoded(bytes) => writer.write_all(bytes)?,
+            ExtensionArea::Records(records) => {
+                for ext in records {
+                    let [lo, hi] = (ext.value.len() as u16).to_le_bytes();
+                    writer.write_all(&[ext.ty.to_byte(), lo, hi])?;
+                    writer.write_all(ext.value)?;
+                }
+            }
+        }
         writer.write_all(self.payload)?;
-        Ok(header_len + self.payload.len())
+        Ok(usize::from(header_len) + self.payload.len())
+    }
+
+    /// The 24 fixed bytes; `header_len` comes from [`header_len`](Self::header_len),
+    /// which checked every length.
+    fn put_fixed(&self, cursor: &mut Cursor<'_>, header_len: u16) {
+        cursor.put(&MAGIC);
+        cursor.put(&[VERSION, self.flags.bits()]);
+        cursor.put(&header_len.to_le_bytes());
+        cursor.put(&(self.payload.len() as u32).to_le_bytes());
+        cursor.put(&crc32fast::hash(self.payload).to_le_bytes());
+        cursor.put(&self.timestamp.to_le_bytes());
+        debug_assert_eq!(cursor.pos, field::TIMESTAMP + 8);
     }
 }
 
