@@ -25,49 +25,71 @@ const X_INV: u32 = (POLY << 1) | 1;
 
 /// `a * b` modulo the polynomial (reflected; zlib's `multmodp`).
 const fn mul(a: u32, mut b: u32) -> u32 {
-    let mut m = ONE;
     let mut p = 0;
-    while m != 0 {
-        if a & m != 0 {
-            p ^= b;
-        }
-        m >>= 1;
-        b = if b & 1 != 0 { (b >> 1) ^ POLY } else { b >> 1 };
+    let mut i = 0;
+    // Branch-free (masks from single bits): the bits are data, not
+    // predictable.
+    while i < 32 {
+        p ^= b & 0u32.wrapping_sub((a >> (31 - i)) & 1);
+        b = (b >> 1) ^ (POLY & 0u32.wrapping_sub(b & 1));
+        i += 1;
     }
     p
 }
 
-/// `[base^(2^k) for k in 0..64]`: square-and-multiply tables.
-const fn powers(base: u32) -> [u32; 64] {
-    let mut table = [0; 64];
-    let mut p = base;
+/// Nibbles of a byte count: 16 cover any `u64`.
+const NIBBLES: usize = 16;
+
+/// `table[k][d] = base^(8 * d * 16^k)`, so that `base^(8n)` is a product of
+/// one entry per non-zero nibble of `n` (at most 8 multiplications for any
+/// payload length, against 32 for plain square-and-multiply).
+const fn nibble_powers(base: u32) -> [[u32; 16]; NIBBLES] {
+    let mut table = [[ONE; 16]; NIBBLES];
+    // step = base^(8 * 16^k)
+    let mut step = base;
+    let mut i = 0;
+    while i < 3 {
+        step = mul(step, step);
+        i += 1;
+    }
     let mut k = 0;
-    while k < 64 {
-        table[k] = p;
-        p = mul(p, p);
+    while k < NIBBLES {
+        let mut d = 1;
+        while d < 16 {
+            table[k][d] = mul(table[k][d - 1], step);
+            d += 1;
+        }
+        // base^(8 * 16^(k+1)) = (base^(8 * 16^k))^16
+        let mut next = step;
+        let mut i = 0;
+        while i < 4 {
+            next = mul(next, next);
+            i += 1;
+        }
+        step = next;
         k += 1;
     }
     table
 }
 
-/// `x^(2^k)`.
-static X_POW: [u32; 64] = powers(ONE >> 1);
-/// `x^-(2^k)`.
-static X_INV_POW: [u32; 64] = powers(X_INV);
+/// `x^(8 d 16^k)`.
+static X_POW: [[u32; 16]; NIBBLES] = nibble_powers(ONE >> 1);
+/// `x^-(8 d 16^k)`.
+static X_INV_POW: [[u32; 16]; NIBBLES] = nibble_powers(X_INV);
 
-/// `table`'s base raised to `8 * bytes` (`bytes < 2^61`, always true for a
-/// length of a slice), by square-and-multiply over the bits of `bytes`.
-fn pow8(table: &[u32; 64], bytes: u64) -> u32 {
+/// `table`'s base raised to `8 * bytes`.
+fn pow8(table: &[[u32; 16]; NIBBLES], bytes: u64) -> u32 {
     let mut p = ONE;
     let mut n = bytes;
-    // 8 * bytes = bytes << 3: bit j of `bytes` selects x^(2^(j+3)).
-    let mut k = 3;
-    while n != 0 && k < 64 {
-        if n & 1 != 0 {
-            p = mul(table[k], p);
+    for row in table {
+        if n == 0 {
+            break;
         }
-        n >>= 1;
-        k += 1;
+        let d = (n & 15) as usize;
+        if d != 0 {
+            p = mul(row[d], p);
+        }
+        n >>= 4;
     }
     p
 }

@@ -83,8 +83,16 @@ pub fn find_next_valid_counted(parser: &Parser, input: &[u8], from: usize) -> (O
 ///
 /// Calls to [`find`](Self::find) on one input with non-decreasing `from`
 /// (what a reader going forward does) share their caches, so the total
-/// work over all of them stays linear in the input's size. Any other use is
-/// still correct, only slower.
+/// work over all of them stays linear in the input's size. Any other order
+/// is still correct, only slower. The caches recognise an input by its
+/// address and length: do not change the bytes between calls on the same
+/// buffer (or use a new scanner).
+///
+/// Limits: payload ends scattered over the whole input cost up to
+/// `input.len() / 8192` hashed bytes each (see `CrcIndex`), and the
+/// extension chain is memoised for one area start at a time, so a chain
+/// that other candidates' chains do not share is walked per candidate
+/// (at most 21845 steps: one header).
 #[derive(Clone)]
 pub struct Scanner {
     /// The input the caches describe, as (address, length); only compared.
@@ -382,8 +390,9 @@ const MIN_STRIDE: usize = 4096;
 ///   the last end asked about, reached forwards by hashing or backwards by
 ///   hashing and un-shifting in GF(2) (`crc::retreat`). Ends that stay
 ///   close together or move steadily cost their distance; scattered ones
-///   cost up to half a stride each (see the crate's notes on the limits of
-///   fixed memory).
+///   cost up to half a stride each: with fixed memory, ends scattered over
+///   the whole input cannot all be close to a checkpoint (a time-space
+///   trade-off), so that case stays `O(n / 4096)` per candidate.
 #[derive(Clone)]
 struct CrcIndex {
     /// `S` is relative to this position; `usize::MAX`: not started.
