@@ -7,6 +7,7 @@
 
 #![forbid(unsafe_code)]
 
+mod crc;
 mod encode;
 mod error;
 mod extension;
@@ -26,4 +27,6 @@ pub use packet::{Packet, PacketErrors};
 pub use packets::Packets;
 pub use parse::{FixedHeader, Parser};
 pub use records::{Record, Records, Skipped};
-pub use resync::find_next_valid;
+pub use resync::{find_next_valid, Scanner};
+#[doc(hidden)]
+pub use resync::{find_next_valid_counted, find_next_valid_naive};

@@ -3,7 +3,7 @@
 use super::error::{Error, ErrorKind};
 use super::packet::{Packet, PacketErrors};
 use super::parse::Parser;
-use super::resync::find_next_valid;
+use super::resync::Scanner;
 
 /// A byte range that recovery jumped over.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -39,12 +39,23 @@ pub struct Records<'a> {
     recover: bool,
     pending_errors: Option<PacketErrors>,
     pending_skip: Option<Skipped>,
+    /// Kept across recoveries so that their total work stays linear.
+    scanner: Scanner,
 }
 
 impl<'a> Records<'a> {
     /// Records of `input`, whose first byte is at absolute offset `base`.
     pub const fn new(parser: Parser, input: &'a [u8], base: u64, recover: bool) -> Self {
-        Self { input, pos: 0, base, parser, recover, pending_errors: None, pending_skip: None }
+        Self {
+            input,
+            pos: 0,
+            base,
+            parser,
+            recover,
+            pending_errors: None,
+            pending_skip: None,
+            scanner: Scanner::new(),
+        }
     }
 
     /// Bytes consumed so far (relative to the slice's start).
@@ -54,7 +65,7 @@ impl<'a> Records<'a> {
 
     fn lost_framing(&mut self, error: Error) {
         let next = if self.recover {
-            find_next_valid(&self.parser, self.input, self.pos + 1, self.base)
+            self.scanner.find(&self.parser, self.input, self.pos + 1)
         } else {
             None
         };

@@ -1,6 +1,34 @@
 //! Re-synchronisation: finding the next packet after framing is lost.
+//!
+//! The answer is the first `PKT\0` at or after a position that starts a
+//! packet with no error at all. Checking each candidate with a full
+//! [`Parser::parse_packet`] (what [`find_next_valid_naive`] does) is
+//! quadratic on hostile input: candidates can be 4 bytes apart while each
+//! one's checks read up to 64 KiB (identifier terminators, UTF-8, the
+//! extension walk) or up to the whole rest of the input (the payload CRC).
+//!
+//! [`Scanner`] answers the same question with work that is amortised over
+//! the candidates, using only fixed-size state (no allocation):
+//!
+//! - Only "valid or not" matters, so the checks run cheapest first: fixed
+//!   header and size (O(1)), then the rest, the CRC last.
+//! - Terminators: candidate positions only increase, so "the first 00 at or
+//!   after `q`" is cached and reused while the cached 00 is still at or
+//!   after `q`; each `memchr` starts past the previous answer.
+//! - UTF-8: for a range `[a, nul)` already validated, a suffix `[q, nul)` is
+//!   valid iff `q` is not a continuation byte; if `[a, nul)` has its first
+//!   error at `e`, every `q <= e` fails too (a char boundary reaches the
+//!   same bad sequence, a continuation byte fails at once). So a range is
+//!   revalidated only from past the last error.
+//! - Extensions: the TLV records from an area start `x` form a fixed chain
+//!   of positions; the area `[x, h)` is valid iff `h` is on it. The chain
+//!   from the current `x` is memoised in a 64 Ki-bit map, so the
+//!   candidates sharing one area start walk it once.
+//! - CRC: see [`CrcIndex`]: raw CRC registers at checkpoints, combined in
+//!   GF(2) (`crc.rs`), so a payload is never hashed per candidate.
 
-use super::format::MAGIC;
+use super::crc;
+use super::format::{field, FIXED_HEADER_LEN, MAGIC, MAX_HEADER_LEN, MIN_HEADER_LEN, VERSION};
 use super::parse::Parser;
 
 /// The position, relative to `input`, of the first `PKT\0` at or after
@@ -8,8 +36,25 @@ use super::parse::Parser;
 /// `None` if there is none before the end of `input`.
 ///
 /// `input` must reach the end of the whole input: a candidate that would run
-/// past it is not a packet. `base` is the absolute offset of `input[0]`.
+/// past it is not a packet. `base` is the absolute offset of `input[0]`
+/// (validity does not depend on it; it is kept for the signature's sake).
+///
+/// Work is amortised over the candidates (see the module documentation);
+/// to search the same input repeatedly, keep a [`Scanner`].
 pub fn find_next_valid(parser: &Parser, input: &[u8], from: usize, base: u64) -> Option<usize> {
+    let _ = base;
+    Scanner::new().find(parser, input, from)
+}
+
+/// [`find_next_valid`] done the obvious way: a full `parse_packet` per
+/// candidate. Quadratic on hostile input; kept as the tests' oracle.
+#[doc(hidden)]
+pub fn find_next_valid_naive(
+    parser: &Parser,
+    input: &[u8],
+    from: usize,
+    base: u64,
+) -> Option<usize> {
     let finder = memchr::memmem::Finder::new(&MAGIC);
     let mut at = from;
     loop {
@@ -21,4 +66,486 @@ pub fn find_next_valid(parser: &Parser, input: &[u8], from: usize, base: u64) ->
         }
         at = candidate + 1;
     }
+}
+
+/// [`find_next_valid`] that also returns the work it did, in units of
+/// bytes examined (searched, validated or hashed) plus one per candidate
+/// and per extension record visited. For tests that check linear growth.
+#[doc(hidden)]
+pub fn find_next_valid_counted(parser: &Parser, input: &[u8], from: usize) -> (Option<usize>, u64) {
+    let mut scanner = Scanner::new();
+    let found = scanner.find(parser, input, from);
+    (found, scanner.work)
+}
+
+/// Reusable state for finding valid packets after lost framing, in fixed
+/// memory (about 32 KiB, no allocation).
+///
+/// Calls to [`find`](Self::find) on one input with non-decreasing `from`
+/// (what a reader going forward does) share their caches, so the total
+/// work over all of them stays linear in the input's size. Any other order
+/// is still correct, only slower. The caches recognise an input by its
+/// address and length: do not change the bytes between calls on the same
+/// buffer (or use a new scanner).
+///
+/// Limits: payload ends scattered over the whole input cost up to
+/// `input.len() / 8192` hashed bytes each (see `CrcIndex`), and the
+/// extension chain is memoised for one area start at a time, so a chain
+/// that other candidates' chains do not share is walked per candidate
+/// (at most 21845 steps: one header).
+#[derive(Clone)]
+pub struct Scanner {
+    /// The input the caches describe, as (address, length); only compared.
+    input_id: (usize, usize),
+    /// The parser configuration the caches were built for.
+    verify: bool,
+    work: u64,
+    source_nul: NulCache,
+    dest_nul: NulCache,
+    source_utf8: Utf8Cache,
+    dest_utf8: Utf8Cache,
+    tlv: TlvMemo,
+    crc: CrcIndex,
+}
+
+impl core::fmt::Debug for Scanner {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // The memo arrays are tens of KiB of noise: show the position only.
+        f.debug_struct("Scanner").field("work", &self.work).finish_non_exhaustive()
+    }
+}
+
+impl Default for Scanner {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Scanner {
+    /// A scanner with empty caches.
+    pub const fn new() -> Self {
+        Self {
+            input_id: (0, 0),
+            verify: true,
+            work: 0,
+            source_nul: NulCache::new(),
+            dest_nul: NulCache::new(),
+            source_utf8: Utf8Cache::new(),
+            dest_utf8: Utf8Cache::new(),
+            tlv: TlvMemo::new(),
+            crc: CrcIndex::new(),
+        }
+    }
+
+    /// Work done so far (see [`find_next_valid_counted`]).
+    #[doc(hidden)]
+    pub const fn work(&self) -> u64 {
+        self.work
+    }
+
+    /// The position, relative to `input`, of the first `PKT\0` at or after
+    /// `from` that starts a packet with no error at all, as
+    /// [`find_next_valid`] gives it.
+    pub fn find(&mut self, parser: &Parser, input: &[u8], from: usize) -> Option<usize> {
+        let id = (input.as_ptr() as usize, input.len());
+        if id != self.input_id {
+            // Another input: nothing cached applies.
+            let work = self.work;
+            self.clear();
+            self.work = work;
+            self.input_id = id;
+        }
+        self.verify = parser.verifies_checksum();
+        self.crc.start(input, from);
+        let finder = memchr::memmem::Finder::new(&MAGIC);
+        let mut at = from;
+        loop {
+            let rest = input.get(at..)?;
+            let Some(found) = finder.find(rest) else {
+                self.work += rest.len() as u64;
+                return None;
+            };
+            let candidate = at + found;
+            self.work += found as u64 + 1;
+            if self.is_valid(parser, input, candidate) {
+                return Some(candidate);
+            }
+            at = candidate + 1;
+        }
+    }
+
+    fn clear(&mut self) {
+        self.source_nul = NulCache::new();
+        self.dest_nul = NulCache::new();
+        self.source_utf8 = Utf8Cache::new();
+        self.dest_utf8 = Utf8Cache::new();
+        self.tlv.forget();
+        self.crc.forget();
+    }
+
+    /// Whether the `PKT\0` at `c` starts a packet with no error at all:
+    /// the verdict of `parse_packet(..).is_valid()`, reached in another
+    /// order (the verdict is a conjunction, so the order does not matter).
+    fn is_valid(&mut self, parser: &Parser, input: &[u8], c: usize) -> bool {
+        let Some(head) = input.get(c..).and_then(|rest| rest.first_chunk::<FIXED_HEADER_LEN>())
+        else {
+            return false;
+        };
+        let header_len = u16::from_le_bytes([head[field::HEADER_LEN], head[field::HEADER_LEN + 1]]);
+        if head[..4] != MAGIC || head[field::VERSION] != VERSION || header_len < MIN_HEADER_LEN {
+            return false;
+        }
+        let at = field::PAYLOAD_LEN;
+        let payload_len = u32::from_le_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
+        let at = field::CHECKSUM;
+        let checksum = u32::from_le_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
+        let size = u64::from(header_len) + u64::from(payload_len);
+        // c < input.len(), so the subtraction holds.
+        if size > (input.len() - c) as u64 || parser.check_size(size, 0).is_err() {
+            return false;
+        }
+        // size fits in the input, so these positions are in range.
+        let header_end = c + usize::from(header_len);
+        let packet_end = c + size as usize;
+
+        let ids = c + FIXED_HEADER_LEN;
+        let Some(source_nul) =
+            self.source_nul.next(input, ids, &mut self.work).filter(|&n| n < header_end)
+        else {
+            return false;
+        };
+        let Some(dest_nul) =
+            self.dest_nul.next(input, source_nul + 1, &mut self.work).filter(|&n| n < header_end)
+        else {
+            return false;
+        };
+        if !self.source_utf8.valid(input, ids, source_nul, &mut self.work)
+            || !self.dest_utf8.valid(input, source_nul + 1, dest_nul, &mut self.work)
+            || !self.tlv.reaches(input, dest_nul + 1, header_end, &mut self.work)
+        {
+            return false;
+        }
+        if !self.verify {
+            return true;
+        }
+        let s_a = self.crc.s_at(input, header_end, c, &mut self.work);
+        let s_b = self.crc.s_at(input, packet_end, c, &mut self.work);
+        crc::range_crc(s_a, s_b, u64::from(payload_len)) == checksum
+    }
+}
+
+/// "The first 00 at or after `q`", remembered for the next, larger `q`.
+#[derive(Clone, Copy, Debug)]
+struct NulCache {
+    /// The query the answer was computed for; `usize::MAX`: nothing cached.
+    from: usize,
+    /// The first 00 at or after `from`, `None` if there is none.
+    nul: Option<usize>,
+}
+
+impl NulCache {
+    const fn new() -> Self {
+        Self { from: usize::MAX, nul: None }
+    }
+
+    fn next(&mut self, input: &[u8], q: usize, work: &mut u64) -> Option<usize> {
+        // The cached 00 is also the first at or after any q between the
+        // cached query and it (and "none" stays none for any later q).
+        if self.from != usize::MAX && q >= self.from && self.nul.map_or(true, |nul| nul >= q) {
+            return self.nul;
+        }
+        let rest = input.get(q..).unwrap_or_default();
+        let nul = memchr::memchr(0, rest);
+        *work += nul.map_or(rest.len(), |at| at + 1) as u64;
+        *self = Self { from: q, nul: nul.map(|at| q + at) };
+        self.nul
+    }
+}
+
+/// UTF-8 validity of `[q, end)` for increasing `q` and `end`.
+#[derive(Clone, Copy, Debug)]
+struct Utf8Cache {
+    /// The validated range was `[start, end)`; `start > end`: nothing cached.
+    start: usize,
+    end: usize,
+    /// Where its first invalid sequence starts, `None` if it is valid.
+    error: Option<usize>,
+}
+
+impl Utf8Cache {
+    const fn new() -> Self {
+        Self { start: 1, end: 0, error: None }
+    }
+
+    fn valid(&mut self, input: &[u8], q: usize, end: usize, work: &mut u64) -> bool {
+        if self.start <= self.end && end == self.end && q >= self.start {
+            match self.error {
+                // A suffix of valid UTF-8 is valid iff it starts on a char
+                // boundary, i.e. not on a continuation byte (10xxxxxx).
+                None => return q == end || input.get(q).map_or(true, |&b| b & 0xC0 != 0x80),
+                // Up to the error, decoding from q either fails at once (q
+                // inside a char) or runs in step with the cached decoding
+                // and fails at the same sequence.
+                Some(error) if q <= error => return false,
+                Some(_) => {}
+            }
+        }
+        let bytes = input.get(q..end).unwrap_or_default();
+        let error = match core::str::from_utf8(bytes) {
+            Ok(_) => {
+                *work += bytes.len() as u64;
+                None
+            }
+            Err(e) => {
+                *work += e.valid_up_to() as u64 + 4;
+                Some(q + e.valid_up_to())
+            }
+        };
+        *self = Self { start: q, end, error };
+        error.is_none()
+    }
+}
+
+/// Bits in the extension-chain map: more than any header is long.
+const TLV_WINDOW: usize = MAX_HEADER_LEN + 1;
+const TLV_WORDS: usize = TLV_WINDOW.div_ceil(64);
+
+/// The chain of TLV record positions from one area start `x`:
+/// `p0 = x`, `p(k+1) = p(k) + 3 + LENGTH at p(k)`. An area `[x, h)` is valid
+/// iff `h` is on the chain (the records then fill it exactly; a record that
+/// runs past `h` steps over it). Positions are recorded lazily up to the
+/// largest `h` asked about, in a bit map relative to `x`.
+#[derive(Clone)]
+struct TlvMemo {
+    /// The area start the map describes; `usize::MAX`: none.
+    start: usize,
+    /// The first chain position not yet recorded; `usize::MAX` once the
+    /// chain has run out of input.
+    next: usize,
+    /// Words of `bits` that may be non-zero (cleared on the next start).
+    dirty: usize,
+    bits: [u64; TLV_WORDS],
+}
+
+impl TlvMemo {
+    const fn new() -> Self {
+        Self { start: usize::MAX, next: usize::MAX, dirty: 0, bits: [0; TLV_WORDS] }
+    }
+
+    fn forget(&mut self) {
+        self.bits[..self.dirty].fill(0);
+        self.dirty = 0;
+        self.start = usize::MAX;
+        self.next = usize::MAX;
+    }
+
+    /// Whether the records from `x` fill `[x, h)` exactly (`x <= h`, and
+    /// `h - x` below 64 KiB: both lie in one header).
+    fn reaches(&mut self, input: &[u8], x: usize, h: usize, work: &mut u64) -> bool {
+        let Some(rel) = h.checked_sub(x).filter(|&rel| rel < TLV_WINDOW) else {
+            return false;
+        };
+        if self.start != x {
+            self.forget();
+            self.start = x;
+            self.next = x;
+        }
+        while self.next <= h {
+            let p = self.next;
+            let bit = p - x;
+            self.bits[bit / 64] |= 1 << (bit % 64);
+            self.dirty = self.dirty.max(bit / 64 + 1);
+            *work += 1;
+            // A head that does not fit in the input ends the chain: every
+            // h past p is then at most the input's end, short of p + 3.
+            self.next = match input.get(p + 1..p + 3) {
+                Some(&[lo, hi]) => p.saturating_add(3 + usize::from(u16::from_le_bytes([lo, hi]))),
+                _ => usize::MAX,
+            };
+        }
+        self.bits[rel / 64] & (1 << (rel % 64)) != 0
+    }
+}
+
+/// Fine checkpoints: one every `FINE` bytes.
+const FINE: usize = 64;
+/// Fine checkpoints kept: they cover 128 KiB from the current candidate,
+/// which holds every payload start (at most 64 KiB after its packet).
+const RING: usize = 2048;
+/// Coarse checkpoints: the whole rest of the input in at most this many.
+const COARSE: usize = 4096;
+/// The smallest coarse stride, so that small inputs do not hash in tiny
+/// pieces.
+const MIN_STRIDE: usize = 4096;
+
+/// `S(x)`: the raw CRC register (no inversions) over `input[origin..x]`,
+/// for any `x`, without hashing more than a bounded stretch per query
+/// after one sequential pass.
+///
+/// - Payload starts lie within 64 KiB of the candidate, which only moves
+///   forward: a ring of fine checkpoints (every 64 bytes) over the 128 KiB
+///   after it answers them by hashing under 64 bytes.
+/// - Payload ends can be anywhere after: coarse checkpoints (at most 4096,
+///   stride a power of two fitting the rest of the input), plus a cursor at
+///   the last end asked about, reached forwards by hashing or backwards by
+///   hashing and un-shifting in GF(2) (`crc::retreat`). Ends that stay
+///   close together or move steadily cost their distance; scattered ones
+///   cost up to half a stride each: with fixed memory, ends scattered over
+///   the whole input cannot all be close to a checkpoint (a time-space
+///   trade-off), so that case stays `O(n / 4096)` per candidate.
+#[derive(Clone)]
+struct CrcIndex {
+    /// `S` is relative to this position; `usize::MAX`: not started.
+    origin: usize,
+    /// Fine checkpoint `j` is `S(origin + j * FINE)`, in `ring[j % RING]`,
+    /// held for `j` in `ring_lo..ring_hi`.
+    ring: [u32; RING],
+    ring_lo: usize,
+    ring_hi: usize,
+    /// Coarse checkpoint `i` is `S(origin + i * stride)`, held for
+    /// `i < coarse_len`.
+    coarse: [u32; COARSE],
+    coarse_len: usize,
+    stride: usize,
+    /// `S(cursor) = cursor_s`.
+    cursor: usize,
+    cursor_s: u32,
+}
+
+impl CrcIndex {
+    const fn new() -> Self {
+        Self {
+            origin: usize::MAX,
+            ring: [0; RING],
+            ring_lo: 0,
+            ring_hi: 0,
+            coarse: [0; COARSE],
+            coarse_len: 0,
+            stride: MIN_STRIDE,
+            cursor: 0,
+            cursor_s: 0,
+        }
+    }
+
+    fn forget(&mut self) {
+        self.origin = usize::MAX;
+    }
+
+    /// The furthest position whose `S` is known.
+    fn frontier(&self) -> usize {
+        let ring = self.origin + self.ring_hi.saturating_sub(1) * FINE;
+        let coarse = self.origin + self.coarse_len.saturating_sub(1) * self.stride;
+        ring.max(coarse).max(self.cursor)
+    }
+
+    /// Prepares for a search from `from`: keeps what is known when it can
+    /// serve positions from `from` on, and otherwise starts over there (so
+    /// that nothing before the search is ever hashed).
+    fn start(&mut self, input: &[u8], from: usize) {
+        if self.origin != usize::MAX && from >= self.origin && from <= self.frontier() {
+            return;
+        }
+        let span = input.len().saturating_sub(from);
+        self.origin = from;
+        self.ring[0] = 0;
+        self.ring_lo = 0;
+        self.ring_hi = 1;
+        self.coarse[0] = 0;
+        self.coarse_len = 1;
+        self.stride = span.div_ceil(COARSE - 1).max(MIN_STRIDE).next_power_of_two();
+        self.cursor = from;
+        self.cursor_s = 0;
+    }
+
+    /// `S(x)`, for `origin <= x <= input.len()`, asked while checking the
+    /// candidate at `floor` (`origin <= floor <= x`; it never decreases).
+    fn s_at(&mut self, input: &[u8], x: usize, floor: usize, work: &mut u64) -> u32 {
+        let j = (x - self.origin) / FINE;
+        let floor_j = (floor - self.origin) / FINE;
+        if j < floor_j + RING {
+            if j >= self.ring_hi {
+                self.extend_ring(input, j, work);
+            }
+            if (self.ring_lo..self.ring_hi).contains(&j) {
+                let at = self.origin + j * FINE;
+                return hash_from(self.ring[j % RING], input, at, x, work);
+            }
+        }
+        self.far(input, x, work)
+    }
+
+    /// Computes fine checkpoints up to `j`, sequentially, or re-seeds the
+    /// ring at `j` when the gap is larger than the ring.
+    fn extend_ring(&mut self, input: &[u8], j: usize, work: &mut u64) {
+        if j >= self.ring_hi + RING {
+            let s = self.far(input, self.origin + j * FINE, work);
+            self.ring[j % RING] = s;
+            self.ring_lo = j;
+            self.ring_hi = j + 1;
+            return;
+        }
+        while self.ring_hi <= j {
+            let prev = self.ring_hi - 1;
+            let at = self.origin + prev * FINE;
+            let s = hash_from(self.ring[prev % RING], input, at, at + FINE, work);
+            self.ring[self.ring_hi % RING] = s;
+            self.ring_hi += 1;
+        }
+        self.ring_lo = self.ring_lo.max(self.ring_hi.saturating_sub(RING));
+    }
+
+    /// `S(x)` from the nearest of: the coarse checkpoints around `x` and
+    /// the cursor; moves the cursor to `x`.
+    fn far(&mut self, input: &[u8], x: usize, work: &mut u64) -> u32 {
+        let i = (x - self.origin) / self.stride;
+        // Coarse checkpoints are computed once each, in order.
+        while self.coarse_len <= i && self.coarse_len < COARSE {
+            let prev = self.coarse_len - 1;
+            let at = self.origin + prev * self.stride;
+            let s = hash_from(self.coarse[prev], input, at, at + self.stride, work);
+            self.coarse[self.coarse_len] = s;
+            self.coarse_len += 1;
+        }
+        let i = i.min(self.coarse_len - 1);
+        let lower = self.origin + i * self.stride;
+        let mut best = (x - lower, Anchor::Lower);
+        if i + 1 < self.coarse_len {
+            let upper = lower + self.stride;
+            best = best.min((upper - x, Anchor::Upper));
+        }
+        best = best.min((self.cursor.abs_diff(x), Anchor::Cursor));
+        let s = match best.1 {
+            Anchor::Lower => hash_from(self.coarse[i], input, lower, x, work),
+            Anchor::Upper => hash_back(self.coarse[i + 1], input, x, lower + self.stride, work),
+            Anchor::Cursor if self.cursor <= x => {
+                hash_from(self.cursor_s, input, self.cursor, x, work)
+            }
+            Anchor::Cursor => hash_back(self.cursor_s, input, x, self.cursor, work),
+        };
+        self.cursor = x;
+        self.cursor_s = s;
+        s
+    }
+}
+
+/// Where a far `S(x)` is computed from (ordered: ties prefer the first).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Anchor {
+    Lower,
+    Cursor,
+    Upper,
+}
+
+/// `S(to)` from `s = S(at)`, `at <= to`.
+fn hash_from(s: u32, input: &[u8], at: usize, to: usize, work: &mut u64) -> u32 {
+    let bytes = input.get(at..to).unwrap_or_default();
+    *work += bytes.len() as u64;
+    crc::advance(s, bytes)
+}
+
+/// `S(to)` from `s = S(at)`, `to <= at`.
+fn hash_back(s: u32, input: &[u8], to: usize, at: usize, work: &mut u64) -> u32 {
+    let bytes = input.get(to..at).unwrap_or_default();
+    *work += bytes.len() as u64;
+    crc::retreat(s, bytes)
 }
