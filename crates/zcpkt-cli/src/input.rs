@@ -1,11 +1,13 @@
 //! The one seam between the commands and the bytes they read.
 //!
 //! Every command gets its records through [`for_each_record`], so where the
-//! bytes come from (today: the whole input read into memory; later: a memory
-//! map for files, the library's streaming reader for stdin, the parallel
-//! parser) can change here without touching any command.
+//! bytes come from can change here without touching any command. Files, and
+//! standard input when it is redirected from a regular file, are memory
+//! mapped and parsed on all cores; any other standard input (a pipe, a
+//! terminal) goes through the library's bounded-memory stream reader.
 
 use std::fmt;
+use std::fs::File;
 use std::io::{self, Read};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
@@ -76,12 +78,14 @@ pub struct InputArgs {
 
     /// Largest packet (HEADER_LEN + PAYLOAD_LEN) to accept; larger ones are
     /// TooLarge errors. Takes sizes like 65536, 64KiB, 16MiB, or `none`.
-    /// Default: no limit on files, 16MiB on standard input.
+    /// Default: no limit on files (standard input redirected from a file
+    /// included), 16MiB on other standard input (pipes).
     #[arg(long, value_name = "BYTES", value_parser = parse_packet_limit)]
     pub max_packet: Option<PacketLimit>,
 
-    /// Threads that parse a file (default: one per core). Files are memory
-    /// mapped and parsed on all cores; standard input is streamed on one.
+    /// Threads that parse a file (default: one per core). Files, and
+    /// standard input redirected from one, are memory mapped and parsed on
+    /// all cores; other standard input (pipes) is streamed on one.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 }
@@ -117,11 +121,10 @@ impl ReadOptions {
         }
     }
 
-    fn parser(&self, input: &Input) -> Parser {
-        let default = match input {
-            Input::Stdin => Some(STREAM_MAX_PACKET),
-            Input::File(_) => None,
-        };
+    /// The parser for a mapped input (no default maximum) or a streamed one
+    /// ([`STREAM_MAX_PACKET`]); `--max-packet` overrides either.
+    fn parser(&self, streamed: bool) -> Parser {
+        let default = streamed.then_some(STREAM_MAX_PACKET);
         let limit = self.max_packet.map_or(default, |limit| limit.0);
         Parser::new().verify_checksum(self.verify_checksum).max_packet_size(limit)
     }
@@ -141,15 +144,44 @@ pub fn for_each_record(
     opts: &ReadOptions,
     f: impl FnMut(Record<'_>) -> ControlFlow<()>,
 ) -> Result<InputSummary, CliError> {
+    let cannot_read = |e| CliError::io(format!("cannot read {input}"), e);
     match input {
         Input::File(path) => {
-            let map = MappedFile::open(path)
-                .map_err(|e| CliError::io(format!("cannot read {input}"), e))?;
-            records_of_map(&map, opts.parser(input), opts, f)
+            let map = MappedFile::open(path).map_err(cannot_read)?;
+            records_of_map(&map, opts.parser(false), opts, f)
         }
-        Input::Stdin => records_of_stream(io::stdin().lock(), opts.parser(input), opts, f)
-            .map_err(|e| CliError::io(format!("cannot read {input}"), e)),
+        Input::Stdin => match stdin_as_regular_file() {
+            // `zcpkt check - < capture.pkt`: read exactly like the path.
+            Some(file) => {
+                let map = MappedFile::from_file(&file).map_err(cannot_read)?;
+                records_of_map(&map, opts.parser(false), opts, f)
+            }
+            None => records_of_stream(io::stdin().lock(), opts.parser(true), opts, f)
+                .map_err(cannot_read),
+        },
     }
+}
+
+/// Standard input as a `File`, when it is a regular file positioned at its
+/// start (a shell's `< file`), so that it can be mapped; `None` for anything
+/// else (pipes, terminals, a file already partly read), which is streamed.
+#[cfg(unix)]
+fn stdin_as_regular_file() -> Option<File> {
+    use std::io::Seek;
+    use std::os::fd::AsFd;
+
+    let fd = io::stdin().as_fd().try_clone_to_owned().ok()?;
+    let mut file = File::from(fd);
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    // A map starts at the file's first byte; a stream at its position.
+    (file.stream_position().ok()? == 0).then_some(file)
+}
+
+#[cfg(not(unix))]
+fn stdin_as_regular_file() -> Option<File> {
+    None
 }
 
 /// A memory-mapped file, parsed on `opts.threads` cores, records handed to
@@ -188,7 +220,7 @@ fn records_of_map(
 }
 
 /// Streams records in bounded memory: the reader's buffer holds at most one
-/// packet of the maximum size (16 MiB by default on standard input).
+/// packet of the maximum size (16 MiB by default on piped standard input).
 fn records_of_stream(
     reader: impl Read,
     parser: Parser,

@@ -530,7 +530,6 @@ fn filter_into_a_fifo_writes_through_it_and_keeps_it() {
 /// maximum is 16 MiB. Here the first packet's PAYLOAD_LEN has its top bit
 /// flipped (a claim of 2 GiB): the two packets after it must be found.
 #[test]
-#[ignore = "needs the stream reader's look-ahead window for over-limit claims"]
 fn stdin_recovery_resyncs_after_a_claim_over_the_stream_maximum() {
     let mut bytes = example();
     bytes[11] ^= 0x80;
@@ -549,4 +548,102 @@ fn stdin_recovery_resyncs_after_a_claim_over_the_stream_maximum() {
         .code(1)
         .stdout(lines(&expected))
         .stderr("");
+}
+
+/// The stream reader's one documented exception: a claim over the maximum
+/// cut short more than the maximum's bytes after it. Piped, its bytes were
+/// counted through, so recovery skips to the end; as a file (a path, or
+/// standard input redirected from one) they are searched.
+#[test]
+fn piped_recovery_after_a_claim_cut_short_beyond_the_maximum_skips_to_the_end() {
+    let mut bytes = example();
+    bytes[11] ^= 0x80;
+    for _ in 0..3 {
+        bytes.extend(example());
+    }
+    let truncated =
+        r#"{"kind":"error","offset":0,"error":"Truncated","detail":{"available":124}}"#.to_owned();
+    let args = ["dump", "--json", "--recover", "--max-packet", "64"];
+    zcpkt()
+        .args(args)
+        .arg("-")
+        .write_stdin(bytes.clone())
+        .assert()
+        .code(1)
+        .stdout(lines(&[truncated.clone(), r#"{"kind":"skipped","offset":0,"len":124}"#.into()]))
+        .stderr("");
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("claim.pkt");
+    std::fs::write(&path, &bytes).unwrap();
+    let searched = [
+        truncated,
+        r#"{"kind":"skipped","offset":0,"len":31}"#.to_owned(),
+        example_line_at(31),
+        example_line_at(62),
+        example_line_at(93),
+    ];
+    zcpkt().args(args).arg(&path).assert().code(1).stdout(lines(&searched)).stderr("");
+    stdin_from_file(&args, &path).code(1).stdout(lines(&searched)).stderr("");
+}
+
+/// Runs `zcpkt ARGS -` with standard input redirected from the file at
+/// `path` (a shell's `< path`). assert_cmd's own `pipe_stdin` would copy
+/// the file through a pipe instead.
+fn stdin_from_file(args: &[&str], path: &Path) -> assert_cmd::assert::Assert {
+    use assert_cmd::assert::OutputAssertExt;
+    StdCommand::new(assert_cmd::cargo::cargo_bin("zcpkt"))
+        .args(args)
+        .arg("-")
+        .stdin(std::fs::File::open(path).unwrap())
+        .output()
+        .unwrap()
+        .assert()
+}
+
+/// `zcpkt check - < file` reads the file as its path would be read: mapped,
+/// with no default maximum packet size (a pipe's is 16 MiB).
+#[test]
+fn stdin_redirected_from_a_regular_file_gets_the_file_defaults() {
+    let payload = vec![0x5A; 16 << 20];
+    let big = encode(NewPacket::new("a", "b", &payload));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.pkt");
+    std::fs::write(&path, &big).unwrap();
+    let size = big.len();
+    let too_large = format!(
+        r#"{{"kind":"error","offset":0,"error":"TooLarge","detail":{{"size":{size},"limit":16777216}}}}"#
+    );
+
+    stdin_from_file(&["check"], &path).code(0).stderr("");
+    zcpkt().args(["check"]).arg(&path).assert().code(0).stderr("");
+    zcpkt()
+        .args(["dump", "--json", "-"])
+        .write_stdin(big)
+        .assert()
+        .code(1)
+        .stdout(lines(std::slice::from_ref(&too_large)));
+    // `--max-packet` still applies, as to the path.
+    stdin_from_file(&["dump", "--json", "--max-packet", "16MiB"], &path)
+        .code(1)
+        .stdout(lines(&[too_large]));
+}
+
+/// Standard input from a file already partly read is read from its
+/// position on, as a stream: offsets count from there.
+#[test]
+fn stdin_from_a_file_partly_read_starts_at_its_position() {
+    use std::io::{Seek, SeekFrom};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two.pkt");
+    std::fs::write(&path, [example(), example()].concat()).unwrap();
+    let mut file = std::fs::File::open(&path).unwrap();
+    file.seek(SeekFrom::Start(31)).unwrap();
+    let out = StdCommand::new(assert_cmd::cargo::cargo_bin("zcpkt"))
+        .args(["dump", "--json", "-"])
+        .stdin(file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out.stdout), lines(&[example_line_at(0)]));
 }

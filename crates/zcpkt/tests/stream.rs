@@ -114,18 +114,19 @@ fn claims_over(input: &[u8], offset: u64, max: u64) -> bool {
 }
 
 /// `Records` over the whole slice, with the one documented difference of a
-/// stream: after `Truncated` on a packet claiming more than the maximum, its
-/// bytes were discarded, so recovery skips to the end of input.
+/// stream: after `Truncated` on a packet claiming more than the maximum and
+/// cut short more than `max` bytes after its start, its bytes were
+/// discarded, so recovery skips to the end of input.
 fn expected_records(input: &[u8], parser: Parser, recover: bool) -> Vec<String> {
     let max = parser.packet_size_limit().expect("a stream always has a maximum");
     let mut out = Vec::new();
     for record in parser.records(input, recover) {
         out.push(show(&record));
-        if let Record::Error(Error { offset, kind: ErrorKind::Truncated { .. } }) = record {
-            if claims_over(input, offset, max) {
+        if let Record::Error(Error { offset, kind: ErrorKind::Truncated { available } }) = record {
+            if claims_over(input, offset, max) && available > max {
+                assert_eq!(available, input.len() as u64 - offset);
                 if recover {
-                    let len = input.len() as u64 - offset;
-                    out.push(show(&Record::Skipped(Skipped { offset, len })));
+                    out.push(show(&Record::Skipped(Skipped { offset, len: available })));
                 }
                 break;
             }
@@ -378,29 +379,118 @@ fn an_oversized_packet_cut_short_is_truncated_with_the_bytes_it_had() {
     }
 }
 
-/// The one difference from `Records`: a stream cannot search the bytes of
-/// an oversized packet it counted through, so recovery skips to the end.
+/// Buffer sizes and read sizes around a maximum of `max`: smaller, equal
+/// (the look-ahead then reads the byte after the window on its own) and
+/// larger buffers, tiny and large reads.
+fn buffers_and_reads(max: usize) -> Vec<(usize, usize)> {
+    vec![(1, 1), (16, 5), (max - 1, 7), (max, 3), (max, max), (max + 1, 64), (1 << 20, 1 << 20)]
+}
+
+/// A claim over the maximum cut short within `max` bytes: every byte is
+/// buffered, so the records are the slice reader's, including the resync
+/// inside the claimed bytes, up to a cut exactly `max` bytes after it.
 #[test]
-fn recovery_after_a_cut_short_oversized_packet_skips_to_the_end() {
+fn a_claim_over_the_maximum_cut_short_within_max_bytes_resyncs_as_the_slice_reader() {
+    let max = 100;
+    let parser = Parser::new().max_packet_size(Some(max as u64));
     let inner = packet_of_size(50);
-    let mut input = claim(1000, 10);
-    input.extend_from_slice(&inner);
-    let parser = Parser::new().max_packet_size(Some(100));
-    let truncated = show(&Record::Error(Error::new(0, ErrorKind::Truncated { available: 84 })));
+    // `claim` writes 24 bytes then `tail`: inputs of 84 bytes, exactly
+    // `max` bytes (the inner packet ends there), and `max` bytes that cut
+    // the inner packet short too (nothing to resume at).
+    for tail in [10, 26, 40] {
+        let mut input = claim(1000, tail);
+        input.extend_from_slice(&inner);
+        input.truncate(max);
+        let available = input.len() as u64;
+        let at = 24 + tail as u64;
+        let mut expected = vec![
+            show(&Record::Error(Error::new(0, ErrorKind::Truncated { available }))),
+            show(&Record::Skipped(Skipped { offset: 0, len: at.min(available) })),
+        ];
+        if at + 50 <= available {
+            expected.push(show(&Record::Packet(parser.parse_packet(&inner, at).unwrap())));
+        } else {
+            expected[1] = show(&Record::Skipped(Skipped { offset: 0, len: available }));
+        }
+        assert_eq!(records_of(&input, parser, true), expected, "tail {tail}");
+        for (buffer, chunk) in buffers_and_reads(max) {
+            let got = stream_records(&input, parser, true, buffer, chunk);
+            assert_eq!(got, expected, "tail {tail}, buffer {buffer}, reads of {chunk}");
+            let strict = stream_records(&input, parser, false, buffer, chunk);
+            assert_eq!(strict, records_of(&input, parser, false));
+            assert_eq!(strict, expected[..1]);
+        }
+    }
+}
 
-    let stream = stream_records(&input, parser, true, 16, 5);
-    assert_eq!(stream, [truncated.clone(), show(&Record::Skipped(Skipped { offset: 0, len: 84 }))]);
+/// The one difference from `Records`: a claim over the maximum cut short
+/// more than `max` bytes later. The stream counted through its bytes and
+/// cannot search them again, so recovery skips to the end of input.
+#[test]
+fn a_claim_over_the_maximum_cut_short_beyond_max_bytes_skips_to_the_end() {
+    let max = 100;
+    let parser = Parser::new().max_packet_size(Some(max as u64));
+    let inner = packet_of_size(50);
+    for extra in [1, 2, 50, 500] {
+        // The cut comes `max + extra` bytes after the claim's start.
+        let mut input = claim(1000, 10);
+        while input.len() < max + extra {
+            input.extend_from_slice(&inner);
+        }
+        input.truncate(max + extra);
+        let available = input.len() as u64;
+        let truncated = show(&Record::Error(Error::new(0, ErrorKind::Truncated { available })));
+        let expected =
+            [truncated.clone(), show(&Record::Skipped(Skipped { offset: 0, len: available }))];
+        for (buffer, chunk) in buffers_and_reads(max) {
+            let got = stream_records(&input, parser, true, buffer, chunk);
+            assert_eq!(got, expected, "extra {extra}, buffer {buffer}, reads of {chunk}");
+            // Without recovery there is no difference.
+            let strict = stream_records(&input, parser, false, buffer, chunk);
+            assert_eq!(strict, records_of(&input, parser, false));
+            assert_eq!(strict, expected[..1]);
+        }
+        // The slice reader resumes at the first packet inside.
+        let slice = records_of(&input, parser, true);
+        assert_eq!(slice[..2], [truncated, show(&Record::Skipped(Skipped { offset: 0, len: 34 }))]);
+        assert_eq!(slice.len() > 2, 34 + 50 <= available);
+    }
+}
 
-    let inner_packet = parser.parse_packet(&inner, 34).unwrap();
-    let slice = records_of(&input, parser, true);
-    assert_eq!(
-        slice,
-        [
-            truncated,
-            show(&Record::Skipped(Skipped { offset: 0, len: 34 })),
-            show(&Record::Packet(inner_packet))
-        ]
-    );
+/// A claim over the maximum with all its bytes present is `TooLarge` and
+/// keeps framing, in both readers and both modes, even when a valid packet
+/// lies inside the claimed bytes.
+#[test]
+fn a_claim_over_the_maximum_fully_present_is_too_large_with_framing_kept() {
+    let max = 100;
+    let parser = Parser::new().max_packet_size(Some(max as u64));
+    let inner = packet_of_size(50);
+    let after = packet_of_size(40);
+    for size in [max + 1, 2 * max, 10 * max] {
+        let mut input = claim((size - 26) as u32, 10);
+        input.extend_from_slice(&inner);
+        input.resize(size, 0xCD);
+        input.extend_from_slice(&after);
+        let expected = vec![
+            show(&Record::Error(Error::new(
+                0,
+                ErrorKind::TooLarge { size: size as u64, limit: max as u64 },
+            ))),
+            show(&Record::Packet(parser.parse_packet(&after, size as u64).unwrap())),
+        ];
+        for recover in [false, true] {
+            assert_eq!(records_of(&input, parser, recover), expected);
+            for (buffer, chunk) in buffers_and_reads(max) {
+                let mut reader = StreamReader::new(ChoppyReader::chunks(&input, chunk))
+                    .with_parser(parser)
+                    .buffer_size(buffer)
+                    .recover(recover);
+                let got = drain_records(&mut reader, 100);
+                assert_eq!(got, expected, "size {size}, buffer {buffer}, reads of {chunk}");
+                assert!(reader.buffer_capacity() <= buffer.max(max));
+            }
+        }
+    }
 }
 
 #[test]

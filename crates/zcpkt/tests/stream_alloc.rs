@@ -138,3 +138,28 @@ fn a_header_claiming_4_gib_allocates_nothing_for_it() {
     assert_eq!(count, 1);
     assert_eq!(largest, 64);
 }
+
+#[test]
+fn the_look_ahead_past_a_claim_over_the_maximum_buffers_at_most_the_maximum() {
+    let parser = zcpkt::Parser::new().max_packet_size(Some(1000));
+    let mut input = b"PKT\0\x01\x00\x1a\x00\xff\xff\xff\xff".to_vec();
+    input.extend_from_slice(&[0; 12]);
+    for tail in [300, 5000] {
+        let mut input = input.clone();
+        input.resize(input.len() + tail, 0xAB);
+        let (_, largest, records) = allocations(|| {
+            let mut reader =
+                StreamReader::new(&input[..]).with_parser(parser).buffer_size(64).recover(true);
+            let mut records = 0;
+            while reader.next_record().is_some() {
+                records += 1;
+            }
+            records
+        });
+        assert_eq!(records, 2, "Truncated, then Skipped");
+        // Grown by doubling as bytes arrive: 64, 128, 256, 512 for the
+        // 324-byte input; capped at the maximum for the longer one.
+        let cap = if tail == 300 { 512 } else { 1000 };
+        assert_eq!(largest, cap, "tail {tail}");
+    }
+}

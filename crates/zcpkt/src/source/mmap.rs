@@ -42,11 +42,25 @@ impl MappedFile {
     /// Maps the file at `path` and tells the kernel it will be read
     /// sequentially (aggressive read-ahead).
     pub fn open(path: impl AsRef<Path>) -> io::Result<Self> {
-        let file = File::open(path)?;
+        Self::from_file(&File::open(path)?)
+    }
+
+    /// Maps the whole of an already open file, from its first byte whatever
+    /// the file's current position, as [`open`](Self::open) does. The map
+    /// does not borrow `file`: it may be closed afterwards.
+    ///
+    /// For example standard input redirected from a file, through a
+    /// duplicate of its descriptor (`std::os::fd::AsFd::as_fd`, then
+    /// `try_clone_to_owned`, into `File::from`). Only regular files hold
+    /// their bytes where a map can reach them: the caller checks
+    /// `metadata()?.is_file()` first, since anything else (a pipe, a
+    /// terminal) either fails to map or, as its length reads 0, maps as
+    /// empty.
+    pub fn from_file(file: &File) -> io::Result<Self> {
         if file.metadata()?.len() == 0 {
             return Ok(Self { map: None });
         }
-        let map = map_read_only(&file)?;
+        let map = map_read_only(file)?;
         advise_sequential(&map);
         Ok(Self { map: Some(map) })
     }

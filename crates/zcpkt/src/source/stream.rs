@@ -12,10 +12,15 @@
 //!
 //! Memory stays under `max(buffer size, maximum packet size, 24)`:
 //!
-//! - A packet whose header claims more than the maximum is never held: the
-//!   reader counts its way through its bytes, reading and discarding them,
-//!   and reports `TooLarge` once all were seen (framing kept) or `Truncated`
-//!   if the input ends first (`dump-json.md`).
+//! - A packet whose header claims more than the maximum is never held
+//!   whole. The reader first reads ahead up to the maximum from the packet's
+//!   first byte, and then one byte more, read on its own and not kept, to
+//!   learn whether the input goes on. If the input ends within those `max`
+//!   bytes, all of it is buffered: the packet is
+//!   `Truncated`, and recovery searches those bytes as the slice reader does.
+//!   Otherwise the reader counts its way through the packet, reading and
+//!   discarding its bytes, and reports `TooLarge` once all were seen (framing
+//!   kept) or `Truncated` if the input ends first (`dump-json.md`).
 //! - Recovery keeps no skipped bytes: it scans the buffer for `PKT\0`, keeps
 //!   only the last three bytes (a magic split across two reads), counts the
 //!   rest, and completes a candidate by reading more. A candidate larger than
@@ -25,12 +30,16 @@
 //! The records are those [`Records`](crate::Records) gives over the whole
 //! input as one slice, with the same parser (including the maximum) and the
 //! same `recover` flag, whatever sizes the reads return, with one exception a
-//! bounded buffer forces: when a packet claiming more than the maximum is cut
-//! short by the end of input, its bytes were discarded while counting, so
-//! with `recover` the `Skipped` range after its `Truncated` error runs to the
-//! end of input. (A slice reader would search those bytes for a packet, but
-//! a stream can only learn that they were cut short after reading all of
-//! them, which is unbounded.)
+//! bounded buffer forces: a claim over the maximum that is cut short more
+//! than `max` bytes later. That is, a packet at `offset` whose header claims
+//! `size > max` bytes, where the input ends after `offset + available` with
+//! `max < available < size`. Its bytes were discarded while counting, so,
+//! with `recover`, the `Skipped` range after its `Truncated { available }`
+//! error runs to the end of input. (A slice reader would search those bytes
+//! for a packet, but a stream can only learn that they were cut short after
+//! reading all of them, which is unbounded.) Without `recover`, and for
+//! [`next_packet`](StreamReader::next_packet), there is no exception: the
+//! records stop at that `Truncated` error in both readers.
 
 use std::fmt;
 use std::io;
@@ -280,9 +289,7 @@ impl<R: io::Read> StreamReader<R> {
             // Checked before the end of input so that the outcome does not
             // depend on how the reads were cut.
             Ok(fixed) if fixed.packet_len() > self.max_packet => {
-                let size = fixed.packet_len();
-                self.state = State::Oversize { offset: self.consumed, size };
-                return Ok(None);
+                return self.look_ahead(fixed.packet_len());
             }
             Ok(fixed) if !self.eof => fixed.packet_len(),
             Err(Error { kind: ErrorKind::Truncated { .. }, .. }) if !self.eof => {
@@ -292,6 +299,56 @@ impl<R: io::Read> StreamReader<R> {
         };
         self.fill(need)?;
         Ok(None)
+    }
+
+    /// The packet at the cursor claims `size` bytes, more than the maximum,
+    /// and the buffer holds fewer. Reads until it holds the packet's first
+    /// `max` bytes and knows whether another follows, without growing the
+    /// buffer past `max`: if the input ends within those `max` bytes, all
+    /// of it is buffered, so the packet is `Decidable` (`Truncated`, and
+    /// recovery searches those bytes as the slice reader does); otherwise
+    /// the reader counts its way through the packet.
+    fn look_ahead(&mut self, size: u64) -> io::Result<Option<Step>> {
+        let window = self.max_packet;
+        let buffered = self.buffered().len() as u64;
+        if buffered > window {
+            self.state = State::Oversize { offset: self.consumed, size };
+            return Ok(None);
+        }
+        if self.eof {
+            return Ok(Some(Step::Decidable));
+        }
+        if buffered < window {
+            self.fill(window)?;
+            return Ok(None);
+        }
+        // The buffer holds exactly `max` bytes of the packet: one more byte
+        // decides, and it can only be one the packet claims (`size > max`),
+        // so it is counted, not kept.
+        let offset = self.consumed;
+        if self.read_one()? {
+            self.consume(self.buffered().len());
+            self.consumed += 1;
+            self.state = State::Oversize { offset, size };
+        }
+        Ok(None)
+    }
+
+    /// Reads one byte past the buffer and drops it; `false` at the end of
+    /// input (which sets `eof`).
+    fn read_one(&mut self) -> io::Result<bool> {
+        let mut byte = [0];
+        loop {
+            match self.reader.read(&mut byte) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(false);
+                }
+                Ok(_) => return Ok(true),
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(error) => return Err(error),
+            }
+        }
     }
 
     /// One packet from the buffer, which holds all of it or all the input
@@ -458,6 +515,8 @@ impl<R: io::Read> StreamReader<R> {
             let need = usize::try_from(need).unwrap_or(usize::MAX);
             len.saturating_mul(2).min(need).max(len + 1)
         };
+        // Exactly: `resize` alone may round the allocation up past the bound.
+        self.buf.reserve_exact(size - len);
         self.buf.resize(size, 0);
     }
 }
