@@ -147,8 +147,15 @@ pub fn for_each_record(
     let cannot_read = |e| CliError::io(format!("cannot read {input}"), e);
     match input {
         Input::File(path) => {
-            let map = MappedFile::open(path).map_err(cannot_read)?;
-            records_of_map(&map, opts.parser(false), opts, f)
+            let file = File::open(path).map_err(cannot_read)?;
+            if file.metadata().map_err(cannot_read)?.is_file() {
+                let map = MappedFile::from_file(&file).map_err(cannot_read)?;
+                records_of_map(&map, opts.parser(false), opts, f)
+            } else {
+                // A FIFO, `<(command)` or a device has no length to map:
+                // it is a stream, with a stream's bounded buffer.
+                records_of_stream(file, opts.parser(true), opts, f).map_err(cannot_read)
+            }
         }
         Input::Stdin => match stdin_as_regular_file() {
             // `zcpkt check - < capture.pkt`: read exactly like the path.

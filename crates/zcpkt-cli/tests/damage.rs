@@ -647,3 +647,38 @@ fn stdin_from_a_file_partly_read_starts_at_its_position() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(text(&out.stdout), lines(&[example_line_at(0)]));
 }
+
+/// A path that is a FIFO (as `<(command)` gives) has no length to map: it
+/// is read as a stream, not mistaken for an empty file.
+#[test]
+fn a_fifo_path_is_streamed() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("capture.fifo");
+    assert!(StdCommand::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let mut bytes = example();
+            bytes.extend(example());
+            std::fs::write(fifo, bytes).unwrap();
+        })
+    };
+    zcpkt()
+        .args(["dump", "--json"])
+        .arg(&fifo)
+        .assert()
+        .code(0)
+        .stdout(lines(&[EXAMPLE_LINE.to_owned(), example_line_at(31)]))
+        .stderr("");
+    writer.join().unwrap();
+}
+
+#[test]
+fn a_directory_path_is_a_one_line_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = zcpkt().arg("check").arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("zcpkt: cannot read "), "{stderr}");
+}
