@@ -57,6 +57,7 @@ fn every_job_sees_every_packet_and_zero_copy_jobs_do_not_allocate_per_packet() {
         for job in [
             "slice",
             "mmap",
+            "mmap-whole",
             "stream",
             "parallel",
             "collect",
@@ -76,7 +77,7 @@ fn every_job_sees_every_packet_and_zero_copy_jobs_do_not_allocate_per_packet() {
     for ((job, crc, a1), (_, _, a10)) in small.iter().zip(large) {
         match *job {
             // Whole-slice, map and stream paths: a fixed setup count, not per packet.
-            "slice" | "mmap" | "stream" => {
+            "slice" | "mmap" | "mmap-whole" | "stream" => {
                 assert_eq!(a1, a10, "{job} crc={crc}: allocations grew with the input");
                 assert!(*a1 <= 1, "{job} crc={crc}: {a1} allocations");
             }
@@ -102,15 +103,16 @@ fn bench_on_a_given_file_reports_every_job_as_json() {
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
-    // 7 parsing jobs with and without CRC, then 3 ceilings.
-    assert_eq!(rows.len(), 17);
+    // 8 parsing jobs with and without CRC, then 3 ceilings.
+    assert_eq!(rows.len(), 19);
     for row in &rows {
         assert_eq!(row["input"], "in.pkt");
         let job = row["job"].as_str().unwrap();
         if !job.starts_with("crc") && job != "read" {
             assert_eq!(field(row, "packets"), 500, "{job}");
         }
-        let has_baseline = matches!(job, "slice" | "mmap" | "stream" | "parallel" | "collect");
+        let has_baseline =
+            matches!(job, "slice" | "mmap" | "mmap-whole" | "stream" | "parallel" | "collect");
         assert_eq!(row["vs_baseline"].is_f64(), has_baseline, "{job}");
     }
 }

@@ -27,6 +27,8 @@ pub enum Job {
     Slice,
     /// zcpkt over a memory map, releasing parsed windows.
     Mmap,
+    /// zcpkt over a memory map kept whole (every touched page stays resident).
+    MmapWhole,
     /// zcpkt streaming from the file through a 1 MiB buffer.
     Stream,
     /// zcpkt over a memory map on all cores.
@@ -47,9 +49,10 @@ pub enum Job {
 
 impl Job {
     /// The parsing jobs, run once with CRC verification and once without.
-    pub const PARSERS: [Job; 7] = [
+    pub const PARSERS: [Job; 8] = [
         Job::Slice,
         Job::Mmap,
+        Job::MmapWhole,
         Job::Stream,
         Job::Parallel,
         Job::Collect,
@@ -64,6 +67,7 @@ impl Job {
         match self {
             Job::Slice => "zcpkt slice",
             Job::Mmap => "zcpkt mmap",
+            Job::MmapWhole => "zcpkt mmap, no release",
             Job::Stream => "zcpkt stream",
             Job::Parallel => "zcpkt parallel",
             Job::Collect => "zcpkt collect",
@@ -78,7 +82,9 @@ impl Job {
     /// The baseline job this zcpkt job is compared with, if any.
     pub fn baseline(self) -> Option<Job> {
         match self {
-            Job::Slice | Job::Mmap | Job::Stream | Job::Parallel => Some(Job::BaselineStream),
+            Job::Slice | Job::Mmap | Job::MmapWhole | Job::Stream | Job::Parallel => {
+                Some(Job::BaselineStream)
+            }
             Job::Collect => Some(Job::BaselineCollect),
             _ => None,
         }
@@ -154,6 +160,7 @@ pub fn run(job: Job, path: &Path, crc: bool, threads: usize) -> io::Result<Measu
     let tally = match job {
         Job::Slice => visit_all(parser.packets(&in_ram)),
         Job::Mmap => visit_all(MappedFile::open(path)?.packets(parser)),
+        Job::MmapWhole => visit_all(parser.packets(MappedFile::open(path)?.as_bytes())),
         Job::Stream => stream(path, parser)?,
         Job::Parallel => parallel(&MappedFile::open(path)?, parser, threads)?,
         Job::Collect => collect(&MappedFile::open(path)?, parser),
