@@ -6,6 +6,22 @@
 //! [`Parser::parse_record`] in `parse.rs`. [`Header`] is the global header,
 //! [`Frames`] drives the parser over a slice, and `write.rs` (with `std`)
 //! writes headers and records into any `io::Write`.
+//!
+//! ```
+//! use zcpkt::capture::{LinkType, Resolution};
+//! use zcpkt::pcap;
+//!
+//! let mut file = Vec::new();
+//! pcap::write_header(&mut file, Resolution::MICROS, 65535, LinkType::ETHERNET)?;
+//! pcap::write_record(&mut file, 1_700_000_000, 60, 60, &[0u8; 60])?;
+//!
+//! for frame in pcap::Parser::new().frames(&file) {
+//!     let frame = frame?; // a CaptureError with the byte offset of the damage
+//!     assert_eq!(frame.timestamp.unwrap().to_string(), "1700000000.000060000");
+//!     assert_eq!((frame.offset, frame.data.len()), (24, 60));
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 #![forbid(unsafe_code)]
 
