@@ -52,14 +52,18 @@
 
 #[cfg(feature = "std")]
 pub mod baseline;
+pub mod capture;
 #[cfg(feature = "std")]
 pub mod generate;
 #[cfg(feature = "parallel")]
 pub mod parallel;
+pub mod pcap;
+pub mod pcapng;
 pub mod pkt;
 #[cfg(feature = "std")]
 pub mod source;
 
+pub use capture::{detect, CaptureError, CaptureErrorKind, Format, Frame, LinkType, Timestamp};
 pub use pkt::{
     EncodeError, Error, ErrorKind, Extension, ExtensionArea, ExtensionType, Extensions, IdField,
     NewPacket, Packet, PacketFlags, Packets, Parser, Record, Records, Skipped,

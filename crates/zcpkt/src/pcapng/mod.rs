@@ -1,0 +1,43 @@
+//! pcapng (draft-ietf-opsawg-pcapng): sections of blocks, each section with
+//! its own byte order and its own interface table.
+//!
+//! Where a block is framed, validated and handed out:
+//! [`Parser::parse_block`] in `parse.rs`, with the framing shared by every
+//! block type in `block.rs`. [`State`] is what a reader must remember
+//! between blocks (the current section and its interfaces, in a
+//! fixed-capacity table), [`Options`] walks a block's options without
+//! copying, and [`Frames`] drives the parser over a slice.
+//!
+//! # Interface table
+//!
+//! Interface IDs are local to a section, and a packet block names its
+//! interface by index. The table is a fixed-capacity array inside [`State`]
+//! (64 interfaces by default, a const parameter), so reading never allocates;
+//! an IDB beyond the capacity is a `TooManyInterfaces` error. The
+//! alternative, re-scanning the section's IDBs for every packet, would make
+//! each packet cost O(IDBs before it) and would need the section's bytes to
+//! stay available, which a streaming source cannot promise. Each entry keeps
+//! only integers (no borrow of the input), so the same [`State`] works for
+//! any source; an interface's options are read again from its block when
+//! asked ([`Frames::interface_options`]).
+
+#![forbid(unsafe_code)]
+
+mod block;
+mod frames;
+mod options;
+mod parse;
+mod state;
+
+pub use block::{block_type, RawBlock, BLOCK_OVERHEAD};
+pub use frames::Frames;
+pub use options::{option, BlockOption, Options, OptionsIter};
+pub use parse::{Block, Parser, SectionHeader, DEFAULT_MAX_BLOCK_SIZE};
+pub use state::{Interface, Section, State, DEFAULT_INTERFACE_CAPACITY};
+
+/// The first four bytes of every pcapng file: the Section Header Block type,
+/// a palindrome so that it reads the same in both byte orders.
+pub const SHB_TYPE_BYTES: [u8; 4] = [0x0a, 0x0d, 0x0d, 0x0a];
+/// The byte-order magic of a Section Header Block, as a `u32` in the
+/// section's byte order.
+pub const BYTE_ORDER_MAGIC: u32 = 0x1a2b_3c4d;

@@ -1,0 +1,109 @@
+//! Reading pcap and pcapng allocates nothing: a counting global allocator
+//! (this file is its own binary, with one test so nothing runs alongside)
+//! counts allocations while the readers run, options and time formatting
+//! included.
+
+mod capture_util;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::fmt::Write;
+use std::hint::black_box;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use capture_util::{Ng, Pcap};
+use zcpkt::capture::ByteOrder;
+use zcpkt::pcapng::{block_type, option};
+
+struct Counting;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+thread_local! {
+    // Only this thread's allocations count, not the harness's.
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if COUNTING.try_with(Cell::get).unwrap_or(false) {
+            ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        }
+        System.alloc(layout)
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout)
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// A fixed buffer to format timestamps into without a `String`.
+struct Stack {
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl Write for Stack {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        self.buf.get_mut(self.len..end).ok_or(std::fmt::Error)?.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+fn read_all(pcap: &[u8], pcapng: &[u8]) -> u64 {
+    let mut sum = 0u64;
+    let mut text = Stack { buf: [0; 64], len: 0 };
+    for frame in zcpkt::pcap::Parser::new().frames(pcap) {
+        let frame = frame.unwrap();
+        text.len = 0;
+        write!(text, "{}", frame.timestamp.unwrap()).unwrap();
+        sum += frame.data.len() as u64 + text.len as u64;
+    }
+    let mut frames = zcpkt::pcapng::Parser::new().frames(pcapng);
+    for frame in frames.by_ref() {
+        let frame = frame.unwrap();
+        if let Some(ts) = frame.timestamp {
+            text.len = 0;
+            write!(text, "{ts}").unwrap();
+        }
+        sum += frame.data.len() as u64 + text.len as u64;
+        sum += frame.comments().map(<[u8]>::len).sum::<usize>() as u64;
+        sum += u64::from(frame.epb_flags().unwrap_or(0));
+    }
+    sum += frames.interface_options(0).map_or(0, |o| o.iter().count() as u64);
+    sum
+}
+
+#[test]
+fn reading_captures_allocates_nothing() {
+    let mut pcap = Pcap::new(ByteOrder::Big, true, 65535, 1);
+    let mut ng = Ng::new();
+    ng.shb(ByteOrder::Little, &[(option::SHB_OS, b"Linux".to_vec())]);
+    ng.idb(1, 0, &[(option::IF_NAME, b"eth0".to_vec()), (option::IF_TSRESOL, vec![0x80 | 20])]);
+    for i in 0..1000u32 {
+        pcap.record(i, i, 64, &[0; 64]);
+        let flags = ng.n32(i);
+        ng.epb(
+            0,
+            u64::from(i) << 20,
+            64,
+            &[0; 64],
+            &[(option::EPB_FLAGS, flags), (option::COMMENT, b"c".to_vec())],
+        );
+        if i % 100 == 0 {
+            ng.block(block_type::INTERFACE_STATISTICS, &[0; 12]);
+            ng.spb(64, &[0; 64]);
+        }
+    }
+    // Warm up (lazy statics of the test harness, stdout, …), then count.
+    black_box(read_all(&pcap.bytes, &ng.bytes));
+    COUNTING.with(|c| c.set(true));
+    let sum = black_box(read_all(&pcap.bytes, &ng.bytes));
+    COUNTING.with(|c| c.set(false));
+    assert!(sum > 0);
+    assert_eq!(ALLOCATIONS.load(Ordering::SeqCst), 0);
+}
