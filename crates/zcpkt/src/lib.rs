@@ -57,6 +57,7 @@ pub mod generate;
 #[cfg(feature = "parallel")]
 pub mod parallel;
 pub mod pkt;
+pub mod proto;
 #[cfg(feature = "std")]
 pub mod source;
 
