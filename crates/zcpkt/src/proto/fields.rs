@@ -188,8 +188,10 @@ impl fmt::Display for Value {
 }
 
 /// RFC 5952: lower-case hex without leading zeros, the longest run of two
-/// or more zero groups (the first of equals) as `::`, and IPv4-mapped
-/// addresses (`::ffff:a.b.c.d`) with a dotted quad, as Wireshark prints.
+/// or more zero groups (the first of equals) as `::`; like Wireshark's
+/// (BIND-derived) `ws_inet_ntop6`, IPv4-mapped (`::ffff:a.b.c.d`) and
+/// IPv4-compatible (`::a.b.c.d`, when the zero run is exactly the first six
+/// groups) addresses end in a dotted quad.
 fn write_ipv6<W: Write>(f: &mut W, a: &[u8; 16]) -> fmt::Result {
     let mut g = [0u16; 8];
     for (i, word) in g.iter_mut().enumerate() {
@@ -197,6 +199,9 @@ fn write_ipv6<W: Write>(f: &mut W, a: &[u8; 16]) -> fmt::Result {
     }
     if g[..5] == [0; 5] && g[5] == 0xffff {
         return write!(f, "::ffff:{}.{}.{}.{}", a[12], a[13], a[14], a[15]);
+    }
+    if g[..6] == [0; 6] && g[6] != 0 {
+        return write!(f, "::{}.{}.{}.{}", a[12], a[13], a[14], a[15]);
     }
     // The longest run of zero groups: (start, len).
     let (mut best, mut cur) = ((0usize, 0usize), (0usize, 0usize));
@@ -267,7 +272,10 @@ pub fn layer_value(field: FieldName, layer: &Layer<'_>) -> Option<Value> {
         }
         (F::VlanId, Layer::Vlan(v)) if v.is_8021q() => Some(Value::Uint(v.vlan_id().into())),
         (F::IpSrc, Layer::Ipv4(ip)) => Some(Value::Ipv4(ip.source())),
-        (F::IpDst, Layer::Ipv4(ip)) => Some(Value::Ipv4(ip.destination())),
+        // A source route's final destination, as Wireshark shows it.
+        (F::IpDst, Layer::Ipv4(ip)) => {
+            Some(Value::Ipv4(ip.route_destination().unwrap_or(ip.destination())))
+        }
         (F::IpProto, Layer::Ipv4(ip)) => Some(Value::Uint(ip.protocol().into())),
         (F::IpFlagsMf, Layer::Ipv4(ip)) => Some(Value::Bool(ip.more_fragments())),
         (F::IpFragOffset, Layer::Ipv4(ip)) => Some(Value::Uint(ip.fragment_offset().into())),
@@ -297,7 +305,7 @@ fn partial_value(field: FieldName, p: &Partial<'_>) -> Option<Value> {
     let u16_at = |i: usize| be16(b, i);
     let need = |n: usize| b.len() >= n;
     match (p.proto, field) {
-        (Proto::Vlan(tpid), F::VlanId) if tpid != super::ether_type::QINQ && need(4) => {
+        (Proto::Vlan(tpid), F::VlanId) if tpid != super::ether_type::QINQ => {
             u16_at(0).map(|tci| Value::Uint((tci & 0x0fff).into()))
         }
         (Proto::Ipv4, _) => {
@@ -315,7 +323,18 @@ fn partial_value(field: FieldName, p: &Partial<'_>) -> Option<Value> {
                 F::IpFragOffset => byte(7).and(u16_at(6)).map(|w| Value::Uint((w & 0x1fff).into())),
                 F::IpProto => byte(9).map(|p| Value::Uint(p.into())),
                 F::IpSrc => super::array::<4>(b, 12).map(Value::Ipv4),
-                F::IpDst => super::array::<4>(b, 16).map(Value::Ipv4),
+                F::IpDst => {
+                    // The options are searched for a source route first.
+                    let options = b.get(20..).unwrap_or(&[]);
+                    let at = match header_len.checked_sub(20)? {
+                        0 => 16,
+                        n => match super::net::source_route_offset(options, n)? {
+                            Some(o) => 20 + o,
+                            None => 16,
+                        },
+                    };
+                    super::array::<4>(b, at).map(Value::Ipv4)
+                }
                 _ => None,
             }
         }
@@ -336,7 +355,16 @@ fn partial_value(field: FieldName, p: &Partial<'_>) -> Option<Value> {
         (Proto::Udp, F::UdpSrcport) if need(4) => u16_at(0).map(|v| Value::Uint(v.into())),
         (Proto::Udp, F::UdpDstport) if need(4) => u16_at(2).map(|v| Value::Uint(v.into())),
         (Proto::Udp, F::UdpLength) => u16_at(4).map(|v| Value::Uint(v.into())),
-        (Proto::Icmpv4, F::IcmpType) => byte(0).map(|v| Value::Uint(v.into())),
+        // Wireshark reads type, code, checksum and 2 more bytes first.
+        (Proto::Icmpv4, F::IcmpType) if need(6) => byte(0).map(|v| Value::Uint(v.into())),
+        // The segment length is shown once the window (bytes 14-15) is
+        // read, with a known reported length of at least the header length
+        // (any data offset, even one below 5: Wireshark computes it first).
+        (Proto::Tcp, F::TcpLen) if need(16) => {
+            let header_len = usize::from(byte(12)? >> 4) * 4;
+            let seg = p.reported_len?.checked_sub(header_len)?;
+            Some(Value::Uint(seg as u64))
+        }
         (Proto::Icmpv6, F::Icmpv6Type) => byte(0).map(|v| Value::Uint(v.into())),
         _ => None,
     }

@@ -67,11 +67,7 @@ impl<'a> VlanSlice<'a> {
     /// `tpid`, or `None` if they hold less than 4 bytes.
     pub fn from_slice(tpid: u16, bytes: &'a [u8]) -> Option<Self> {
         let (header, payload) = split::<4>(bytes)?;
-        Some(Self {
-            tpid,
-            header,
-            payload,
-        })
+        Some(Self { tpid, header, payload })
     }
 
     /// The TPID this tag was introduced by (0x8100, 0x88a8 or 0x9100).

@@ -43,7 +43,7 @@
 
 pub mod fields;
 mod link;
-mod net;
+pub(crate) mod net;
 mod transport;
 mod walk;
 

@@ -74,11 +74,7 @@ impl<'a> Ipv4Slice<'a> {
             let want = total - header_len;
             after.get(..want).unwrap_or(after)
         };
-        Some(Self {
-            fixed,
-            options,
-            payload,
-        })
+        Some(Self { fixed, options, payload })
     }
 
     /// Header length in bytes (IHL × 4).
@@ -149,6 +145,16 @@ impl<'a> Ipv4Slice<'a> {
         [f[16], f[17], f[18], f[19]]
     }
 
+    /// The final destination of a loose or strict source route (the last
+    /// address of the route option, unless its pointer says the route is
+    /// used up), which Wireshark shows as `ip.dst`; `None` without one.
+    pub fn route_destination(&self) -> Option<[u8; 4]> {
+        match source_route_offset(self.options, self.options.len()) {
+            Some(Some(at)) => super::array::<4>(self.options, at),
+            _ => None,
+        }
+    }
+
     /// The options (IHL × 4 − 20 bytes).
     pub fn options(&self) -> &'a [u8] {
         self.options
@@ -181,15 +187,8 @@ impl<'a> Ipv6Slice<'a> {
         }
         let plen = usize::from(u16::from_be_bytes([fixed[4], fixed[5]]));
         // Payload length 0 is a jumbogram or a TSO capture: keep what is there.
-        let payload = if plen == 0 {
-            rest
-        } else {
-            rest.get(..plen).unwrap_or(rest)
-        };
-        Some(Self {
-            fixed,
-            payload,
-        })
+        let payload = if plen == 0 { rest } else { rest.get(..plen).unwrap_or(rest) };
+        Some(Self { fixed, payload })
     }
 
     /// Traffic class.
@@ -266,17 +265,9 @@ impl<'a> Ipv6ExtSlice<'a> {
         }
         let (head, _) = split::<2>(bytes)?;
         // The fragment header's second byte is reserved: it is always 8 bytes.
-        let len = if kind == ip_proto::FRAGMENT {
-            8
-        } else {
-            (usize::from(head[1]) + 1) * 8
-        };
+        let len = if kind == ip_proto::FRAGMENT { 8 } else { (usize::from(head[1]) + 1) * 8 };
         let (header, payload) = bytes.split_at_checked(len)?;
-        Some(Self {
-            kind,
-            header,
-            payload,
-        })
+        Some(Self { kind, header, payload })
     }
 
     /// The header's type (the Next Header value that introduced it).
@@ -323,4 +314,55 @@ impl<'a> Ipv6ExtSlice<'a> {
     pub fn payload(&self) -> &'a [u8] {
         self.payload
     }
+}
+
+/// Wireshark's `get_dst_offset`: walks the IPv4 options (`options` holds
+/// the captured part of `len` option bytes) looking for a loose (0x83) or
+/// strict (0x89) source route whose pointer is still inside it. Gives the
+/// offset in `options` of the route's last address, `Some(None)` when there
+/// is none (or an option is malformed, which ends the search), and `None`
+/// when a byte the walk needs was not captured.
+pub(crate) fn source_route_offset(options: &[u8], len: usize) -> Option<Option<usize>> {
+    let mut at = 0usize;
+    let mut left = len;
+    while left > 0 {
+        let opt = *options.get(at)?;
+        left -= 1;
+        // End of list and NOP have no length byte.
+        if opt == 0 || opt == 1 {
+            at += 1;
+            if opt == 0 {
+                return Some(None);
+            }
+            continue;
+        }
+        // Wireshark's option table: fixed lengths, and minimum lengths of
+        // the variable ones (2 for options it does not know).
+        let (fixed, min) = match opt {
+            0x82 => (Some(11), 0),
+            0x88 | 0x94 | 0x0b | 0x0c => (Some(4), 0),
+            0x52 => (Some(12), 0),
+            0x83 | 0x89 | 0x07 => (None, 3),
+            0x44 => (None, 5),
+            _ => (None, 2),
+        };
+        if left == 0 {
+            return Some(None);
+        }
+        let olen = usize::from(*options.get(at + 1)?);
+        left -= 1;
+        if olen < 2 || olen - 2 > left || fixed.is_some_and(|f| f != olen) || olen < min {
+            return Some(None);
+        }
+        if opt == 0x83 || opt == 0x89 {
+            let ptr = usize::from(*options.get(at + 2)?);
+            if ptr < 4 || ptr % 4 != 0 || ptr > olen {
+                return Some(None);
+            }
+            return Some(olen.checked_sub(4).map(|last| at + last));
+        }
+        at += olen;
+        left -= olen - 2;
+    }
+    Some(None)
 }

@@ -8,7 +8,7 @@ pub struct TcpSlice<'a> {
     fixed: &'a [u8; 20],
     options: &'a [u8],
     payload: &'a [u8],
-    segment_len: usize,
+    segment_len: Option<usize>,
 }
 
 impl<'a> TcpSlice<'a> {
@@ -16,22 +16,18 @@ impl<'a> TcpSlice<'a> {
     /// (data offset >= 5 and all its words present). The segment's length
     /// for [`payload_len`](Self::payload_len) is taken as `bytes.len()`.
     pub fn from_slice(bytes: &'a [u8]) -> Option<Self> {
-        Self::from_slice_with_len(bytes, bytes.len())
+        Self::from_slice_with_len(bytes, Some(bytes.len()))
     }
 
     /// As [`from_slice`](Self::from_slice), with the segment's length as the
     /// IP header(s) give it (`segment_len`), which is more than `bytes.len()`
-    /// when the snap length cut the frame.
-    pub fn from_slice_with_len(bytes: &'a [u8], segment_len: usize) -> Option<Self> {
+    /// when the snap length cut the frame, and `None` when it is not known
+    /// (a fragment, or a segment quoted by an ICMP error).
+    pub fn from_slice_with_len(bytes: &'a [u8], segment_len: Option<usize>) -> Option<Self> {
         let (fixed, rest) = split::<20>(bytes)?;
         let header_len = usize::from(fixed[12] >> 4) * 4;
         let (options, payload) = rest.split_at_checked(header_len.checked_sub(20)?)?;
-        Some(Self {
-            fixed,
-            options,
-            payload,
-            segment_len,
-        })
+        Some(Self { fixed, options, payload, segment_len })
     }
 
     /// Source port.
@@ -82,15 +78,15 @@ impl<'a> TcpSlice<'a> {
         self.payload
     }
 
-    /// The segment's length from the IP lengths (header included).
-    pub fn segment_len(&self) -> usize {
+    /// The segment's length from the IP lengths (header included), if known.
+    pub fn segment_len(&self) -> Option<usize> {
         self.segment_len
     }
 
     /// Payload length from the IP lengths (Wireshark's `tcp.len`), or
-    /// `None` when they leave less than the header.
+    /// `None` when the segment length is unknown or less than the header.
     pub fn payload_len(&self) -> Option<usize> {
-        self.segment_len.checked_sub(self.header_len())
+        self.segment_len?.checked_sub(self.header_len())
     }
 }
 

@@ -2,9 +2,9 @@
 
 use super::link::NullPayload;
 use super::{
-    ether_type, ip_proto, link_type, ArpSlice, EthernetSlice, Icmpv4Slice, Icmpv6Slice,
-    Ipv4Slice, Ipv6ExtSlice, Ipv6Slice, NullSlice, Sll2Slice, SllSlice, TcpSlice, UdpSlice,
-    VlanSlice, VxlanSlice, VXLAN_PORT,
+    ether_type, ip_proto, link_type, ArpSlice, EthernetSlice, Icmpv4Slice, Icmpv6Slice, Ipv4Slice,
+    Ipv6ExtSlice, Ipv6Slice, NullSlice, Sll2Slice, SllSlice, TcpSlice, UdpSlice, VlanSlice,
+    VxlanSlice, VXLAN_PORT,
 };
 
 /// A protocol header the walker knows, named without its bytes (what a
@@ -50,8 +50,10 @@ pub struct Partial<'a> {
     /// The bytes from the header's start to the end of the captured data.
     pub bytes: &'a [u8],
     /// The header's length plus payload as the frame's original length and
-    /// the enclosing headers' length fields give it (>= `bytes.len()`).
-    pub reported_len: usize,
+    /// the enclosing headers' length fields give it (>= `bytes.len()`), or
+    /// `None` where Wireshark does not trust it: inside an IP fragment or
+    /// an ICMP error's quoted packet.
+    pub reported_len: Option<usize>,
 }
 
 /// One header of a frame.
@@ -105,10 +107,7 @@ impl<'a> Input<'a> {
             Some(c) => self.reported.min(c),
             None => self.reported,
         };
-        Input {
-            bytes: payload,
-            reported: reported.saturating_sub(header_len),
-        }
+        Input { bytes: payload, reported: reported.saturating_sub(header_len) }
     }
 }
 
@@ -139,8 +138,12 @@ enum Next<'a> {
 pub struct Layers<'a> {
     next: Next<'a>,
     /// Set once an ICMP error's quoted packet is being walked: Wireshark
-    /// does not follow an error quoted inside an error.
+    /// does not follow an error quoted inside an error, and lengths there
+    /// are the quoted packet's, not what was captured.
     in_error: bool,
+    /// Set by the innermost IP header when its payload is a first fragment
+    /// (Wireshark's `pinfo->fragmented`): the L4 length is then unknown.
+    fragmented: bool,
 }
 
 impl<'a> Layers<'a> {
@@ -155,10 +158,7 @@ impl<'a> Layers<'a> {
     /// which lengths derived like `tcp.len` need when the snap length cut the
     /// frame.
     pub fn with_orig_len(link_type: u16, data: &'a [u8], orig_len: usize) -> Self {
-        let input = Input {
-            bytes: data,
-            reported: orig_len.max(data.len()),
-        };
+        let input = Input { bytes: data, reported: orig_len.max(data.len()) };
         let next = match link_type {
             link_type::ETHERNET => Next::Header(Proto::Ethernet, input),
             link_type::LINUX_SLL => Next::Header(Proto::Sll, input),
@@ -167,10 +167,7 @@ impl<'a> Layers<'a> {
             link_type::RAW => Next::Raw(input),
             _ => Next::Done,
         };
-        Self {
-            next,
-            in_error: false,
-        }
+        Self { next, in_error: false, fragmented: false }
     }
 }
 
@@ -216,12 +213,13 @@ impl<'a> Layers<'a> {
     /// Decodes the header `proto` at `input`, returning its layer and what
     /// follows it.
     fn decode(&mut self, proto: Proto, input: Input<'a>) -> (Layer<'a>, Next<'a>) {
+        let length_known = !self.in_error && !self.fragmented;
         let partial = || {
             (
                 Layer::Partial(Partial {
                     proto,
                     bytes: input.bytes,
-                    reported_len: input.reported,
+                    reported_len: length_known.then_some(input.reported),
                 }),
                 Next::Done,
             )
@@ -268,13 +266,18 @@ impl<'a> Layers<'a> {
             Proto::Null => match NullSlice::from_slice(input.bytes) {
                 Some(null) => {
                     let rest = input.after(NullSlice::LEN, null.payload(), None);
-                    let proto = match null.payload_kind() {
-                        NullPayload::Family(2) => Some(Proto::Ipv4),
-                        NullPayload::Family(24 | 28 | 30) => Some(Proto::Ipv6),
-                        NullPayload::EtherType(t) => by_ether_type(t),
-                        _ => None,
+                    let next = match null.payload_kind() {
+                        NullPayload::Family(2) => then(Some(Proto::Ipv4), rest),
+                        NullPayload::Family(24 | 28 | 30) => then(Some(Proto::Ipv6), rest),
+                        NullPayload::EtherType(t) => then(by_ether_type(t), rest),
+                        // The PPP header starts where the family would.
+                        NullPayload::Ppp => match ppp_hdlc(input) {
+                            Some((p, inner)) => Next::Header(p, inner),
+                            None => Next::Done,
+                        },
+                        NullPayload::Family(_) => Next::Done,
                     };
-                    (Layer::Null(null), then(proto, rest))
+                    (Layer::Null(null), next)
                 }
                 None => partial(),
             },
@@ -282,6 +285,11 @@ impl<'a> Layers<'a> {
                 Some(arp) => (Layer::Arp(arp), Next::Done),
                 None => partial(),
             },
+            // Wireshark hands an "IPv4" header of version 6 to IPv6 (Linux
+            // cooked captures have been seen with such frames).
+            Proto::Ipv4 if input.bytes.first().map(|b| b >> 4) == Some(6) => {
+                self.decode(Proto::Ipv6, input)
+            }
             Proto::Ipv4 => match Ipv4Slice::from_slice(input.bytes) {
                 Some(ip) => {
                     let total = usize::from(ip.total_len());
@@ -292,6 +300,7 @@ impl<'a> Layers<'a> {
                     let next = if ip.is_later_fragment() {
                         Next::Done
                     } else {
+                        self.fragmented = ip.more_fragments();
                         then(by_ip_proto(ip.protocol()), rest)
                     };
                     (Layer::Ipv4(ip), next)
@@ -310,16 +319,22 @@ impl<'a> Layers<'a> {
             Proto::Ipv6Ext(kind) => match Ipv6ExtSlice::from_slice(kind, input.bytes) {
                 Some(ext) => {
                     let rest = input.after(ext.header().len(), ext.payload(), None);
-                    let next = if ext.fragment_offset().unwrap_or(0) != 0 {
-                        Next::Done
-                    } else {
-                        then(by_ip_proto(ext.next_header()), rest)
+                    let next = match (ext.fragment_offset(), ext.more_fragments()) {
+                        (Some(offset), _) if offset != 0 => Next::Done,
+                        (Some(_), more) => {
+                            self.fragmented = more == Some(true);
+                            then(by_ip_proto(ext.next_header()), rest)
+                        }
+                        (None, _) => then(by_ip_proto(ext.next_header()), rest),
                     };
                     (Layer::Ipv6Ext(ext), next)
                 }
                 None => partial(),
             },
-            Proto::Tcp => match TcpSlice::from_slice_with_len(input.bytes, input.reported) {
+            Proto::Tcp => match TcpSlice::from_slice_with_len(
+                input.bytes,
+                length_known.then_some(input.reported),
+            ) {
                 Some(tcp) => (Layer::Tcp(tcp), Next::Done),
                 None => partial(),
             },
@@ -328,8 +343,8 @@ impl<'a> Layers<'a> {
                     let len = usize::from(udp.length());
                     let claimed = (len >= UdpSlice::LEN).then_some(len);
                     let rest = input.after(UdpSlice::LEN, udp.payload(), claimed);
-                    let vxlan = udp.destination_port() == VXLAN_PORT
-                        || udp.source_port() == VXLAN_PORT;
+                    let vxlan =
+                        udp.destination_port() == VXLAN_PORT || udp.source_port() == VXLAN_PORT;
                     let next = if vxlan && len >= UdpSlice::LEN {
                         Next::Header(Proto::Vxlan, rest)
                     } else {
@@ -376,6 +391,51 @@ impl<'a> Layers<'a> {
     }
 }
 
+/// Where link type 101 starts, as Wireshark's `packet-raw.c` decides: it
+/// first looks for remnants of PPP framing (at offsets 0, 6 and 1 — the
+/// check at 6 needs 8 bytes, so shorter frames decode to nothing) and for
+/// 10 zero bytes before the IP header, then goes by the version nibble.
+fn raw_start(input: Input<'_>) -> Option<(Proto, Input<'_>)> {
+    let b = input.bytes;
+    let ppp = |at: usize| super::be16(b, at).map(|w| w == 0xff03);
+    for at in [0, 6, 1] {
+        if ppp(at)? {
+            return ppp_hdlc(skip(input, at));
+        }
+    }
+    let input = match b.split_at_checked(10) {
+        Some((zeroes, rest)) if zeroes.iter().all(|&x| x == 0) => {
+            Input { bytes: rest, reported: input.reported.saturating_sub(10) }
+        }
+        _ => input,
+    };
+    match input.bytes.first()? >> 4 {
+        4 => Some((Proto::Ipv4, input)),
+        6 => Some((Proto::Ipv6, input)),
+        _ => None,
+    }
+}
+
+fn skip(input: Input<'_>, n: usize) -> Input<'_> {
+    Input { bytes: input.bytes.get(n..).unwrap_or(&[]), reported: input.reported.saturating_sub(n) }
+}
+
+/// PPP in HDLC-like framing (`ff 03`, then a 1-byte compressed or 2-byte
+/// protocol), as remnants of it appear in raw and null captures: skipped
+/// without a layer of its own, to the IPv4 (0x21) or IPv6 (0x57) inside.
+fn ppp_hdlc(input: Input<'_>) -> Option<(Proto, Input<'_>)> {
+    let input = skip(input, 2);
+    let first = *input.bytes.first()?;
+    let (protocol, len) =
+        if first & 1 == 1 { (u16::from(first), 1) } else { (super::be16(input.bytes, 0)?, 2) };
+    let proto = match protocol {
+        0x21 => Proto::Ipv4,
+        0x57 => Proto::Ipv6,
+        _ => return None,
+    };
+    Some((proto, skip(input, len)))
+}
+
 impl<'a> Iterator for Layers<'a> {
     type Item = Layer<'a>;
 
@@ -383,10 +443,9 @@ impl<'a> Iterator for Layers<'a> {
         let (proto, input) = match self.next {
             Next::Done => return None,
             Next::Header(proto, input) => (proto, input),
-            Next::Raw(input) => match input.bytes.first().map(|b| b >> 4) {
-                Some(4) => (Proto::Ipv4, input),
-                Some(6) => (Proto::Ipv6, input),
-                _ => {
+            Next::Raw(input) => match raw_start(input) {
+                Some(start) => start,
+                None => {
                     self.next = Next::Done;
                     return None;
                 }
