@@ -12,7 +12,7 @@
 //! header. A header cut short by the snap length (or malformed) ends the walk
 //! with [`Layer::Partial`], which keeps the bytes that are there: Wireshark
 //! shows the fields of such a header that are whole, and
-//! [`fields`](crate::proto::fields) does the same.
+//! [`fields`] does the same.
 //!
 //! # Why not `etherparse`
 //!
