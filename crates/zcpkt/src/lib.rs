@@ -60,6 +60,7 @@ pub mod parallel;
 pub mod pcap;
 pub mod pcapng;
 pub mod pkt;
+pub mod proto;
 #[cfg(feature = "std")]
 pub mod source;
 

@@ -1,0 +1,419 @@
+//! The per-frame fields of `shared/spec/fields.md`, written as
+//! `tshark -T fields -E occurrence=a` prints them.
+//!
+//! A field is named by a [`FieldName`] (parsed from its Wireshark name) and
+//! its value in a frame is written by [`write_field`]: every occurrence,
+//! outer layer first, joined by the aggregator, or nothing when the frame
+//! does not have the field. Values are formatted with [`core::fmt::Write`],
+//! so this works without `std` and without allocating.
+//!
+//! The `frame.*` fields come from the capture container, which this module
+//! does not read: the caller fills a [`FrameInfo`] per frame.
+//!
+//! # Where this follows Wireshark rather than the header layout
+//!
+//! - A header cut short by the snap length (a [`Layer::Partial`]) shows the
+//!   fields Wireshark shows for the same bytes: each dissector reads its
+//!   fields in its own order and stops at the first that is not captured,
+//!   so e.g. IPv4 shows `ip.flags.mf` from 8 bytes and `ip.proto` from 10,
+//!   but UDP shows neither port before 4 bytes are there.
+//! - `tcp.len` is the segment's length from the IP lengths (capped by the
+//!   frame's original length, as Wireshark's reported length is) minus the
+//!   TCP header length.
+
+use core::fmt::{self, Write};
+use core::str::FromStr;
+
+use super::{be16, Layer, Layers, Partial, Proto};
+
+macro_rules! field_names {
+    ($($variant:ident = $name:literal, $doc:literal;)*) => {
+        /// A field of `fields.md`'s table, by its Wireshark name.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum FieldName {
+            $(#[doc = $doc] $variant,)*
+        }
+
+        impl FieldName {
+            /// Every field, in `fields.md`'s order.
+            pub const ALL: &'static [FieldName] = &[$(FieldName::$variant),*];
+
+            /// The Wireshark name (`"ip.src"`).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(FieldName::$variant => $name,)*
+                }
+            }
+        }
+
+        impl FromStr for FieldName {
+            type Err = UnknownField;
+
+            fn from_str(s: &str) -> Result<Self, UnknownField> {
+                match s {
+                    $($name => Ok(FieldName::$variant),)*
+                    _ => Err(UnknownField),
+                }
+            }
+        }
+    };
+}
+
+field_names! {
+    FrameNumber = "frame.number", "`frame.number`: 1-based over the whole file.";
+    FrameTimeEpoch = "frame.time_epoch", "`frame.time_epoch`: seconds with 9 decimals.";
+    FrameLen = "frame.len", "`frame.len`: original length.";
+    FrameCapLen = "frame.cap_len", "`frame.cap_len`: captured length.";
+    FrameInterfaceId = "frame.interface_id", "`frame.interface_id`: pcapng interface ID.";
+    FrameSectionNumber = "frame.section_number", "`frame.section_number`: 1-based pcapng section.";
+    EthSrc = "eth.src", "`eth.src`: source MAC.";
+    EthDst = "eth.dst", "`eth.dst`: destination MAC.";
+    EthType = "eth.type", "`eth.type`: Ethernet type field (the outer TPID of a tagged frame).";
+    VlanId = "vlan.id", "`vlan.id`: VLAN ID of an 802.1Q tag.";
+    IpSrc = "ip.src", "`ip.src`: IPv4 source.";
+    IpDst = "ip.dst", "`ip.dst`: IPv4 destination.";
+    IpProto = "ip.proto", "`ip.proto`: IPv4 protocol.";
+    IpFlagsMf = "ip.flags.mf", "`ip.flags.mf`: More Fragments flag.";
+    IpFragOffset = "ip.frag_offset", "`ip.frag_offset`: fragment offset in 8-byte units.";
+    Ipv6Src = "ipv6.src", "`ipv6.src`: IPv6 source.";
+    Ipv6Dst = "ipv6.dst", "`ipv6.dst`: IPv6 destination.";
+    Ipv6Nxt = "ipv6.nxt", "`ipv6.nxt`: the fixed header's Next Header.";
+    TcpSrcport = "tcp.srcport", "`tcp.srcport`.";
+    TcpDstport = "tcp.dstport", "`tcp.dstport`.";
+    TcpLen = "tcp.len", "`tcp.len`: TCP payload length from the IP lengths.";
+    UdpSrcport = "udp.srcport", "`udp.srcport`.";
+    UdpDstport = "udp.dstport", "`udp.dstport`.";
+    UdpLength = "udp.length", "`udp.length`: the UDP header's length field.";
+    IcmpType = "icmp.type", "`icmp.type`.";
+    Icmpv6Type = "icmpv6.type", "`icmpv6.type`.";
+}
+
+impl FieldName {
+    /// Whether the field comes from the container ([`FrameInfo`]) rather
+    /// than the frame's bytes.
+    pub fn is_frame_field(self) -> bool {
+        matches!(
+            self,
+            FieldName::FrameNumber
+                | FieldName::FrameTimeEpoch
+                | FieldName::FrameLen
+                | FieldName::FrameCapLen
+                | FieldName::FrameInterfaceId
+                | FieldName::FrameSectionNumber
+        )
+    }
+}
+
+impl fmt::Display for FieldName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A field name that is not in `fields.md`'s table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnknownField;
+
+impl fmt::Display for UnknownField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("unknown field name")
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for UnknownField {}
+
+/// A timestamp: `secs` since 1970-01-01 UTC plus `nanos` (< 10^9).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timestamp {
+    /// Whole seconds (negative before 1970).
+    pub secs: i64,
+    /// Nanoseconds added to `secs`, `0..1_000_000_000`.
+    pub nanos: u32,
+}
+
+/// What the capture container knows about a frame: the source of the
+/// `frame.*` fields. The container reader (pcap, pcapng) fills it in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FrameInfo {
+    /// 1-based frame number over the whole file.
+    pub number: u64,
+    /// Timestamp, `None` for a block without one (pcapng Simple Packet Block).
+    pub time: Option<Timestamp>,
+    /// Original (wire) length.
+    pub len: u64,
+    /// Captured length.
+    pub cap_len: u64,
+    /// pcapng interface ID; `None` for pcap.
+    pub interface_id: Option<u32>,
+    /// pcapng 1-based section number; `None` for pcap.
+    pub section_number: Option<u64>,
+}
+
+/// One occurrence of a field, formatted by its `Display` as tshark does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Value {
+    /// Decimal integer.
+    Uint(u64),
+    /// `0x` and 4 lower-case hex digits.
+    Hex16(u16),
+    /// `0` or `1`.
+    Bool(bool),
+    /// `aa:bb:cc:dd:ee:ff`.
+    Mac([u8; 6]),
+    /// Dotted quad.
+    Ipv4([u8; 4]),
+    /// RFC 5952 text.
+    Ipv6([u8; 16]),
+    /// Seconds with 9 decimals.
+    Epoch(Timestamp),
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Value::Uint(v) => write!(f, "{v}"),
+            Value::Hex16(v) => write!(f, "0x{v:04x}"),
+            Value::Bool(b) => f.write_str(if b { "1" } else { "0" }),
+            Value::Mac(m) => write!(
+                f,
+                "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
+                m[0], m[1], m[2], m[3], m[4], m[5]
+            ),
+            Value::Ipv4(a) => write!(f, "{}.{}.{}.{}", a[0], a[1], a[2], a[3]),
+            Value::Ipv6(a) => write_ipv6(f, &a),
+            Value::Epoch(t) => write_epoch(f, t),
+        }
+    }
+}
+
+/// RFC 5952: lower-case hex without leading zeros, the longest run of two
+/// or more zero groups (the first of equals) as `::`; like Wireshark's
+/// (BIND-derived) `ws_inet_ntop6`, IPv4-mapped (`::ffff:a.b.c.d`) and
+/// IPv4-compatible (`::a.b.c.d`, when the zero run is exactly the first six
+/// groups) addresses end in a dotted quad.
+fn write_ipv6<W: Write>(f: &mut W, a: &[u8; 16]) -> fmt::Result {
+    let mut g = [0u16; 8];
+    for (i, word) in g.iter_mut().enumerate() {
+        *word = u16::from_be_bytes([a[2 * i], a[2 * i + 1]]);
+    }
+    if g[..5] == [0; 5] && g[5] == 0xffff {
+        return write!(f, "::ffff:{}.{}.{}.{}", a[12], a[13], a[14], a[15]);
+    }
+    if g[..6] == [0; 6] && g[6] != 0 {
+        return write!(f, "::{}.{}.{}.{}", a[12], a[13], a[14], a[15]);
+    }
+    // The longest run of zero groups: (start, len).
+    let (mut best, mut cur) = ((0usize, 0usize), (0usize, 0usize));
+    for (i, &w) in g.iter().enumerate() {
+        if w == 0 {
+            if cur.1 == 0 {
+                cur.0 = i;
+            }
+            cur.1 += 1;
+            if cur.1 > best.1 {
+                best = cur;
+            }
+        } else {
+            cur.1 = 0;
+        }
+    }
+    let mut i = 0;
+    while i < 8 {
+        if best.1 >= 2 && i == best.0 {
+            f.write_str("::")?;
+            i += best.1;
+            continue;
+        }
+        if i != 0 && !(best.1 >= 2 && i == best.0 + best.1) {
+            f.write_char(':')?;
+        }
+        write!(f, "{:x}", g[i])?;
+        i += 1;
+    }
+    Ok(())
+}
+
+fn write_epoch<W: Write>(f: &mut W, t: Timestamp) -> fmt::Result {
+    let nanos = t.nanos.min(999_999_999);
+    if t.secs < 0 && nanos != 0 {
+        // -1 s + 0.25 s is -0.75 s: print the magnitude with a sign.
+        let whole = -(t.secs + 1);
+        write!(f, "-{}.{:09}", whole, 1_000_000_000 - nanos)
+    } else {
+        write!(f, "{}.{:09}", t.secs, nanos)
+    }
+}
+
+/// The value of a `frame.*` field, or `None` for a non-frame field or one
+/// the container does not have.
+pub fn frame_value(field: FieldName, frame: &FrameInfo) -> Option<Value> {
+    match field {
+        FieldName::FrameNumber => Some(Value::Uint(frame.number)),
+        FieldName::FrameTimeEpoch => frame.time.map(Value::Epoch),
+        FieldName::FrameLen => Some(Value::Uint(frame.len)),
+        FieldName::FrameCapLen => Some(Value::Uint(frame.cap_len)),
+        FieldName::FrameInterfaceId => frame.interface_id.map(|i| Value::Uint(i.into())),
+        FieldName::FrameSectionNumber => frame.section_number.map(Value::Uint),
+        _ => None,
+    }
+}
+
+/// The value `field` has in one layer, if that layer carries it. Every
+/// field of the table occurs at most once per layer.
+pub fn layer_value(field: FieldName, layer: &Layer<'_>) -> Option<Value> {
+    use FieldName as F;
+    match (field, layer) {
+        (F::EthSrc, Layer::Ethernet(e)) => Some(Value::Mac(e.source())),
+        (F::EthDst, Layer::Ethernet(e)) => Some(Value::Mac(e.destination())),
+        // An 802.3 frame has a length there, which Wireshark calls `eth.len`.
+        (F::EthType, Layer::Ethernet(e)) if e.ether_type() >= 0x0600 => {
+            Some(Value::Hex16(e.ether_type()))
+        }
+        (F::VlanId, Layer::Vlan(v)) if v.is_8021q() => Some(Value::Uint(v.vlan_id().into())),
+        (F::IpSrc, Layer::Ipv4(ip)) => Some(Value::Ipv4(ip.source())),
+        // A source route's final destination, as Wireshark shows it.
+        (F::IpDst, Layer::Ipv4(ip)) => {
+            Some(Value::Ipv4(ip.route_destination().unwrap_or(ip.destination())))
+        }
+        (F::IpProto, Layer::Ipv4(ip)) => Some(Value::Uint(ip.protocol().into())),
+        (F::IpFlagsMf, Layer::Ipv4(ip)) => Some(Value::Bool(ip.more_fragments())),
+        (F::IpFragOffset, Layer::Ipv4(ip)) => Some(Value::Uint(ip.fragment_offset().into())),
+        (F::Ipv6Src, Layer::Ipv6(ip)) => Some(Value::Ipv6(ip.source())),
+        (F::Ipv6Dst, Layer::Ipv6(ip)) => Some(Value::Ipv6(ip.destination())),
+        (F::Ipv6Nxt, Layer::Ipv6(ip)) => Some(Value::Uint(ip.next_header().into())),
+        (F::TcpSrcport, Layer::Tcp(t)) => Some(Value::Uint(t.source_port().into())),
+        (F::TcpDstport, Layer::Tcp(t)) => Some(Value::Uint(t.destination_port().into())),
+        (F::TcpLen, Layer::Tcp(t)) => t.payload_len().map(|n| Value::Uint(n as u64)),
+        (F::UdpSrcport, Layer::Udp(u)) => Some(Value::Uint(u.source_port().into())),
+        (F::UdpDstport, Layer::Udp(u)) => Some(Value::Uint(u.destination_port().into())),
+        (F::UdpLength, Layer::Udp(u)) => Some(Value::Uint(u.length().into())),
+        (F::IcmpType, Layer::Icmpv4(i)) => Some(Value::Uint(i.icmp_type().into())),
+        (F::Icmpv6Type, Layer::Icmpv6(i)) => Some(Value::Uint(i.icmp_type().into())),
+        (_, Layer::Partial(p)) => partial_value(field, p),
+        _ => None,
+    }
+}
+
+/// The fields Wireshark still shows for a header the capture ends inside:
+/// those its dissector reads before the first byte that is missing, after
+/// the sanity checks it makes first.
+fn partial_value(field: FieldName, p: &Partial<'_>) -> Option<Value> {
+    use FieldName as F;
+    let b = p.bytes;
+    let byte = |i: usize| b.get(i).copied();
+    let u16_at = |i: usize| be16(b, i);
+    let need = |n: usize| b.len() >= n;
+    match (p.proto, field) {
+        (Proto::Vlan(tpid), F::VlanId) if tpid != super::ether_type::QINQ => {
+            u16_at(0).map(|tci| Value::Uint((tci & 0x0fff).into()))
+        }
+        (Proto::Ipv4, _) => {
+            let v = byte(0)?;
+            let header_len = usize::from(v & 0x0f) * 4;
+            if v >> 4 != 4 || header_len < 20 {
+                return None;
+            }
+            let total = usize::from(u16_at(2)?);
+            if total != 0 && total < header_len {
+                return None;
+            }
+            match field {
+                F::IpFlagsMf => byte(7).and(byte(6)).map(|f| Value::Bool(f & 0x20 != 0)),
+                F::IpFragOffset => byte(7).and(u16_at(6)).map(|w| Value::Uint((w & 0x1fff).into())),
+                F::IpProto => byte(9).map(|p| Value::Uint(p.into())),
+                F::IpSrc => super::array::<4>(b, 12).map(Value::Ipv4),
+                F::IpDst => {
+                    // The options are searched for a source route first.
+                    let options = b.get(20..).unwrap_or(&[]);
+                    let at = match header_len.checked_sub(20)? {
+                        0 => 16,
+                        n => match super::net::source_route_offset(options, n)? {
+                            Some(o) => 20 + o,
+                            None => 16,
+                        },
+                    };
+                    super::array::<4>(b, at).map(Value::Ipv4)
+                }
+                _ => None,
+            }
+        }
+        (Proto::Ipv6, _) => {
+            if byte(0)? >> 4 != 6 {
+                return None;
+            }
+            match field {
+                F::Ipv6Nxt => byte(6).map(|n| Value::Uint(n.into())),
+                F::Ipv6Src => super::array::<16>(b, 8).map(Value::Ipv6),
+                F::Ipv6Dst => super::array::<16>(b, 24).map(Value::Ipv6),
+                _ => None,
+            }
+        }
+        // Both ports are read before either is shown.
+        (Proto::Tcp, F::TcpSrcport) if need(4) => u16_at(0).map(|v| Value::Uint(v.into())),
+        (Proto::Tcp, F::TcpDstport) if need(4) => u16_at(2).map(|v| Value::Uint(v.into())),
+        (Proto::Udp, F::UdpSrcport) if need(4) => u16_at(0).map(|v| Value::Uint(v.into())),
+        (Proto::Udp, F::UdpDstport) if need(4) => u16_at(2).map(|v| Value::Uint(v.into())),
+        (Proto::Udp, F::UdpLength) => u16_at(4).map(|v| Value::Uint(v.into())),
+        // Wireshark reads type, code, checksum and 2 more bytes first.
+        (Proto::Icmpv4, F::IcmpType) if need(6) => byte(0).map(|v| Value::Uint(v.into())),
+        // The segment length is shown once the window (bytes 14-15) is
+        // read, with a known reported length of at least the header length
+        // (any data offset, even one below 5: Wireshark computes it first).
+        (Proto::Tcp, F::TcpLen) if need(16) => {
+            let header_len = usize::from(byte(12)? >> 4) * 4;
+            let seg = p.reported_len?.checked_sub(header_len)?;
+            Some(Value::Uint(seg as u64))
+        }
+        (Proto::Icmpv6, F::Icmpv6Type) => byte(0).map(|v| Value::Uint(v.into())),
+        _ => None,
+    }
+}
+
+/// Writes every occurrence of `field` in a frame, outer first, separated
+/// by `aggregator`; writes nothing if the frame does not have it.
+///
+/// `layers` is the frame's walk ([`Layers::with_orig_len`]); `frame` gives
+/// the `frame.*` fields.
+///
+/// ```
+/// use zcpkt::proto::fields::{write_field, FieldName, FrameInfo};
+/// use zcpkt::proto::{link_type, Layers};
+///
+/// let mut frame = vec![0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2, 0x81, 0x00, 0x00, 0x2a, 0x08, 0x00];
+/// frame.extend([0x45, 0, 0, 20, 0, 0, 0x20, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2]);
+/// let mut out = String::new();
+/// for name in ["eth.type", "vlan.id", "ip.flags.mf", "tcp.srcport"] {
+///     let field: FieldName = name.parse().unwrap();
+///     let layers = Layers::new(link_type::ETHERNET, &frame);
+///     write_field(&mut out, field, &FrameInfo::default(), layers, ';')?;
+///     out.push(',');
+/// }
+/// assert_eq!(out, "0x8100,42,1,,");
+/// # Ok::<(), core::fmt::Error>(())
+/// ```
+pub fn write_field<W: Write>(
+    out: &mut W,
+    field: FieldName,
+    frame: &FrameInfo,
+    layers: Layers<'_>,
+    aggregator: char,
+) -> fmt::Result {
+    if field.is_frame_field() {
+        return match frame_value(field, frame) {
+            Some(v) => write!(out, "{v}"),
+            None => Ok(()),
+        };
+    }
+    let mut first = true;
+    for layer in layers {
+        if let Some(v) = layer_value(field, &layer) {
+            if !first {
+                out.write_char(aggregator)?;
+            }
+            first = false;
+            write!(out, "{v}")?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,368 @@
+//! Network-layer views: ARP, IPv4, IPv6 and IPv6 extension headers.
+
+use super::{ip_proto, split};
+
+/// An ARP packet (fixed 8 bytes plus two hardware and two protocol addresses).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ArpSlice<'a> {
+    fixed: &'a [u8; 8],
+    addresses: &'a [u8],
+}
+
+impl<'a> ArpSlice<'a> {
+    /// The view of `bytes`, or `None` if they hold less than the whole packet
+    /// its address lengths call for.
+    pub fn from_slice(bytes: &'a [u8]) -> Option<Self> {
+        let (fixed, rest) = split::<8>(bytes)?;
+        let each = usize::from(fixed[4]) + usize::from(fixed[5]);
+        let addresses = rest.get(..each.checked_mul(2)?)?;
+        Some(Self { fixed, addresses })
+    }
+
+    /// Hardware type (1 = Ethernet).
+    pub fn hardware_type(&self) -> u16 {
+        u16::from_be_bytes([self.fixed[0], self.fixed[1]])
+    }
+
+    /// Protocol type (an EtherType).
+    pub fn protocol_type(&self) -> u16 {
+        u16::from_be_bytes([self.fixed[2], self.fixed[3]])
+    }
+
+    /// Operation (1 request, 2 reply).
+    pub fn operation(&self) -> u16 {
+        u16::from_be_bytes([self.fixed[6], self.fixed[7]])
+    }
+
+    /// Sender hardware, sender protocol, target hardware and target protocol
+    /// addresses, back to back.
+    pub fn addresses(&self) -> &'a [u8] {
+        self.addresses
+    }
+}
+
+/// An IPv4 header with its options, and the datagram's payload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ipv4Slice<'a> {
+    fixed: &'a [u8; 20],
+    options: &'a [u8],
+    payload: &'a [u8],
+}
+
+impl<'a> Ipv4Slice<'a> {
+    /// The view of `bytes`, or `None` unless they start with a whole, sane
+    /// IPv4 header: version 4, IHL >= 5, all IHL words present, and a total
+    /// length that is 0 or covers the header (Wireshark stops at the same
+    /// checks).
+    pub fn from_slice(bytes: &'a [u8]) -> Option<Self> {
+        let (fixed, rest) = split::<20>(bytes)?;
+        if fixed[0] >> 4 != 4 {
+            return None;
+        }
+        let header_len = usize::from(fixed[0] & 0x0f) * 4;
+        let options = rest.get(..header_len.checked_sub(20)?)?;
+        let total = usize::from(u16::from_be_bytes([fixed[2], fixed[3]]));
+        if total != 0 && total < header_len {
+            return None;
+        }
+        let after = rest.get(options.len()..)?;
+        // A total length of 0 is what TSO-offloading NICs hand to the
+        // capture: Wireshark then takes the captured bytes as the datagram.
+        let payload = if total == 0 {
+            after
+        } else {
+            let want = total - header_len;
+            after.get(..want).unwrap_or(after)
+        };
+        Some(Self { fixed, options, payload })
+    }
+
+    /// Header length in bytes (IHL × 4).
+    pub fn header_len(&self) -> usize {
+        20 + self.options.len()
+    }
+
+    /// DSCP and ECN byte.
+    pub fn dsfield(&self) -> u8 {
+        self.fixed[1]
+    }
+
+    /// Total length field.
+    pub fn total_len(&self) -> u16 {
+        u16::from_be_bytes([self.fixed[2], self.fixed[3]])
+    }
+
+    /// Identification.
+    pub fn identification(&self) -> u16 {
+        u16::from_be_bytes([self.fixed[4], self.fixed[5]])
+    }
+
+    /// Don't Fragment flag.
+    pub fn dont_fragment(&self) -> bool {
+        self.fixed[6] & 0x40 != 0
+    }
+
+    /// More Fragments flag.
+    pub fn more_fragments(&self) -> bool {
+        self.fixed[6] & 0x20 != 0
+    }
+
+    /// Fragment offset in 8-byte units, as in the header.
+    pub fn fragment_offset(&self) -> u16 {
+        u16::from_be_bytes([self.fixed[6], self.fixed[7]]) & 0x1fff
+    }
+
+    /// Whether this datagram is a fragment after the first (its payload does
+    /// not start with the L4 header).
+    pub fn is_later_fragment(&self) -> bool {
+        self.fragment_offset() != 0
+    }
+
+    /// Time to live.
+    pub fn ttl(&self) -> u8 {
+        self.fixed[8]
+    }
+
+    /// Protocol of the payload.
+    pub fn protocol(&self) -> u8 {
+        self.fixed[9]
+    }
+
+    /// Header checksum as written.
+    pub fn checksum(&self) -> u16 {
+        u16::from_be_bytes([self.fixed[10], self.fixed[11]])
+    }
+
+    /// Source address.
+    pub fn source(&self) -> [u8; 4] {
+        let f = self.fixed;
+        [f[12], f[13], f[14], f[15]]
+    }
+
+    /// Destination address.
+    pub fn destination(&self) -> [u8; 4] {
+        let f = self.fixed;
+        [f[16], f[17], f[18], f[19]]
+    }
+
+    /// The final destination of a loose or strict source route (the last
+    /// address of the route option, unless its pointer says the route is
+    /// used up), which Wireshark shows as `ip.dst`; `None` without one.
+    pub fn route_destination(&self) -> Option<[u8; 4]> {
+        match source_route_offset(self.options, self.options.len()) {
+            Some(Some(at)) => super::array::<4>(self.options, at),
+            _ => None,
+        }
+    }
+
+    /// The options (IHL × 4 − 20 bytes).
+    pub fn options(&self) -> &'a [u8] {
+        self.options
+    }
+
+    /// The payload: up to the total length, or the captured bytes if they
+    /// end first (or the total length is 0).
+    pub fn payload(&self) -> &'a [u8] {
+        self.payload
+    }
+}
+
+/// An IPv6 fixed header (40 bytes) and what follows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ipv6Slice<'a> {
+    fixed: &'a [u8; 40],
+    payload: &'a [u8],
+}
+
+impl<'a> Ipv6Slice<'a> {
+    /// Header length in bytes.
+    pub const LEN: usize = 40;
+
+    /// The view of `bytes`, or `None` unless they start with a whole header
+    /// of version 6.
+    pub fn from_slice(bytes: &'a [u8]) -> Option<Self> {
+        let (fixed, rest) = split::<40>(bytes)?;
+        if fixed[0] >> 4 != 6 {
+            return None;
+        }
+        let plen = usize::from(u16::from_be_bytes([fixed[4], fixed[5]]));
+        // Payload length 0 is a jumbogram or a TSO capture: keep what is there.
+        let payload = if plen == 0 { rest } else { rest.get(..plen).unwrap_or(rest) };
+        Some(Self { fixed, payload })
+    }
+
+    /// Traffic class.
+    pub fn traffic_class(&self) -> u8 {
+        (self.fixed[0] << 4) | (self.fixed[1] >> 4)
+    }
+
+    /// Flow label (20 bits).
+    pub fn flow_label(&self) -> u32 {
+        let f = self.fixed;
+        u32::from_be_bytes([0, f[1] & 0x0f, f[2], f[3]])
+    }
+
+    /// Payload length field.
+    pub fn payload_len(&self) -> u16 {
+        u16::from_be_bytes([self.fixed[4], self.fixed[5]])
+    }
+
+    /// The fixed header's Next Header.
+    pub fn next_header(&self) -> u8 {
+        self.fixed[6]
+    }
+
+    /// Hop limit.
+    pub fn hop_limit(&self) -> u8 {
+        self.fixed[7]
+    }
+
+    /// Source address.
+    pub fn source(&self) -> [u8; 16] {
+        let mut a = [0; 16];
+        a.copy_from_slice(&self.fixed[8..24]);
+        a
+    }
+
+    /// Destination address.
+    pub fn destination(&self) -> [u8; 16] {
+        let mut a = [0; 16];
+        a.copy_from_slice(&self.fixed[24..40]);
+        a
+    }
+
+    /// Everything after the fixed header (extension headers included), up
+    /// to the payload length or the captured bytes' end.
+    pub fn payload(&self) -> &'a [u8] {
+        self.payload
+    }
+}
+
+/// One IPv6 extension header: hop-by-hop options (0), routing (43),
+/// fragment (44) or destination options (60).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ipv6ExtSlice<'a> {
+    kind: u8,
+    header: &'a [u8],
+    payload: &'a [u8],
+}
+
+impl<'a> Ipv6ExtSlice<'a> {
+    /// Whether `next_header` names an extension header this view decodes.
+    pub fn is_extension(next_header: u8) -> bool {
+        matches!(
+            next_header,
+            ip_proto::HOP_BY_HOP | ip_proto::ROUTING | ip_proto::FRAGMENT | ip_proto::DEST_OPTS
+        )
+    }
+
+    /// The view of `bytes` as an extension header of type `kind` (the
+    /// previous header's Next Header), or `None` if `kind` is not one of the
+    /// four or the bytes hold less than the whole header.
+    pub fn from_slice(kind: u8, bytes: &'a [u8]) -> Option<Self> {
+        if !Self::is_extension(kind) {
+            return None;
+        }
+        let (head, _) = split::<2>(bytes)?;
+        // The fragment header's second byte is reserved: it is always 8 bytes.
+        let len = if kind == ip_proto::FRAGMENT { 8 } else { (usize::from(head[1]) + 1) * 8 };
+        let (header, payload) = bytes.split_at_checked(len)?;
+        Some(Self { kind, header, payload })
+    }
+
+    /// The header's type (the Next Header value that introduced it).
+    pub fn kind(&self) -> u8 {
+        self.kind
+    }
+
+    /// Next Header of what follows this header.
+    pub fn next_header(&self) -> u8 {
+        self.header.first().copied().unwrap_or(0)
+    }
+
+    /// The whole header.
+    pub fn header(&self) -> &'a [u8] {
+        self.header
+    }
+
+    /// For a fragment header: the fragment offset in 8-byte units.
+    pub fn fragment_offset(&self) -> Option<u16> {
+        self.fragment_word().map(|w| w >> 3)
+    }
+
+    /// For a fragment header: the M (more fragments) flag.
+    pub fn more_fragments(&self) -> Option<bool> {
+        self.fragment_word().map(|w| w & 1 != 0)
+    }
+
+    /// For a fragment header: the identification.
+    pub fn fragment_identification(&self) -> Option<u32> {
+        if self.kind != ip_proto::FRAGMENT {
+            return None;
+        }
+        super::array::<4>(self.header, 4).map(u32::from_be_bytes)
+    }
+
+    fn fragment_word(&self) -> Option<u16> {
+        if self.kind != ip_proto::FRAGMENT {
+            return None;
+        }
+        super::be16(self.header, 2)
+    }
+
+    /// The bytes after this header.
+    pub fn payload(&self) -> &'a [u8] {
+        self.payload
+    }
+}
+
+/// Wireshark's `get_dst_offset`: walks the IPv4 options (`options` holds
+/// the captured part of `len` option bytes) looking for a loose (0x83) or
+/// strict (0x89) source route whose pointer is still inside it. Gives the
+/// offset in `options` of the route's last address, `Some(None)` when there
+/// is none (or an option is malformed, which ends the search), and `None`
+/// when a byte the walk needs was not captured.
+pub(crate) fn source_route_offset(options: &[u8], len: usize) -> Option<Option<usize>> {
+    let mut at = 0usize;
+    let mut left = len;
+    while left > 0 {
+        let opt = *options.get(at)?;
+        left -= 1;
+        // End of list and NOP have no length byte.
+        if opt == 0 || opt == 1 {
+            at += 1;
+            if opt == 0 {
+                return Some(None);
+            }
+            continue;
+        }
+        // Wireshark's option table: fixed lengths, and minimum lengths of
+        // the variable ones (2 for options it does not know).
+        let (fixed, min) = match opt {
+            0x82 => (Some(11), 0),
+            0x88 | 0x94 | 0x0b | 0x0c => (Some(4), 0),
+            0x52 => (Some(12), 0),
+            0x83 | 0x89 | 0x07 => (None, 3),
+            0x44 => (None, 5),
+            _ => (None, 2),
+        };
+        if left == 0 {
+            return Some(None);
+        }
+        let olen = usize::from(*options.get(at + 1)?);
+        left -= 1;
+        if olen < 2 || olen - 2 > left || fixed.is_some_and(|f| f != olen) || olen < min {
+            return Some(None);
+        }
+        if opt == 0x83 || opt == 0x89 {
+            let ptr = usize::from(*options.get(at + 2)?);
+            if ptr < 4 || ptr % 4 != 0 || ptr > olen {
+                return Some(None);
+            }
+            return Some(olen.checked_sub(4).map(|last| at + last));
+        }
+        at += olen;
+        left -= olen - 2;
+    }
+    Some(None)
+}

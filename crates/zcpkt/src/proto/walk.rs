@@ -1,0 +1,465 @@
+//! The layer walker: a frame's headers, outer to inner, without allocation.
+
+use super::link::NullPayload;
+use super::{
+    ether_type, ip_proto, link_type, ArpSlice, EthernetSlice, Icmpv4Slice, Icmpv6Slice, Ipv4Slice,
+    Ipv6ExtSlice, Ipv6Slice, NullSlice, Sll2Slice, SllSlice, TcpSlice, UdpSlice, VlanSlice,
+    VxlanSlice, VXLAN_PORT,
+};
+
+/// A protocol header the walker knows, named without its bytes (what a
+/// [`Partial`] layer would have been).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Proto {
+    /// Ethernet II.
+    Ethernet,
+    /// A VLAN tag, with the TPID that introduced it.
+    Vlan(u16),
+    /// Linux cooked capture v1.
+    Sll,
+    /// Linux cooked capture v2.
+    Sll2,
+    /// BSD null/loopback.
+    Null,
+    /// ARP.
+    Arp,
+    /// IPv4.
+    Ipv4,
+    /// IPv6 fixed header.
+    Ipv6,
+    /// An IPv6 extension header of the given type.
+    Ipv6Ext(u8),
+    /// TCP.
+    Tcp,
+    /// UDP.
+    Udp,
+    /// ICMP.
+    Icmpv4,
+    /// ICMPv6.
+    Icmpv6,
+    /// VXLAN.
+    Vxlan,
+}
+
+/// A header the frame's bytes end inside of, or that is malformed so that
+/// nothing after it can be found. It ends the walk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Partial<'a> {
+    /// What the header would have been.
+    pub proto: Proto,
+    /// The bytes from the header's start to the end of the captured data.
+    pub bytes: &'a [u8],
+    /// The header's length plus payload as the frame's original length and
+    /// the enclosing headers' length fields give it (>= `bytes.len()`), or
+    /// `None` where Wireshark does not trust it: inside an IP fragment or
+    /// an ICMP error's quoted packet.
+    pub reported_len: Option<usize>,
+}
+
+/// One header of a frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layer<'a> {
+    /// Ethernet II (link type 1, and inside VXLAN).
+    Ethernet(EthernetSlice<'a>),
+    /// An 802.1Q / 802.1ad tag.
+    Vlan(VlanSlice<'a>),
+    /// Linux cooked capture v1 (link type 113).
+    Sll(SllSlice<'a>),
+    /// Linux cooked capture v2 (link type 276).
+    Sll2(Sll2Slice<'a>),
+    /// BSD null/loopback (link type 0).
+    Null(NullSlice<'a>),
+    /// ARP.
+    Arp(ArpSlice<'a>),
+    /// IPv4 (also the header an ICMP error quotes, and IP in IP).
+    Ipv4(Ipv4Slice<'a>),
+    /// IPv6 fixed header.
+    Ipv6(Ipv6Slice<'a>),
+    /// IPv6 extension header.
+    Ipv6Ext(Ipv6ExtSlice<'a>),
+    /// TCP.
+    Tcp(TcpSlice<'a>),
+    /// UDP.
+    Udp(UdpSlice<'a>),
+    /// ICMP.
+    Icmpv4(Icmpv4Slice<'a>),
+    /// ICMPv6.
+    Icmpv6(Icmpv6Slice<'a>),
+    /// VXLAN; the inner Ethernet frame follows as the next layers.
+    Vxlan(VxlanSlice<'a>),
+    /// A header cut short (or malformed); the last layer.
+    Partial(Partial<'a>),
+}
+
+/// Bytes still to decode, and how long they were on the wire.
+#[derive(Clone, Copy, Debug)]
+struct Input<'a> {
+    bytes: &'a [u8],
+    reported: usize,
+}
+
+impl<'a> Input<'a> {
+    /// The input after a header of `header_len` bytes whose payload is
+    /// `payload` (a sub-slice the view chose, possibly shortened by a length
+    /// field that also caps the reported length at `claimed`).
+    fn after(self, header_len: usize, payload: &'a [u8], claimed: Option<usize>) -> Self {
+        let reported = match claimed {
+            Some(c) => self.reported.min(c),
+            None => self.reported,
+        };
+        Input { bytes: payload, reported: reported.saturating_sub(header_len) }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Next<'a> {
+    Done,
+    Header(Proto, Input<'a>),
+    /// Link type 101: IPv4 or IPv6 by the version nibble.
+    Raw(Input<'a>),
+}
+
+/// Iterator over a frame's layers, outer to inner (see [`Layer`]).
+///
+/// ```
+/// use zcpkt::proto::{link_type, Layer, Layers};
+///
+/// // A raw IPv4 datagram carrying UDP 1234 -> 53.
+/// let frame = [
+///     0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+///     0x04, 0xd2, 0, 53, 0, 8, 0, 0,
+/// ];
+/// let layers: Vec<Layer> = Layers::new(link_type::RAW, &frame).collect();
+/// assert!(matches!(layers[0], Layer::Ipv4(ip) if ip.source() == [10, 0, 0, 1]));
+/// assert!(matches!(layers[1], Layer::Udp(udp) if udp.destination_port() == 53));
+/// assert_eq!(layers.len(), 2);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Layers<'a> {
+    next: Next<'a>,
+    /// Set once an ICMP error's quoted packet is being walked: Wireshark
+    /// does not follow an error quoted inside an error, and lengths there
+    /// are the quoted packet's, not what was captured.
+    in_error: bool,
+    /// Set by the innermost IP header when its payload is a first fragment
+    /// (Wireshark's `pinfo->fragmented`): the L4 length is then unknown.
+    fragmented: bool,
+}
+
+impl<'a> Layers<'a> {
+    /// The layers of a frame of `link_type` whose captured bytes are `data`
+    /// (taken as its whole original length too). Unknown link types give no
+    /// layers.
+    pub fn new(link_type: u16, data: &'a [u8]) -> Self {
+        Self::with_orig_len(link_type, data, data.len())
+    }
+
+    /// The layers of a frame whose original (wire) length is `orig_len`,
+    /// which lengths derived like `tcp.len` need when the snap length cut the
+    /// frame.
+    pub fn with_orig_len(link_type: u16, data: &'a [u8], orig_len: usize) -> Self {
+        let input = Input { bytes: data, reported: orig_len.max(data.len()) };
+        let next = match link_type {
+            link_type::ETHERNET => Next::Header(Proto::Ethernet, input),
+            link_type::LINUX_SLL => Next::Header(Proto::Sll, input),
+            link_type::LINUX_SLL2 => Next::Header(Proto::Sll2, input),
+            link_type::NULL => Next::Header(Proto::Null, input),
+            link_type::RAW => Next::Raw(input),
+            _ => Next::Done,
+        };
+        Self { next, in_error: false, fragmented: false }
+    }
+}
+
+/// What an EtherType (or SLL protocol) introduces, among what is decoded.
+fn by_ether_type(t: u16) -> Option<Proto> {
+    match t {
+        ether_type::IPV4 => Some(Proto::Ipv4),
+        ether_type::IPV6 => Some(Proto::Ipv6),
+        ether_type::ARP => Some(Proto::Arp),
+        ether_type::VLAN | ether_type::QINQ | ether_type::QINQ_OLD => Some(Proto::Vlan(t)),
+        _ => None,
+    }
+}
+
+/// What an IP protocol / Next Header introduces, among what is decoded.
+fn by_ip_proto(p: u8) -> Option<Proto> {
+    match p {
+        ip_proto::TCP => Some(Proto::Tcp),
+        ip_proto::UDP => Some(Proto::Udp),
+        ip_proto::ICMP => Some(Proto::Icmpv4),
+        ip_proto::ICMPV6 => Some(Proto::Icmpv6),
+        ip_proto::IPIP => Some(Proto::Ipv4),
+        ip_proto::IPV6 => Some(Proto::Ipv6),
+        p if Ipv6ExtSlice::is_extension(p) => Some(Proto::Ipv6Ext(p)),
+        _ => None,
+    }
+}
+
+/// ARPHRD types whose SLL protocol field is not an EtherType.
+fn sll_protocol_is_ether_type(arphrd: u16) -> bool {
+    // 778 = ARPHRD_IPGRE (a GRE protocol type), 824 = ARPHRD_NETLINK.
+    !matches!(arphrd, 778 | 824)
+}
+
+fn then(proto: Option<Proto>, input: Input<'_>) -> Next<'_> {
+    match proto {
+        Some(p) => Next::Header(p, input),
+        None => Next::Done,
+    }
+}
+
+impl<'a> Layers<'a> {
+    /// Decodes the header `proto` at `input`, returning its layer and what
+    /// follows it.
+    fn decode(&mut self, proto: Proto, input: Input<'a>) -> (Layer<'a>, Next<'a>) {
+        let length_known = !self.in_error && !self.fragmented;
+        let partial = || {
+            (
+                Layer::Partial(Partial {
+                    proto,
+                    bytes: input.bytes,
+                    reported_len: length_known.then_some(input.reported),
+                }),
+                Next::Done,
+            )
+        };
+        match proto {
+            Proto::Ethernet => match EthernetSlice::from_slice(input.bytes) {
+                Some(eth) => {
+                    let rest = input.after(EthernetSlice::LEN, eth.payload(), None);
+                    (Layer::Ethernet(eth), then(by_ether_type(eth.ether_type()), rest))
+                }
+                None => partial(),
+            },
+            Proto::Vlan(tpid) => match VlanSlice::from_slice(tpid, input.bytes) {
+                Some(tag) => {
+                    let rest = input.after(VlanSlice::LEN, tag.payload(), None);
+                    (Layer::Vlan(tag), then(by_ether_type(tag.ether_type()), rest))
+                }
+                None => partial(),
+            },
+            Proto::Sll => match SllSlice::from_slice(input.bytes) {
+                Some(sll) => {
+                    let rest = input.after(SllSlice::LEN, sll.payload(), None);
+                    let next = if sll_protocol_is_ether_type(sll.arphrd_type()) {
+                        then(by_ether_type(sll.protocol()), rest)
+                    } else {
+                        Next::Done
+                    };
+                    (Layer::Sll(sll), next)
+                }
+                None => partial(),
+            },
+            Proto::Sll2 => match Sll2Slice::from_slice(input.bytes) {
+                Some(sll) => {
+                    let rest = input.after(Sll2Slice::LEN, sll.payload(), None);
+                    let next = if sll_protocol_is_ether_type(sll.arphrd_type()) {
+                        then(by_ether_type(sll.protocol()), rest)
+                    } else {
+                        Next::Done
+                    };
+                    (Layer::Sll2(sll), next)
+                }
+                None => partial(),
+            },
+            Proto::Null => match NullSlice::from_slice(input.bytes) {
+                Some(null) => {
+                    let rest = input.after(NullSlice::LEN, null.payload(), None);
+                    let next = match null.payload_kind() {
+                        NullPayload::Family(2) => then(Some(Proto::Ipv4), rest),
+                        NullPayload::Family(24 | 28 | 30) => then(Some(Proto::Ipv6), rest),
+                        NullPayload::EtherType(t) => then(by_ether_type(t), rest),
+                        // The PPP header starts where the family would.
+                        NullPayload::Ppp => match ppp_hdlc(input) {
+                            Some((p, inner)) => Next::Header(p, inner),
+                            None => Next::Done,
+                        },
+                        NullPayload::Family(_) => Next::Done,
+                    };
+                    (Layer::Null(null), next)
+                }
+                None => partial(),
+            },
+            Proto::Arp => match ArpSlice::from_slice(input.bytes) {
+                Some(arp) => (Layer::Arp(arp), Next::Done),
+                None => partial(),
+            },
+            // Wireshark hands an "IPv4" header of version 6 to IPv6 (Linux
+            // cooked captures have been seen with such frames).
+            Proto::Ipv4 if input.bytes.first().map(|b| b >> 4) == Some(6) => {
+                self.decode(Proto::Ipv6, input)
+            }
+            Proto::Ipv4 => match Ipv4Slice::from_slice(input.bytes) {
+                Some(ip) => {
+                    let total = usize::from(ip.total_len());
+                    let claimed = (total != 0).then_some(total);
+                    let rest = input.after(ip.header_len(), ip.payload(), claimed);
+                    // Without reassembly only the first fragment starts with
+                    // the L4 header.
+                    let next = if ip.is_later_fragment() {
+                        Next::Done
+                    } else {
+                        self.fragmented = ip.more_fragments();
+                        then(by_ip_proto(ip.protocol()), rest)
+                    };
+                    (Layer::Ipv4(ip), next)
+                }
+                None => partial(),
+            },
+            Proto::Ipv6 => match Ipv6Slice::from_slice(input.bytes) {
+                Some(ip) => {
+                    let plen = usize::from(ip.payload_len());
+                    let claimed = (plen != 0).then_some(plen + Ipv6Slice::LEN);
+                    let rest = input.after(Ipv6Slice::LEN, ip.payload(), claimed);
+                    (Layer::Ipv6(ip), then(by_ip_proto(ip.next_header()), rest))
+                }
+                None => partial(),
+            },
+            Proto::Ipv6Ext(kind) => match Ipv6ExtSlice::from_slice(kind, input.bytes) {
+                Some(ext) => {
+                    let rest = input.after(ext.header().len(), ext.payload(), None);
+                    let next = match (ext.fragment_offset(), ext.more_fragments()) {
+                        (Some(offset), _) if offset != 0 => Next::Done,
+                        (Some(_), more) => {
+                            self.fragmented = more == Some(true);
+                            then(by_ip_proto(ext.next_header()), rest)
+                        }
+                        (None, _) => then(by_ip_proto(ext.next_header()), rest),
+                    };
+                    (Layer::Ipv6Ext(ext), next)
+                }
+                None => partial(),
+            },
+            Proto::Tcp => match TcpSlice::from_slice_with_len(
+                input.bytes,
+                length_known.then_some(input.reported),
+            ) {
+                Some(tcp) => (Layer::Tcp(tcp), Next::Done),
+                None => partial(),
+            },
+            Proto::Udp => match UdpSlice::from_slice(input.bytes) {
+                Some(udp) => {
+                    let len = usize::from(udp.length());
+                    let claimed = (len >= UdpSlice::LEN).then_some(len);
+                    let rest = input.after(UdpSlice::LEN, udp.payload(), claimed);
+                    let vxlan =
+                        udp.destination_port() == VXLAN_PORT || udp.source_port() == VXLAN_PORT;
+                    let next = if vxlan && len >= UdpSlice::LEN {
+                        Next::Header(Proto::Vxlan, rest)
+                    } else {
+                        Next::Done
+                    };
+                    (Layer::Udp(udp), next)
+                }
+                None => partial(),
+            },
+            Proto::Icmpv4 => match Icmpv4Slice::from_slice(input.bytes) {
+                Some(icmp) => {
+                    let rest = input.after(Icmpv4Slice::LEN, icmp.payload(), None);
+                    let next = if icmp.is_error() && !self.in_error {
+                        self.in_error = true;
+                        Next::Header(Proto::Ipv4, rest)
+                    } else {
+                        Next::Done
+                    };
+                    (Layer::Icmpv4(icmp), next)
+                }
+                None => partial(),
+            },
+            Proto::Icmpv6 => match Icmpv6Slice::from_slice(input.bytes) {
+                Some(icmp) => {
+                    let rest = input.after(Icmpv6Slice::LEN, icmp.payload(), None);
+                    let next = if icmp.is_error() && !self.in_error {
+                        self.in_error = true;
+                        Next::Header(Proto::Ipv6, rest)
+                    } else {
+                        Next::Done
+                    };
+                    (Layer::Icmpv6(icmp), next)
+                }
+                None => partial(),
+            },
+            Proto::Vxlan => match VxlanSlice::from_slice(input.bytes) {
+                Some(vxlan) => {
+                    let rest = input.after(VxlanSlice::LEN, vxlan.payload(), None);
+                    (Layer::Vxlan(vxlan), Next::Header(Proto::Ethernet, rest))
+                }
+                None => partial(),
+            },
+        }
+    }
+}
+
+/// Where link type 101 starts, as Wireshark's `packet-raw.c` decides: it
+/// first looks for remnants of PPP framing (at offsets 0, 6 and 1 — the
+/// check at 6 needs 8 bytes, so shorter frames decode to nothing) and for
+/// 10 zero bytes before the IP header, then goes by the version nibble.
+fn raw_start(input: Input<'_>) -> Option<(Proto, Input<'_>)> {
+    let b = input.bytes;
+    let ppp = |at: usize| super::be16(b, at).map(|w| w == 0xff03);
+    for at in [0, 6, 1] {
+        if ppp(at)? {
+            return ppp_hdlc(skip(input, at));
+        }
+    }
+    let input = match b.split_at_checked(10) {
+        Some((zeroes, rest)) if zeroes.iter().all(|&x| x == 0) => {
+            Input { bytes: rest, reported: input.reported.saturating_sub(10) }
+        }
+        _ => input,
+    };
+    match input.bytes.first()? >> 4 {
+        4 => Some((Proto::Ipv4, input)),
+        6 => Some((Proto::Ipv6, input)),
+        _ => None,
+    }
+}
+
+fn skip(input: Input<'_>, n: usize) -> Input<'_> {
+    Input { bytes: input.bytes.get(n..).unwrap_or(&[]), reported: input.reported.saturating_sub(n) }
+}
+
+/// PPP in HDLC-like framing (`ff 03`, then a 1-byte compressed or 2-byte
+/// protocol), as remnants of it appear in raw and null captures: skipped
+/// without a layer of its own, to the IPv4 (0x21) or IPv6 (0x57) inside.
+fn ppp_hdlc(input: Input<'_>) -> Option<(Proto, Input<'_>)> {
+    let input = skip(input, 2);
+    let first = *input.bytes.first()?;
+    let (protocol, len) =
+        if first & 1 == 1 { (u16::from(first), 1) } else { (super::be16(input.bytes, 0)?, 2) };
+    let proto = match protocol {
+        0x21 => Proto::Ipv4,
+        0x57 => Proto::Ipv6,
+        _ => return None,
+    };
+    Some((proto, skip(input, len)))
+}
+
+impl<'a> Iterator for Layers<'a> {
+    type Item = Layer<'a>;
+
+    fn next(&mut self) -> Option<Layer<'a>> {
+        let (proto, input) = match self.next {
+            Next::Done => return None,
+            Next::Header(proto, input) => (proto, input),
+            Next::Raw(input) => match raw_start(input) {
+                Some(start) => start,
+                None => {
+                    self.next = Next::Done;
+                    return None;
+                }
+            },
+        };
+        // A header with no bytes at all is not there: nothing to show.
+        if input.bytes.is_empty() {
+            self.next = Next::Done;
+            return None;
+        }
+        let (layer, next) = self.decode(proto, input);
+        self.next = next;
+        Some(layer)
+    }
+}
+
+impl core::iter::FusedIterator for Layers<'_> {}
