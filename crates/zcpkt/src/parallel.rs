@@ -27,12 +27,29 @@
 //! at a true boundary with nothing pending, which is how `Records` itself
 //! stands between two packets: the output is the same, record for record.
 //! A wrong guess costs one chunk parsed twice; an error that loses framing
-//! costs at most the chunks in flight.
+//! costs at most the chunks in flight (those no worker has started are
+//! dropped unparsed).
+//!
+//! # Threads and allocations
+//!
+//! A call starts one long-lived worker per pool thread (one rayon job each)
+//! and hands them chunks through a ring of `2 × threads + 1` slots behind
+//! one mutex and two condition variables: the calling thread fills a slot
+//! with a chunk, a worker takes it and puts the result back in the same
+//! slot, the calling thread takes the results out in slot order. The
+//! calling thread parses a chunk itself when it needs its result and no
+//! worker has started it yet, rather than wait for one to wake up.
+//!
+//! So the heap allocations of a call are a fixed number that does not grow
+//! with the input: the ring, one rayon job per thread (rayon's queue of
+//! injected jobs also allocates a block per 63 jobs it has ever taken), and
+//! for [`records_in_order`](ParallelParser::records_in_order) the per-chunk
+//! record buffers (see there). `tests/parallel_alloc.rs` checks this.
 
-use std::collections::VecDeque;
+use std::mem;
 use std::ops::Range;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::{mpsc, Arc};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use rayon::{ThreadPool, ThreadPoolBuildError, ThreadPoolBuilder};
 
@@ -108,11 +125,18 @@ impl ParallelParser {
     ///
     /// `f` runs on the calling thread while the workers parse the next
     /// chunks. Parsed records wait in one `Vec` per chunk in flight (at most
-    /// twice the number of threads, plus one); the vectors are reused, so
-    /// memory stays bounded and nothing is allocated per packet once they
-    /// have grown. Do not call this from inside the pool it runs on.
+    /// twice the number of threads, plus one). The vectors are reused: each
+    /// reserves room for one record per [`RECORD_SPACING`] bytes of chunk
+    /// when first used, and reallocates only when a chunk holds more records
+    /// than it has room for, doubling. A packet is at least 26 bytes and
+    /// gives at most 3 records, so a buffer grows at most about
+    /// log2(3 × 256 / 26) ≈ 5 times whatever the input's size: memory stays
+    /// bounded, and nothing is allocated per packet or per chunk.
+    ///
+    /// The workers hold the pool's threads for the whole call: do not call
+    /// this from inside the pool it runs on (for instance from `f`).
     pub fn records_in_order<'a>(&self, input: &'a [u8], f: impl FnMut(Record<'a>)) {
-        let mut sink = OrderedSink { f, spare: Vec::new() };
+        let mut sink = OrderedSink { f, spare: Vec::with_capacity(self.max_in_flight()) };
         self.drive(input, &collect_chunk, &mut sink);
     }
 
@@ -122,7 +146,8 @@ impl ParallelParser {
     /// Each chunk is folded on a worker from `identity()` with `fold`, the
     /// chunks' results are combined with `reduce` on the calling thread, in
     /// file order. `reduce` must be associative with `identity()` as its
-    /// neutral element: how the records are grouped into chunks varies.
+    /// neutral element: how the records are grouped into chunks varies. As
+    /// for `records_in_order`, do not call this from inside its pool.
     pub fn fold<'a, T, ID, F, R>(&self, input: &'a [u8], identity: ID, fold: F, reduce: R) -> T
     where
         T: Send,
@@ -142,21 +167,57 @@ impl ParallelParser {
             .map_or_else(rayon::current_num_threads, |pool| pool.current_num_threads())
     }
 
-    /// Alternates parallel passes and sequential re-synchronisations until
-    /// the end of `input`.
+    /// Chunks parsed or waiting at any time: enough that every thread has
+    /// the next one queued while the calling thread consumes a result.
+    fn max_in_flight(&self) -> usize {
+        2 * self.thread_count() + 1
+    }
+
+    /// Starts the workers, then alternates parallel passes and sequential
+    /// re-synchronisations until the end of `input`.
     fn drive<'a, S, W>(&self, input: &'a [u8], work: &W, sink: &mut S)
     where
         S: Sink<'a>,
         W: Fn(S::Seed, &mut ChunkRecords<'a>) -> S::Out + Sync,
     {
+        if input.is_empty() {
+            return;
+        }
+        let exchange = Exchange::new(self.max_in_flight());
+        match &self.pool {
+            Some(pool) => {
+                pool.in_place_scope(|scope| self.run(scope, &exchange, input, work, sink))
+            }
+            None => rayon::in_place_scope(|scope| self.run(scope, &exchange, input, work, sink)),
+        }
+    }
+
+    fn run<'a, 'scope, S, W>(
+        &self,
+        scope: &rayon::Scope<'scope>,
+        exchange: &'scope Exchange<S::Seed, S::Out>,
+        input: &'a [u8],
+        work: &'scope W,
+        sink: &mut S,
+    ) where
+        'a: 'scope,
+        S: Sink<'a>,
+        S::Seed: 'scope,
+        S::Out: 'scope,
+        W: Fn(S::Seed, &mut ChunkRecords<'a>) -> S::Out + Sync,
+    {
+        // Dropped before the scope waits for the workers, also when this
+        // unwinds: the workers then stop at their next job.
+        let _close = CloseOnDrop(exchange);
+        let parser = self.parser;
+        for _ in 0..self.thread_count() {
+            scope.spawn(move |_| {
+                exchange.serve(|chunk, seed| parse_chunk(parser, input, chunk, seed, work))
+            });
+        }
         let mut start = 0;
         while start < input.len() {
-            let lost_at = match &self.pool {
-                Some(pool) => {
-                    pool.in_place_scope(|scope| self.pass(scope, input, start, work, sink))
-                }
-                None => rayon::in_place_scope(|scope| self.pass(scope, input, start, work, sink)),
-            };
+            let lost_at = self.pass(exchange, input, start, work, sink);
             let Some(resync) = self.resynchronise(input, lost_at, sink) else { return };
             start = resync;
         }
@@ -165,40 +226,28 @@ impl ParallelParser {
     /// Parses from `start` (a packet boundary) in parallel, handing the
     /// records to `sink` in order, up to the first error that loses framing;
     /// returns its offset (the input's length if there is none).
-    fn pass<'a, 'scope, S, W>(
+    fn pass<'a, S, W>(
         &self,
-        scope: &rayon::Scope<'scope>,
+        exchange: &Exchange<S::Seed, S::Out>,
         input: &'a [u8],
         start: usize,
-        work: &'scope W,
+        work: &W,
         sink: &mut S,
     ) -> usize
     where
-        'a: 'scope,
         S: Sink<'a>,
-        S::Seed: 'scope,
-        S::Out: 'scope,
-        W: Fn(S::Seed, &mut ChunkRecords<'a>) -> S::Out + Sync,
+        W: Fn(S::Seed, &mut ChunkRecords<'a>) -> S::Out,
     {
-        let max_in_flight = 2 * self.thread_count() + 1;
-        let (done_tx, done_rx) = mpsc::channel();
         let mut cuts =
             Cuts { next: start, first: start, len: input.len(), chunk_size: self.chunk_size };
-        let mut in_order = InOrder::new();
         let mut position = start;
         loop {
-            while in_order.in_flight() < max_in_flight {
+            while exchange.has_room() {
                 let Some(chunk) = cuts.next() else { break };
-                let (seq, seed, done_tx) = (in_order.launch(), sink.seed(), done_tx.clone());
-                let parser = self.parser;
-                scope.spawn(move |_| {
-                    let mut records = ChunkRecords::speculative(parser, input, chunk);
-                    let out = panic::catch_unwind(AssertUnwindSafe(|| work(seed, &mut records)));
-                    // The receiver only goes away while unwinding from a panic.
-                    let _ = done_tx.send((seq, out.map(|out| (out, records.outcome()))));
-                });
+                exchange.launch(chunk, sink.seed(chunk.to - chunk.from));
             }
-            let Some((out, outcome)) = in_order.next(&done_rx) else { return position };
+            let run_here = |chunk, seed| parse_chunk(self.parser, input, chunk, seed, work);
+            let Some((out, outcome)) = exchange.next(run_here) else { return position };
             let outcome = if outcome.start == Some(position) {
                 sink.consume(out);
                 outcome
@@ -207,7 +256,7 @@ impl ParallelParser {
                 self.reparse(input, position..outcome.target, sink)
             };
             if let Some(lost_at) = outcome.lost_at {
-                in_order.discard_all(&done_rx, |out| sink.discard(out));
+                exchange.discard_all(sink);
                 return lost_at;
             }
             position = outcome.end;
@@ -250,6 +299,19 @@ impl ParallelParser {
     }
 }
 
+/// Parses `chunk` speculatively with `work`, catching a panic.
+fn parse_chunk<'a, Seed, Out>(
+    parser: Parser,
+    input: &'a [u8],
+    chunk: Chunk,
+    seed: Seed,
+    work: &impl Fn(Seed, &mut ChunkRecords<'a>) -> Out,
+) -> ChunkResult<Out> {
+    let mut records = ChunkRecords::speculative(parser, input, chunk);
+    let out = panic::catch_unwind(AssertUnwindSafe(|| work(seed, &mut records)));
+    out.map(|out| (out, records.outcome()))
+}
+
 /// What the calling thread does with chunk results and with the records of
 /// the sequential re-synchronisations.
 trait Sink<'a> {
@@ -257,7 +319,10 @@ trait Sink<'a> {
     type Seed: Send;
     /// A chunk's result.
     type Out: Send;
-    fn seed(&mut self) -> Self::Seed;
+    /// A seed for a chunk of `chunk_len` bytes.
+    fn seed(&mut self, chunk_len: usize) -> Self::Seed;
+    /// Takes back the seed of a chunk that was never parsed.
+    fn reclaim(&mut self, seed: Self::Seed);
     fn consume(&mut self, out: Self::Out);
     fn discard(&mut self, out: Self::Out);
     fn record(&mut self, record: Record<'a>);
@@ -271,6 +336,12 @@ fn collect_chunk<'a>(
     buffer
 }
 
+/// Bytes of chunk per record that [`ParallelParser::records_in_order`]
+/// reserves room for in a record buffer when it first uses it (a typical
+/// small packet; larger packets leave room unused, smaller ones make the
+/// buffer grow).
+pub const RECORD_SPACING: usize = 256;
+
 struct OrderedSink<'a, F> {
     f: F,
     spare: Vec<Vec<Record<'a>>>,
@@ -280,8 +351,14 @@ impl<'a, F: FnMut(Record<'a>)> Sink<'a> for OrderedSink<'a, F> {
     type Seed = Vec<Record<'a>>;
     type Out = Vec<Record<'a>>;
 
-    fn seed(&mut self) -> Vec<Record<'a>> {
-        self.spare.pop().unwrap_or_default()
+    fn seed(&mut self, chunk_len: usize) -> Vec<Record<'a>> {
+        let mut buffer = self.spare.pop().unwrap_or_default();
+        buffer.reserve(chunk_len / RECORD_SPACING + 1);
+        buffer
+    }
+
+    fn reclaim(&mut self, buffer: Vec<Record<'a>>) {
+        self.spare.push(buffer);
     }
 
     fn consume(&mut self, mut records: Vec<Record<'a>>) {
@@ -315,7 +392,9 @@ where
     type Seed = ();
     type Out = T;
 
-    fn seed(&mut self) {}
+    fn seed(&mut self, _: usize) {}
+
+    fn reclaim(&mut self, (): ()) {}
 
     fn consume(&mut self, chunk: T) {
         self.acc = self.acc.take().map(|acc| (self.reduce)(acc, chunk));
@@ -463,65 +542,184 @@ fn framed_len(input: &[u8], at: usize) -> Option<usize> {
 
 type ChunkResult<T> = std::thread::Result<(T, Outcome)>;
 
-/// Chunk results, arriving in any order, handed out in launch order.
-struct InOrder<T> {
-    launched: u64,
-    /// Results of the chunks from `next_out` on, by launch order.
-    waiting: VecDeque<Option<ChunkResult<T>>>,
-    next_out: u64,
-    unreceived: usize,
+/// The ring of chunk slots a call's calling thread and workers share.
+struct Exchange<Seed, Out> {
+    ring: Mutex<Ring<Seed, Out>>,
+    /// Signalled when a job is queued or the exchange closes.
+    job_ready: Condvar,
+    /// Signalled when a result is ready.
+    result_ready: Condvar,
 }
 
-impl<T> InOrder<T> {
-    const fn new() -> Self {
-        Self { launched: 0, waiting: VecDeque::new(), next_out: 0, unreceived: 0 }
+/// Chunk number `seq` lives in slot `seq % slots.len()`. Chunks
+/// `next_out..taken` are running or done, `taken..launched` queued.
+struct Ring<Seed, Out> {
+    slots: Vec<Slot<Seed, Out>>,
+    launched: usize,
+    taken: usize,
+    next_out: usize,
+    closed: bool,
+}
+
+enum Slot<Seed, Out> {
+    Free,
+    Queued(Chunk, Seed),
+    Running,
+    Done(ChunkResult<Out>),
+}
+
+impl<Seed, Out> Ring<Seed, Out> {
+    fn slot(&mut self, seq: usize) -> &mut Slot<Seed, Out> {
+        let len = self.slots.len();
+        &mut self.slots[seq % len]
+    }
+}
+
+/// Closes the exchange when dropped.
+struct CloseOnDrop<'e, Seed, Out>(&'e Exchange<Seed, Out>);
+
+impl<Seed, Out> Drop for CloseOnDrop<'_, Seed, Out> {
+    fn drop(&mut self) {
+        self.0.lock().closed = true;
+        self.0.job_ready.notify_all();
+    }
+}
+
+impl<Seed, Out> Exchange<Seed, Out> {
+    /// Room for `capacity` (at least 1) chunks in flight.
+    fn new(capacity: usize) -> Self {
+        let slots = (0..capacity.max(1)).map(|_| Slot::Free).collect();
+        let ring = Ring { slots, launched: 0, taken: 0, next_out: 0, closed: false };
+        Self { ring: Mutex::new(ring), job_ready: Condvar::new(), result_ready: Condvar::new() }
     }
 
-    fn in_flight(&self) -> usize {
-        self.waiting.len()
+    /// Nothing panics while holding the lock, but a poisoned lock would
+    /// still hold consistent data.
+    fn lock(&self) -> MutexGuard<'_, Ring<Seed, Out>> {
+        self.ring.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Registers a new chunk; returns its sequence number.
-    fn launch(&mut self) -> u64 {
-        self.waiting.push_back(None);
-        self.unreceived += 1;
-        self.launched += 1;
-        self.launched - 1
+    fn wait<'g>(
+        &self,
+        condvar: &Condvar,
+        guard: MutexGuard<'g, Ring<Seed, Out>>,
+    ) -> MutexGuard<'g, Ring<Seed, Out>> {
+        condvar.wait(guard).unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn receive(&mut self, rx: &mpsc::Receiver<(u64, ChunkResult<T>)>) -> bool {
-        let Ok((seq, result)) = rx.recv() else { return false };
-        self.unreceived -= 1;
-        let index = seq.checked_sub(self.next_out).and_then(|i| usize::try_from(i).ok());
-        if let Some(slot) = index.and_then(|i| self.waiting.get_mut(i)) {
-            *slot = Some(result);
+    /// Whether another chunk can be launched.
+    fn has_room(&self) -> bool {
+        let ring = self.lock();
+        ring.launched - ring.next_out < ring.slots.len()
+    }
+
+    /// Queues a chunk (there must be room).
+    fn launch(&self, chunk: Chunk, seed: Seed) {
+        let mut ring = self.lock();
+        let seq = ring.launched;
+        *ring.slot(seq) = Slot::Queued(chunk, seed);
+        ring.launched += 1;
+        drop(ring);
+        self.job_ready.notify_one();
+    }
+
+    /// A worker's loop: runs the queued chunks with `run` until closed.
+    fn serve(&self, run: impl Fn(Chunk, Seed) -> ChunkResult<Out>) {
+        while let Some((seq, chunk, seed)) = self.take_job() {
+            let result = run(chunk, seed);
+            *self.lock().slot(seq) = Slot::Done(result);
+            self.result_ready.notify_one();
         }
-        true
     }
 
-    /// The next chunk's result in launch order, waiting for it; `None` when
-    /// none is in flight. A worker's panic is resumed here.
-    fn next(&mut self, rx: &mpsc::Receiver<(u64, ChunkResult<T>)>) -> Option<(T, Outcome)> {
-        while matches!(self.waiting.front(), Some(None)) {
-            if !self.receive(rx) {
+    /// The oldest queued chunk, waiting for one; `None` once closed.
+    fn take_job(&self) -> Option<(usize, Chunk, Seed)> {
+        let mut ring = self.lock();
+        loop {
+            if ring.closed {
                 return None;
             }
+            if ring.taken < ring.launched {
+                let seq = ring.taken;
+                let Slot::Queued(chunk, seed) = mem::replace(ring.slot(seq), Slot::Running) else {
+                    // Slots `taken..launched` are all queued.
+                    return None;
+                };
+                ring.taken += 1;
+                return Some((seq, chunk, seed));
+            }
+            ring = self.wait(&self.job_ready, ring);
         }
-        let result = self.waiting.pop_front()??;
-        self.next_out += 1;
-        Some(result.unwrap_or_else(|payload| panic::resume_unwind(payload)))
     }
 
-    /// Waits for every chunk in flight and passes its result to `discard`.
-    fn discard_all(
-        &mut self,
-        rx: &mpsc::Receiver<(u64, ChunkResult<T>)>,
-        mut discard: impl FnMut(T),
-    ) {
-        while self.unreceived > 0 && self.receive(rx) {}
-        for (out, _) in self.waiting.drain(..).flatten().flatten() {
-            discard(out);
+    /// The oldest chunk's result, waiting for it, or parsing it with `run`
+    /// if no worker has started it; `None` when none is in flight. A
+    /// worker's panic is resumed here.
+    fn next(&self, run: impl FnOnce(Chunk, Seed) -> ChunkResult<Out>) -> Option<(Out, Outcome)> {
+        let mut ring = self.lock();
+        loop {
+            let seq = ring.next_out;
+            if seq == ring.launched {
+                return None;
+            }
+            match mem::replace(ring.slot(seq), Slot::Free) {
+                Slot::Done(result) => {
+                    ring.next_out += 1;
+                    drop(ring);
+                    return Some(result.unwrap_or_else(|payload| panic::resume_unwind(payload)));
+                }
+                Slot::Queued(chunk, seed) => {
+                    // The oldest chunk in flight is queued: so are all the
+                    // others, and `taken == seq`.
+                    ring.taken += 1;
+                    ring.next_out += 1;
+                    drop(ring);
+                    return Some(run(chunk, seed).unwrap_or_else(|p| panic::resume_unwind(p)));
+                }
+                running => {
+                    *ring.slot(seq) = running;
+                    ring = self.wait(&self.result_ready, ring);
+                }
+            }
         }
-        self.next_out = self.launched;
+    }
+
+    /// Empties the ring: hands the seeds of the chunks no worker has started
+    /// back to `sink`, waits for the others and discards their results
+    /// (and panics).
+    fn discard_all<'a, S>(&self, sink: &mut S)
+    where
+        S: Sink<'a, Seed = Seed, Out = Out>,
+    {
+        loop {
+            let mut ring = self.lock();
+            if ring.taken < ring.launched {
+                let seq = ring.launched - 1;
+                let slot = mem::replace(ring.slot(seq), Slot::Free);
+                ring.launched -= 1;
+                drop(ring);
+                if let Slot::Queued(_, seed) = slot {
+                    sink.reclaim(seed);
+                }
+                continue;
+            }
+            let seq = ring.next_out;
+            if seq == ring.launched {
+                return;
+            }
+            match mem::replace(ring.slot(seq), Slot::Free) {
+                Slot::Done(result) => {
+                    ring.next_out += 1;
+                    drop(ring);
+                    if let Ok((out, _)) = result {
+                        sink.discard(out);
+                    }
+                }
+                running => {
+                    *ring.slot(seq) = running;
+                    drop(self.wait(&self.result_ready, ring));
+                }
+            }
+        }
     }
 }

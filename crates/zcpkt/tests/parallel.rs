@@ -324,3 +324,22 @@ fn a_panicking_fold_panics_the_caller_instead_of_hanging() {
     }));
     assert!(result.is_err());
 }
+
+#[test]
+fn a_panicking_callback_stops_the_workers_and_the_parser_stays_usable() {
+    let input = fake_packets_at_edges();
+    let parallel = ParallelParser::new(Parser::new()).chunk_size(64).threads(2).expect("pool");
+    let expected: Vec<Record> = Parser::new().records(&input, false).collect();
+    for panic_at in [0, 1, expected.len() / 2, expected.len() - 1] {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut seen = 0;
+            parallel.records_in_order(&input, |_| {
+                assert!(seen != panic_at, "callback failed");
+                seen += 1;
+            });
+        }));
+        assert!(result.is_err());
+        // The call returned, so its workers have stopped; the pool still works.
+        assert_eq!(in_order(&parallel, &input), expected);
+    }
+}

@@ -1,0 +1,234 @@
+//! The parallel parser allocates a fixed amount per call: the same for an
+//! input and for ten copies of it, however many chunks that makes.
+//!
+//! A counting global allocator (this test file is its own binary) counts
+//! the allocations of the measuring thread and of rayon's worker threads,
+//! only while a measurement runs. Every test holds one lock for its whole
+//! body, so no other test's allocations are counted.
+
+#![cfg(feature = "parallel")]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::hint::black_box;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+use zcpkt::generate::{generate_to_vec, GenConfig, Limit, Profile};
+use zcpkt::parallel::{ParallelParser, RECORD_SPACING};
+use zcpkt::{Parser, Record};
+
+struct Counting;
+
+/// Whether a measurement runs.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+static TESTS: Mutex<()> = Mutex::new(());
+
+thread_local! {
+    /// Set on the thread that runs the measured call.
+    static MEASURING: Cell<bool> = const { Cell::new(false) };
+}
+
+fn note() {
+    if ACTIVE.load(Ordering::SeqCst)
+        && (MEASURING.try_with(Cell::get).unwrap_or(false)
+            || rayon::current_thread_index().is_some())
+    {
+        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note();
+        System.alloc(layout)
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note();
+        System.alloc_zeroed(layout)
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note();
+        System.realloc(ptr, layout, new_size)
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout)
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn exclusive() -> MutexGuard<'static, ()> {
+    TESTS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Runs `f`, counting the allocations of this thread and of rayon's
+/// threads meanwhile.
+fn counted<R>(f: impl FnOnce() -> R) -> (R, u64) {
+    ALLOCATIONS.store(0, Ordering::SeqCst);
+    MEASURING.with(|m| m.set(true));
+    ACTIVE.store(true, Ordering::SeqCst);
+    let result = f();
+    ACTIVE.store(false, Ordering::SeqCst);
+    MEASURING.with(|m| m.set(false));
+    (result, ALLOCATIONS.load(Ordering::SeqCst))
+}
+
+const THREADS: usize = 2;
+/// The chunks in flight: `2 × THREADS + 1`.
+const IN_FLIGHT: u64 = 2 * THREADS as u64 + 1;
+const CHUNK: usize = 64 << 10;
+
+/// A capture of about `mib` MiB, and the same repeated ten times.
+fn captures(profile: Profile, mib: u64) -> (Vec<u8>, Vec<u8>) {
+    let config = GenConfig { profile, seed: 7, limit: Limit::Bytes(mib << 20) };
+    let once = generate_to_vec(&config);
+    let ten = once.repeat(10);
+    (once, ten)
+}
+
+fn parallel() -> ParallelParser {
+    ParallelParser::new(Parser::new()).chunk_size(CHUNK).threads(THREADS).expect("thread pool")
+}
+
+fn packets(n: u64, record: Record<'_>) -> u64 {
+    n + u64::from(matches!(record, Record::Packet(_)))
+}
+
+fn fold_allocations(input: &[u8]) -> u64 {
+    // A pool of its own for each measurement: rayon's queue of injected
+    // jobs allocates a block per 63 jobs over the pool's life.
+    let parallel = parallel();
+    let expected = Parser::new().records(input, false).fold(0, packets);
+    // Warms up what is allocated once per thread (and not per call).
+    assert_eq!(parallel.fold(input, || 0, packets, |a, b| a + b), expected);
+    let (n, allocations) = counted(|| parallel.fold(input, || 0, packets, |a, b| a + b));
+    assert_eq!(n, expected);
+    allocations
+}
+
+fn ordered_allocations(input: &[u8]) -> u64 {
+    let parallel = parallel();
+    let expected = Parser::new().records(input, false).fold(0, packets);
+    let ordered = || {
+        let mut n = 0;
+        parallel.records_in_order(input, |record| n = packets(n, record));
+        n
+    };
+    assert_eq!(ordered(), expected);
+    let (n, allocations) = counted(ordered);
+    assert_eq!(n, expected);
+    allocations
+}
+
+#[test]
+fn the_counter_counts_this_thread_and_rayon_threads_only_while_measuring() {
+    let _tests = exclusive();
+    let (_, none) = counted(|| black_box(1 + 1));
+    assert_eq!(none, 0);
+    let (_, one) = counted(|| black_box(vec![1u8; 100]));
+    assert_eq!(one, 1);
+    let (_, grown) = counted(|| {
+        let mut v = Vec::with_capacity(1);
+        v.extend(black_box(0..100u32));
+        v
+    });
+    assert!(grown >= 2, "{grown}");
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("pool");
+    pool.install(|| ());
+    // Ten boxes on the pool's thread (the hand-over itself may allocate).
+    let (_, on_pool) = counted(|| {
+        pool.install(|| {
+            for i in 0..10 {
+                black_box(Box::new(i));
+            }
+        });
+    });
+    assert!(on_pool >= 10, "{on_pool}");
+    // Another thread's allocations are not counted. (A barrier, unlike a
+    // channel whose receiver blocks, allocates nothing.)
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let other = std::thread::spawn({
+        let barrier = std::sync::Arc::clone(&barrier);
+        move || {
+            barrier.wait();
+            black_box(vec![0u8; 100]);
+            barrier.wait();
+        }
+    });
+    let (_, elsewhere) = counted(|| {
+        barrier.wait();
+        barrier.wait();
+    });
+    assert_eq!(elsewhere, 0);
+    other.join().expect("thread");
+}
+
+#[test]
+fn std_bounded_channels_allocate_nothing_per_message() {
+    // The claim behind bounded `sync_channel`s as job queues: the buffer is
+    // allocated up front, sending and receiving allocate nothing. That
+    // holds only when neither side blocks: a blocked side registers in a
+    // vector of the channel, allocated the first time (and a thread's first
+    // block allocates its context), so how many allocations a pass of
+    // channels costs depends on timing. Hence the parser's mutex-and-condvar
+    // ring, which allocates nothing once built.
+    let _tests = exclusive();
+    let ((), created) = counted(|| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<u64>(8);
+        black_box((tx, rx));
+    });
+    let (tx, rx) = std::sync::mpsc::sync_channel::<u64>(8);
+    let ((), messages) = counted(|| {
+        for i in 0..10_000 {
+            tx.send(i).expect("receiver alive");
+            assert_eq!(rx.recv(), Ok(i));
+        }
+    });
+    assert!(created >= 1, "{created}");
+    assert_eq!(messages, 0);
+}
+
+#[test]
+fn fold_allocates_the_same_for_ten_times_the_input() {
+    let _tests = exclusive();
+    let (once, ten) = captures(Profile::Seed, 2);
+    assert!(once.len() / CHUNK >= 30, "many chunks");
+    let (small, large) = (fold_allocations(&once), fold_allocations(&ten));
+    println!("fold: 1x {small} allocations, 10x {large}");
+    assert_eq!(small, large, "1x: {small}, 10x: {large}");
+    // The ring, and one rayon job per thread (and maybe a block of rayon's
+    // job queue).
+    assert!(small <= 1 + THREADS as u64 + 1, "{small}");
+}
+
+#[test]
+fn records_in_order_allocates_the_same_for_ten_times_the_input() {
+    let _tests = exclusive();
+    // Packets of 100-4200 bytes: the buffers' reserved room always suffices.
+    let (once, ten) = captures(Profile::Seed, 2);
+    let (small, large) = (ordered_allocations(&once), ordered_allocations(&ten));
+    println!("records_in_order: 1x {small} allocations, 10x {large}");
+    assert_eq!(small, large, "1x: {small}, 10x: {large}");
+    // The fold's, the list of spare buffers, and one buffer per chunk in
+    // flight.
+    assert!(small <= 3 + THREADS as u64 + IN_FLIGHT, "{small}");
+}
+
+#[test]
+fn records_in_order_with_small_packets_allocates_a_bounded_amount() {
+    let _tests = exclusive();
+    // Packets of 60-300 bytes: some chunks hold more than one record per
+    // `RECORD_SPACING` bytes, and their buffers grow.
+    assert_eq!(RECORD_SPACING, 256);
+    let (once, ten) = captures(Profile::Small, 2);
+    let (small, large) = (ordered_allocations(&once), ordered_allocations(&ten));
+    // Each buffer doubles at most log2(3 × 256 / 26) < 5 times past its
+    // first reservation, whatever the input's size.
+    let bound = 3 + THREADS as u64 + IN_FLIGHT * (1 + 5);
+    assert!(small <= bound && large <= bound, "1x: {small}, 10x: {large}, bound {bound}");
+    println!("small packets: 1x {small} allocations, 10x {large}");
+}
