@@ -81,8 +81,10 @@ fn every_job_sees_every_packet_and_zero_copy_jobs_do_not_allocate_per_packet() {
                 assert_eq!(a1, a10, "{job} crc={crc}: allocations grew with the input");
                 assert!(*a1 <= 1, "{job} crc={crc}: {a1} allocations");
             }
-            // Per-chunk bookkeeping grows with the number of chunks, not packets.
-            "parallel" => assert!(*a10 < 2_000, "{job}: {a10} allocations"),
+            // Starting a thread pool (its count varies a little with thread
+            // timing) and a fixed ring of chunk slots: a few dozen, whatever
+            // the size. tests/parallel_alloc.rs pins the parser's own count.
+            "parallel" => assert!(*a1 <= 64 && *a10 <= 64, "{job} crc={crc}: {a1} / {a10}"),
             // The baseline copies every packet: at least one allocation each.
             "baseline-stream" | "baseline-collect" => assert!(*a10 >= 20_000, "{job}: {a10}"),
             _ => {}
