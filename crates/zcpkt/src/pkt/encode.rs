@@ -146,7 +146,7 @@ impl<'a> NewPacket<'a> {
             timestamp: packet.timestamp,
             source_id: packet.source_id,
             dest_id: packet.dest_id,
-            extensions: ExtensionArea::Encoded(packet.extension_area),
+            extensions: ExtensionArea::Encoded(packet.extension_area()),
             payload: packet.payload,
         }
     }

@@ -42,10 +42,12 @@ impl<'a> Iterator for Packets<'a> {
         match self.parser.parse_packet(rest, offset) {
             Ok(packet) => {
                 self.pos += packet.len();
-                Some(match packet.errors().next() {
-                    None => Ok(packet),
-                    Some(error) => Err(error),
-                })
+                // `is_valid` is two flag tests; building the error list is
+                // only worth it for the rare damaged packet.
+                if packet.is_valid() {
+                    return Some(Ok(packet));
+                }
+                Some(packet.errors().next().map_or(Ok(packet), Err))
             }
             Err(error) => {
                 self.pos = match error.kind {

@@ -152,10 +152,7 @@ impl Parser {
         let (bytes, _) = input.split_at(size as usize);
         let (header, payload) = bytes.split_at(usize::from(fixed.header_len));
         let ids = &header[FIXED_HEADER_LEN..];
-
-        let (source_id, after_source) = split_id(ids, offset, FIXED_HEADER_LEN, IdField::Source)?;
-        let dest_start = FIXED_HEADER_LEN + source_id.len() + 1;
-        let (dest_id, extension_area) = split_id(after_source, offset, dest_start, IdField::Dest)?;
+        let (source_id, dest_id, extension_area) = split_ids(ids, offset)?;
 
         let malformed_extension_at = if extension_area.is_empty() {
             None
@@ -163,7 +160,8 @@ impl Parser {
             // The area lies inside a header of at most 65535 bytes.
             extension::validate(extension_area).err().map(|at| at as u16)
         };
-        let computed_checksum = self.verify_checksum.then(|| crc32fast::hash(payload));
+        // Two plain fields rather than an `Option<u32>`: 4 bytes less per packet.
+        let computed_checksum = if self.verify_checksum { crc32fast::hash(payload) } else { 0 };
         Ok(Packet {
             offset,
             version: VERSION,
@@ -176,11 +174,89 @@ impl Parser {
             dest_id,
             payload,
             bytes,
-            extension_area,
+            // At most HEADER_LEN, a u16.
+            extension_start: (usize::from(fixed.header_len) - extension_area.len()) as u16,
             malformed_extension_at,
             computed_checksum,
+            checksum_verified: self.verify_checksum,
         })
     }
+}
+
+/// Splits SOURCE_ID and DEST_ID off `ids` (the header after its fixed
+/// part, in the packet at `offset`); returns them and the extension area.
+///
+/// The fast path finds both terminators, then validates `SOURCE\0DEST` with
+/// one UTF-8 check: 00 is a one-byte character, so the pair is valid exactly
+/// when both identifiers are, and on short ids one call costs much less than
+/// two. Anything wrong is left to [`split_id`], field by field, which reports
+/// the error the spec's order asks for.
+#[inline]
+fn split_ids(ids: &[u8], offset: u64) -> Result<(&str, &str, &[u8]), Error> {
+    if let Some((source_len, dest_end)) = find_terminators(ids) {
+        if let (Ok(both), Some(extension_area)) =
+            (core::str::from_utf8(&ids[..dest_end]), ids.get(dest_end + 1..))
+        {
+            // `both[source_len]` is the 00, a character boundary.
+            let (source_id, dest_id) = both.split_at(source_len);
+            return Ok((source_id, dest_id.get(1..).unwrap_or_default(), extension_area));
+        }
+    }
+    let (source_id, after_source) = split_id(ids, offset, FIXED_HEADER_LEN, IdField::Source)?;
+    let dest_start = FIXED_HEADER_LEN + source_id.len() + 1;
+    let (dest_id, extension_area) = split_id(after_source, offset, dest_start, IdField::Dest)?;
+    Ok((source_id, dest_id, extension_area))
+}
+
+/// Bytes of the id area [`find_terminators`] scans in registers before it
+/// hands over to `memchr`.
+const SWAR_SCAN_LEN: usize = 64;
+
+/// The positions of the first two 00 bytes of `ids`: the terminators of
+/// SOURCE_ID and DEST_ID, if both are there.
+///
+/// Identifiers are short (a few to a few dozen bytes). At that length two
+/// `memchr` calls cost more in dispatch and setup than the search itself, so
+/// the first [`SWAR_SCAN_LEN`] bytes are scanned 8 at a time in a `u64`
+/// ("SIMD within a register", see [`zero_bytes`]); longer ids go to `memchr`.
+#[inline]
+fn find_terminators(ids: &[u8]) -> Option<(usize, usize)> {
+    let mut first = None;
+    let mut start = 0;
+    let swar_end = if ids.len() >= 8 { ids.len().min(SWAR_SCAN_LEN) } else { 0 };
+    while start < swar_end {
+        // The last word is moved back to end with `ids` and may overlap the
+        // previous one: its first `start - at` bytes were already scanned.
+        let at = start.min(ids.len() - 8);
+        let word = ids[at..].first_chunk::<8>()?;
+        let mut zeros = zero_bytes(u64::from_le_bytes(*word)) & (!0 << ((start - at) * 8));
+        while zeros != 0 {
+            let nul = at + zeros.trailing_zeros() as usize / 8;
+            match first {
+                None => first = Some(nul),
+                Some(first) => return Some((first, nul)),
+            }
+            zeros &= zeros - 1; // clear the lowest set bit: the next 00
+        }
+        start = at + 8;
+    }
+    let first = match first {
+        Some(first) => first,
+        None => start + memchr::memchr(0, &ids[start..])?,
+    };
+    let second = first + 1 + memchr::memchr(0, &ids[first + 1..])?;
+    Some((first, second))
+}
+
+/// The top bit of every byte of `word` that is 00, and no other bit.
+///
+/// Per byte `b`: `(b & 0x7f) + 0x7f` sets the top bit iff the low 7 bits are
+/// not all 0 (and never carries into the next byte); OR-ing `b` sets it if
+/// its own top bit is set. What stays clear is exactly a 00 byte.
+#[inline(always)]
+const fn zero_bytes(word: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    !(((word & LOW7) + LOW7) | word | LOW7)
 }
 
 /// Splits a 00-terminated UTF-8 identifier off `rest`, which starts `start`
@@ -200,4 +276,38 @@ fn split_id(
     let id = core::str::from_utf8(text)
         .map_err(|_| Error::new(offset, ErrorKind::InvalidUtf8 { field, field_offset }))?;
     Ok((id, after.get(1..).unwrap_or_default()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_terminators;
+
+    /// The first two 00 bytes, found the obvious way.
+    fn reference(ids: &[u8]) -> Option<(usize, usize)> {
+        let mut nuls = ids.iter().enumerate().filter(|(_, &b)| b == 0).map(|(i, _)| i);
+        Some((nuls.next()?, nuls.next()?))
+    }
+
+    #[test]
+    fn find_terminators_agrees_with_a_byte_loop() {
+        // Every length around the word size and the register-scan limit,
+        // every place for the two 00s (or none, or one), and filler bytes
+        // that stress the bit trick (01, 7f, 80, ff are its edge cases).
+        for len in 0..=80 {
+            for filler in [0x01, 0x7f, 0x80, 0xff, b'a'] {
+                for first in 0..=len {
+                    for second in first..=len {
+                        let mut ids = vec![filler; len];
+                        if first < len {
+                            ids[first] = 0;
+                        }
+                        if second < len {
+                            ids[second] = 0;
+                        }
+                        assert_eq!(find_terminators(&ids), reference(&ids), "{ids:?}");
+                    }
+                }
+            }
+        }
+    }
 }
