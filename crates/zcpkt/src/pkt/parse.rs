@@ -208,55 +208,14 @@ fn split_ids(ids: &[u8], offset: u64) -> Result<(&str, &str, &[u8]), Error> {
     Ok((source_id, dest_id, extension_area))
 }
 
-/// Bytes of the id area [`find_terminators`] scans in registers before it
-/// hands over to `memchr`.
-const SWAR_SCAN_LEN: usize = 64;
-
 /// The positions of the first two 00 bytes of `ids`: the terminators of
-/// SOURCE_ID and DEST_ID, if both are there.
-///
-/// Identifiers are short (a few to a few dozen bytes). At that length two
-/// `memchr` calls cost more in dispatch and setup than the search itself, so
-/// the first [`SWAR_SCAN_LEN`] bytes are scanned 8 at a time in a `u64`
-/// ("SIMD within a register", see [`zero_bytes`]); longer ids go to `memchr`.
+/// SOURCE_ID and DEST_ID, if both are there. The search never looks past the
+/// header (`ids` ends at HEADER_LEN).
 #[inline]
 fn find_terminators(ids: &[u8]) -> Option<(usize, usize)> {
-    let mut first = None;
-    let mut start = 0;
-    let swar_end = if ids.len() >= 8 { ids.len().min(SWAR_SCAN_LEN) } else { 0 };
-    while start < swar_end {
-        // The last word is moved back to end with `ids` and may overlap the
-        // previous one: its first `start - at` bytes were already scanned.
-        let at = start.min(ids.len() - 8);
-        let word = ids[at..].first_chunk::<8>()?;
-        let mut zeros = zero_bytes(u64::from_le_bytes(*word)) & (!0 << ((start - at) * 8));
-        while zeros != 0 {
-            let nul = at + zeros.trailing_zeros() as usize / 8;
-            match first {
-                None => first = Some(nul),
-                Some(first) => return Some((first, nul)),
-            }
-            zeros &= zeros - 1; // clear the lowest set bit: the next 00
-        }
-        start = at + 8;
-    }
-    let first = match first {
-        Some(first) => first,
-        None => start + memchr::memchr(0, &ids[start..])?,
-    };
-    let second = first + 1 + memchr::memchr(0, &ids[first + 1..])?;
+    let first = memchr::memchr(0, ids)?;
+    let second = first + 1 + memchr::memchr(0, ids.get(first + 1..)?)?;
     Some((first, second))
-}
-
-/// The top bit of every byte of `word` that is 00, and no other bit.
-///
-/// Per byte `b`: `(b & 0x7f) + 0x7f` sets the top bit iff the low 7 bits are
-/// not all 0 (and never carries into the next byte); OR-ing `b` sets it if
-/// its own top bit is set. What stays clear is exactly a 00 byte.
-#[inline(always)]
-const fn zero_bytes(word: u64) -> u64 {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    !(((word & LOW7) + LOW7) | word | LOW7)
 }
 
 /// Splits a 00-terminated UTF-8 identifier off `rest`, which starts `start`
