@@ -53,7 +53,7 @@ pub struct BenchArgs {
     #[arg(long)]
     pub full: bool,
     /// Runs per job; the table shows the median.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 5)]
     pub runs: usize,
     /// Worker threads for the all-cores jobs (default: all cores).
     #[arg(long)]
@@ -66,7 +66,7 @@ pub struct BenchArgs {
     pub json: bool,
 }
 
-const DEFAULT_SIZE: u64 = 128 << 20;
+const DEFAULT_SIZE: u64 = 256 << 20;
 const FULL_SIZE: u64 = 1 << 30;
 
 /// Runs the benchmark and prints its table (or JSON rows).
