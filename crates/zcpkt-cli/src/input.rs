@@ -90,6 +90,9 @@ pub struct InputArgs {
     pub threads: Option<usize>,
 }
 
+/// Bytes per parallel chunk for files.
+const PARALLEL_CHUNK: usize = 512 << 10;
+
 /// One parsing thread per core.
 pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
@@ -214,8 +217,11 @@ fn records_of_map(
         stopped = f(record).is_break();
     };
     if opts.threads > 1 {
+        // Half-MiB chunks: the chunks in flight ahead of the releaser stay
+        // a few MiB, so resident memory stays small on any file size.
         let parallel = ParallelParser::new(parser)
             .recover(opts.recover)
+            .chunk_size(PARALLEL_CHUNK)
             .threads(opts.threads)
             .map_err(|e| CliError::usage(format!("cannot start {} threads: {e}", opts.threads)))?;
         parallel.records_in_order(map.as_bytes(), visit);

@@ -20,7 +20,7 @@ use crate::Error;
 ///
 /// Large enough that the `madvise` calls cost nothing measurable, small
 /// enough to keep resident memory to a few MiB.
-pub const RELEASE_WINDOW: usize = 4 << 20;
+pub const RELEASE_WINDOW: usize = 1 << 20;
 
 /// Releases only end on multiples of this, so they are page aligned for
 /// every page size up to 64 KiB (larger pages only make the kernel round the
