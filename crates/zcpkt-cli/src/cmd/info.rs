@@ -25,6 +25,10 @@ use crate::time::IsoNanos;
 /// resolution and packet count. PKT input shows the items that apply to it
 /// (data size is the packets' HEADER_LEN + PAYLOAD_LEN).
 ///
+/// "Data size" is, as in capinfos, the sum of the frames' original (wire)
+/// lengths, and the rates and average size derive from it; "captured size"
+/// sums the captured lengths (the frame bytes in the file).
+///
 /// "First" and "last" packet time are the earliest and latest timestamps,
 /// as capinfos reports them. An empty file is a capture of zero packets of
 /// file type "empty". `--json` prints one object; its schema is in README.md.
@@ -120,7 +124,11 @@ struct Info {
     /// The current pcapng section's 0-based index.
     section: u32,
     packets: u64,
+    /// Sum of the frames' original (on the wire) lengths: capinfos' "data
+    /// size", which its rates and average packet size are based on.
     data: u64,
+    /// Sum of the captured lengths (the bytes actually in the file).
+    captured: u64,
     /// Frames without a timestamp (pcapng Simple Packet Blocks).
     untimed: u64,
     first: Option<Timestamp>,
@@ -145,7 +153,8 @@ impl Info {
     #[inline]
     fn frame(&mut self, frame: &Frame<'_>) {
         self.packets += 1;
-        self.data += u64::from(frame.captured_len);
+        self.data += u64::from(frame.original_len);
+        self.captured += u64::from(frame.captured_len);
         // pcap has no interface list: its one interface counts every frame.
         let index = usize::try_from(frame.interface_id)
             .ok()
@@ -232,6 +241,7 @@ impl Info {
     fn pkt_packet(&mut self, packet: &Packet<'_>) {
         self.packets += 1;
         self.data += packet.len() as u64;
+        self.captured += packet.len() as u64;
         let secs = (packet.timestamp / 1_000_000) as i64; // < 2^64 / 10^6: fits
         if let Some(ts) = Timestamp::new(secs, packet.timestamp % 1_000_000, Resolution::MICROS) {
             self.time(ts);
@@ -435,6 +445,7 @@ impl Info {
             "snaplen": self.snaplen(),
             "packets": self.packets,
             "data_size": self.data,
+            "captured_size": self.captured,
             "first_time": time(self.first),
             "last_time": time(self.last),
             "duration_ns": d.duration_ns.and_then(|n| i64::try_from(n).ok()),
@@ -505,6 +516,7 @@ impl Info {
         writeln!(out, "Number of packets:   {}", self.packets)?;
         writeln!(out, "File size:           {} bytes", self.file_size)?;
         writeln!(out, "Data size:           {} bytes", self.data)?;
+        writeln!(out, "Captured size:       {} bytes", self.captured)?;
         match d.duration_ns {
             Some(ns) => {
                 let sign = if ns < 0 { "-" } else { "" };
