@@ -190,10 +190,10 @@ impl Info {
             self.out_of_order = true;
         }
         self.previous = Some(ts);
-        if self.first.is_none_or(|f| earlier(ts, f)) {
+        if self.first.map_or(true, |f| earlier(ts, f)) {
             self.first = Some(ts);
         }
-        if self.last.is_none_or(|l| earlier(l, ts)) {
+        if self.last.map_or(true, |l| earlier(l, ts)) {
             self.last = Some(ts);
         }
     }
