@@ -13,12 +13,14 @@ use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use zcpkt::parallel::ParallelParser;
+use zcpkt::source::capture_stream::{CaptureStream, StreamCaptureError};
 use zcpkt::source::mmap::MappedFile;
 use zcpkt::source::stream::StreamReader;
-use zcpkt::{Parser, Record};
+use zcpkt::{detect, pcap, pcapng, CaptureError, Format, Parser, Record};
 
 use crate::error::CliError;
 use crate::progress::Progress;
+use crate::text::Hex;
 use crate::units::parse_size;
 
 /// dump-json.md: the default maximum packet size on streamed input.
@@ -263,4 +265,173 @@ pub fn record_offset(record: &Record<'_>) -> u64 {
         Record::Error(error) => error.offset,
         Record::Skipped(skipped) => skipped.offset,
     }
+}
+
+/// One thing a capture input holds, handed out in file order by
+/// [`for_each_capture_event`].
+pub enum CaptureEvent<'a> {
+    /// A pcapng block (sections, interfaces, packets, others); each pcap
+    /// record comes as a `Block::Frame`. Borrows the input (or the stream's
+    /// buffer) for the call only.
+    Block(pcapng::Block<'a>),
+    /// A PKT record: packets and errors as `for_each_record` gives them
+    /// without recovery.
+    Pkt(Record<'a>),
+}
+
+/// What [`for_each_capture_event`] saw of the input as a whole.
+#[derive(Clone, Copy, Debug)]
+pub struct CaptureSummary {
+    /// The format by magic; `None` for an empty input (zero frames).
+    pub format: Option<Format>,
+    /// The input's size in bytes (standard input is read to its end).
+    pub bytes: u64,
+    /// The pcap global header, when valid.
+    pub pcap_header: Option<pcap::Header>,
+    /// The pcap/pcapng damage that ended the frames, if any.
+    pub error: Option<CaptureError>,
+}
+
+/// Calls `f` with everything a pcap, pcapng or PKT input holds, detected by
+/// magic: files (and standard input redirected from one) memory-mapped, with
+/// the pages behind the reader released; other standard input streamed in
+/// bounded memory. An empty input is zero frames; any other input without a
+/// known magic is an error (exit 2). pcap/pcapng damage ends the events and
+/// is returned in the summary; PKT errors come as `Record::Error` events.
+pub fn for_each_capture_event(
+    input: &Input,
+    opts: &ReadOptions,
+    mut f: impl FnMut(CaptureEvent<'_>),
+) -> Result<CaptureSummary, CliError> {
+    let cannot_read = |e| CliError::io(format!("cannot read {input}"), e);
+    let map = match input {
+        Input::File(path) => {
+            let file = File::open(path).map_err(cannot_read)?;
+            if file.metadata().map_err(cannot_read)?.is_file() {
+                MappedFile::from_file(&file).map_err(cannot_read)?
+            } else {
+                return events_of_stream(input, file, opts, f);
+            }
+        }
+        Input::Stdin => match stdin_as_regular_file() {
+            Some(file) => MappedFile::from_file(&file).map_err(cannot_read)?,
+            None => return events_of_stream(input, io::stdin().lock(), opts, f),
+        },
+    };
+    let map = &map;
+    let bytes = map.as_bytes();
+    let total = bytes.len() as u64;
+    let format = detect_or_fail(input, bytes)?;
+    let mut releaser = map.releaser();
+    let mut error = None;
+    let mut pcap_header = None;
+    match format {
+        None => {}
+        Some(Format::Pkt) => {
+            records_of_map(map, opts.parser(false), opts, |record| {
+                f(CaptureEvent::Pkt(record));
+                ControlFlow::Continue(())
+            })?;
+        }
+        Some(Format::Pcap) => {
+            let mut frames = pcap::Frames::new(pcap::Parser::new(), bytes, 0);
+            while let Some(frame) = frames.next() {
+                match frame {
+                    Ok(frame) => f(CaptureEvent::Block(pcapng::Block::Frame(frame))),
+                    Err(e) => error = Some(e),
+                }
+                releaser.reached(frames.position());
+            }
+            pcap_header = frames.header().copied();
+        }
+        Some(Format::PcapNg) => {
+            let mut frames = pcapng::Parser::new().frames(bytes);
+            while let Some(block) = frames.next_block() {
+                match block {
+                    Ok(block) => f(CaptureEvent::Block(block)),
+                    Err(e) => error = Some(e),
+                }
+                releaser.reached(frames.position());
+            }
+        }
+    }
+    Ok(CaptureSummary { format, bytes: total, pcap_header, error })
+}
+
+/// The format of `bytes` by magic: `None` when empty, an error (exit 2)
+/// when they start with no known magic.
+fn detect_or_fail(input: &Input, bytes: &[u8]) -> Result<Option<Format>, CliError> {
+    match detect(bytes) {
+        Some(format) => Ok(Some(format)),
+        None if bytes.is_empty() => Ok(None),
+        None => Err(CliError::usage(format!(
+            "{input}: unknown format (not pcap, pcapng or PKT; starts with {})",
+            Hex(&bytes[..bytes.len().min(4)])
+        ))),
+    }
+}
+
+/// Counts the bytes read through it, so a stream's size is known even when
+/// parsing stopped early.
+struct Counting<R> {
+    inner: R,
+    count: u64,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count = self.count.saturating_add(n as u64);
+        Ok(n)
+    }
+}
+
+/// A streamed capture: the first four bytes decide the format, then go back
+/// in front of the rest for the reader that parses it.
+fn events_of_stream(
+    input: &Input,
+    reader: impl Read,
+    opts: &ReadOptions,
+    mut f: impl FnMut(CaptureEvent<'_>),
+) -> Result<CaptureSummary, CliError> {
+    let cannot_read = |e| CliError::io(format!("cannot read {input}"), e);
+    let mut reader = Counting { inner: reader, count: 0 };
+    let mut magic = [0u8; 4];
+    let mut got = 0;
+    while got < magic.len() {
+        match reader.read(&mut magic[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(cannot_read(e)),
+        }
+    }
+    let format = detect_or_fail(input, &magic[..got])?;
+    let mut chained = io::Cursor::new(&magic[..got]).chain(&mut reader);
+    let mut error = None;
+    let mut pcap_header = None;
+    match format {
+        None => {}
+        Some(Format::Pkt) => {
+            records_of_stream(&mut chained, opts.parser(true), opts, |record| {
+                f(CaptureEvent::Pkt(record));
+                ControlFlow::Continue(())
+            })
+            .map_err(cannot_read)?;
+        }
+        Some(Format::Pcap | Format::PcapNg) => {
+            let mut stream = CaptureStream::new(&mut chained);
+            while let Some(block) = stream.next_block() {
+                match block {
+                    Ok(block) => f(CaptureEvent::Block(block)),
+                    Err(StreamCaptureError::Capture(e)) => error = Some(e),
+                    Err(StreamCaptureError::Io(e)) => return Err(cannot_read(e)),
+                }
+            }
+            pcap_header = stream.pcap_header().copied();
+        }
+    }
+    // Read what parsing left, so the size is the input's.
+    io::copy(&mut chained, &mut io::sink()).map_err(cannot_read)?;
+    Ok(CaptureSummary { format, bytes: reader.count, pcap_header, error })
 }

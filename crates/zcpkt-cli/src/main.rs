@@ -44,6 +44,7 @@ enum Command {
     Stats(cmd::stats::Args),
     Filter(cmd::filter::Args),
     Gen(cmd::gen::Args),
+    Info(cmd::info::Args),
     Bench(cmd::bench::BenchArgs),
     /// Runs one benchmark job (used by `zcpkt bench`, one process per run).
     #[command(hide = true)]
@@ -57,6 +58,7 @@ fn run(cli: &Cli) -> Result<Outcome, CliError> {
         Command::Stats(args) => cmd::stats::run(args),
         Command::Filter(args) => cmd::filter::run(args),
         Command::Gen(args) => cmd::gen::run(args),
+        Command::Info(args) => cmd::info::run(args),
         Command::Bench(args) => cmd::bench::run(args),
         Command::BenchWorker(args) => cmd::bench::run_worker(args),
     }

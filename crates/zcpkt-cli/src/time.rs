@@ -22,6 +22,25 @@ impl fmt::Display for Iso {
     }
 }
 
+/// Displays a time given as seconds since the Unix epoch (negative before
+/// it) and nanoseconds as `2024-01-01T00:00:00.000000001Z`.
+#[derive(Clone, Copy, Debug)]
+pub struct IsoNanos {
+    pub secs: i64,
+    pub nanos: u32,
+}
+
+impl fmt::Display for IsoNanos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let days = self.secs.div_euclid(SECS_PER_DAY as i64);
+        let sod = self.secs.rem_euclid(SECS_PER_DAY as i64);
+        let (year, month, day) = civil_from_days(days);
+        let (hour, min, sec) = (sod / 3600, sod / 60 % 60, sod % 60);
+        let nanos = self.nanos;
+        write!(f, "{year:04}-{month:02}-{day:02}T{hour:02}:{min:02}:{sec:02}.{nanos:09}Z")
+    }
+}
+
 /// Howard Hinnant's civil-from-days: proleptic Gregorian date of a day count
 /// since 1970-01-01.
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
@@ -134,6 +153,14 @@ mod tests {
         assert_eq!(Iso(1_704_067_200_000_001).to_string(), "2024-01-01T00:00:00.000001Z");
         assert_eq!(Iso(951_782_400_000_000).to_string(), "2000-02-29T00:00:00.000000Z");
         assert_eq!(Iso(u64::MAX).to_string(), "586524-01-19T08:01:49.551615Z");
+    }
+
+    #[test]
+    fn formats_nanosecond_times_before_and_after_the_epoch() {
+        let iso = |secs, nanos| IsoNanos { secs, nanos }.to_string();
+        assert_eq!(iso(1_700_000_000, 60_000), "2023-11-14T22:13:20.000060000Z");
+        assert_eq!(iso(-1, 999_999_995), "1969-12-31T23:59:59.999999995Z");
+        assert!(iso(i64::MIN, 0).ends_with(".000000000Z"));
     }
 
     #[test]

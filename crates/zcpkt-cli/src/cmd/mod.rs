@@ -5,4 +5,5 @@ pub mod check;
 pub mod dump;
 pub mod filter;
 pub mod gen;
+pub mod info;
 pub mod stats;

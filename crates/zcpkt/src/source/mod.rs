@@ -6,6 +6,8 @@
 //!   windows released so resident memory stays small.
 //! - [`stream`]: any [`std::io::Read`] (pipes, stdin, sockets) through a
 //!   bounded buffer, with a lending `next`.
+//! - [`capture_stream`]: the same for pcap and pcapng frames.
 
+pub mod capture_stream;
 pub mod mmap;
 pub mod stream;
