@@ -43,6 +43,7 @@ enum Command {
     Check(cmd::check::Args),
     Stats(cmd::stats::Args),
     Filter(cmd::filter::Args),
+    Fields(cmd::fields::Args),
     Gen(cmd::gen::Args),
     Bench(cmd::bench::BenchArgs),
     /// Runs one benchmark job (used by `zcpkt bench`, one process per run).
@@ -56,6 +57,7 @@ fn run(cli: &Cli) -> Result<Outcome, CliError> {
         Command::Check(args) => cmd::check::run(args),
         Command::Stats(args) => cmd::stats::run(args),
         Command::Filter(args) => cmd::filter::run(args),
+        Command::Fields(args) => cmd::fields::run(args),
         Command::Gen(args) => cmd::gen::run(args),
         Command::Bench(args) => cmd::bench::run(args),
         Command::BenchWorker(args) => cmd::bench::run_worker(args),
