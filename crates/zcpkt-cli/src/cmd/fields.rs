@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
 
-use zcpkt::proto::fields::{self as pf, write_field, FieldName, FrameInfo};
+use zcpkt::proto::fields::{self as pf, write_fields, FieldName, FrameInfo};
 use zcpkt::proto::Layers;
 use zcpkt::source::mmap::{MappedFile, Releaser};
 use zcpkt::{detect, CaptureError, Format, Frame};
@@ -202,13 +202,8 @@ fn format_line(
     let orig_len = usize::try_from(frame.original_len).unwrap_or(usize::MAX);
     let layers = Layers::with_orig_len(frame.link_type.0, frame.data, orig_len);
     line.clear();
-    for (i, &field) in fields.iter().enumerate() {
-        if i > 0 {
-            line.push(layout.separator);
-        }
-        // Writing into a String cannot fail.
-        let _ = write_field(line, field, &info, layers.clone(), layout.aggregator);
-    }
+    // Writing into a String cannot fail.
+    let _ = write_fields(line, fields, &info, layers, layout.separator, layout.aggregator);
     line.push('\n');
 }
 

@@ -373,8 +373,8 @@ fn partial_value(field: FieldName, p: &Partial<'_>) -> Option<Value> {
 /// Writes every occurrence of `field` in a frame, outer first, separated
 /// by `aggregator`; writes nothing if the frame does not have it.
 ///
-/// `layers` is the frame's walk ([`Layers::with_orig_len`]); `frame` gives
-/// the `frame.*` fields.
+/// `layers` is the frame's walk ([`Layers::with_orig_len`], or its layers
+/// collected); `frame` gives the `frame.*` fields.
 ///
 /// ```
 /// use zcpkt::proto::fields::{write_field, FieldName, FrameInfo};
@@ -392,11 +392,11 @@ fn partial_value(field: FieldName, p: &Partial<'_>) -> Option<Value> {
 /// assert_eq!(out, "0x8100,42,1,,");
 /// # Ok::<(), core::fmt::Error>(())
 /// ```
-pub fn write_field<W: Write>(
+pub fn write_field<'a, W: Write>(
     out: &mut W,
     field: FieldName,
     frame: &FrameInfo,
-    layers: Layers<'_>,
+    layers: impl IntoIterator<Item = Layer<'a>>,
     aggregator: char,
 ) -> fmt::Result {
     if field.is_frame_field() {
@@ -413,6 +413,49 @@ pub fn write_field<W: Write>(
             }
             first = false;
             write!(out, "{v}")?;
+        }
+    }
+    Ok(())
+}
+
+/// Layers a frame's walk keeps on the stack for [`write_fields`]; a frame
+/// with more (VXLAN inside VXLAN inside ...) is walked again per field.
+const CACHED_LAYERS: usize = 16;
+
+/// Writes a whole line's cells: each of `fields` as [`write_field`] does,
+/// separated by `separator` (no line end). The frame is walked once, not
+/// once per field, and nothing is allocated.
+pub fn write_fields<W: Write>(
+    out: &mut W,
+    fields: &[FieldName],
+    frame: &FrameInfo,
+    layers: Layers<'_>,
+    separator: char,
+    aggregator: char,
+) -> fmt::Result {
+    let mut cache = [None; CACHED_LAYERS];
+    let mut cached = 0;
+    let mut complete = true;
+    if !fields.iter().all(|f| f.is_frame_field()) {
+        for layer in layers.clone() {
+            match cache.get_mut(cached) {
+                Some(slot) => *slot = Some(layer),
+                None => {
+                    complete = false;
+                    break;
+                }
+            }
+            cached += 1;
+        }
+    }
+    for (i, &field) in fields.iter().enumerate() {
+        if i > 0 {
+            out.write_char(separator)?;
+        }
+        if complete {
+            write_field(out, field, frame, cache[..cached].iter().flatten().copied(), aggregator)?;
+        } else {
+            write_field(out, field, frame, layers.clone(), aggregator)?;
         }
     }
     Ok(())
