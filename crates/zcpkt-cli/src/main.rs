@@ -25,7 +25,8 @@ use crate::error::{CliError, Outcome};
 #[global_allocator]
 static ALLOCATOR: alloc_count::CountingAlloc = alloc_count::CountingAlloc;
 
-/// Inspect, validate, summarise and filter PKT v1 packet captures.
+/// Inspect, validate, summarise and filter PKT v1 packet captures; print
+/// per-frame fields of pcap and pcapng captures (`zcpkt fields`).
 ///
 /// FILE may be `-` for standard input everywhere. Exit status: 0 when the
 /// input is clean, 1 when it holds errors (they are reported), 2 on a usage
