@@ -5,17 +5,17 @@
 //! `zcpkt::pcapng`, protocol fields are decoded and written by
 //! `zcpkt::proto::fields`.
 
-use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
+use zcpkt::pcapng::Block;
 use zcpkt::proto::fields::{self as pf, write_fields, FieldName, FrameInfo};
 use zcpkt::proto::Layers;
-use zcpkt::source::mmap::{MappedFile, Releaser};
-use zcpkt::{detect, CaptureError, Format, Frame};
+use zcpkt::{CaptureError, Format, Frame};
 
 use crate::error::{CliError, Outcome};
-use crate::input::Input;
+use crate::input::{for_each_capture_event, CaptureEvent, Input, ReadOptions};
 use crate::output;
 
 /// Print fields of every frame of a pcap or pcapng capture, like
@@ -207,112 +207,55 @@ fn format_line(
     line.push('\n');
 }
 
-/// The input seam of this command: calls `f` with each frame of `input`, in
-/// file order, until the capture ends, is damaged, or `f` fails. Returns the
-/// damage, if any; `f`'s error is an output error.
-///
-/// Files (and standard input redirected from one) are memory mapped, the
-/// pages behind the reader released as it goes, so resident memory stays
-/// small whatever the file's size. Anything else is read whole (see TODO).
+/// Calls `f` with each frame of `input`, in file order, until the capture
+/// ends, is damaged, or `f` fails; returns the damage, if any (`f`'s error
+/// is an output error). Reading is `input.rs`'s: files memory-mapped with
+/// parsed pages released, pipes streamed in bounded memory.
 fn for_each_frame(
     input: &Input,
-    f: impl FnMut(&Frame<'_>, Container) -> io::Result<()>,
-) -> Result<Option<CaptureError>, CliError> {
-    let cannot_read = |e| CliError::io(format!("cannot read {input}"), e);
-    let file = match input {
-        Input::File(path) => Some(File::open(path).map_err(cannot_read)?),
-        Input::Stdin => stdin_as_regular_file(),
-    };
-    let regular = match &file {
-        Some(file) => file.metadata().map_err(cannot_read)?.is_file(),
-        None => false,
-    };
-    let map;
-    let owned;
-    let (bytes, mut releaser): (&[u8], Option<Releaser<'_>>) = match file {
-        Some(file) if regular => {
-            map = MappedFile::from_file(&file).map_err(cannot_read)?;
-            (map.as_bytes(), Some(map.releaser()))
-        }
-        // TODO(integrator): CaptureStream. A pipe, FIFO or `<(cmd)` cannot be
-        // mapped and is read whole into memory for now; swap in the
-        // bounded-memory `CaptureStream` (and `input.rs`'s helpers) here.
-        other => {
-            let mut buf = Vec::new();
-            let read = match other {
-                Some(mut file) => file.read_to_end(&mut buf),
-                None => io::stdin().lock().read_to_end(&mut buf),
-            };
-            read.map_err(cannot_read)?;
-            owned = buf;
-            (&owned[..], None)
-        }
-    };
-    match detect(bytes) {
-        // fields.md: an empty file is a valid capture of zero frames.
-        None if bytes.is_empty() => Ok(None),
-        None => {
-            let head: Vec<String> = bytes.iter().take(4).map(|b| format!("{b:02x}")).collect();
-            Err(CliError::usage(format!(
-                "{input}: not a pcap or pcapng capture (starts with {})",
-                head.join(" ")
-            )))
-        }
-        Some(Format::Pkt) => Err(CliError::usage(format!(
-            "{input}: a PKT capture has no per-frame protocol fields; \
-             `zcpkt fields` reads pcap and pcapng (see `zcpkt dump` for PKT)"
-        ))),
-        Some(Format::Pcap) => {
-            let frames = zcpkt::pcap::Parser::new().frames(bytes);
-            drive(frames, Container::Pcap, releaser.as_mut(), f)
-        }
-        Some(Format::PcapNg) => {
-            let frames = zcpkt::pcapng::Parser::new().frames(bytes);
-            drive(frames, Container::PcapNg, releaser.as_mut(), f)
-        }
-    }
-}
-
-/// `for_each_frame`'s loop, generic so that each container's iterator is
-/// called directly.
-fn drive<'a>(
-    frames: impl Iterator<Item = Result<Frame<'a>, CaptureError>>,
-    container: Container,
-    mut releaser: Option<&mut Releaser<'_>>,
     mut f: impl FnMut(&Frame<'_>, Container) -> io::Result<()>,
 ) -> Result<Option<CaptureError>, CliError> {
-    for frame in frames {
-        let frame = match frame {
-            Ok(frame) => frame,
-            Err(error) => return Ok(Some(error)),
-        };
-        if let Some(releaser) = releaser.as_deref_mut() {
-            releaser.reached(usize::try_from(frame.offset).unwrap_or(usize::MAX));
+    let opts = ReadOptions {
+        verify_checksum: false,
+        max_packet: None,
+        recover: false,
+        progress: false,
+        // PKT input is refused at its first record: no parallel read-ahead.
+        threads: 1,
+    };
+    // pcap has no sections or interface IDs: a Section Header Block is
+    // what tells a pcapng frame.
+    let mut container = Container::Pcap;
+    let mut write_error = None;
+    let mut pkt = false;
+    let summary = for_each_capture_event(input, &opts, |event| match event {
+        CaptureEvent::Block(Block::Section(_)) => {
+            container = Container::PcapNg;
+            ControlFlow::Continue(())
         }
-        f(&frame, container).map_err(CliError::stdout)?;
+        CaptureEvent::Block(Block::Frame(frame)) => match f(&frame, container) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => {
+                write_error = Some(e);
+                ControlFlow::Break(())
+            }
+        },
+        CaptureEvent::Block(_) => ControlFlow::Continue(()),
+        CaptureEvent::Pkt(_) => {
+            pkt = true;
+            ControlFlow::Break(())
+        }
+    })?;
+    if pkt || summary.format == Some(Format::Pkt) {
+        return Err(CliError::usage(format!(
+            "{input}: a PKT capture has no per-frame protocol fields; \
+             `zcpkt fields` reads pcap and pcapng (see `zcpkt dump` for PKT)"
+        )));
     }
-    Ok(None)
-}
-
-/// Standard input as a `File` when it is a regular file positioned at its
-/// start (a shell's `< file`), so that it can be mapped; `None` otherwise.
-/// (The same test as `input.rs`'s, which is private there.)
-#[cfg(unix)]
-fn stdin_as_regular_file() -> Option<File> {
-    use std::io::Seek;
-    use std::os::fd::AsFd;
-
-    let fd = io::stdin().as_fd().try_clone_to_owned().ok()?;
-    let mut file = File::from(fd);
-    if !file.metadata().ok()?.is_file() {
-        return None;
+    match write_error {
+        Some(e) => Err(CliError::stdout(e)),
+        None => Ok(summary.error),
     }
-    (file.stream_position().ok()? == 0).then_some(file)
-}
-
-#[cfg(not(unix))]
-fn stdin_as_regular_file() -> Option<File> {
-    None
 }
 
 #[cfg(test)]
