@@ -458,6 +458,23 @@ impl CaptureError {
     pub(crate) const fn truncated(offset: u64, available: usize, needed: u64) -> Self {
         Self::new(offset, CaptureErrorKind::Truncated { available: available as u64, needed })
     }
+
+    /// `RecordTooLarge` at `offset` when `captured_len` is over `limit`:
+    /// checked before the bytes are looked for, so a hostile length costs
+    /// nothing.
+    #[inline]
+    pub(crate) const fn check_record_size(
+        captured_len: u32,
+        limit: u32,
+        offset: u64,
+    ) -> Result<(), Self> {
+        if captured_len > limit {
+            let kind =
+                CaptureErrorKind::RecordTooLarge { size: captured_len as u64, limit: limit as u64 };
+            return Err(Self::new(offset, kind));
+        }
+        Ok(())
+    }
 }
 
 impl fmt::Display for CaptureError {

@@ -1,7 +1,7 @@
 //! Framing, validation and hand-out of one pcap record: the hot path.
 
 use super::header::{Header, RECORD_HEADER_LEN};
-use crate::capture::{bytes_at, CaptureError, CaptureErrorKind, Frame, Timestamp};
+use crate::capture::{bytes_at, CaptureError, Frame, Timestamp};
 use crate::pcapng::Options;
 
 /// libpcap's `MAXIMUM_SNAPLEN` (and Wireshark's `WTAP_MAX_PACKET_SIZE_STANDARD`):
@@ -68,15 +68,7 @@ impl Parser {
         let frac = order.u32(bytes_at(head, 4));
         let captured_len = order.u32(bytes_at(head, 8));
         let original_len = order.u32(bytes_at(head, 12));
-        if captured_len > self.max_record_size {
-            return Err(CaptureError::new(
-                offset,
-                CaptureErrorKind::RecordTooLarge {
-                    size: u64::from(captured_len),
-                    limit: u64::from(self.max_record_size),
-                },
-            ));
-        }
+        CaptureError::check_record_size(captured_len, self.max_record_size, offset)?;
         // Both terms fit a u64 and a 32-bit usize cannot hold a larger
         // slice, so the comparison is done in u64.
         let needed = RECORD_HEADER_LEN as u64 + u64::from(captured_len);

@@ -244,16 +244,7 @@ impl Parser {
 
     #[inline]
     fn check_record_size(&self, captured_len: u32, offset: u64) -> Result<(), CaptureError> {
-        if captured_len > self.max_record_size {
-            return Err(CaptureError::new(
-                offset,
-                CaptureErrorKind::RecordTooLarge {
-                    size: u64::from(captured_len),
-                    limit: u64::from(self.max_record_size),
-                },
-            ));
-        }
-        Ok(())
+        CaptureError::check_record_size(captured_len, self.max_record_size, offset)
     }
 }
 
