@@ -301,6 +301,43 @@ pub struct CaptureSummary {
 pub fn for_each_capture_event(
     input: &Input,
     opts: &ReadOptions,
+    f: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
+) -> Result<CaptureSummary, CliError> {
+    capture_events(input, opts, false, f)
+}
+
+/// Like [`for_each_capture_event`] for pcap and pcapng, but every other
+/// input (PKT, empty, or no known magic) is read exactly as
+/// [`for_each_record`] reads it, its records handed out as
+/// [`CaptureEvent::Pkt`] and its format reported as `Some(Format::Pkt)`:
+/// the PKT commands (`check`, `stats`, `dump`, `filter`) keep their output
+/// byte for byte on PKT input, garbage included, and gain pcap/pcapng.
+pub fn for_each_input_event(
+    input: &Input,
+    opts: &ReadOptions,
+    f: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
+) -> Result<CaptureSummary, CliError> {
+    capture_events(input, opts, true, f)
+}
+
+/// The format to read `bytes` as: with `pkt_fallback`, anything that is not
+/// pcap or pcapng is PKT (whose reader reports garbage as its own errors).
+fn detect_input(
+    input: &Input,
+    bytes: &[u8],
+    pkt_fallback: bool,
+) -> Result<Option<Format>, CliError> {
+    match detect(bytes) {
+        Some(format @ (Format::Pcap | Format::PcapNg)) => Ok(Some(format)),
+        _ if pkt_fallback => Ok(Some(Format::Pkt)),
+        _ => detect_or_fail(input, bytes),
+    }
+}
+
+fn capture_events(
+    input: &Input,
+    opts: &ReadOptions,
+    pkt_fallback: bool,
     mut f: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
 ) -> Result<CaptureSummary, CliError> {
     let cannot_read = |e| CliError::io(format!("cannot read {input}"), e);
@@ -310,18 +347,18 @@ pub fn for_each_capture_event(
             if file.metadata().map_err(cannot_read)?.is_file() {
                 MappedFile::from_file(&file).map_err(cannot_read)?
             } else {
-                return events_of_stream(input, file, opts, f);
+                return events_of_stream(input, file, opts, pkt_fallback, f);
             }
         }
         Input::Stdin => match stdin_as_regular_file() {
             Some(file) => MappedFile::from_file(&file).map_err(cannot_read)?,
-            None => return events_of_stream(input, io::stdin().lock(), opts, f),
+            None => return events_of_stream(input, io::stdin().lock(), opts, pkt_fallback, f),
         },
     };
     let map = &map;
     let bytes = map.as_bytes();
     let total = bytes.len() as u64;
-    let format = detect_or_fail(input, bytes)?;
+    let format = detect_input(input, bytes, pkt_fallback)?;
     let mut releaser = map.releaser();
     let mut error = None;
     let mut pcap_header = None;
@@ -401,6 +438,7 @@ fn events_of_stream(
     input: &Input,
     reader: impl Read,
     opts: &ReadOptions,
+    pkt_fallback: bool,
     mut f: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
 ) -> Result<CaptureSummary, CliError> {
     let cannot_read = |e| CliError::io(format!("cannot read {input}"), e);
@@ -415,7 +453,7 @@ fn events_of_stream(
             Err(e) => return Err(cannot_read(e)),
         }
     }
-    let format = detect_or_fail(input, &magic[..got])?;
+    let format = detect_input(input, &magic[..got], pkt_fallback)?;
     let mut chained = io::Cursor::new(&magic[..got]).chain(&mut reader);
     let mut stopped = false;
     let mut error = None;
@@ -423,7 +461,7 @@ fn events_of_stream(
     match format {
         None => {}
         Some(Format::Pkt) => {
-            records_of_stream(&mut chained, opts.parser(true), opts, |record| {
+            let read = records_of_stream(&mut chained, opts.parser(true), opts, |record| {
                 stopped = f(CaptureEvent::Pkt(record)).is_break();
                 if stopped {
                     ControlFlow::Break(())
@@ -432,6 +470,15 @@ fn events_of_stream(
                 }
             })
             .map_err(cannot_read)?;
+            if pkt_fallback {
+                // Exactly what `for_each_record` reports for the stream.
+                return Ok(CaptureSummary {
+                    format,
+                    bytes: read.bytes,
+                    pcap_header: None,
+                    error: None,
+                });
+            }
         }
         Some(Format::Pcap | Format::PcapNg) => {
             let mut stream = CaptureStream::new(&mut chained);

@@ -1,0 +1,202 @@
+//! `check`, `stats`, `dump` and `filter` on pcap and pcapng captures: exact
+//! output on small crafted inputs, damage offsets and exit codes, standard
+//! input, and (when installed) tshark reading what `filter` wrote.
+
+#[path = "../../zcpkt/tests/proto_frames/mod.rs"]
+mod proto_frames;
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use proto_frames::{eth, ipv4, ipv6, tcp, udp, v4};
+use zcpkt::capture::{LinkType, Resolution};
+use zcpkt::pcap;
+
+fn zcpkt() -> Command {
+    Command::cargo_bin("zcpkt").unwrap()
+}
+
+fn temp(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// Runs zcpkt with `args`; returns (stdout, stderr, exit code).
+fn run(args: &[&str], stdin: Option<&[u8]>) -> (String, String, i32) {
+    let mut cmd = zcpkt();
+    cmd.args(args);
+    if let Some(bytes) = stdin {
+        cmd.write_stdin(bytes.to_vec());
+    }
+    let out = cmd.output().unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap(),
+    )
+}
+
+fn run_on(cmd: &str, path: &std::path::Path, extra: &[&str]) -> (String, String, i32) {
+    let path = path.to_str().unwrap();
+    let mut args = vec![cmd, path];
+    args.extend_from_slice(extra);
+    run(&args, None)
+}
+
+// ----------------------------------------------------------- the frames
+
+const TCP: u8 = 6;
+const UDP: u8 = 17;
+
+/// Ethernet/IPv4 192.168.1.10 → 10.20.30.40 / TCP 40001 → 443, 10 bytes.
+fn f_tcp() -> Vec<u8> {
+    eth(0x0800, &ipv4(TCP, &tcp(40001, 443, &[], &[7; 10])))
+}
+
+/// Ethernet/IPv4 10.0.0.1 → 10.20.30.40 / UDP 5353 → 53, 4 bytes.
+fn f_udp() -> Vec<u8> {
+    let mut ip = v4(UDP);
+    ip.src = [10, 0, 0, 1];
+    eth(0x0800, &ip.build(&udp(5353, 53, &[1, 2, 3, 4])))
+}
+
+/// Ethernet/IPv6 fe80::… → 2001:db8::1 / UDP 1000 → 2000.
+fn f_udp6() -> Vec<u8> {
+    eth(0x86dd, &ipv6(UDP, &udp(1000, 2000, &[])))
+}
+
+/// Three Ethernet frames in a µs pcap, 1 s apart.
+fn sample_pcap() -> Vec<u8> {
+    let mut f = Vec::new();
+    pcap::write_header(&mut f, Resolution::MICROS, 65535, LinkType::ETHERNET).unwrap();
+    for (i, frame) in [f_tcp(), f_udp(), f_udp6()].iter().enumerate() {
+        let len = frame.len() as u32;
+        pcap::write_record(&mut f, 1_700_000_000 + i as u32, 500, len, frame).unwrap();
+    }
+    f
+}
+
+// ------------------------------------------------ a small pcapng writer (LE)
+
+fn block(block_type: u32, body: &[u8]) -> Vec<u8> {
+    let mut body = body.to_vec();
+    body.resize(body.len().next_multiple_of(4), 0);
+    let total = (body.len() + 12) as u32;
+    let mut b = block_type.to_le_bytes().to_vec();
+    b.extend(total.to_le_bytes());
+    b.extend(body);
+    b.extend(total.to_le_bytes());
+    b
+}
+
+fn shb() -> Vec<u8> {
+    let mut body = 0x1a2b_3c4du32.to_le_bytes().to_vec();
+    body.extend(1u16.to_le_bytes());
+    body.extend(0u16.to_le_bytes());
+    body.extend(u64::MAX.to_le_bytes());
+    block(0x0a0d_0d0a, &body)
+}
+
+fn idb(link: u16, snaplen: u32) -> Vec<u8> {
+    let mut body = link.to_le_bytes().to_vec();
+    body.extend([0, 0]);
+    body.extend(snaplen.to_le_bytes());
+    block(1, &body)
+}
+
+/// An EPB with µs timestamp `ts`.
+fn epb(iface: u32, ts: u64, data: &[u8]) -> Vec<u8> {
+    let mut body = iface.to_le_bytes().to_vec();
+    body.extend(((ts >> 32) as u32).to_le_bytes());
+    body.extend((ts as u32).to_le_bytes());
+    body.extend((data.len() as u32).to_le_bytes());
+    body.extend((data.len() as u32).to_le_bytes());
+    body.extend(data);
+    block(6, &body)
+}
+
+/// One section, two Ethernet interfaces; frames on 0, 1, 0.
+fn sample_pcapng() -> Vec<u8> {
+    let mut f = shb();
+    f.extend(idb(1, 65535));
+    f.extend(idb(1, 65535));
+    f.extend(epb(0, 1_700_000_000_000_000, &f_tcp()));
+    f.extend(epb(1, 1_700_000_000_500_000, &f_udp()));
+    f.extend(block(5, &[0; 12])); // interface statistics: not a frame
+    f.extend(epb(0, 1_700_000_001_000_000, &f_udp6()));
+    f
+}
+
+// -------------------------------------------------------------------- check
+
+#[test]
+fn check_clean_pcap_and_pcapng() {
+    let dir = tempfile::tempdir().unwrap();
+    let pcap = sample_pcap();
+    let path = temp(&dir, "a.pcap", &pcap);
+    let (out, err, code) = run_on("check", &path, &[]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(
+        out,
+        format!(
+            "format:              pcap\nframes ok:           3\ndamage:              none\n\
+             total bytes:         {}\n",
+            pcap.len()
+        )
+    );
+    let ng = sample_pcapng();
+    let path = temp(&dir, "a.pcapng", &ng);
+    let (out, err, code) = run_on("check", &path, &[]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(
+        out,
+        format!(
+            "format:              pcapng\nframes ok:           3\nsections:            1\n\
+             interfaces:          2\nother blocks:        1\ndamage:              none\n\
+             total bytes:         {}\n",
+            ng.len()
+        )
+    );
+}
+
+#[test]
+fn check_damage_gives_offset_and_exit_1_on_files_and_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pcap = sample_pcap();
+    let cut = pcap.len() - 5; // inside the third record
+    pcap.truncate(cut);
+    let third = 24 + 2 * 16 + f_tcp().len() + f_udp().len();
+    let path = temp(&dir, "cut.pcap", &pcap);
+    for (out, err, code) in [run_on("check", &path, &[]), run(&["check", "-"], Some(&pcap))] {
+        assert_eq!(code, 1, "{out}{err}");
+        assert!(out.contains("frames ok:           2\n"), "{out}");
+        assert!(out.contains(&format!("damage:              offset {third}: truncated")), "{out}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(&format!("offset {third}: truncated")), "{err}");
+    }
+    // A block whose trailing length disagrees.
+    let mut ng = sample_pcapng();
+    let at = ng.len() - 4;
+    ng[at] ^= 0xff;
+    let path = temp(&dir, "bad.pcapng", &ng);
+    let (out, err, code) = run_on("check", &path, &[]);
+    assert_eq!(code, 1);
+    assert!(out.contains("frames ok:           2\n"), "{out}");
+    assert!(err.contains("offset"), "{err}");
+}
+
+#[test]
+fn check_empty_shb_only_and_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = temp(&dir, "shb.pcapng", &shb());
+    let (out, _, code) = run_on("check", &path, &[]);
+    assert_eq!(code, 0);
+    assert!(out.contains("frames ok:           0\n"), "{out}");
+    // A pcap header alone: zero frames.
+    let mut header = Vec::new();
+    pcap::write_header(&mut header, Resolution::NANOS, 65535, LinkType::ETHERNET).unwrap();
+    let (out, _, code) = run(&["check", "-"], Some(&header));
+    assert_eq!(code, 0);
+    assert!(out.contains("frames ok:           0\n"), "{out}");
+}
