@@ -200,3 +200,79 @@ fn check_empty_shb_only_and_unknown() {
     assert_eq!(code, 0);
     assert!(out.contains("frames ok:           0\n"), "{out}");
 }
+
+// -------------------------------------------------------------------- stats
+
+#[test]
+fn stats_text_on_pcap() {
+    let dir = tempfile::tempdir().unwrap();
+    let pcap = sample_pcap();
+    let path = temp(&dir, "a.pcap", &pcap);
+    let (out, err, code) = run_on("stats", &path, &["--top", "2"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let (a, b, c) = (f_tcp().len(), f_udp().len(), f_udp6().len());
+    let total = a + b + c;
+    let want = format!(
+        "format           pcap\n\
+         frames           3\n\
+         bytes            {total} original, {total} captured, {} file\n",
+        pcap.len()
+    );
+    assert!(out.starts_with(&want), "{out}");
+    assert!(
+        out.contains(
+            "time             2023-11-14T22:13:20.000500000Z .. 2023-11-14T22:13:22.000500000Z\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("duration         2.000000000 s\n"), "{out}");
+    assert!(out.contains(
+        "protocols        ethernet 3, vlan 0, arp 0, ipv4 2, ipv6 1, tcp 1, udp 2, icmp 0, icmpv6 0, vxlan 0, other 0\n"
+    ), "{out}");
+    // Two destinations tie on frames: 10.20.30.40 has 2 frames, then by bytes.
+    assert!(
+        out.contains(&format!(
+            "top destinations\n  {:<39} {:>10} frames {:>14} bytes\n",
+            "10.20.30.40",
+            2,
+            a + b
+        )),
+        "{out}"
+    );
+    assert!(out.ends_with("damage           none\n"), "{out}");
+}
+
+#[test]
+fn stats_json_on_pcapng_and_stdin_with_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    let ng = sample_pcapng();
+    let path = temp(&dir, "a.pcapng", &ng);
+    let (out, err, code) = run_on("stats", &path, &["--json", "--top", "1"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(j["format"], "pcapng");
+    assert_eq!(j["frames"], 3);
+    assert_eq!(j["bytes"]["file"], ng.len());
+    assert_eq!(j["time"]["first"], "1700000000.000000000");
+    assert_eq!(j["time"]["duration_ns"], 1_000_000_000u64);
+    assert_eq!(j["time"]["frames_per_sec"], 3.0);
+    assert_eq!(j["protocols"]["udp"], 2);
+    assert_eq!(j["protocols"]["other"], 0);
+    assert_eq!(j["top_destinations"][0]["address"], "10.20.30.40");
+    assert_eq!(j["top_destinations"][0]["frames"], 2);
+    assert_eq!(j["top_destinations"].as_array().unwrap().len(), 1);
+    assert_eq!(j["top_tcp_ports"][0]["port"], 443);
+    assert_eq!(j["top_sources"][0]["frames"], 1);
+    assert!(j["damage"].is_null());
+    // Damaged, piped: the frames before the damage, then exit 1.
+    let mut cut = ng.clone();
+    cut.truncate(ng.len() - 3);
+    let (out, err, code) = run(&["stats", "--json", "-"], Some(&cut));
+    assert_eq!(code, 1, "{err}");
+    let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(j["frames"], 2);
+    assert_eq!(j["damage"]["kind"], "Truncated");
+    assert_eq!(err.lines().count(), 1);
+    let ipv6 = j["top_sources"][0]["address"].as_str().unwrap().to_owned();
+    assert!(!ipv6.is_empty());
+}
