@@ -276,3 +276,58 @@ fn stats_json_on_pcapng_and_stdin_with_damage() {
     let ipv6 = j["top_sources"][0]["address"].as_str().unwrap().to_owned();
     assert!(!ipv6.is_empty());
 }
+
+// --------------------------------------------------------------------- dump
+
+const DUMP_HEADER: &str =
+    "     NO.  TIME                               IF   LINK    ORIG     CAP  SUMMARY\n";
+
+#[test]
+fn dump_table_on_pcap_and_pcapng() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = temp(&dir, "a.pcap", &sample_pcap());
+    let (out, err, code) = run_on("dump", &path, &[]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let (a, b, c) = (f_tcp().len(), f_udp().len(), f_udp6().len());
+    let want = format!(
+        "{DUMP_HEADER}\
+         {:>8}  2023-11-14T22:13:20.000500000Z      -      1  {a:>6}  {a:>6}  IPv4 192.168.1.10 → 10.20.30.40 TCP 40001 → 443 len 10\n\
+         {:>8}  2023-11-14T22:13:21.000500000Z      -      1  {b:>6}  {b:>6}  IPv4 10.0.0.1 → 10.20.30.40 UDP 5353 → 53 len 4\n\
+         {:>8}  2023-11-14T22:13:22.000500000Z      -      1  {c:>6}  {c:>6}  IPv6 fe80::ff:fe00:9701 → 2001:db8::1 UDP 1000 → 2000 len 0\n",
+        1, 2, 3
+    );
+    assert_eq!(out, want);
+    let path = temp(&dir, "a.pcapng", &sample_pcapng());
+    let (out, err, code) = run_on("dump", &path, &["--limit", "2"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(
+        lines[1].starts_with("       1  2023-11-14T22:13:20.000000000Z    0/0      1"),
+        "{out}"
+    );
+    assert!(
+        lines[2].starts_with("       2  2023-11-14T22:13:20.500000000Z    0/1      1"),
+        "{out}"
+    );
+}
+
+#[test]
+fn dump_damage_stdin_empty_and_json_refused() {
+    let mut cut = sample_pcap();
+    cut.truncate(cut.len() - 1);
+    let (out, err, code) = run(&["dump", "-"], Some(&cut));
+    assert_eq!(code, 1);
+    assert_eq!(out.lines().count(), 3, "{out}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("truncated"), "{err}");
+    // SHB only: zero frames, just the header.
+    let (out, _, code) = run(&["dump", "-"], Some(&shb()));
+    assert_eq!((out.as_str(), code), (DUMP_HEADER, 0));
+    for bytes in [sample_pcap(), shb()] {
+        let (out, err, code) = run(&["dump", "--json", "-"], Some(&bytes));
+        assert_eq!((out.as_str(), code), ("", 2));
+        assert_eq!(err.lines().count(), 1);
+        assert!(err.contains("--json"), "{err}");
+    }
+}
