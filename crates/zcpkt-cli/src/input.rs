@@ -144,6 +144,10 @@ pub struct InputSummary {
 
 /// Calls `f` with each record of `input`, in the order and with the content
 /// dump-json.md gives, until the records end or `f` breaks.
+///
+/// The PKT commands now read through [`for_each_input_event`], which reads
+/// PKT exactly this way; this stays the PKT-only entry point.
+#[allow(dead_code)]
 pub fn for_each_record(
     input: &Input,
     opts: &ReadOptions,
@@ -277,6 +281,11 @@ pub enum CaptureEvent<'a> {
     /// A PKT record: packets and errors as `for_each_record` gives them
     /// without recovery.
     Pkt(Record<'a>),
+    /// A pcap file's global header, before its first frame (or at the end
+    /// of a file of no frames). Only [`for_each_input_event`] gives it, for
+    /// commands that write pcap (`filter` copies its link type, snap length
+    /// and resolution).
+    PcapHeader(pcap::Header),
 }
 
 /// What [`for_each_capture_event`] saw of the input as a whole.
@@ -369,7 +378,16 @@ fn capture_events(
         }
         Some(Format::Pcap) => {
             let mut frames = pcap::Frames::new(pcap::Parser::new(), bytes, 0);
+            let mut header_due = pkt_fallback;
+            let mut stopped = false;
             while let Some(frame) = frames.next() {
+                if let (true, Some(header)) = (header_due, frames.header()) {
+                    header_due = false;
+                    if f(CaptureEvent::PcapHeader(*header)).is_break() {
+                        stopped = true;
+                        break;
+                    }
+                }
                 let flow = match frame {
                     Ok(frame) => f(CaptureEvent::Block(pcapng::Block::Frame(frame))),
                     Err(e) => {
@@ -379,10 +397,14 @@ fn capture_events(
                 };
                 releaser.reached(frames.position());
                 if flow.is_break() {
+                    stopped = true;
                     break;
                 }
             }
             pcap_header = frames.header().copied();
+            if let (true, false, Some(header)) = (header_due, stopped, pcap_header) {
+                let _ = f(CaptureEvent::PcapHeader(header));
+            }
         }
         Some(Format::PcapNg) => {
             let mut frames = pcapng::Parser::new().frames(bytes);
@@ -432,6 +454,20 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
+/// Fills `buf` from `reader` as far as it goes; the bytes read.
+fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match reader.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
+}
+
 /// A streamed capture: the first four bytes decide the format, then go back
 /// in front of the rest for the reader that parses it.
 fn events_of_stream(
@@ -443,19 +479,21 @@ fn events_of_stream(
 ) -> Result<CaptureSummary, CliError> {
     let cannot_read = |e| CliError::io(format!("cannot read {input}"), e);
     let mut reader = Counting { inner: reader, count: 0 };
-    let mut magic = [0u8; 4];
-    let mut got = 0;
-    while got < magic.len() {
-        match reader.read(&mut magic[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(cannot_read(e)),
+    // The magic; and for `for_each_input_event`'s pcap, the whole global
+    // header, handed out before any frame (a stream's blocks borrow its
+    // buffer, so the header cannot be asked of it while a frame is out).
+    let mut head = [0u8; pcap::HEADER_LEN];
+    let got = read_up_to(&mut reader, &mut head[..4]).map_err(cannot_read)?;
+    let format = detect_input(input, &head[..got], pkt_fallback)?;
+    let mut got = got;
+    let mut stopped = false;
+    if pkt_fallback && format == Some(Format::Pcap) {
+        got += read_up_to(&mut reader, &mut head[got..]).map_err(cannot_read)?;
+        if let Ok(header) = pcap::Header::read(&head[..got]) {
+            stopped = f(CaptureEvent::PcapHeader(header)).is_break();
         }
     }
-    let format = detect_input(input, &magic[..got], pkt_fallback)?;
-    let mut chained = io::Cursor::new(&magic[..got]).chain(&mut reader);
-    let mut stopped = false;
+    let mut chained = io::Cursor::new(&head[..got]).chain(&mut reader);
     let mut error = None;
     let mut pcap_header = None;
     match format {
@@ -482,7 +520,7 @@ fn events_of_stream(
         }
         Some(Format::Pcap | Format::PcapNg) => {
             let mut stream = CaptureStream::new(&mut chained);
-            while let Some(block) = stream.next_block() {
+            while let Some(block) = stream.next_block().filter(|_| !stopped) {
                 match block {
                     Ok(block) => stopped = f(CaptureEvent::Block(block)).is_break(),
                     Err(StreamCaptureError::Capture(e)) => error = Some(e),

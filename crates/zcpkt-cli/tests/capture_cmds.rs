@@ -331,3 +331,197 @@ fn dump_damage_stdin_empty_and_json_refused() {
         assert!(err.contains("--json"), "{err}");
     }
 }
+
+// ------------------------------------------------------------------- filter
+
+/// The frames (data) of a pcap or pcapng file, read back with the library.
+fn frames_of(bytes: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    match zcpkt::detect(bytes) {
+        Some(zcpkt::Format::Pcap) => {
+            for frame in pcap::Parser::new().frames(bytes) {
+                out.push(frame.unwrap().data.to_vec());
+            }
+        }
+        Some(zcpkt::Format::PcapNg) => {
+            let mut frames = zcpkt::pcapng::Parser::new().frames(bytes);
+            while let Some(block) = frames.next_block() {
+                if let zcpkt::pcapng::Block::Frame(f) = block.unwrap() {
+                    out.push(f.data.to_vec());
+                }
+            }
+        }
+        other => panic!("not a capture: {other:?}"),
+    }
+    out
+}
+
+/// `zcpkt filter IN -o OUT ARGS`: (output frames, stderr, exit code).
+fn filter(input: &[u8], name: &str, extra: &[&str]) -> (Option<Vec<u8>>, String, i32) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = temp(&dir, name, input);
+    let out = dir.path().join(format!("out-{name}"));
+    let mut args = vec!["filter", path.to_str().unwrap(), "-o", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let (_, err, code) = run(&args, None);
+    (std::fs::read(&out).ok(), err, code)
+}
+
+fn matching(input: &[u8], name: &str, expr: &str) -> Vec<Vec<u8>> {
+    let (out, err, code) = filter(input, name, &["--expr", expr]);
+    assert_eq!(code, 0, "{expr}: {err}");
+    frames_of(&out.unwrap())
+}
+
+#[test]
+fn filter_expressions_each_operator_on_pcap_and_pcapng() {
+    let (t, u, u6) = (f_tcp(), f_udp(), f_udp6());
+    for (bytes, name) in [(sample_pcap(), "a.pcap"), (sample_pcapng(), "a.pcapng")] {
+        let m = |e: &str| matching(&bytes, name, e);
+        assert_eq!(m("ip.src == 192.168.1.10"), vec![t.clone()]);
+        assert_eq!(m("ip.src != 192.168.1.10"), vec![u.clone()]); // the IPv6 frame has no ip.src
+        assert_eq!(m("tcp.dstport == 443 || udp.dstport == 2000"), vec![t.clone(), u6.clone()]);
+        assert_eq!(m("ip.dst == 10.20.30.40 && udp.srcport == 5353"), vec![u.clone()]);
+        assert_eq!(
+            m("(udp.dstport == 53 || udp.dstport == 2000) && ipv6.dst == 2001:db8::1"),
+            vec![u6.clone()]
+        );
+        assert_eq!(m("eth.src == 00:1b:21:0a:bc:de && eth.type == 0x86dd"), vec![u6.clone()]);
+        assert_eq!(m("frame.number == 2"), vec![u.clone()]);
+        assert_eq!(m("tcp.dstport == 1"), Vec::<Vec<u8>>::new());
+    }
+}
+
+#[test]
+fn filter_any_occurrence_semantics_on_qinq() {
+    // Two 802.1Q tags, VLAN 10 outside, 20 inside.
+    let inner = proto_frames::tag(20, 0x0800, &ipv4(UDP, &udp(1, 2, &[])));
+    let frame = eth(0x8100, &proto_frames::tag(10, 0x8100, &inner));
+    let mut f = Vec::new();
+    pcap::write_header(&mut f, Resolution::NANOS, 65535, LinkType::ETHERNET).unwrap();
+    pcap::write_record(&mut f, 1, 2, frame.len() as u32, &frame).unwrap();
+    let m = |e: &str| matching(&f, "q.pcap", e).len();
+    assert_eq!(m("vlan.id == 10"), 1);
+    assert_eq!(m("vlan.id == 20"), 1);
+    assert_eq!(m("vlan.id != 10"), 0); // an occurrence equals 10
+    assert_eq!(m("vlan.id != 30"), 1);
+    assert_eq!(m("tcp.srcport != 1"), 0); // no TCP at all
+                                          // The output keeps the nanosecond header and the timestamp.
+    let (out, _, _) = filter(&f, "q.pcap", &["--expr", "vlan.id == 20"]);
+    assert_eq!(out.unwrap(), f);
+}
+
+#[test]
+fn filter_parse_errors_are_one_line_exit_2() {
+    for expr in
+        ["", "ip.src ==", "ip.srcx == 1", "ip.src == 1.2.3", "(tcp.len == 1", "tcp.len == 1 tcp"]
+    {
+        let (out, err, code) = filter(&sample_pcap(), "a.pcap", &["--expr", expr]);
+        assert_eq!(code, 2, "{expr:?}");
+        assert!(out.is_none());
+        assert_eq!(err.lines().count(), 1, "{expr:?}: {err}");
+        assert!(err.contains("invalid expression"), "{err}");
+    }
+    // PKT options on a capture, capture options on PKT.
+    let (_, err, code) = filter(&sample_pcap(), "a.pcap", &["--source", "x"]);
+    assert_eq!((code, err.lines().count()), (2, 1), "{err}");
+    let packet = zcpkt::NewPacket::new("a", "b", b"x");
+    let mut pkt = vec![0; packet.encoded_len().unwrap()];
+    packet.encode(&mut pkt).unwrap();
+    let (_, err, code) = filter(&pkt, "a.pkt", &["--expr", "tcp.len == 1"]);
+    assert_eq!((code, err.lines().count()), (2, 1), "{err}");
+}
+
+#[test]
+fn filter_interface_time_and_damage() {
+    let ng = sample_pcapng();
+    let (out, err, code) = filter(&ng, "a.pcapng", &["--interface", "1"]);
+    assert_eq!(code, 0, "{err}");
+    let out = out.unwrap();
+    assert_eq!(frames_of(&out), [f_udp()]);
+    // One IDB (interface 1 of the input), one EPB.
+    assert_eq!(out.len(), 28 + 20 + (32 + f_udp().len().next_multiple_of(4)));
+    let (out, err, code) = filter(
+        &sample_pcap(),
+        "a.pcap",
+        &["--since", "2023-11-14T22:13:21Z", "--until", "2023-11-14T22:13:22Z"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(frames_of(&out.unwrap()), [f_udp()]);
+    // Damage: no output without --recover; the frames before it with.
+    let mut cut = sample_pcap();
+    cut.truncate(cut.len() - 2);
+    let (out, err, code) = filter(&cut, "c.pcap", &[]);
+    assert_eq!((out.is_none(), code), (true, 1), "{err}");
+    assert!(err.contains("truncated"), "{err}");
+    let (out, _, code) = filter(&cut, "c.pcap", &["--recover"]);
+    assert_eq!(code, 1);
+    assert_eq!(frames_of(&out.unwrap()), [f_tcp(), f_udp()]);
+}
+
+#[test]
+fn filter_from_stdin_to_stdout() {
+    let ng = sample_pcapng();
+    let out = zcpkt()
+        .args(["filter", "-", "-o", "-", "--expr", "udp.dstport == 53"])
+        .write_stdin(ng)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(frames_of(&out.stdout), [f_udp()]);
+}
+
+/// tshark reads the output, with the expected frames and identical bytes.
+#[test]
+fn filter_output_is_read_by_tshark() {
+    let tshark = std::process::Command::new("tshark").arg("--version").output();
+    if !tshark.is_ok_and(|o| o.status.success()) {
+        eprintln!("tshark not installed: skipped");
+        return;
+    }
+    for (bytes, name) in [(sample_pcap(), "a.pcap"), (sample_pcapng(), "a.pcapng")] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = temp(&dir, name, &bytes);
+        let out = dir.path().join("out");
+        let (_, err, code) = run(
+            &[
+                "filter",
+                path.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+                "-f",
+                "udp.dstport != 0",
+            ],
+            None,
+        );
+        assert_eq!(code, 0, "{err}");
+        let fields = |file: &std::path::Path, field: &str| {
+            let o = std::process::Command::new("tshark")
+                .args(["-n", "-r"])
+                .arg(file)
+                .args(["-T", "fields", "-e", field])
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            String::from_utf8(o.stdout).unwrap()
+        };
+        assert_eq!(fields(&out, "frame.number"), "1\n2\n");
+        let hex: Vec<String> = [f_udp(), f_udp6()]
+            .iter()
+            .map(|f| f.iter().map(|b| format!("{b:02x}")).collect::<String>())
+            .collect();
+        let got = fields(&out, "frame.time_epoch");
+        assert_eq!(got.lines().count(), 2, "{got}");
+        let raw = std::process::Command::new("tshark")
+            .args(["-n", "-r"])
+            .arg(&out)
+            .args(["-T", "json", "-x"])
+            .output()
+            .unwrap();
+        let raw = String::from_utf8_lossy(&raw.stdout);
+        // `-x` shows each frame's bytes as one hex string: the originals.
+        for h in &hex {
+            assert!(raw.contains(&format!("\"{h}\"")), "{raw}");
+        }
+    }
+}

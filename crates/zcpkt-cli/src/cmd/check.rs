@@ -80,6 +80,7 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
                 framing.see(&block);
                 return std::ops::ControlFlow::Continue(());
             }
+            CaptureEvent::PcapHeader(_) => return std::ops::ControlFlow::Continue(()),
         };
         tally.add(&record);
         let written = match record {

@@ -87,6 +87,7 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
         let record = match event {
             CaptureEvent::Pkt(record) => record,
             // dump-json.md describes PKT records only.
+            CaptureEvent::PcapHeader(_) => return ControlFlow::Continue(()),
             CaptureEvent::Block(_) if args.json => {
                 refused_json = true;
                 return ControlFlow::Break(());

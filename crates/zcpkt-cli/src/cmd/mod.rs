@@ -6,6 +6,7 @@ pub mod check;
 pub mod dump;
 pub mod fields;
 pub mod filter;
+pub mod filter_capture;
 pub mod gen;
 pub mod info;
 pub mod stats;

@@ -112,7 +112,7 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
         match event {
             CaptureEvent::Pkt(record) => stats.add(&record),
             CaptureEvent::Block(Block::Frame(frame)) => frames.add(&frame),
-            CaptureEvent::Block(_) => {}
+            CaptureEvent::Block(_) | CaptureEvent::PcapHeader(_) => {}
         }
         std::ops::ControlFlow::Continue(())
     })?;
