@@ -144,6 +144,10 @@ pub struct InputSummary {
 
 /// Calls `f` with each record of `input`, in the order and with the content
 /// dump-json.md gives, until the records end or `f` breaks.
+///
+/// The PKT commands now read through [`for_each_input_event`], which reads
+/// PKT exactly this way; this stays the PKT-only entry point.
+#[allow(dead_code)]
 pub fn for_each_record(
     input: &Input,
     opts: &ReadOptions,
@@ -277,6 +281,11 @@ pub enum CaptureEvent<'a> {
     /// A PKT record: packets and errors as `for_each_record` gives them
     /// without recovery.
     Pkt(Record<'a>),
+    /// A pcap file's global header, before its first frame (or at the end
+    /// of a file of no frames). Only [`for_each_input_event`] gives it, for
+    /// commands that write pcap (`filter` copies its link type, snap length
+    /// and resolution).
+    PcapHeader(pcap::Header),
 }
 
 /// What [`for_each_capture_event`] saw of the input as a whole.
@@ -301,6 +310,43 @@ pub struct CaptureSummary {
 pub fn for_each_capture_event(
     input: &Input,
     opts: &ReadOptions,
+    f: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
+) -> Result<CaptureSummary, CliError> {
+    capture_events(input, opts, false, f)
+}
+
+/// Like [`for_each_capture_event`] for pcap and pcapng, but every other
+/// input (PKT, empty, or no known magic) is read exactly as
+/// [`for_each_record`] reads it, its records handed out as
+/// [`CaptureEvent::Pkt`] and its format reported as `Some(Format::Pkt)`:
+/// the PKT commands (`check`, `stats`, `dump`, `filter`) keep their output
+/// byte for byte on PKT input, garbage included, and gain pcap/pcapng.
+pub fn for_each_input_event(
+    input: &Input,
+    opts: &ReadOptions,
+    f: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
+) -> Result<CaptureSummary, CliError> {
+    capture_events(input, opts, true, f)
+}
+
+/// The format to read `bytes` as: with `pkt_fallback`, anything that is not
+/// pcap or pcapng is PKT (whose reader reports garbage as its own errors).
+fn detect_input(
+    input: &Input,
+    bytes: &[u8],
+    pkt_fallback: bool,
+) -> Result<Option<Format>, CliError> {
+    match detect(bytes) {
+        Some(format @ (Format::Pcap | Format::PcapNg)) => Ok(Some(format)),
+        _ if pkt_fallback => Ok(Some(Format::Pkt)),
+        _ => detect_or_fail(input, bytes),
+    }
+}
+
+fn capture_events(
+    input: &Input,
+    opts: &ReadOptions,
+    pkt_fallback: bool,
     mut f: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
 ) -> Result<CaptureSummary, CliError> {
     let cannot_read = |e| CliError::io(format!("cannot read {input}"), e);
@@ -310,18 +356,18 @@ pub fn for_each_capture_event(
             if file.metadata().map_err(cannot_read)?.is_file() {
                 MappedFile::from_file(&file).map_err(cannot_read)?
             } else {
-                return events_of_stream(input, file, opts, f);
+                return events_of_stream(input, file, opts, pkt_fallback, f);
             }
         }
         Input::Stdin => match stdin_as_regular_file() {
             Some(file) => MappedFile::from_file(&file).map_err(cannot_read)?,
-            None => return events_of_stream(input, io::stdin().lock(), opts, f),
+            None => return events_of_stream(input, io::stdin().lock(), opts, pkt_fallback, f),
         },
     };
     let map = &map;
     let bytes = map.as_bytes();
     let total = bytes.len() as u64;
-    let format = detect_or_fail(input, bytes)?;
+    let format = detect_input(input, bytes, pkt_fallback)?;
     let mut releaser = map.releaser();
     let mut error = None;
     let mut pcap_header = None;
@@ -332,7 +378,16 @@ pub fn for_each_capture_event(
         }
         Some(Format::Pcap) => {
             let mut frames = pcap::Frames::new(pcap::Parser::new(), bytes, 0);
+            let mut header_due = pkt_fallback;
+            let mut stopped = false;
             while let Some(frame) = frames.next() {
+                if let (true, Some(header)) = (header_due, frames.header()) {
+                    header_due = false;
+                    if f(CaptureEvent::PcapHeader(*header)).is_break() {
+                        stopped = true;
+                        break;
+                    }
+                }
                 let flow = match frame {
                     Ok(frame) => f(CaptureEvent::Block(pcapng::Block::Frame(frame))),
                     Err(e) => {
@@ -342,10 +397,14 @@ pub fn for_each_capture_event(
                 };
                 releaser.reached(frames.position());
                 if flow.is_break() {
+                    stopped = true;
                     break;
                 }
             }
             pcap_header = frames.header().copied();
+            if let (true, false, Some(header)) = (header_due, stopped, pcap_header) {
+                let _ = f(CaptureEvent::PcapHeader(header));
+            }
         }
         Some(Format::PcapNg) => {
             let mut frames = pcapng::Parser::new().frames(bytes);
@@ -395,35 +454,52 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
+/// Fills `buf` from `reader` as far as it goes; the bytes read.
+fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match reader.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
+}
+
 /// A streamed capture: the first four bytes decide the format, then go back
 /// in front of the rest for the reader that parses it.
 fn events_of_stream(
     input: &Input,
     reader: impl Read,
     opts: &ReadOptions,
+    pkt_fallback: bool,
     mut f: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
 ) -> Result<CaptureSummary, CliError> {
     let cannot_read = |e| CliError::io(format!("cannot read {input}"), e);
     let mut reader = Counting { inner: reader, count: 0 };
-    let mut magic = [0u8; 4];
-    let mut got = 0;
-    while got < magic.len() {
-        match reader.read(&mut magic[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(cannot_read(e)),
+    // The magic; and for `for_each_input_event`'s pcap, the whole global
+    // header, handed out before any frame (a stream's blocks borrow its
+    // buffer, so the header cannot be asked of it while a frame is out).
+    let mut head = [0u8; pcap::HEADER_LEN];
+    let got = read_up_to(&mut reader, &mut head[..4]).map_err(cannot_read)?;
+    let format = detect_input(input, &head[..got], pkt_fallback)?;
+    let mut got = got;
+    let mut stopped = false;
+    if pkt_fallback && format == Some(Format::Pcap) {
+        got += read_up_to(&mut reader, &mut head[got..]).map_err(cannot_read)?;
+        if let Ok(header) = pcap::Header::read(&head[..got]) {
+            stopped = f(CaptureEvent::PcapHeader(header)).is_break();
         }
     }
-    let format = detect_or_fail(input, &magic[..got])?;
-    let mut chained = io::Cursor::new(&magic[..got]).chain(&mut reader);
-    let mut stopped = false;
+    let mut chained = io::Cursor::new(&head[..got]).chain(&mut reader);
     let mut error = None;
     let mut pcap_header = None;
     match format {
         None => {}
         Some(Format::Pkt) => {
-            records_of_stream(&mut chained, opts.parser(true), opts, |record| {
+            let read = records_of_stream(&mut chained, opts.parser(true), opts, |record| {
                 stopped = f(CaptureEvent::Pkt(record)).is_break();
                 if stopped {
                     ControlFlow::Break(())
@@ -432,10 +508,19 @@ fn events_of_stream(
                 }
             })
             .map_err(cannot_read)?;
+            if pkt_fallback {
+                // Exactly what `for_each_record` reports for the stream.
+                return Ok(CaptureSummary {
+                    format,
+                    bytes: read.bytes,
+                    pcap_header: None,
+                    error: None,
+                });
+            }
         }
         Some(Format::Pcap | Format::PcapNg) => {
             let mut stream = CaptureStream::new(&mut chained);
-            while let Some(block) = stream.next_block() {
+            while let Some(block) = stream.next_block().filter(|_| !stopped) {
                 match block {
                     Ok(block) => stopped = f(CaptureEvent::Block(block)).is_break(),
                     Err(StreamCaptureError::Capture(e)) => error = Some(e),

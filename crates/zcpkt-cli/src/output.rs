@@ -26,6 +26,21 @@ pub fn keep_going(written: io::Result<()>, error: &mut Option<io::Error>) -> Con
     }
 }
 
+/// [`keep_going`] for a callback that may also choose to stop: a write
+/// error is kept and stops, otherwise the callback's own answer stands.
+pub fn keep_going_or_stop(
+    written: io::Result<ControlFlow<()>>,
+    error: &mut Option<io::Error>,
+) -> ControlFlow<()> {
+    match written {
+        Ok(flow) => flow,
+        Err(e) => {
+            *error = Some(e);
+            ControlFlow::Break(())
+        }
+    }
+}
+
 /// Whether a progress bar on stderr would interleave with output written to
 /// a terminal on stdout.
 pub fn stdout_is_terminal() -> bool {

@@ -2,21 +2,30 @@
 
 use std::io::Write;
 
-use zcpkt::{ErrorKind, Record};
+use zcpkt::{CaptureError, ErrorKind, Format, Record};
 
+use crate::cmd::capture::{format_name, is_capture, report_damage, Framing};
 use crate::error::{CliError, Outcome};
-use crate::input::{for_each_record, Input, InputArgs, ReadOptions};
+use crate::input::{for_each_input_event, CaptureEvent, Input, InputArgs, ReadOptions};
 use crate::output;
 
-/// Validate a whole capture, going on past corruption to find every error.
+/// Validate a whole capture (PKT, pcap or pcapng, by magic), going on past
+/// corruption to find every error.
 ///
-/// Prints one line per error (`offset N: ...`) and per skipped byte range,
-/// then a summary: packets ok, packets with errors (a framed packet with a
-/// checksum mismatch, a malformed extension area, or too large), errors by
-/// kind, bytes skipped and total bytes.
+/// PKT: prints one line per error (`offset N: ...`) and per skipped byte
+/// range, then a summary: packets ok, packets with errors (a framed packet
+/// with a checksum mismatch, a malformed extension area, or too large),
+/// errors by kind, bytes skipped and total bytes.
+///
+/// pcap and pcapng: every block is framed and validated to the end of the
+/// file; the summary gives the format, frames ok, sections, interfaces and
+/// other blocks (pcapng), the damage (`none`, or the byte offset and what is
+/// wrong: a pcap or pcapng capture cannot be read past damage) and the
+/// total bytes. Damage is also one line on standard error.
 ///
 /// Exit status: 0 when the capture is clean, 1 when it holds any error,
-/// 2 on a usage error or unreadable input.
+/// 2 on a usage error or unreadable input (or a pcap/pcapng header that
+/// cannot be read at all is damage at offset 0: exit 1).
 #[derive(clap::Args, Debug)]
 pub struct Args {
     #[command(flatten)]
@@ -63,7 +72,16 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
     let mut out = output::stdout();
     let mut tally = Tally::default();
     let mut write_error = None;
-    let summary = for_each_record(&input, &opts, |record| {
+    let mut framing = Framing::default();
+    let summary = for_each_input_event(&input, &opts, |event| {
+        let record = match event {
+            CaptureEvent::Pkt(record) => record,
+            CaptureEvent::Block(block) => {
+                framing.see(&block);
+                return std::ops::ControlFlow::Continue(());
+            }
+            CaptureEvent::PcapHeader(_) => return std::ops::ControlFlow::Continue(()),
+        };
         tally.add(&record);
         let written = match record {
             _ if args.quiet => Ok(()),
@@ -84,6 +102,18 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
     if let Some(e) = write_error {
         return Err(CliError::stdout(e));
     }
+    if let (true, Some(format)) = (is_capture(summary.format), summary.format) {
+        write_capture_summary(&mut out, format, &framing, summary.error.as_ref(), summary.bytes)
+            .and_then(|()| out.flush())
+            .map_err(CliError::stdout)?;
+        return Ok(match summary.error {
+            Some(error) => {
+                report_damage(&input, &error);
+                Outcome::ErrorsFound
+            }
+            None => Outcome::Clean,
+        });
+    }
     write_summary(&mut out, &tally, summary.bytes)
         .and_then(|()| out.flush())
         .map_err(CliError::stdout)?;
@@ -100,5 +130,27 @@ fn write_summary(out: &mut impl Write, tally: &Tally, total_bytes: u64) -> std::
         }
     }
     writeln!(out, "bytes skipped:       {}", tally.skipped)?;
+    writeln!(out, "total bytes:         {total_bytes}")
+}
+
+/// The pcap/pcapng summary: what was read up to the end or the damage.
+fn write_capture_summary(
+    out: &mut impl Write,
+    format: Format,
+    framing: &Framing,
+    damage: Option<&CaptureError>,
+    total_bytes: u64,
+) -> std::io::Result<()> {
+    writeln!(out, "format:              {}", format_name(format))?;
+    writeln!(out, "frames ok:           {}", framing.frames)?;
+    if format == Format::PcapNg {
+        writeln!(out, "sections:            {}", framing.sections)?;
+        writeln!(out, "interfaces:          {}", framing.interfaces)?;
+        writeln!(out, "other blocks:        {}", framing.other_blocks)?;
+    }
+    match damage {
+        None => writeln!(out, "damage:              none")?,
+        Some(error) => writeln!(out, "damage:              {error}")?,
+    }
     writeln!(out, "total bytes:         {total_bytes}")
 }

@@ -4,15 +4,32 @@
 use std::io::{self, Write};
 use std::ops::ControlFlow;
 
-use zcpkt::{Error, ErrorKind, Packet, Record, Skipped};
+use std::fmt::Write as _;
 
+use zcpkt::pcapng::Block;
+use zcpkt::proto::fields::Value;
+use zcpkt::proto::{Layer, Layers, Proto};
+use zcpkt::{Error, ErrorKind, Frame, Packet, Record, Skipped};
+
+use crate::cmd::capture::{is_capture, report_damage, Framing};
 use crate::error::{CliError, Outcome};
-use crate::input::{for_each_record, record_offset, Input, InputArgs, ReadOptions};
+use crate::input::{
+    for_each_input_event, record_offset, CaptureEvent, Input, InputArgs, ReadOptions,
+};
 use crate::output;
 use crate::text::{Escaped, Hex};
-use crate::time::Iso;
+use crate::time::{Iso, IsoNanos};
 
 /// Show the packets, errors and skipped ranges of a capture.
+///
+/// pcap and pcapng captures (detected by magic) are shown as a table of
+/// frames: number, time (UTC, nanoseconds), section/interface (pcapng),
+/// link type, original and captured length, and a one-line summary of the
+/// protocols (`IPv4 10.0.0.1 → 10.0.0.2 TCP 443 → 51234 len 1448`; the
+/// innermost IP and transport headers, VXLAN noted). `--json` is PKT only
+/// (dump-json.md) and refused on them (exit 2; `zcpkt fields` prints
+/// per-frame fields for scripts). Damage ends the table: the frames before
+/// it are shown, then one line on standard error with its offset (exit 1).
 ///
 /// Exit status: 0 when the records shown hold no error, 1 when they hold
 /// any (all records are still printed), 2 on a usage error or unreadable
@@ -64,7 +81,21 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
     let mut state = LimitState::new(args.limit);
     let mut errors = 0u64;
     let mut write_error = None;
-    for_each_record(&input, &opts, |record| {
+    let mut table = FrameTable::new(args.limit, args.payload);
+    let mut refused_json = false;
+    let summary = for_each_input_event(&input, &opts, |event| {
+        let record = match event {
+            CaptureEvent::Pkt(record) => record,
+            // dump-json.md describes PKT records only.
+            CaptureEvent::PcapHeader(_) => return ControlFlow::Continue(()),
+            CaptureEvent::Block(_) if args.json => {
+                refused_json = true;
+                return ControlFlow::Break(());
+            }
+            CaptureEvent::Block(block) => {
+                return output::keep_going_or_stop(table.block(&mut out, &block), &mut write_error)
+            }
+        };
         if state.stop_before(&record) {
             return ControlFlow::Break(());
         }
@@ -79,11 +110,211 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
         };
         output::keep_going(written, &mut write_error)
     })?;
+    if refused_json || (args.json && is_capture(summary.format)) {
+        return Err(CliError::usage(format!(
+            "{input}: --json is the PKT record stream of dump-json.md; for pcap and pcapng \
+             use the table, or `zcpkt fields` for machine-readable per-frame fields"
+        )));
+    }
     if let Some(e) = write_error {
         return Err(CliError::stdout(e));
     }
+    if is_capture(summary.format) {
+        // Zero frames still get the table's header.
+        table.header(&mut out).and_then(|()| out.flush()).map_err(CliError::stdout)?;
+        // Damage after a --limit stop was never reached, so not reported.
+        return Ok(match summary.error.filter(|_| !table.stopped) {
+            Some(error) => {
+                report_damage(&input, &error);
+                Outcome::ErrorsFound
+            }
+            None => Outcome::Clean,
+        });
+    }
     out.flush().map_err(CliError::stdout)?;
     Ok(Outcome::from_errors(errors))
+}
+
+// ---- pcap and pcapng: a table of frames. ----
+
+/// The frame table's state: numbering, `--limit`, and one line buffer
+/// reused for every frame (no allocation per frame once it has grown).
+struct FrameTable {
+    framing: Framing,
+    left: Option<u64>,
+    payload: PayloadMode,
+    header_due: bool,
+    stopped: bool,
+    line: String,
+}
+
+impl FrameTable {
+    fn new(limit: Option<u64>, payload: PayloadMode) -> Self {
+        let line = String::with_capacity(256);
+        Self {
+            framing: Framing::default(),
+            left: limit,
+            payload,
+            header_due: true,
+            stopped: false,
+            line,
+        }
+    }
+
+    fn header(&mut self, out: &mut impl Write) -> io::Result<()> {
+        if !std::mem::take(&mut self.header_due) {
+            return Ok(());
+        }
+        writeln!(
+            out,
+            "{:>8}  {:<30}  {:>5}  {:>5}  {:>6}  {:>6}  SUMMARY",
+            "NO.", "TIME", "IF", "LINK", "ORIG", "CAP"
+        )
+    }
+
+    /// Shows a frame; `Break` once `--limit` frames have been shown.
+    fn block(&mut self, out: &mut impl Write, block: &Block<'_>) -> io::Result<ControlFlow<()>> {
+        if self.left == Some(0) {
+            self.stopped = true;
+            return Ok(ControlFlow::Break(()));
+        }
+        if !self.framing.see(block) {
+            return Ok(ControlFlow::Continue(()));
+        }
+        let Block::Frame(frame) = block else {
+            return Ok(ControlFlow::Continue(()));
+        };
+        if let Some(left) = self.left.as_mut() {
+            *left -= 1;
+        }
+        self.header(out)?;
+        self.line.clear();
+        // Writing into a String cannot fail.
+        let _ = self.row(frame);
+        self.line.push('\n');
+        out.write_all(self.line.as_bytes())?;
+        match self.payload {
+            PayloadMode::Hex => writeln!(out, "{:10}data: {}", "", Hex(frame.data))?,
+            PayloadMode::Text => {
+                let text = String::from_utf8_lossy(frame.data);
+                writeln!(out, "{:10}data: {}", "", Escaped(&text))?;
+            }
+            PayloadMode::None => {}
+        }
+        Ok(ControlFlow::Continue(()))
+    }
+
+    fn row(&mut self, frame: &Frame<'_>) -> std::fmt::Result {
+        let line = &mut self.line;
+        write!(line, "{:>8}  ", self.framing.frames)?;
+        match frame.timestamp {
+            Some(t) => {
+                write!(line, "{:<30}", IsoNanos { secs: t.seconds(), nanos: t.subsec_nanos() })?
+            }
+            None => write!(line, "{:<30}", "-")?,
+        }
+        // `section/interface`, right-aligned in 5 columns without a
+        // temporary string.
+        if self.framing.pcapng {
+            let width = digits(frame.section) + 1 + digits(frame.interface_id);
+            let pad = 5usize.saturating_sub(width);
+            write!(line, "  {:pad$}{}/{}", "", frame.section, frame.interface_id)?;
+        } else {
+            write!(line, "  {:>5}", "-")?;
+        }
+        write!(
+            line,
+            "  {:>5}  {:>6}  {:>6}  ",
+            frame.link_type.0, frame.original_len, frame.captured_len
+        )?;
+        let orig_len = usize::try_from(frame.original_len).unwrap_or(usize::MAX);
+        summarize(line, Layers::with_orig_len(frame.link_type.0, frame.data, orig_len))
+    }
+}
+
+/// One line for a frame's layers: the innermost network and transport
+/// headers (VXLAN noted), as a person scanning a capture wants them.
+fn summarize(line: &mut String, layers: Layers<'_>) -> std::fmt::Result {
+    let start = line.len();
+    let mut last_ether_type = None;
+    for layer in layers {
+        match layer {
+            Layer::Ethernet(e) => last_ether_type = Some(e.ether_type()),
+            Layer::Vlan(v) => {
+                last_ether_type = Some(v.ether_type());
+                if v.is_8021q() {
+                    write!(line, "VLAN {} ", v.vlan_id())?;
+                }
+            }
+            Layer::Sll(_) | Layer::Sll2(_) | Layer::Null(_) | Layer::Ipv6Ext(_) => {}
+            Layer::Arp(a) => write!(line, "ARP op {} ", a.operation())?,
+            Layer::Ipv4(ip) => write!(
+                line,
+                "IPv4 {} → {} ",
+                Value::Ipv4(ip.source()),
+                Value::Ipv4(ip.destination())
+            )?,
+            Layer::Ipv6(ip) => write!(
+                line,
+                "IPv6 {} → {} ",
+                Value::Ipv6(ip.source()),
+                Value::Ipv6(ip.destination())
+            )?,
+            Layer::Tcp(t) => {
+                write!(line, "TCP {} → {}", t.source_port(), t.destination_port())?;
+                match t.payload_len() {
+                    Some(len) => write!(line, " len {len} ")?,
+                    None => line.push(' '),
+                }
+            }
+            Layer::Udp(u) => write!(
+                line,
+                "UDP {} → {} len {} ",
+                u.source_port(),
+                u.destination_port(),
+                u.length().saturating_sub(8)
+            )?,
+            Layer::Icmpv4(i) => write!(line, "ICMP type {} code {} ", i.icmp_type(), i.code())?,
+            Layer::Icmpv6(i) => write!(line, "ICMPv6 type {} code {} ", i.icmp_type(), i.code())?,
+            Layer::Vxlan(v) => write!(line, "VXLAN vni {} | ", v.vni())?,
+            Layer::Partial(p) => write!(line, "[{} cut short] ", proto_name(p.proto))?,
+        }
+    }
+    if line.len() == start {
+        match last_ether_type {
+            Some(t) => write!(line, "ethertype {t:#06x}")?,
+            None => line.push('-'),
+        }
+    }
+    // The separators above leave one trailing space.
+    while line.ends_with(' ') {
+        line.pop();
+    }
+    Ok(())
+}
+
+/// Decimal digits of `n`.
+fn digits(n: u32) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+fn proto_name(proto: Proto) -> &'static str {
+    match proto {
+        Proto::Ethernet => "Ethernet",
+        Proto::Vlan(_) => "VLAN",
+        Proto::Sll => "SLL",
+        Proto::Sll2 => "SLL2",
+        Proto::Null => "null",
+        Proto::Arp => "ARP",
+        Proto::Ipv4 => "IPv4",
+        Proto::Ipv6 => "IPv6",
+        Proto::Ipv6Ext(_) => "IPv6 extension",
+        Proto::Tcp => "TCP",
+        Proto::Udp => "UDP",
+        Proto::Icmpv4 => "ICMP",
+        Proto::Icmpv6 => "ICMPv6",
+        Proto::Vxlan => "VXLAN",
+    }
 }
 
 /// `--limit`: after the last packet wanted, only its own error records

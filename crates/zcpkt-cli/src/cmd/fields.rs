@@ -240,7 +240,7 @@ fn for_each_frame(
                 ControlFlow::Break(())
             }
         },
-        CaptureEvent::Block(_) => ControlFlow::Continue(()),
+        CaptureEvent::Block(_) | CaptureEvent::PcapHeader(_) => ControlFlow::Continue(()),
         CaptureEvent::Pkt(_) => {
             pkt = true;
             ControlFlow::Break(())

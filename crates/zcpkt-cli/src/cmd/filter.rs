@@ -4,10 +4,13 @@ use std::io::{self, IsTerminal, Write};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
+use zcpkt::proto::filter::Filter;
 use zcpkt::{Packet, PacketFlags, Record};
 
+use crate::cmd::capture::is_capture;
+use crate::cmd::filter_capture::FrameFilter;
 use crate::error::{CliError, Outcome};
-use crate::input::{for_each_record, Input, InputArgs, ReadOptions};
+use crate::input::{for_each_input_event, CaptureEvent, Input, InputArgs, ReadOptions};
 use crate::output::{self, AtomicFile};
 use crate::time::parse_time;
 
@@ -24,6 +27,23 @@ use crate::time::parse_time;
 /// Times (--since, --until) are microseconds since the Unix epoch or UTC
 /// ISO-8601 such as 2024-01-01, 2024-01-01T00:00:00Z or
 /// 2024-01-01T00:00:00.000001Z.
+///
+/// pcap and pcapng input (detected by magic) is filtered per frame by
+/// --interface, --since/--until and --expr; --source, --dest and --flags
+/// are PKT's and refused there, --expr and --interface are refused on PKT.
+/// pcap is written as little-endian pcap with the input's link type, snap
+/// length and time precision; pcapng as one section with an interface
+/// block per interface used (link type, snap length, name, description,
+/// timestamp resolution) and an Enhanced Packet Block per frame. Either way
+/// the frames' bytes, lengths and timestamps are the original ones.
+///
+/// --expr takes a display filter over the fields of `zcpkt fields`:
+/// `ip.src == 10.0.0.1 && (tcp.dstport == 443 || udp.dstport == 53)`, with
+/// `==`, `!=`, `&&`, `||` and parentheses; values are integers (decimal or
+/// 0x hex), IPv4/IPv6 addresses or MACs. As in Wireshark 4, `==` holds if
+/// ANY occurrence of the field (QinQ tags, VXLAN's inner headers) equals the
+/// value, `!=` if the field occurs and NONE does; a frame without the field
+/// matches neither.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     #[command(flatten)]
@@ -55,9 +75,24 @@ pub struct Args {
     #[arg(long, value_name = "F", value_parser = parse_flags)]
     pub flags: Option<PacketFlags>,
 
-    /// Skip damaged input instead of stopping at the first error.
+    /// Skip damaged input instead of stopping at the first error (pcap and
+    /// pcapng cannot be read past damage: the frames before it are written).
     #[arg(long)]
     pub recover: bool,
+
+    /// pcapng: keep frames of interface N (repeat for any of several).
+    #[arg(long, value_name = "N")]
+    pub interface: Vec<u32>,
+
+    /// pcap/pcapng: keep frames matching this display filter (see above).
+    #[arg(short = 'f', long = "expr", value_name = "EXPR", value_parser = parse_expr)]
+    pub expr: Option<Box<Filter>>,
+}
+
+/// Boxed: a parsed filter is a fixed array of nodes (about 2 KiB), too big
+/// to sit in every command's arguments.
+fn parse_expr(text: &str) -> Result<Box<Filter>, String> {
+    text.parse().map(Box::new).map_err(|e| format!("invalid expression: {e}"))
 }
 
 pub fn parse_flags(text: &str) -> Result<PacketFlags, String> {
@@ -88,7 +123,7 @@ impl Args {
 }
 
 /// Standard output, or a file that is renamed into place on success.
-enum Sink {
+pub(crate) enum Sink {
     Stdout(io::BufWriter<io::StdoutLock<'static>>),
     File(AtomicFile),
 }
@@ -104,21 +139,21 @@ impl Sink {
         Ok(Self::Stdout(output::stdout()))
     }
 
-    fn writer(&mut self) -> &mut dyn Write {
+    pub(crate) fn writer(&mut self) -> &mut dyn Write {
         match self {
             Self::Stdout(out) => out,
             Self::File(file) => file,
         }
     }
 
-    fn finish(self) -> Result<(), CliError> {
+    pub(crate) fn finish(self) -> Result<(), CliError> {
         match self {
             Self::Stdout(mut out) => out.flush().map_err(CliError::stdout),
             Self::File(file) => file.commit(),
         }
     }
 
-    fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         match self {
             Self::Stdout(_) => "standard output".into(),
             Self::File(file) => file.path().display().to_string(),
@@ -141,26 +176,44 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
     let mut counts = Counts::default();
     let mut first_error = None;
     let mut write_error = None;
-    for_each_record(&input, &opts, |record| match record {
-        Record::Packet(p) => {
-            counts.total += 1;
-            if !(p.is_valid() && args.matches(&p)) {
-                return ControlFlow::Continue(());
-            }
-            counts.matched += 1;
-            output::keep_going(sink.writer().write_all(p.as_bytes()), &mut write_error)
+    let mut frames = FrameFilter::new(args);
+    let mut pkt_options_refused = false;
+    let summary = for_each_input_event(&input, &opts, |event| match event {
+        CaptureEvent::Block(block) => frames.block(sink.writer(), &block),
+        CaptureEvent::PcapHeader(header) => frames.pcap_header(sink.writer(), &header),
+        CaptureEvent::Pkt(_) if !args.interface.is_empty() || args.expr.is_some() => {
+            pkt_options_refused = true;
+            ControlFlow::Break(())
         }
-        Record::Error(error) => {
-            counts.errors += 1;
-            first_error = first_error.or(Some(error));
-            if args.recover {
-                ControlFlow::Continue(())
-            } else {
-                ControlFlow::Break(())
+        CaptureEvent::Pkt(record) => match record {
+            Record::Packet(p) => {
+                counts.total += 1;
+                if !(p.is_valid() && args.matches(&p)) {
+                    return ControlFlow::Continue(());
+                }
+                counts.matched += 1;
+                output::keep_going(sink.writer().write_all(p.as_bytes()), &mut write_error)
             }
-        }
-        Record::Skipped(_) => ControlFlow::Continue(()),
+            Record::Error(error) => {
+                counts.errors += 1;
+                first_error = first_error.or(Some(error));
+                if args.recover {
+                    ControlFlow::Continue(())
+                } else {
+                    ControlFlow::Break(())
+                }
+            }
+            Record::Skipped(_) => ControlFlow::Continue(()),
+        },
     })?;
+    if pkt_options_refused {
+        return Err(CliError::usage(format!(
+            "{input}: --expr and --interface filter pcap and pcapng frames, not PKT packets"
+        )));
+    }
+    if is_capture(summary.format) {
+        return frames.finish(&input, sink, summary.error);
+    }
     if let Some(e) = write_error {
         return Err(CliError::io(format!("cannot write {}", sink.name()), e));
     }
@@ -197,6 +250,6 @@ fn finish(
     Ok(Outcome::from_errors(counts.errors))
 }
 
-fn report(line: &str) {
+pub(crate) fn report(line: &str) {
     let _ = writeln!(io::stderr(), "zcpkt filter: {line}");
 }

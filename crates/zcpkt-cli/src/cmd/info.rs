@@ -57,6 +57,8 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
         match event {
             CaptureEvent::Block(block) => info.block(&block),
             CaptureEvent::Pkt(record) => info.pkt(&record),
+            // Only `for_each_input_event` sends it; the summary has it.
+            CaptureEvent::PcapHeader(_) => {}
         }
         ControlFlow::Continue(())
     })?;

@@ -5,13 +5,17 @@ use std::collections::HashMap;
 use std::io::Write;
 
 use serde_json::{json, Value};
-use zcpkt::{ErrorKind, Packet, PacketFlags, Record};
+use zcpkt::pcapng::Block;
+use zcpkt::proto::fields::Value as FieldValue;
+use zcpkt::proto::{Layer, Layers};
+use zcpkt::{CaptureError, ErrorKind, Format, Frame, Packet, PacketFlags, Record};
 
+use crate::cmd::capture::{format_name, is_capture, report_damage};
 use crate::error::{CliError, Outcome};
-use crate::input::{for_each_record, Input, InputArgs, ReadOptions};
+use crate::input::{for_each_input_event, CaptureEvent, Input, InputArgs, ReadOptions};
 use crate::output;
 use crate::text::Escaped;
-use crate::time::Iso;
+use crate::time::{Iso, IsoNanos};
 
 /// Summarise a capture: counts, sizes, time span, rates, flags, top ids
 ///
@@ -50,6 +54,38 @@ use crate::time::Iso;
 ///   errors {total, Truncated, BadMagic, ...}
 ///                                        every kind of the spec's table
 ///
+/// pcap and pcapng input (detected by magic) is summarised per frame
+/// instead: frames, original and captured bytes, frame size distribution
+/// (original lengths), time span and rates, frames per protocol, the
+/// busiest IP sources and destinations and TCP/UDP destination ports.
+/// Its `--json` object has these fields, in this order:
+///
+///   format                               "pcap" or "pcapng"
+///   frames                               frames read
+///   bytes {original, captured, file}     sums of the frames' original (wire)
+///                                        and captured lengths; the input's size
+///   frame_size {min, max, mean, p50, p90, p99, histogram}
+///                                        over original lengths, as payload_size
+///   time {first, last, first_iso, last_iso, duration_ns,
+///         frames_per_sec, bytes_per_sec}
+///                                        earliest and latest timestamp
+///                                        ("secs.nanos" and ISO-8601 UTC);
+///                                        rates over original bytes; null when
+///                                        unknown or the duration is 0
+///   protocols {ethernet, vlan, arp, ipv4, ipv6, tcp, udp, icmp, icmpv6,
+///              vxlan, other}             frames holding each protocol at least
+///                                        once (VXLAN's inner headers count);
+///                                        other = frames with no ARP or IP
+///   top_sources, top_destinations [{address, frames, bytes}]
+///                                        the --top busiest addresses of the
+///                                        outermost IP header, most frames first
+///   top_tcp_ports, top_udp_ports [{port, frames, bytes}]
+///                                        the --top busiest destination ports of
+///                                        the first TCP / UDP header
+///   damage                               null, or {offset, kind, message}: the
+///                                        damage that ended the capture (also
+///                                        one line on standard error, exit 1)
+///
 /// Exit status: 0 clean, 1 when the input holds errors, 2 on a usage error
 /// or unreadable input.
 #[derive(clap::Args, Debug)]
@@ -71,10 +107,18 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
     let input = Input::new(args.input.file.clone());
     let opts = ReadOptions::new(&args.input, true);
     let mut stats = Stats::default();
-    let summary = for_each_record(&input, &opts, |record| {
-        stats.add(&record);
+    let mut frames = FrameStats::default();
+    let summary = for_each_input_event(&input, &opts, |event| {
+        match event {
+            CaptureEvent::Pkt(record) => stats.add(&record),
+            CaptureEvent::Block(Block::Frame(frame)) => frames.add(&frame),
+            CaptureEvent::Block(_) | CaptureEvent::PcapHeader(_) => {}
+        }
         std::ops::ControlFlow::Continue(())
     })?;
+    if let (true, Some(format)) = (is_capture(summary.format), summary.format) {
+        return run_capture(args, &input, &frames, format, summary.bytes, summary.error);
+    }
     stats.total_bytes = summary.bytes;
     let mut out = output::stdout();
     let written = if args.json {
@@ -387,5 +431,327 @@ impl Counter {
             writeln!(out, "  {id:<30} {packets}")?;
         }
         Ok(())
+    }
+}
+
+// ---- pcap and pcapng: per-frame statistics from the layer walker. ----
+
+fn run_capture(
+    args: &Args,
+    input: &Input,
+    stats: &FrameStats,
+    format: Format,
+    file_bytes: u64,
+    damage: Option<CaptureError>,
+) -> Result<Outcome, CliError> {
+    let mut out = output::stdout();
+    let written = if args.json {
+        let json = stats.to_json(args.top, format, file_bytes, damage.as_ref());
+        serde_json::to_writer_pretty(&mut out, &json)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out))
+    } else {
+        stats.write_text(&mut out, args.top, format, file_bytes, damage.as_ref())
+    };
+    written.and_then(|()| out.flush()).map_err(CliError::stdout)?;
+    match damage {
+        Some(error) => {
+            report_damage(input, &error);
+            Ok(Outcome::ErrorsFound)
+        }
+        None => Ok(Outcome::Clean),
+    }
+}
+
+/// The protocols counted, in output order; `other` last.
+const PROTOCOLS: [&str; 11] =
+    ["ethernet", "vlan", "arp", "ipv4", "ipv6", "tcp", "udp", "icmp", "icmpv6", "vxlan", "other"];
+
+/// The bit of [`PROTOCOLS`] a layer counts in, if any (a cut header counts
+/// for nothing: its protocol was not seen whole).
+fn protocol_bit(layer: &Layer<'_>) -> Option<usize> {
+    Some(match layer {
+        Layer::Ethernet(_) => 0,
+        Layer::Vlan(_) => 1,
+        Layer::Arp(_) => 2,
+        Layer::Ipv4(_) => 3,
+        Layer::Ipv6(_) => 4,
+        Layer::Tcp(_) => 5,
+        Layer::Udp(_) => 6,
+        Layer::Icmpv4(_) => 7,
+        Layer::Icmpv6(_) => 8,
+        Layer::Vxlan(_) => 9,
+        _ => return None,
+    })
+}
+
+/// An IP address as a fixed-size key: no allocation per frame, and one
+/// map entry per distinct address (IPv4 in the first four bytes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct IpKey {
+    version: u8,
+    addr: [u8; 16],
+}
+
+impl IpKey {
+    fn v4(a: [u8; 4]) -> Self {
+        let mut addr = [0; 16];
+        addr[..4].copy_from_slice(&a);
+        Self { version: 4, addr }
+    }
+
+    fn v6(addr: [u8; 16]) -> Self {
+        Self { version: 6, addr }
+    }
+
+    fn text(&self) -> String {
+        match self.version {
+            4 => FieldValue::Ipv4([self.addr[0], self.addr[1], self.addr[2], self.addr[3]]),
+            _ => FieldValue::Ipv6(self.addr),
+        }
+        .to_string()
+    }
+}
+
+/// Frames and bytes per key; memory grows with distinct keys only.
+struct Talkers<K>(HashMap<K, (u64, u64)>);
+
+impl<K> Default for Talkers<K> {
+    fn default() -> Self {
+        Self(HashMap::new())
+    }
+}
+
+impl<K: Copy + Ord + std::hash::Hash> Talkers<K> {
+    fn add(&mut self, key: K, bytes: u64) {
+        let entry = self.0.entry(key).or_default();
+        entry.0 += 1;
+        entry.1 += bytes;
+    }
+
+    /// The `n` busiest: most frames first, then most bytes, then by key.
+    fn top(&self, n: usize) -> Vec<(K, u64, u64)> {
+        let mut all: Vec<(K, u64, u64)> = self.0.iter().map(|(&k, &(f, b))| (k, f, b)).collect();
+        all.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+        all.truncate(n);
+        all
+    }
+}
+
+#[derive(Default)]
+struct FrameStats {
+    frames: u64,
+    original: u64,
+    captured: u64,
+    sizes: SizeHistogram,
+    /// Earliest and latest timestamps, nanoseconds since the epoch.
+    first: Option<i128>,
+    last: Option<i128>,
+    protocols: [u64; PROTOCOLS.len()],
+    sources: Talkers<IpKey>,
+    dests: Talkers<IpKey>,
+    tcp_ports: Talkers<u16>,
+    udp_ports: Talkers<u16>,
+}
+
+impl FrameStats {
+    /// The hot path: one walk of the frame's layers, counters and map
+    /// updates on fixed-size keys; nothing allocated once every key is in.
+    fn add(&mut self, frame: &Frame<'_>) {
+        let bytes = u64::from(frame.original_len);
+        self.frames += 1;
+        self.original += bytes;
+        self.captured += u64::from(frame.captured_len);
+        self.sizes.add(frame.original_len);
+        if let Some(ns) = frame.timestamp.map(|t| t.unix_nanos()) {
+            self.first = Some(self.first.map_or(ns, |t| t.min(ns)));
+            self.last = Some(self.last.map_or(ns, |t| t.max(ns)));
+        }
+        let orig_len = usize::try_from(frame.original_len).unwrap_or(usize::MAX);
+        let mut seen = 0u16;
+        let (mut ip, mut tcp, mut udp) = (false, false, false);
+        for layer in Layers::with_orig_len(frame.link_type.0, frame.data, orig_len) {
+            if let Some(bit) = protocol_bit(&layer) {
+                seen |= 1 << bit;
+            }
+            match layer {
+                Layer::Ipv4(v4) if !ip => {
+                    ip = true;
+                    self.sources.add(IpKey::v4(v4.source()), bytes);
+                    self.dests.add(IpKey::v4(v4.destination()), bytes);
+                }
+                Layer::Ipv6(v6) if !ip => {
+                    ip = true;
+                    self.sources.add(IpKey::v6(v6.source()), bytes);
+                    self.dests.add(IpKey::v6(v6.destination()), bytes);
+                }
+                Layer::Tcp(t) if !tcp => {
+                    tcp = true;
+                    self.tcp_ports.add(t.destination_port(), bytes);
+                }
+                Layer::Udp(u) if !udp => {
+                    udp = true;
+                    self.udp_ports.add(u.destination_port(), bytes);
+                }
+                _ => {}
+            }
+        }
+        // Neither ARP nor IP: the frame's network layer is something else.
+        if seen & 0b1_1100 == 0 {
+            seen |= 1 << (PROTOCOLS.len() - 1);
+        }
+        for (bit, count) in self.protocols.iter_mut().enumerate() {
+            *count += u64::from(seen >> bit & 1);
+        }
+    }
+
+    fn duration_ns(&self) -> Option<i128> {
+        Some(self.last? - self.first?)
+    }
+
+    /// (frames/s, original bytes/s) over the capture's time span.
+    fn rates(&self) -> Option<(f64, f64)> {
+        let secs = self.duration_ns().filter(|&d| d > 0)? as f64 / 1e9;
+        Some((self.frames as f64 / secs, self.original as f64 / secs))
+    }
+
+    fn iso(ns: i128) -> String {
+        // i128 ns / 1e9 fits i64 for any Timestamp (its seconds are an i64).
+        let secs = ns.div_euclid(1_000_000_000) as i64;
+        let nanos = ns.rem_euclid(1_000_000_000) as u32;
+        IsoNanos { secs, nanos }.to_string()
+    }
+
+    fn epoch(ns: i128) -> String {
+        let secs = ns.div_euclid(1_000_000_000);
+        let nanos = ns.rem_euclid(1_000_000_000);
+        format!("{secs}.{nanos:09}")
+    }
+
+    fn to_json(
+        &self,
+        top: usize,
+        format: Format,
+        file_bytes: u64,
+        damage: Option<&CaptureError>,
+    ) -> Value {
+        let h = &self.sizes;
+        let histogram: Vec<Value> = h
+            .non_empty()
+            .map(|(min, max, count)| json!({"min": min, "max": max, "count": count}))
+            .collect();
+        let rates = self.rates();
+        let protocols: serde_json::Map<String, Value> =
+            PROTOCOLS.iter().zip(self.protocols).map(|(p, n)| ((*p).into(), n.into())).collect();
+        let hosts = |t: &Talkers<IpKey>| -> Vec<Value> {
+            let top = t.top(top).into_iter();
+            top.map(|(k, f, b)| json!({"address": k.text(), "frames": f, "bytes": b})).collect()
+        };
+        let ports = |t: &Talkers<u16>| -> Vec<Value> {
+            let top = t.top(top).into_iter();
+            top.map(|(p, f, b)| json!({"port": p, "frames": f, "bytes": b})).collect()
+        };
+        json!({
+            "format": format_name(format),
+            "frames": self.frames,
+            "bytes": {"original": self.original, "captured": self.captured, "file": file_bytes},
+            "frame_size": {
+                "min": (h.count > 0).then_some(h.min),
+                "max": (h.count > 0).then_some(h.max),
+                "mean": h.mean(),
+                "p50": h.percentile(0.50),
+                "p90": h.percentile(0.90),
+                "p99": h.percentile(0.99),
+                "histogram": histogram,
+            },
+            "time": {
+                "first": self.first.map(Self::epoch),
+                "last": self.last.map(Self::epoch),
+                "first_iso": self.first.map(Self::iso),
+                "last_iso": self.last.map(Self::iso),
+                "duration_ns": self.duration_ns().map(|d| d as u64),
+                "frames_per_sec": rates.map(|r| r.0),
+                "bytes_per_sec": rates.map(|r| r.1),
+            },
+            "protocols": protocols,
+            "top_sources": hosts(&self.sources),
+            "top_destinations": hosts(&self.dests),
+            "top_tcp_ports": ports(&self.tcp_ports),
+            "top_udp_ports": ports(&self.udp_ports),
+            "damage": damage.map(|e| json!({
+                "offset": e.offset, "kind": e.kind.name(), "message": e.to_string()
+            })),
+        })
+    }
+
+    fn write_text(
+        &self,
+        out: &mut impl Write,
+        top: usize,
+        format: Format,
+        file_bytes: u64,
+        damage: Option<&CaptureError>,
+    ) -> std::io::Result<()> {
+        writeln!(out, "format           {}", format_name(format))?;
+        writeln!(out, "frames           {}", self.frames)?;
+        writeln!(
+            out,
+            "bytes            {} original, {} captured, {file_bytes} file",
+            self.original, self.captured
+        )?;
+        let h = &self.sizes;
+        match (h.mean(), h.percentile(0.5), h.percentile(0.9), h.percentile(0.99)) {
+            (Some(mean), Some(p50), Some(p90), Some(p99)) => {
+                writeln!(
+                    out,
+                    "frame size       min {}, max {}, mean {mean:.1}, p50 <= {p50}, p90 <= {p90}, p99 <= {p99}",
+                    h.min, h.max
+                )?;
+                for (min, max, count) in h.non_empty() {
+                    writeln!(out, "  {:>21}  {count}", format!("{min}..={max}"))?;
+                }
+            }
+            _ => writeln!(out, "frame size       -")?,
+        }
+        match (self.first, self.last, self.duration_ns()) {
+            (Some(first), Some(last), Some(d)) => {
+                writeln!(out, "time             {} .. {}", Self::iso(first), Self::iso(last))?;
+                writeln!(out, "duration         {}.{:09} s", d / 1_000_000_000, d % 1_000_000_000)?;
+                match self.rates() {
+                    Some((f, b)) => {
+                        writeln!(out, "rate             {f:.1} frames/s, {b:.1} bytes/s")?
+                    }
+                    None => writeln!(out, "rate             -")?,
+                }
+            }
+            _ => writeln!(out, "time             -")?,
+        }
+        let protocols: Vec<String> =
+            PROTOCOLS.iter().zip(self.protocols).map(|(p, n)| format!("{p} {n}")).collect();
+        writeln!(out, "protocols        {}", protocols.join(", "))?;
+        let tops = [("top sources", &self.sources), ("top destinations", &self.dests)];
+        for (title, talkers) in tops {
+            let list = talkers.top(top);
+            if !list.is_empty() {
+                writeln!(out, "{title}")?;
+                for (key, frames, bytes) in list {
+                    writeln!(out, "  {:<39} {frames:>10} frames {bytes:>14} bytes", key.text())?;
+                }
+            }
+        }
+        let tops = [("top TCP ports", &self.tcp_ports), ("top UDP ports", &self.udp_ports)];
+        for (title, ports) in tops {
+            let list = ports.top(top);
+            if !list.is_empty() {
+                writeln!(out, "{title}")?;
+                for (port, frames, bytes) in list {
+                    writeln!(out, "  {port:<39} {frames:>10} frames {bytes:>14} bytes")?;
+                }
+            }
+        }
+        match damage {
+            Some(error) => writeln!(out, "damage           {error}"),
+            None => writeln!(out, "damage           none"),
+        }
     }
 }

@@ -8,7 +8,7 @@ use crate::capture::{LinkType, Resolution};
 /// Writes a global header: little-endian, version 2.4, µs magic unless
 /// `resolution` is [`Resolution::NANOS`] (any other resolution is an
 /// `InvalidInput` error: pcap has no other).
-pub fn write_header<W: io::Write>(
+pub fn write_header<W: io::Write + ?Sized>(
     out: &mut W,
     resolution: Resolution,
     snaplen: u32,
@@ -31,7 +31,7 @@ pub fn write_header<W: io::Write>(
 /// Writes one record: `seconds`, `fraction` (µs or ns, as the header says),
 /// the original length and the captured bytes. `data` longer than
 /// `u32::MAX` bytes is an `InvalidInput` error.
-pub fn write_record<W: io::Write>(
+pub fn write_record<W: io::Write + ?Sized>(
     out: &mut W,
     seconds: u32,
     fraction: u32,

@@ -28,12 +28,16 @@ mod frames;
 mod options;
 mod parse;
 mod state;
+#[cfg(feature = "std")]
+mod write;
 
 pub use block::{block_type, RawBlock, BLOCK_OVERHEAD};
 pub use frames::Frames;
 pub use options::{option, BlockOption, Options, OptionsIter};
 pub use parse::{Block, Parser, SectionHeader, DEFAULT_MAX_BLOCK_SIZE};
 pub use state::{Interface, Section, State, DEFAULT_INTERFACE_CAPACITY};
+#[cfg(feature = "std")]
+pub use write::{write_enhanced_packet, write_interface, write_section_header};
 
 /// The first four bytes of every pcapng file: the Section Header Block type,
 /// a palindrome so that it reads the same in both byte orders.

@@ -59,6 +59,7 @@
 #![forbid(unsafe_code)]
 
 pub mod fields;
+pub mod filter;
 mod link;
 pub(crate) mod net;
 mod transport;
