@@ -1,7 +1,8 @@
 //! The one seam between the commands and the bytes they read.
 //!
-//! Every command gets its records through [`for_each_record`], so where the
-//! bytes come from can change here without touching any command. Files, and
+//! Every command gets its records and frames through [`for_each_input_event`]
+//! or [`for_each_capture_event`], so where the bytes come from can change
+//! here without touching any command. Files, and
 //! standard input when it is redirected from a regular file, are memory
 //! mapped and parsed on all cores; any other standard input (a pipe, a
 //! terminal) goes through the library's bounded-memory stream reader.
@@ -142,42 +143,6 @@ pub struct InputSummary {
     pub bytes: u64,
 }
 
-/// Calls `f` with each record of `input`, in the order and with the content
-/// dump-json.md gives, until the records end or `f` breaks.
-///
-/// The PKT commands now read through [`for_each_input_event`], which reads
-/// PKT exactly this way; this stays the PKT-only entry point.
-#[allow(dead_code)]
-pub fn for_each_record(
-    input: &Input,
-    opts: &ReadOptions,
-    f: impl FnMut(Record<'_>) -> ControlFlow<()>,
-) -> Result<InputSummary, CliError> {
-    let cannot_read = |e| CliError::io(format!("cannot read {input}"), e);
-    match input {
-        Input::File(path) => {
-            let file = File::open(path).map_err(cannot_read)?;
-            if file.metadata().map_err(cannot_read)?.is_file() {
-                let map = MappedFile::from_file(&file).map_err(cannot_read)?;
-                records_of_map(&map, opts.parser(false), opts, f)
-            } else {
-                // A FIFO, `<(command)` or a device has no length to map:
-                // it is a stream, with a stream's bounded buffer.
-                records_of_stream(file, opts.parser(true), opts, f).map_err(cannot_read)
-            }
-        }
-        Input::Stdin => match stdin_as_regular_file() {
-            // `zcpkt check - < capture.pkt`: read exactly like the path.
-            Some(file) => {
-                let map = MappedFile::from_file(&file).map_err(cannot_read)?;
-                records_of_map(&map, opts.parser(false), opts, f)
-            }
-            None => records_of_stream(io::stdin().lock(), opts.parser(true), opts, f)
-                .map_err(cannot_read),
-        },
-    }
-}
-
 /// Standard input as a `File`, when it is a regular file positioned at its
 /// start (a shell's `< file`), so that it can be mapped; `None` for anything
 /// else (pipes, terminals, a file already partly read), which is streamed.
@@ -278,7 +243,7 @@ pub enum CaptureEvent<'a> {
     /// record comes as a `Block::Frame`. Borrows the input (or the stream's
     /// buffer) for the call only.
     Block(pcapng::Block<'a>),
-    /// A PKT record: packets and errors as `for_each_record` gives them
+    /// A PKT record: packets and errors as the PKT readers give them
     /// without recovery.
     Pkt(Record<'a>),
     /// A pcap file's global header, before its first frame (or at the end
@@ -316,8 +281,8 @@ pub fn for_each_capture_event(
 }
 
 /// Like [`for_each_capture_event`] for pcap and pcapng, but every other
-/// input (PKT, empty, or no known magic) is read exactly as
-/// [`for_each_record`] reads it, its records handed out as
+/// input (PKT, empty, or no known magic) is read as a PKT capture (mapped
+/// and parsed on all cores, or streamed), its records handed out as
 /// [`CaptureEvent::Pkt`] and its format reported as `Some(Format::Pkt)`:
 /// the PKT commands (`check`, `stats`, `dump`, `filter`) keep their output
 /// byte for byte on PKT input, garbage included, and gain pcap/pcapng.
@@ -509,7 +474,7 @@ fn events_of_stream(
             })
             .map_err(cannot_read)?;
             if pkt_fallback {
-                // Exactly what `for_each_record` reports for the stream.
+                // Exactly what the PKT stream reader reports.
                 return Ok(CaptureSummary {
                     format,
                     bytes: read.bytes,

@@ -1,4 +1,5 @@
-//! `zcpkt`: inspect, check, summarise and filter PKT v1 captures.
+//! `zcpkt`: inspect, check, summarise and filter PKT v1, pcap and pcapng
+//! captures.
 //!
 //! This binary is thin: argument parsing, output formatting and exit codes.
 //! All parsing lives in the `zcpkt` library; every command reads its input
@@ -25,8 +26,9 @@ use crate::error::{CliError, Outcome};
 #[global_allocator]
 static ALLOCATOR: alloc_count::CountingAlloc = alloc_count::CountingAlloc;
 
-/// Inspect, validate, summarise and filter PKT v1 packet captures; print
-/// per-frame fields of pcap and pcapng captures (`zcpkt fields`).
+/// Inspect, validate, summarise and filter packet captures: PKT v1, pcap and
+/// pcapng (detected by magic); print per-frame fields of pcap and pcapng
+/// captures as tshark does (`zcpkt fields`).
 ///
 /// FILE may be `-` for standard input everywhere. Exit status: 0 when the
 /// input is clean, 1 when it holds errors (they are reported), 2 on a usage
