@@ -55,6 +55,8 @@ use crate::pcapng::{
     DEFAULT_INTERFACE_CAPACITY, SHB_TYPE_BYTES,
 };
 
+use super::read_buffer::ReadBuffer;
+
 /// The longest option string kept in a [`SectionInfo`] or [`InterfaceInfo`];
 /// longer values are cut (the whole value is available, zero-copy, from
 /// [`CaptureStream::next_block`]).
@@ -225,18 +227,9 @@ enum Next {
 /// ```
 #[derive(Debug)]
 pub struct CaptureStream<R, const N: usize = DEFAULT_INTERFACE_CAPACITY> {
-    reader: R,
+    buf: ReadBuffer<R>,
     pcap: pcap::Parser,
     pcapng: pcapng::Parser,
-    initial_buffer: usize,
-    /// Allocated on the first read, so that configuring the size costs nothing.
-    buf: Vec<u8>,
-    /// The unread bytes are `buf[start..end]`.
-    start: usize,
-    end: usize,
-    /// Absolute offset of `buf[start]`.
-    consumed: u64,
-    eof: bool,
     format: Option<Format>,
     container: Container,
     state: State<N>,
@@ -260,15 +253,9 @@ impl<R: io::Read, const N: usize> CaptureStream<R, N> {
     /// (choose `N` with a type annotation).
     pub fn with_capacity(reader: R) -> Self {
         Self {
-            reader,
+            buf: ReadBuffer::new(reader, Self::DEFAULT_BUFFER),
             pcap: pcap::Parser::new(),
             pcapng: pcapng::Parser::new(),
-            initial_buffer: Self::DEFAULT_BUFFER,
-            buf: Vec::new(),
-            start: 0,
-            end: 0,
-            consumed: 0,
-            eof: false,
             format: None,
             container: Container::Undetected,
             state: State::new(),
@@ -294,7 +281,7 @@ impl<R: io::Read, const N: usize> CaptureStream<R, N> {
     /// The buffer's initial size (at least 1 byte); it grows to hold a larger
     /// record or block. Set it before reading: once allocated, it is kept.
     pub fn buffer_size(mut self, bytes: usize) -> Self {
-        self.initial_buffer = bytes.max(1);
+        self.buf.set_initial_size(bytes);
         self
     }
 
@@ -330,17 +317,17 @@ impl<R: io::Read, const N: usize> CaptureStream<R, N> {
 
     /// Bytes consumed: the absolute offset of the next byte to look at.
     pub const fn offset(&self) -> u64 {
-        self.consumed
+        self.buf.offset()
     }
 
     /// The buffer's current size in bytes (0 before the first read).
     pub fn buffer_capacity(&self) -> usize {
-        self.buf.len()
+        self.buf.capacity()
     }
 
     /// The underlying reader.
     pub fn into_inner(self) -> R {
-        self.reader
+        self.buf.into_inner()
     }
 
     /// The next frame, as [`pcap::Frames`] or [`pcapng::Frames`] give it over
@@ -387,16 +374,18 @@ impl<R: io::Read, const N: usize> CaptureStream<R, N> {
 
     /// Parses the unit at the cursor, which [`prepare`](Self::prepare) made
     /// decidable, and moves past it; records section and interface info.
-    /// Only fields other than `buf` change while the block borrows it.
+    /// The block borrows the buffered bytes, so only the cursor split off
+    /// them and fields other than `buf` change.
     #[inline]
     fn parse(&mut self) -> Option<Result<Block<'_>, CaptureError>> {
-        let buffered = &self.buf[self.start..self.end];
+        let (buffered, mut cursor) = self.buf.split();
+        let offset = cursor.offset();
         let result = match &self.container {
             Container::Pcap(Some(header)) => self
                 .pcap
-                .parse_record(header, buffered, self.consumed)
+                .parse_record(header, buffered, offset)
                 .map(|frame| (Block::Frame(frame), pcap::RECORD_HEADER_LEN + frame.data.len())),
-            Container::PcapNg => self.pcapng.parse_block(&mut self.state, buffered, self.consumed),
+            Container::PcapNg => self.pcapng.parse_block(&mut self.state, buffered, offset),
             // `prepare` never answers Ready in the other states.
             _ => return None,
         };
@@ -413,8 +402,7 @@ impl<R: io::Read, const N: usize> CaptureStream<R, N> {
                     _ => {}
                 }
                 // `len` bytes were parsed out of the buffer, so they are in it.
-                self.start += len;
-                self.consumed += len as u64;
+                cursor.consume(len);
                 Ok(block)
             }
             Err(error) => {
@@ -442,24 +430,24 @@ impl<R: io::Read, const N: usize> CaptureStream<R, N> {
                 },
             };
             if let Some(need) = need {
-                if self.eof {
-                    if self.buffered().is_empty() {
+                if self.buf.is_eof() {
+                    if self.buf.buffered().is_empty() {
                         self.container = Container::Done;
                         return Ok(Next::End);
                     }
                     // The parse function will report what the input lacks.
                     return Ok(Next::Ready { frame: true });
                 }
-                self.fill(need)?;
+                self.buf.fill(need)?;
             }
         }
     }
 
     /// Detection: `Some(4)` while fewer than four bytes are buffered.
     fn detect(&mut self) -> Result<Option<u64>, StreamCaptureError> {
-        let buffered = self.buffered();
+        let buffered = self.buf.buffered();
         if buffered.len() < 4 {
-            if self.eof && !buffered.is_empty() {
+            if self.buf.is_eof() && !buffered.is_empty() {
                 let available = buffered.len() as u64;
                 self.container = Container::Done;
                 let kind = CaptureErrorKind::Truncated { available, needed: 4 };
@@ -483,14 +471,14 @@ impl<R: io::Read, const N: usize> CaptureStream<R, N> {
 
     /// Reads the pcap global header once 24 bytes (or all the input) are in.
     fn read_pcap_header(&mut self) -> Result<Option<u64>, StreamCaptureError> {
-        let buffered = self.buffered();
-        if buffered.len() < pcap::HEADER_LEN && !self.eof {
+        let buffered = self.buf.buffered();
+        if buffered.len() < pcap::HEADER_LEN && !self.buf.is_eof() {
             return Ok(Some(pcap::HEADER_LEN as u64));
         }
         match pcap::Header::read(buffered) {
             Ok(header) => {
                 self.container = Container::Pcap(Some(header));
-                self.consume(pcap::HEADER_LEN);
+                self.buf.consume(pcap::HEADER_LEN);
                 Ok(None)
             }
             Err(error) => {
@@ -504,7 +492,7 @@ impl<R: io::Read, const N: usize> CaptureStream<R, N> {
     /// record at the cursor, else the bytes needed from the cursor.
     #[inline]
     fn pcap_need(&self, header: &pcap::Header) -> Option<u64> {
-        let buffered = self.buffered();
+        let buffered = self.buf.buffered();
         let Some(head) = buffered.first_chunk::<{ pcap::RECORD_HEADER_LEN }>() else {
             return Some(pcap::RECORD_HEADER_LEN as u64);
         };
@@ -520,7 +508,7 @@ impl<R: io::Read, const N: usize> CaptureStream<R, N> {
     /// looks at for the block at the cursor, else `Err(bytes needed)`.
     #[inline]
     fn pcapng_need(&self) -> Result<bool, Option<u64>> {
-        let buffered = self.buffered();
+        let buffered = self.buf.buffered();
         let order = self.state.byte_order();
         // Fast path: an ordinary block of a known section, whole in the buffer.
         if let (Some(order), Some(head)) = (order, buffered.first_chunk::<8>()) {
@@ -533,67 +521,13 @@ impl<R: io::Read, const N: usize> CaptureStream<R, N> {
         // The framing alone decides whether more bytes are needed; it does
         // not touch the state, so trying it costs nothing but a few loads.
         let limit = self.pcapng.block_size_limit();
-        match pcapng::RawBlock::read(buffered, self.consumed, order, limit) {
+        match pcapng::RawBlock::read(buffered, self.buf.offset(), order, limit) {
             Ok(raw) => Ok(is_packet_block(raw.block_type)),
             Err(CaptureError { kind: CaptureErrorKind::Truncated { needed, .. }, .. }) => {
                 Err(Some(needed))
             }
             Err(_) => Ok(true), // the error is the next thing to hand out
         }
-    }
-
-    #[inline]
-    fn buffered(&self) -> &[u8] {
-        &self.buf[self.start..self.end]
-    }
-
-    /// Moves the cursor `n` bytes on; `n` is at most what is buffered.
-    fn consume(&mut self, n: usize) {
-        self.start += n;
-        self.consumed += n as u64;
-    }
-
-    /// Reads once into the buffer (at least one byte, or the end of input),
-    /// after moving the unread bytes to its front and, when it is full,
-    /// growing it towards `need` bytes. Growth doubles at most, so a length
-    /// field's claim alone never allocates: only bytes that arrive do.
-    fn fill(&mut self, need: u64) -> io::Result<()> {
-        if self.start > 0 {
-            self.buf.copy_within(self.start..self.end, 0);
-            self.end -= self.start;
-            self.start = 0;
-        }
-        if self.end == self.buf.len() {
-            self.grow(need);
-        }
-        loop {
-            match self.reader.read(&mut self.buf[self.end..]) {
-                Ok(0) => {
-                    self.eof = true;
-                    return Ok(());
-                }
-                Ok(n) => {
-                    // A reader claiming more than it was given must not move `end` out.
-                    self.end = self.end.saturating_add(n).min(self.buf.len());
-                    return Ok(());
-                }
-                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-                Err(error) => return Err(error),
-            }
-        }
-    }
-
-    fn grow(&mut self, need: u64) {
-        let len = self.buf.len();
-        let size = if len == 0 {
-            self.initial_buffer
-        } else {
-            let need = usize::try_from(need).unwrap_or(usize::MAX);
-            len.saturating_mul(2).min(need).max(len + 1)
-        };
-        // Exactly: `resize` alone may round the allocation up past the bound.
-        self.buf.reserve_exact(size - len);
-        self.buf.resize(size, 0);
     }
 }
 

@@ -10,4 +10,5 @@
 
 pub mod capture_stream;
 pub mod mmap;
+mod read_buffer;
 pub mod stream;

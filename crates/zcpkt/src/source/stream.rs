@@ -47,6 +47,8 @@ use std::io;
 use crate::pkt::format::{field, FIXED_HEADER_LEN, MAGIC};
 use crate::pkt::{Error, ErrorKind, FixedHeader, Packet, PacketErrors, Parser, Record, Skipped};
 
+use super::read_buffer::ReadBuffer;
+
 /// Bytes kept back when a buffer holds no `PKT\0`: the start of one that the
 /// next read completes.
 const MAGIC_PREFIX_LEN: usize = MAGIC.len() - 1;
@@ -73,19 +75,10 @@ const MAGIC_PREFIX_LEN: usize = MAGIC.len() - 1;
 /// ```
 #[derive(Debug)]
 pub struct StreamReader<R> {
-    reader: R,
+    buf: ReadBuffer<R>,
     parser: Parser,
     max_packet: u64,
     recover: bool,
-    initial_buffer: usize,
-    /// Allocated on the first read, so that configuring the size costs nothing.
-    buf: Vec<u8>,
-    /// The unread bytes are `buf[start..end]`.
-    start: usize,
-    end: usize,
-    /// Absolute offset of `buf[start]`.
-    consumed: u64,
-    eof: bool,
     state: State,
     pending_errors: Option<PacketErrors>,
 }
@@ -139,16 +132,10 @@ impl<R: io::Read> StreamReader<R> {
     /// accepts packets up to [`DEFAULT_MAX_PACKET`](Self::DEFAULT_MAX_PACKET).
     pub fn new(reader: R) -> Self {
         Self {
-            reader,
+            buf: ReadBuffer::new(reader, Self::DEFAULT_BUFFER),
             parser: Parser::new().max_packet_size(Some(Self::DEFAULT_MAX_PACKET)),
             max_packet: Self::DEFAULT_MAX_PACKET,
             recover: false,
-            initial_buffer: Self::DEFAULT_BUFFER,
-            buf: Vec::new(),
-            start: 0,
-            end: 0,
-            consumed: 0,
-            eof: false,
             state: State::Parsing,
             pending_errors: None,
         }
@@ -166,7 +153,7 @@ impl<R: io::Read> StreamReader<R> {
     /// The buffer's initial size (at least 1 byte); it grows to hold a larger
     /// packet. Set it before reading: once allocated, it is kept.
     pub fn buffer_size(mut self, bytes: usize) -> Self {
-        self.initial_buffer = bytes.max(1);
+        self.buf.set_initial_size(bytes);
         self
     }
 
@@ -233,17 +220,17 @@ impl<R: io::Read> StreamReader<R> {
 
     /// Bytes consumed: the absolute offset of the next byte to look at.
     pub const fn offset(&self) -> u64 {
-        self.consumed
+        self.buf.offset()
     }
 
     /// The buffer's current size in bytes (0 before the first read).
     pub fn buffer_capacity(&self) -> usize {
-        self.buf.len()
+        self.buf.capacity()
     }
 
     /// The underlying reader.
     pub fn into_inner(self) -> R {
-        self.reader
+        self.buf.into_inner()
     }
 
     fn next_pending_error(&mut self) -> Option<Error> {
@@ -278,26 +265,26 @@ impl<R: io::Read> StreamReader<R> {
     /// packet at the cursor (or the input ended); otherwise reads more.
     #[inline]
     fn frame(&mut self) -> io::Result<Option<Step>> {
-        let buffered = self.buffered();
+        let buffered = self.buf.buffered();
         if claimed_size(buffered).is_some_and(|size| size <= buffered.len() as u64) {
             return Ok(Some(Step::Decidable));
         }
-        if buffered.is_empty() && self.eof {
+        if buffered.is_empty() && self.buf.is_eof() {
             return Ok(Some(Step::End));
         }
-        let need = match FixedHeader::read(buffered, self.consumed) {
+        let need = match FixedHeader::read(buffered, self.buf.offset()) {
             // Checked before the end of input so that the outcome does not
             // depend on how the reads were cut.
             Ok(fixed) if fixed.packet_len() > self.max_packet => {
                 return self.look_ahead(fixed.packet_len());
             }
-            Ok(fixed) if !self.eof => fixed.packet_len(),
-            Err(Error { kind: ErrorKind::Truncated { .. }, .. }) if !self.eof => {
+            Ok(fixed) if !self.buf.is_eof() => fixed.packet_len(),
+            Err(Error { kind: ErrorKind::Truncated { .. }, .. }) if !self.buf.is_eof() => {
                 FIXED_HEADER_LEN as u64
             }
             _ => return Ok(Some(Step::Decidable)),
         };
-        self.fill(need)?;
+        self.buf.fill(need)?;
         Ok(None)
     }
 
@@ -310,58 +297,39 @@ impl<R: io::Read> StreamReader<R> {
     /// the reader counts its way through the packet.
     fn look_ahead(&mut self, size: u64) -> io::Result<Option<Step>> {
         let window = self.max_packet;
-        let buffered = self.buffered().len() as u64;
+        let buffered = self.buf.buffered().len() as u64;
         if buffered > window {
-            self.state = State::Oversize { offset: self.consumed, size };
+            self.state = State::Oversize { offset: self.buf.offset(), size };
             return Ok(None);
         }
-        if self.eof {
+        if self.buf.is_eof() {
             return Ok(Some(Step::Decidable));
         }
         if buffered < window {
-            self.fill(window)?;
+            self.buf.fill(window)?;
             return Ok(None);
         }
         // The buffer holds exactly `max` bytes of the packet: one more byte
         // decides, and it can only be one the packet claims (`size > max`),
         // so it is counted, not kept.
-        let offset = self.consumed;
-        if self.read_one()? {
-            self.consume(self.buffered().len());
-            self.consumed += 1;
+        let offset = self.buf.offset();
+        if self.buf.discard_through_next()? {
             self.state = State::Oversize { offset, size };
         }
         Ok(None)
     }
 
-    /// Reads one byte past the buffer and drops it; `false` at the end of
-    /// input (which sets `eof`).
-    fn read_one(&mut self) -> io::Result<bool> {
-        let mut byte = [0];
-        loop {
-            match self.reader.read(&mut byte) {
-                Ok(0) => {
-                    self.eof = true;
-                    return Ok(false);
-                }
-                Ok(_) => return Ok(true),
-                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-                Err(error) => return Err(error),
-            }
-        }
-    }
-
     /// One packet from the buffer, which holds all of it or all the input
     /// has; moves the cursor past it, or past what an error leaves behind.
     ///
-    /// Only fields other than `buf` change while the packet borrows it.
+    /// The packet borrows the buffered bytes, so only the cursor split off
+    /// them and fields other than `buf` change.
     #[inline]
     fn parse_buffered(&mut self, mode: Mode) -> Result<Packet<'_>, Error> {
-        let buffered = &self.buf[self.start..self.end];
-        match self.parser.parse_packet(buffered, self.consumed) {
+        let (buffered, mut cursor) = self.buf.split();
+        match self.parser.parse_packet(buffered, cursor.offset()) {
             Ok(packet) => {
-                self.start += packet.len();
-                self.consumed += packet.len() as u64;
+                cursor.consume(packet.len());
                 if mode == Mode::Records && !packet.is_valid() {
                     self.pending_errors = Some(packet.errors());
                 }
@@ -373,7 +341,8 @@ impl<R: io::Read> StreamReader<R> {
                     ErrorKind::TooLarge { size, .. } => {
                         usize::try_from(size).map_or(buffered.len(), |s| s.min(buffered.len()))
                     }
-                    _ if self.recovers(mode) => {
+                    // `self.recovers(mode)`, with the buffer borrowed.
+                    _ if self.recover && mode == Mode::Records => {
                         self.state = State::Resync { from: error.offset };
                         1
                     }
@@ -382,8 +351,7 @@ impl<R: io::Read> StreamReader<R> {
                         0
                     }
                 };
-                self.start += skip;
-                self.consumed += skip as u64;
+                cursor.consume(skip);
                 Err(error)
             }
         }
@@ -393,45 +361,45 @@ impl<R: io::Read> StreamReader<R> {
     /// through them; reports it once all `size` were seen or the input ended.
     fn count_through(&mut self, offset: u64, size: u64, mode: Mode) -> io::Result<Option<Step>> {
         let end = offset.saturating_add(size);
-        let remaining = end.saturating_sub(self.consumed);
-        let buffered = self.buffered().len();
-        self.consume(usize::try_from(remaining).map_or(buffered, |r| r.min(buffered)));
-        if self.consumed == end {
+        let remaining = end.saturating_sub(self.buf.offset());
+        let buffered = self.buf.buffered().len();
+        self.buf.consume(usize::try_from(remaining).map_or(buffered, |r| r.min(buffered)));
+        if self.buf.offset() == end {
             self.state = State::Parsing;
             let limit = self.max_packet;
             return Ok(Some(Step::Error(Error::new(offset, ErrorKind::TooLarge { size, limit }))));
         }
-        if self.eof {
+        if self.buf.is_eof() {
             // The discarded bytes cannot be searched again: recovery skips to the end.
             self.state =
                 if self.recovers(mode) { State::Resync { from: offset } } else { State::Done };
-            let available = self.consumed - offset;
+            let available = self.buf.offset() - offset;
             return Ok(Some(Step::Error(Error::new(offset, ErrorKind::Truncated { available }))));
         }
-        self.fill(1)?;
+        self.buf.fill(1)?;
         Ok(None)
     }
 
     /// Looks for the first `PKT\0` at or after the cursor that starts a
     /// packet with no error at all, counting what it passes over.
     fn resync(&mut self, from: u64) -> io::Result<Option<Step>> {
-        let buffered = self.buffered();
+        let buffered = self.buf.buffered();
         let Some(at) = memchr::memmem::find(buffered, &MAGIC) else {
             let len = buffered.len();
-            if self.eof {
-                self.consume(len);
+            if self.buf.is_eof() {
+                self.buf.consume(len);
                 return Ok(Some(self.end_resync(from)));
             }
             let keep = len.min(MAGIC_PREFIX_LEN);
-            self.consume(len - keep);
-            self.fill(keep as u64 + 1)?;
+            self.buf.consume(len - keep);
+            self.buf.fill(keep as u64 + 1)?;
             return Ok(None);
         };
-        self.consume(at);
+        self.buf.consume(at);
         Ok(match self.judge_candidate()? {
             Candidate::Valid => Some(self.end_resync(from)),
             Candidate::Invalid => {
-                self.consume(1);
+                self.buf.consume(1);
                 None
             }
             Candidate::Undecided => None,
@@ -440,84 +408,29 @@ impl<R: io::Read> StreamReader<R> {
 
     fn end_resync(&mut self, from: u64) -> Step {
         self.state = State::Parsing;
-        Step::Skipped(Skipped { offset: from, len: self.consumed - from })
+        Step::Skipped(Skipped { offset: from, len: self.buf.offset() - from })
     }
 
     /// Whether the `PKT\0` at the cursor starts a valid packet, reading more
     /// when the buffer does not yet hold the whole candidate.
     fn judge_candidate(&mut self) -> io::Result<Candidate> {
-        let buffered = self.buffered();
-        let need = match FixedHeader::read(buffered, self.consumed) {
+        let buffered = self.buf.buffered();
+        let need = match FixedHeader::read(buffered, self.buf.offset()) {
             Ok(fixed) if fixed.packet_len() > self.max_packet => return Ok(Candidate::Invalid),
             Ok(fixed) if fixed.packet_len() > buffered.len() as u64 => fixed.packet_len(),
             Ok(_) => {
-                let parsed = self.parser.parse_packet(buffered, self.consumed);
+                let parsed = self.parser.parse_packet(buffered, self.buf.offset());
                 let valid = matches!(parsed, Ok(packet) if packet.is_valid());
                 return Ok(if valid { Candidate::Valid } else { Candidate::Invalid });
             }
             Err(Error { kind: ErrorKind::Truncated { .. }, .. }) => FIXED_HEADER_LEN as u64,
             Err(_) => return Ok(Candidate::Invalid),
         };
-        if self.eof {
+        if self.buf.is_eof() {
             return Ok(Candidate::Invalid);
         }
-        self.fill(need)?;
+        self.buf.fill(need)?;
         Ok(Candidate::Undecided)
-    }
-
-    #[inline]
-    fn buffered(&self) -> &[u8] {
-        &self.buf[self.start..self.end]
-    }
-
-    /// Moves the cursor `n` bytes on; `n` is at most what is buffered.
-    fn consume(&mut self, n: usize) {
-        debug_assert!(n <= self.end - self.start);
-        self.start += n;
-        self.consumed += n as u64;
-    }
-
-    /// Reads once into the buffer (at least one byte, or the end of input),
-    /// after moving the unread bytes to its front and, when it is full,
-    /// growing it towards `need` bytes. Growth doubles at most, so a header's
-    /// claim alone never allocates: only bytes that arrive do.
-    fn fill(&mut self, need: u64) -> io::Result<()> {
-        if self.start > 0 {
-            self.buf.copy_within(self.start..self.end, 0);
-            self.end -= self.start;
-            self.start = 0;
-        }
-        if self.end == self.buf.len() {
-            self.grow(need);
-        }
-        loop {
-            match self.reader.read(&mut self.buf[self.end..]) {
-                Ok(0) => {
-                    self.eof = true;
-                    return Ok(());
-                }
-                Ok(n) => {
-                    // A reader claiming more than it was given must not move `end` out.
-                    self.end = self.end.saturating_add(n).min(self.buf.len());
-                    return Ok(());
-                }
-                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-                Err(error) => return Err(error),
-            }
-        }
-    }
-
-    fn grow(&mut self, need: u64) {
-        let len = self.buf.len();
-        let size = if len == 0 {
-            self.initial_buffer
-        } else {
-            let need = usize::try_from(need).unwrap_or(usize::MAX);
-            len.saturating_mul(2).min(need).max(len + 1)
-        };
-        // Exactly: `resize` alone may round the allocation up past the bound.
-        self.buf.reserve_exact(size - len);
-        self.buf.resize(size, 0);
     }
 }
 
