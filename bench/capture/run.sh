@@ -112,6 +112,7 @@ for name in $files; do
     pp_stream=("$WALL" "$CPU" "$RSS_MB" "$(worker_frames)")
     measure pp-slice-l4 "$worker" pp-slice-l4 "$file"
     pp_slice_l4=("$WALL" "$CPU" "$RSS_MB" "$(worker_frames)")
+    pp_sum=$(awk '{print $4}' "$OUT")
     measure pp-stream-l4 "$worker" pp-stream-l4 "$file"
     pp_stream_l4=("$WALL" "$CPU" "$RSS_MB" "$(worker_frames)")
     # pcap-parser's best mode, for counting and for decoding.
@@ -128,6 +129,7 @@ for name in $files; do
     [[ $best_l4 == stream ]] && WALL_PP=${pp_stream_l4[0]}
     wall[pp-l4]=$WALL_PP
     row zcpkt-l4 "zcpkt: decode every frame to L4 (\`Layers\`)" pp-l4 "pcap-parser $best_l4 + etherparse" "$(worker_frames)"
+    zcpkt_sum=$(awk '{print $4}' "$OUT")
 
     measure capinfos-c capinfos -c -M "$file"
     capinfos_c=("$WALL" "$CPU" "$RSS_MB" "$(awk -F': *' '/Number of packets/ {print $2}' "$OUT")")
@@ -179,6 +181,12 @@ for name in $files; do
             echo "\`zcpkt fields\` and \`tshark -T fields\` output on the slice: DIFFERENT"
             cmp "$work/zcpkt.txt" "$work/tshark.txt" || true
         fi
+    fi
+    echo
+    if [[ $zcpkt_sum == "$pp_sum" ]]; then
+        echo "Decoding to L4: zcpkt and etherparse read the same addresses, ports and ICMP types (checksum $zcpkt_sum)."
+    else
+        echo "Decoding to L4: checksums DIFFER (zcpkt $zcpkt_sum, etherparse $pp_sum)."
     fi
     echo
     echo "\\* tshark: ${tshark_slice[0]} s for the first $slice_frames frames (\`editcap -r\`), $startup s for one frame; whole file estimated as start-up + per-frame time x $frames frames (CPU time likewise; RSS of the slice run)."

@@ -232,12 +232,8 @@ fn pp_stream(path: &str, l4: bool) -> io::Result<Tally> {
     io::Read::read_exact(&mut File::open(path)?, &mut magic)?;
     let file = File::open(path)?;
     let mut reader: Box<dyn PcapReaderIterator> = match detect(&magic) {
-        Some(Format::Pcap) => Box::new(
-            LegacyPcapReader::new(BUFFER, file).map_err(err)?,
-        ),
-        Some(Format::PcapNg) => Box::new(
-            PcapNGReader::new(BUFFER, file).map_err(err)?,
-        ),
+        Some(Format::Pcap) => Box::new(LegacyPcapReader::new(BUFFER, file).map_err(err)?),
+        Some(Format::PcapNg) => Box::new(PcapNGReader::new(BUFFER, file).map_err(err)?),
         _ => return Err(io::Error::other("not a pcap or pcapng file")),
     };
     let mut t = Tally::default();
@@ -249,9 +245,7 @@ fn pp_stream(path: &str, l4: bool) -> io::Result<Tally> {
                 reader.consume(offset);
             }
             Err(PcapError::Eof) => break,
-            Err(PcapError::Incomplete(_)) => {
-                reader.refill().map_err(err)?
-            }
+            Err(PcapError::Incomplete(_)) => reader.refill().map_err(err)?,
             Err(e) => return Err(err(e)),
         }
     }

@@ -127,8 +127,9 @@ fn small(output: &str, megabytes: u64, seed: u64) -> io::Result<()> {
     Ok(())
 }
 
-/// One Ethernet frame of exactly `len` bytes (60..=200).
-fn build_frame(f: &mut Vec<u8>, len: usize, rng: &mut Rng) {
+/// One Ethernet frame of `len` bytes (60..=200), or the few bytes more that
+/// its headers need (at most 86: a VLAN tag, IPv6 and 28 bytes of L4).
+fn build_frame(f: &mut Vec<u8>, mut len: usize, rng: &mut Rng) {
     let host = |rng: &mut Rng| rng.below(64) as u8 + 1;
     // Ethernet: dst, src (locally administered, from a pool of hosts).
     f.extend_from_slice(&[2, 0, 0, 0, 0, host(rng)]);
@@ -156,7 +157,8 @@ fn build_frame(f: &mut Vec<u8>, len: usize, rng: &mut Rng) {
                 55..=89 => 17,
                 _ => 1,
             };
-            let total = (len.max(ip_start + 20 + 28) - ip_start) as u16;
+            len = len.max(ip_start + 20 + 28);
+            let total = (len - ip_start) as u16;
             f.extend_from_slice(&[0x45, 0]);
             f.extend_from_slice(&total.to_be_bytes());
             f.extend_from_slice(&(rng.next() as u16).to_be_bytes());
@@ -173,7 +175,8 @@ fn build_frame(f: &mut Vec<u8>, len: usize, rng: &mut Rng) {
                 55..=89 => 17,
                 _ => 58,
             };
-            let payload = (len.max(ip_start + 40 + 28) - ip_start - 40) as u16;
+            len = len.max(ip_start + 40 + 28);
+            let payload = (len - ip_start - 40) as u16;
             f.extend_from_slice(&[0x60, 0, 0, 0]);
             f.extend_from_slice(&payload.to_be_bytes());
             f.extend_from_slice(&[proto, 64]);
