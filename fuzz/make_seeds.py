@@ -99,7 +99,59 @@ EXTENSIONS = {
     "many_small": b"".join(tlv(i, bytes([i])) for i in range(20)),
 }
 
-TARGETS = {"slice_strict": SLICE, "slice_recover": RECOVER, "extensions": EXTENSIONS}
+
+
+def stream_head(buffer, recover, crc, limit_mode, limit_byte, pattern):
+    """checks::stream's 8-byte header: u16 buffer size - 1, flags, limit
+    byte, 4 read-pattern bytes (see checks::read_step)."""
+    flags = int(recover) | int(crc) << 1 | limit_mode << 2
+    return struct.pack("<HBB", buffer - 1, flags, limit_byte) + bytes(pattern)
+
+
+ONE_BYTE_READS = [0x00] * 4
+FAULTY_READS = [0xFC, 0x02, 0xFE, 0x10]
+# limit modes: 0 u64::MAX, 1 none (16 MiB), 2 byte, 3 byte * 4
+STREAM = {
+    "buf1_bytewise_capture": stream_head(1, False, True, 0, 0, ONE_BYTE_READS) + CAPTURE,
+    "buf7_faults_damaged": stream_head(7, True, True, 1, 0, FAULTY_READS) + SLICE["damaged_middle"],
+    "buf64_limit_28_large": stream_head(64, True, True, 2, 28, [0x85, 0x01, 0x00, 0x20])
+    + SLICE["large_payload"],
+    "buf16_limit_40_cut_short": stream_head(16, True, False, 3, 10, FAULTY_READS)
+    + WORKED + SLICE["large_payload"][:200],
+    "buf3_garbage": stream_head(3, True, True, 0, 0, [0x03, 0xFD, 0x00, 0x7F])
+    + SLICE["garbage_then_valid"],
+    "buf24_fake_candidate": stream_head(24, True, True, 1, 0, [0x1F, 0xFF, 0x04, 0x80])
+    + SLICE["fake_candidate"],
+    "buf4096_huge_claim": stream_head(4096, True, True, 1, 0, [0xFF, 0xFF, 0xFF, 0xFF])
+    + SLICE["payload_len_huge"],
+    "buf2_strict_bad_magic": stream_head(2, False, True, 0, 0, FAULTY_READS) + SLICE["bad_magic"],
+}
+
+# Chunk-size byte (0-31: 1-32 bytes, else 64 + 2 * (b - 32)), config byte
+# (bit 0 CRC, bit 1 recover, bits 2-4 a limit of checks::PARALLEL_LIMITS) + capture.
+PARALLEL = {
+    "chunk1_capture": b"\x00\x01" + CAPTURE,
+    "chunk64_recover_damaged": b"\x20\x03" + SLICE["damaged_middle"],
+    "chunk8_recover_fake": b"\x07\x03" + SLICE["fake_candidate"],
+    "chunk100_limit_28": bytes([32 + 18, 0x03 | 3 << 2]) + SLICE["large_payload"] + CAPTURE,
+    "chunk16_garbage": b"\x0f\x03" + SLICE["garbage_then_valid"],
+    "chunk2_strict_bad_crc": b"\x01\x01" + SLICE["bad_crc"] + CAPTURE,
+    "chunk32_payload_holds_packets": b"\x1f\x03" + packet(payload=CAPTURE) + CAPTURE,
+}
+
+# Config byte (checks::parser_from_byte), u16 LE start position + input.
+RESYNC = {
+    "crc_on_from0_garbage": b"\x01\x00\x00" + SLICE["garbage_then_valid"],
+    "crc_on_from5_fake": b"\x01\x05\x00" + SLICE["fake_candidate"],
+    "crc_off_from1_damaged": b"\x00\x01\x00" + SLICE["damaged_middle"],
+    "crc_on_bad_crc_then_valid": b"\x01\x01\x00" + SLICE["bad_crc"],
+    "limit_28_large": bytes([129 + 2 * 7]) + b"\x00\x00" + SLICE["large_payload"],
+    "magics_only": b"\x01\x00\x00" + b"PKT\0" * 40,
+    "nested_in_payload": b"\x01\x02\x00" + packet(payload=b"xPKT" + CAPTURE),
+}
+
+TARGETS = {"slice_strict": SLICE, "slice_recover": RECOVER, "extensions": EXTENSIONS,
+           "stream": STREAM, "parallel": PARALLEL, "resync": RESYNC}
 
 
 def main():

@@ -6,8 +6,15 @@
 //! and `std` only; its CRC-32, TLV decoder, error oracle and encoder are
 //! small references written from `shared/spec/pkt-format.md`, independent of
 //! the crate's code.
+//!
+//! The `parallel` checks need zcpkt's `parallel` feature: `#[cfg(feature =
+//! "parallel")]` means the fuzz crate's feature of that name (on by default,
+//! it turns zcpkt's on) there, and zcpkt's own feature in the replay test.
 
-use zcpkt::pkt::find_next_valid;
+use std::io;
+
+use zcpkt::pkt::{find_next_valid, find_next_valid_naive, Scanner};
+use zcpkt::source::stream::{StreamError, StreamReader};
 use zcpkt::{
     EncodeError, Error, ErrorKind, Extension, ExtensionArea, ExtensionType, IdField, NewPacket,
     Packet, PacketFlags, Parser, Record, Records, Skipped,
@@ -664,4 +671,383 @@ fn check_base(parser: Parser, input: &[u8], at_zero: &[Record], recover: bool) {
             }
         }
     }
+}
+
+// ------------------------------------------------------------------ stream
+
+/// An [`io::Read`] handing out `data` in reads whose sizes and faults follow
+/// `pattern`, cyclically ([`read_step`]). A fault is never followed by
+/// another one, so every other call at least makes progress.
+#[derive(Debug)]
+pub struct PatternReader<'a> {
+    data: &'a [u8],
+    pattern: &'a [u8],
+    calls: usize,
+    faulted: bool,
+}
+
+impl<'a> PatternReader<'a> {
+    /// A reader of `data`; an empty `pattern` reads 128 bytes at a time.
+    pub fn new(data: &'a [u8], pattern: &'a [u8]) -> Self {
+        Self { data, pattern, calls: 0, faulted: false }
+    }
+}
+
+/// What one pattern byte makes a read do: `0xFC`, `0xFD`: fail with
+/// `Interrupted` (the stream retries by itself); `0xFE`, `0xFF`: fail with
+/// `WouldBlock` (returned to the caller, who calls again); otherwise return
+/// `(b & 0x7F) + 1` bytes, times 32 if bit 7 is set (1 to 128, 32 to 4096).
+pub fn read_step(byte: u8) -> Result<usize, io::ErrorKind> {
+    match byte {
+        0xFC | 0xFD => Err(io::ErrorKind::Interrupted),
+        0xFE | 0xFF => Err(io::ErrorKind::WouldBlock),
+        _ => Ok((usize::from(byte & 0x7F) + 1) << (5 * usize::from(byte >> 7))),
+    }
+}
+
+impl io::Read for PatternReader<'_> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let byte = match self.pattern {
+            [] => 0x7F,
+            pattern => pattern[self.calls % pattern.len()],
+        };
+        self.calls += 1;
+        let size = match read_step(byte) {
+            Err(kind) if !self.faulted => {
+                self.faulted = true;
+                return Err(kind.into());
+            }
+            Err(_) => 64,
+            Ok(size) => size,
+        };
+        self.faulted = false;
+        let n = size.min(out.len()).min(self.data.len());
+        let (now, rest) = self.data.split_at(n);
+        out[..n].copy_from_slice(now);
+        self.data = rest;
+        Ok(n)
+    }
+}
+
+/// Target `stream`: bytes 0-1 (u16 LE) choose the initial buffer size
+/// (`1 + n % 4096`); byte 2: bit 0 recover, bit 1 verify CRCs, bits 2-3 the
+/// maximum packet size (0: `u64::MAX`, 1: none, i.e. the reader's 16 MiB
+/// default, 2: byte 3, 3: byte 3 times 4); bytes 4-7 the read pattern
+/// ([`read_step`]); the rest is the input.
+pub fn stream(data: &[u8]) {
+    let (head, input) = data.split_at(data.len().min(8));
+    let byte = |i: usize| head.get(i).copied().unwrap_or(0);
+    let buffer = 1 + usize::from(u16::from_le_bytes([byte(0), byte(1)])) % 4096;
+    let flags = byte(2);
+    let limit = match (flags >> 2) & 3 {
+        0 => Some(u64::MAX),
+        1 => None,
+        2 => Some(u64::from(byte(3))),
+        _ => Some(u64::from(byte(3)) * 4),
+    };
+    let parser = Parser::new().verify_checksum(flags & 2 != 0).max_packet_size(limit);
+    check_stream(parser, flags & 1 != 0, buffer, head.get(4..).unwrap_or(&[]), input);
+}
+
+/// Whether `rest` starts with a fixed header (magic, version, HEADER_LEN)
+/// claiming more than `max` bytes: a packet the stream counts through
+/// instead of holding.
+fn claims_over(rest: &[u8], max: u64) -> bool {
+    rest.len() >= 24 && rest[..4] == *b"PKT\0" && rest[4] == 1 && {
+        let header_len = u16::from_le_bytes([rest[6], rest[7]]);
+        let payload_len = u32::from_le_bytes([rest[8], rest[9], rest[10], rest[11]]);
+        header_len >= 26 && u64::from(header_len) + u64::from(payload_len) > max
+    }
+}
+
+/// `StreamReader` over `input`, read as `pattern` cuts it from a `buffer`
+/// byte buffer: `next_record` gives the records of `Records` over the whole
+/// slice (same parser, the stream's maximum, same `recover`) and
+/// `next_packet` those of `Packets`; the buffer stays within its bound.
+///
+/// The one documented exception (a packet claiming more than the maximum,
+/// cut short by the end of input: its bytes were discarded while counting)
+/// is honoured by comparing the records only up to and including that
+/// packet's `Truncated` error; past it the stream must still end, and with
+/// recovery at the end of the input.
+pub fn check_stream(parser: Parser, recover: bool, buffer: usize, pattern: &[u8], input: &[u8]) {
+    let max = parser.packet_size_limit().unwrap_or(StreamReader::<&[u8]>::DEFAULT_MAX_PACKET);
+    let slice = parser.max_packet_size(Some(max));
+    // Memory: under max(buffer, maximum, 24); without a real maximum, the
+    // buffer grows (by doubling at most) only while bytes arrive.
+    let bound = buffer.max(24).max(match usize::try_from(max) {
+        Ok(max) if max < (1 << 24) => max,
+        _ => 2 * input.len(),
+    });
+    let calls_limit = 8 * input.len() + 64;
+
+    let expected: Vec<Record> = slice.records(input, recover).collect();
+    let mut reader = StreamReader::new(PatternReader::new(input, pattern))
+        .with_parser(parser)
+        .buffer_size(buffer)
+        .recover(recover);
+    let (mut i, mut calls, mut diverged) = (0, 0, false);
+    loop {
+        calls += 1;
+        assert!(calls <= calls_limit, "next_record: no end after {calls_limit} calls");
+        match reader.next_record() {
+            None => break,
+            Some(Err(error)) => assert_eq!(error.kind(), io::ErrorKind::WouldBlock),
+            Some(Ok(record)) => {
+                if !diverged {
+                    assert_eq!(Some(&record), expected.get(i), "stream record {i}");
+                    if let Record::Error(Error { offset, kind: ErrorKind::Truncated { .. } }) =
+                        record
+                    {
+                        diverged = claims_over(&input[offset as usize..], max);
+                    }
+                }
+                i += 1;
+            }
+        }
+        let capacity = reader.buffer_capacity();
+        assert!(capacity <= bound, "buffer of {capacity} bytes, bound {bound}");
+    }
+    assert!(reader.next_record().is_none(), "next_record is not fused");
+    if !diverged {
+        assert_eq!(i, expected.len(), "stream ended early");
+    }
+    if recover {
+        assert_eq!(reader.offset(), input.len() as u64);
+    }
+
+    // next_packet never recovers: exactly `Packets`, no exception.
+    let expected: Vec<Result<Packet, Error>> = slice.packets(input).collect();
+    let mut reader = StreamReader::new(PatternReader::new(input, pattern))
+        .with_parser(parser)
+        .buffer_size(buffer);
+    let (mut i, mut calls) = (0, 0);
+    loop {
+        calls += 1;
+        assert!(calls <= calls_limit, "next_packet: no end after {calls_limit} calls");
+        let got = match reader.next_packet() {
+            None => break,
+            Some(Err(StreamError::Io(error))) => {
+                assert_eq!(error.kind(), io::ErrorKind::WouldBlock);
+                continue;
+            }
+            Some(Err(StreamError::Packet(error))) => Err(error),
+            Some(Ok(packet)) => Ok(packet),
+        };
+        assert_eq!(Some(&got), expected.get(i), "stream packet {i}");
+        i += 1;
+        assert!(reader.buffer_capacity() <= bound);
+    }
+    assert_eq!(i, expected.len(), "next_packet ended early");
+}
+
+// ------------------------------------------------------------------ parallel
+
+/// The maximum packet sizes the `parallel` target chooses from (one thread
+/// pool is kept per configuration, so there are few).
+#[cfg(feature = "parallel")]
+pub const PARALLEL_LIMITS: [Option<u64>; 8] =
+    [None, Some(0), Some(26), Some(28), Some(40), Some(64), Some(100), Some(252)];
+
+/// The configuration of the `parallel` target's byte 1 (5 bits): bit 0
+/// verifies checksums, bit 1 recovers, bits 2-4 index [`PARALLEL_LIMITS`].
+#[cfg(feature = "parallel")]
+pub fn parallel_config(config: u8) -> (Parser, bool) {
+    let parser = Parser::new()
+        .verify_checksum(config & 1 != 0)
+        .max_packet_size(PARALLEL_LIMITS[usize::from(config >> 2 & 7)]);
+    (parser, config & 2 != 0)
+}
+
+/// A `ParallelParser` for `config` on a dedicated pool of 2 threads, built
+/// once per configuration (a pool per input would spend more time starting
+/// threads than parsing).
+#[cfg(feature = "parallel")]
+fn pooled(config: u8) -> zcpkt::parallel::ParallelParser {
+    use std::sync::{Mutex, PoisonError};
+    static POOLS: Mutex<Vec<Option<zcpkt::parallel::ParallelParser>>> = Mutex::new(Vec::new());
+    let mut pools = POOLS.lock().unwrap_or_else(PoisonError::into_inner);
+    let config = config & 0x1F;
+    if pools.is_empty() {
+        pools.resize(32, None);
+    }
+    let pool = pools[usize::from(config)].get_or_insert_with(|| {
+        let (parser, recover) = parallel_config(config);
+        zcpkt::parallel::ParallelParser::new(parser)
+            .recover(recover)
+            .threads(2)
+            .expect("a pool of 2 threads")
+    });
+    pool.clone()
+}
+
+/// Target `parallel`: byte 0 chooses the chunk size (0-31: 1 to 32 bytes,
+/// then 64 to 510 in steps of 2), byte 1 the configuration
+/// ([`parallel_config`]); the rest is the input.
+#[cfg(feature = "parallel")]
+pub fn parallel(data: &[u8]) {
+    let byte = |i: usize| data.get(i).copied().unwrap_or(0);
+    let chunk = match byte(0) {
+        b @ 0..=31 => 1 + usize::from(b),
+        b => 64 + 2 * usize::from(b - 32),
+    };
+    check_parallel(byte(1), chunk, data.get(2..).unwrap_or(&[]));
+}
+
+/// Per-kind counts and sums of a record stream: a `fold` whose `reduce`
+/// (field-wise addition) is associative.
+#[cfg(feature = "parallel")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    packets: u64,
+    valid: u64,
+    errors: u64,
+    skipped: u64,
+    bytes: u64,
+    offsets: u64,
+}
+
+#[cfg(feature = "parallel")]
+impl Tally {
+    fn add(mut self, record: Record) -> Self {
+        match record {
+            Record::Packet(p) => {
+                self.packets += 1;
+                self.valid += u64::from(p.is_valid());
+                self.bytes += p.len() as u64;
+                self.offsets = self.offsets.wrapping_add(p.offset);
+            }
+            Record::Error(e) => {
+                self.errors += 1;
+                self.offsets = self.offsets.wrapping_add(e.offset);
+            }
+            Record::Skipped(s) => {
+                self.skipped += 1;
+                self.bytes += s.len;
+                self.offsets = self.offsets.wrapping_add(s.offset);
+            }
+        }
+        self
+    }
+
+    fn merge(self, other: Self) -> Self {
+        Self {
+            packets: self.packets + other.packets,
+            valid: self.valid + other.valid,
+            errors: self.errors + other.errors,
+            skipped: self.skipped + other.skipped,
+            bytes: self.bytes + other.bytes,
+            offsets: self.offsets.wrapping_add(other.offsets),
+        }
+    }
+}
+
+/// `ParallelParser` over `input` in `chunk`-byte chunks, for the
+/// configuration byte `config`: `records_in_order` on 2 threads gives
+/// exactly `Records` (the very sub-slices of the input), a `fold` that
+/// concatenates gives them too, and a counting fold on rayon's global pool
+/// equals the sequential count.
+#[cfg(feature = "parallel")]
+pub fn check_parallel(config: u8, chunk: usize, input: &[u8]) {
+    let (parser, recover) = parallel_config(config);
+    let expected: Vec<Record> = parser.records(input, recover).collect();
+    let parallel = pooled(config).chunk_size(chunk);
+
+    let mut got = Vec::new();
+    parallel.records_in_order(input, |record| got.push(record));
+    assert_eq!(got, expected, "records_in_order, chunk size {chunk}");
+    for (g, e) in got.iter().zip(&expected) {
+        if let (Record::Packet(g), Record::Packet(e)) = (g, e) {
+            assert!(same_slice(g.as_bytes(), e.as_bytes()));
+        }
+    }
+
+    let concatenated = parallel.fold(
+        input,
+        Vec::new,
+        |mut records, record| {
+            records.push(record);
+            records
+        },
+        |mut a, mut b| {
+            a.append(&mut b);
+            a
+        },
+    );
+    assert_eq!(concatenated, expected, "fold (concatenation), chunk size {chunk}");
+
+    let global = zcpkt::parallel::ParallelParser::new(parser).recover(recover).chunk_size(chunk);
+    let tally = global.fold(input, Tally::default, Tally::add, Tally::merge);
+    assert_eq!(tally, expected.iter().copied().fold(Tally::default(), Tally::add));
+}
+
+// ------------------------------------------------------------------ resync
+
+/// Target `resync`: byte 0 is a parser config ([`parser_from_byte`]),
+/// bytes 1-2 (u16 LE) a start position (modulo the input's length + 1), the
+/// rest the input.
+pub fn resync(data: &[u8]) {
+    let Some((&config, rest)) = data.split_first() else { return };
+    let (from, input) = match rest {
+        [lo, hi, input @ ..] => (usize::from(u16::from_le_bytes([*lo, *hi])), input),
+        _ => (0, rest),
+    };
+    check_resync(parser_from_byte(config), input, from % (input.len() + 1));
+}
+
+/// Whether a packet with no error at all starts at `input[at..]`, by the
+/// references alone: framed, extension area well formed, CRC right (if
+/// verified).
+fn reference_valid(parser: &Parser, input: &[u8], at: usize) -> bool {
+    let rest = &input[at..];
+    if reference_frame(parser, rest, at as u64).is_err() {
+        return false;
+    }
+    let header_len = usize::from(u16::from_le_bytes([rest[6], rest[7]]));
+    let payload_len = u32::from_le_bytes([rest[8], rest[9], rest[10], rest[11]]) as usize;
+    let header = &rest[..header_len];
+    let source_nul = 24 + header[24..].iter().position(|&b| b == 0).unwrap();
+    let dest_nul = source_nul + 1 + header[source_nul + 1..].iter().position(|&b| b == 0).unwrap();
+    if reference_tlv(&header[dest_nul + 1..]).1.is_some() {
+        return false;
+    }
+    let checksum = u32::from_le_bytes([rest[12], rest[13], rest[14], rest[15]]);
+    !parser.verifies_checksum() || crc32(&rest[header_len..header_len + payload_len]) == checksum
+}
+
+/// `find_next_valid` and a reused `Scanner` against the naive oracle: from
+/// every start position (a scanner going forward, as a reader does, then
+/// one going backward and switching the CRC setting), and from `from` for
+/// the naive search itself (quadratic, so from one position only).
+pub fn check_resync(parser: Parser, input: &[u8], from: usize) {
+    let n = input.len();
+    let other = parser.verify_checksum(!parser.verifies_checksum());
+    // next[p]: the first valid packet at or after p, for each parser.
+    let mut next = [vec![None; n + 1], vec![None; n + 1]];
+    for at in (0..n).rev() {
+        for (k, parser) in [&parser, &other].into_iter().enumerate() {
+            let valid = reference_valid(parser, input, at);
+            let parsed = parser.parse_packet(&input[at..], at as u64);
+            assert_eq!(valid, matches!(parsed, Ok(p) if p.is_valid()), "validity at {at}");
+            next[k][at] = if valid { Some(at) } else { next[k][at + 1] };
+        }
+    }
+    assert_eq!(find_next_valid_naive(&parser, input, from, 0), next[0][from]);
+    assert_eq!(find_next_valid_naive(&other, input, from, BASE), next[1][from]);
+    assert_eq!(find_next_valid(&parser, input, from, 0), next[0][from]);
+    assert_eq!(find_next_valid(&other, input, from, BASE), next[1][from]);
+
+    let mut forward = Scanner::new();
+    for (at, &want) in next[0].iter().enumerate() {
+        assert_eq!(forward.find(&parser, input, at), want, "forward from {at}");
+    }
+    // Any order is correct, only slower; the caches follow a CRC switch.
+    let mut backward = Scanner::new();
+    for at in (0..=n).rev().step_by(3) {
+        let k = at % 2;
+        let parser = [&parser, &other][k];
+        assert_eq!(backward.find(parser, input, at), next[k][at], "backward from {at}");
+    }
+    // The forward scanner once more, from `from`, after its last search.
+    assert_eq!(forward.find(&other, input, from), next[1][from]);
 }

@@ -301,7 +301,7 @@ pub struct CaptureSummary {
 pub fn for_each_capture_event(
     input: &Input,
     opts: &ReadOptions,
-    mut f: impl FnMut(CaptureEvent<'_>),
+    mut f: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
 ) -> Result<CaptureSummary, CliError> {
     let cannot_read = |e| CliError::io(format!("cannot read {input}"), e);
     let map = match input {
@@ -328,30 +328,39 @@ pub fn for_each_capture_event(
     match format {
         None => {}
         Some(Format::Pkt) => {
-            records_of_map(map, opts.parser(false), opts, |record| {
-                f(CaptureEvent::Pkt(record));
-                ControlFlow::Continue(())
-            })?;
+            records_of_map(map, opts.parser(false), opts, |record| f(CaptureEvent::Pkt(record)))?;
         }
         Some(Format::Pcap) => {
             let mut frames = pcap::Frames::new(pcap::Parser::new(), bytes, 0);
             while let Some(frame) = frames.next() {
-                match frame {
+                let flow = match frame {
                     Ok(frame) => f(CaptureEvent::Block(pcapng::Block::Frame(frame))),
-                    Err(e) => error = Some(e),
-                }
+                    Err(e) => {
+                        error = Some(e);
+                        ControlFlow::Continue(())
+                    }
+                };
                 releaser.reached(frames.position());
+                if flow.is_break() {
+                    break;
+                }
             }
             pcap_header = frames.header().copied();
         }
         Some(Format::PcapNg) => {
             let mut frames = pcapng::Parser::new().frames(bytes);
             while let Some(block) = frames.next_block() {
-                match block {
+                let flow = match block {
                     Ok(block) => f(CaptureEvent::Block(block)),
-                    Err(e) => error = Some(e),
-                }
+                    Err(e) => {
+                        error = Some(e);
+                        ControlFlow::Continue(())
+                    }
+                };
                 releaser.reached(frames.position());
+                if flow.is_break() {
+                    break;
+                }
             }
         }
     }
@@ -392,7 +401,7 @@ fn events_of_stream(
     input: &Input,
     reader: impl Read,
     opts: &ReadOptions,
-    mut f: impl FnMut(CaptureEvent<'_>),
+    mut f: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
 ) -> Result<CaptureSummary, CliError> {
     let cannot_read = |e| CliError::io(format!("cannot read {input}"), e);
     let mut reader = Counting { inner: reader, count: 0 };
@@ -408,14 +417,19 @@ fn events_of_stream(
     }
     let format = detect_or_fail(input, &magic[..got])?;
     let mut chained = io::Cursor::new(&magic[..got]).chain(&mut reader);
+    let mut stopped = false;
     let mut error = None;
     let mut pcap_header = None;
     match format {
         None => {}
         Some(Format::Pkt) => {
             records_of_stream(&mut chained, opts.parser(true), opts, |record| {
-                f(CaptureEvent::Pkt(record));
-                ControlFlow::Continue(())
+                stopped = f(CaptureEvent::Pkt(record)).is_break();
+                if stopped {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
             })
             .map_err(cannot_read)?;
         }
@@ -423,15 +437,21 @@ fn events_of_stream(
             let mut stream = CaptureStream::new(&mut chained);
             while let Some(block) = stream.next_block() {
                 match block {
-                    Ok(block) => f(CaptureEvent::Block(block)),
+                    Ok(block) => stopped = f(CaptureEvent::Block(block)).is_break(),
                     Err(StreamCaptureError::Capture(e)) => error = Some(e),
                     Err(StreamCaptureError::Io(e)) => return Err(cannot_read(e)),
+                }
+                if stopped {
+                    break;
                 }
             }
             pcap_header = stream.pcap_header().copied();
         }
     }
-    // Read what parsing left, so the size is the input's.
-    io::copy(&mut chained, &mut io::sink()).map_err(cannot_read)?;
+    // Read what parsing left, so the size is the input's (unless the caller
+    // stopped: then nobody asks for the size).
+    if !stopped {
+        io::copy(&mut chained, &mut io::sink()).map_err(cannot_read)?;
+    }
     Ok(CaptureSummary { format, bytes: reader.count, pcap_header, error })
 }

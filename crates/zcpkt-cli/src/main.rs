@@ -25,7 +25,8 @@ use crate::error::{CliError, Outcome};
 #[global_allocator]
 static ALLOCATOR: alloc_count::CountingAlloc = alloc_count::CountingAlloc;
 
-/// Inspect, validate, summarise and filter PKT v1 packet captures.
+/// Inspect, validate, summarise and filter PKT v1 packet captures; print
+/// per-frame fields of pcap and pcapng captures (`zcpkt fields`).
 ///
 /// FILE may be `-` for standard input everywhere. Exit status: 0 when the
 /// input is clean, 1 when it holds errors (they are reported), 2 on a usage
@@ -43,6 +44,7 @@ enum Command {
     Check(cmd::check::Args),
     Stats(cmd::stats::Args),
     Filter(cmd::filter::Args),
+    Fields(cmd::fields::Args),
     Gen(cmd::gen::Args),
     Info(cmd::info::Args),
     Bench(cmd::bench::BenchArgs),
@@ -57,6 +59,7 @@ fn run(cli: &Cli) -> Result<Outcome, CliError> {
         Command::Check(args) => cmd::check::run(args),
         Command::Stats(args) => cmd::stats::run(args),
         Command::Filter(args) => cmd::filter::run(args),
+        Command::Fields(args) => cmd::fields::run(args),
         Command::Gen(args) => cmd::gen::run(args),
         Command::Info(args) => cmd::info::run(args),
         Command::Bench(args) => cmd::bench::run(args),

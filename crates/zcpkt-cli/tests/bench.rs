@@ -105,8 +105,8 @@ fn bench_on_a_given_file_reports_every_job_as_json() {
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
-    // 8 parsing jobs with and without CRC, then 3 ceilings.
-    assert_eq!(rows.len(), 19);
+    // 8 parsing jobs with and without CRC, recovery, then 3 ceilings.
+    assert_eq!(rows.len(), 20);
     for row in &rows {
         assert_eq!(row["input"], "in.pkt");
         let job = row["job"].as_str().unwrap();
@@ -117,4 +117,31 @@ fn bench_on_a_given_file_reports_every_job_as_json() {
             matches!(job, "slice" | "mmap" | "mmap-whole" | "stream" | "parallel" | "collect");
         assert_eq!(row["vs_baseline"].is_f64(), has_baseline, "{job}");
     }
+}
+
+#[test]
+fn bench_generates_and_removes_its_inputs_including_hostile_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = zcpkt()
+        .args(["bench", "--size", "256KiB", "--runs", "1", "--profile", "seed", "--json"])
+        .env("TMPDIR", tmp.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let labels: Vec<&str> = rows.iter().map(|r| r["input"].as_str().unwrap()).collect();
+    assert_eq!(labels.iter().filter(|l| **l == "seed").count(), 20);
+    // Recovery through hostile files: one error, then everything skipped.
+    for hostile in ["hostile-magic", "hostile-crc"] {
+        let row = rows.iter().find(|r| r["input"] == hostile).expect(hostile);
+        assert_eq!(row["job"], "recover");
+        assert_eq!(field(row, "packets"), 0, "{hostile}");
+        assert_eq!(field(row, "errors"), 1, "{hostile}");
+        assert_eq!(field(row, "input_bytes"), 64 << 10, "{hostile}");
+    }
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0, "temporary inputs left behind");
 }

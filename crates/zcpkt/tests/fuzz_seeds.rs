@@ -108,6 +108,60 @@ fn roundtrip_seed_packets() {
 }
 
 #[test]
+fn stream_seeds() {
+    for (path, bytes) in seeds("stream") {
+        let _guard = Replaying(&path);
+        checks::stream(&bytes);
+    }
+    // The captures of slice_strict too, under a spread of buffer sizes,
+    // read patterns (1-byte reads, faults, large reads) and parsers.
+    let patterns: [&[u8]; 4] = [&[0x00], &[0xFC, 0x02, 0xFE, 0x10], &[0x85, 0x00], &[]];
+    for (path, bytes) in seeds("slice_strict") {
+        let _guard = Replaying(&path);
+        for (k, config) in checks::CONFIG_SAMPLES.into_iter().enumerate() {
+            let parser = checks::parser_from_byte(config);
+            for (buffer, pattern) in [1, 7, 64, 4096].into_iter().zip(patterns) {
+                checks::check_stream(parser, k % 2 == 0, buffer, pattern, &bytes);
+                checks::check_stream(parser, k % 2 == 1, buffer, pattern, &bytes);
+            }
+        }
+        let unlimited = zcpkt::Parser::new().max_packet_size(Some(u64::MAX));
+        checks::check_stream(unlimited, true, 5, &[0x03, 0xFD], &bytes);
+    }
+}
+
+#[cfg(feature = "parallel")]
+#[test]
+fn parallel_seeds() {
+    for (path, bytes) in seeds("parallel") {
+        let _guard = Replaying(&path);
+        checks::parallel(&bytes);
+    }
+    // The captures of slice_strict too, in chunks small enough to cut every
+    // packet, under every configuration.
+    for (path, bytes) in seeds("slice_strict") {
+        let _guard = Replaying(&path);
+        for config in 0..32u8 {
+            checks::check_parallel(config, [1, 7, 64, 100][usize::from(config % 4)], &bytes);
+        }
+    }
+}
+
+#[test]
+fn resync_seeds() {
+    for (path, bytes) in seeds("resync") {
+        let _guard = Replaying(&path);
+        checks::resync(&bytes);
+    }
+    for (path, bytes) in seeds("slice_strict") {
+        let _guard = Replaying(&path);
+        for config in checks::CONFIG_SAMPLES {
+            checks::check_resync(checks::parser_from_byte(config), &bytes, bytes.len() / 3);
+        }
+    }
+}
+
+#[test]
 fn reference_crc() {
     assert_eq!(checks::crc32(b"123456789"), 0xCBF4_3926);
     assert_eq!(checks::crc32(b""), 0);

@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 use std::io::Write;
+use std::ops::ControlFlow;
 
 use serde_json::{json, Value};
 use zcpkt::capture::{Resolution, Timestamp};
@@ -52,9 +53,12 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
     let mut opts = ReadOptions::new(&args.input, false);
     opts.progress = false;
     let mut info = Info::default();
-    let summary = for_each_capture_event(&input, &opts, |event| match event {
-        CaptureEvent::Block(block) => info.block(&block),
-        CaptureEvent::Pkt(record) => info.pkt(&record),
+    let summary = for_each_capture_event(&input, &opts, |event| {
+        match event {
+            CaptureEvent::Block(block) => info.block(&block),
+            CaptureEvent::Pkt(record) => info.pkt(&record),
+        }
+        ControlFlow::Continue(())
     })?;
     info.format = summary.format;
     info.file_size = summary.bytes;

@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod check;
 pub mod dump;
+pub mod fields;
 pub mod filter;
 pub mod gen;
 pub mod info;

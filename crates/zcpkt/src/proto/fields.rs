@@ -373,8 +373,8 @@ fn partial_value(field: FieldName, p: &Partial<'_>) -> Option<Value> {
 /// Writes every occurrence of `field` in a frame, outer first, separated
 /// by `aggregator`; writes nothing if the frame does not have it.
 ///
-/// `layers` is the frame's walk ([`Layers::with_orig_len`]); `frame` gives
-/// the `frame.*` fields.
+/// `layers` is the frame's walk ([`Layers::with_orig_len`], or its layers
+/// collected); `frame` gives the `frame.*` fields.
 ///
 /// ```
 /// use zcpkt::proto::fields::{write_field, FieldName, FrameInfo};
@@ -392,11 +392,11 @@ fn partial_value(field: FieldName, p: &Partial<'_>) -> Option<Value> {
 /// assert_eq!(out, "0x8100,42,1,,");
 /// # Ok::<(), core::fmt::Error>(())
 /// ```
-pub fn write_field<W: Write>(
+pub fn write_field<'a, W: Write>(
     out: &mut W,
     field: FieldName,
     frame: &FrameInfo,
-    layers: Layers<'_>,
+    layers: impl IntoIterator<Item = Layer<'a>>,
     aggregator: char,
 ) -> fmt::Result {
     if field.is_frame_field() {
@@ -416,4 +416,102 @@ pub fn write_field<W: Write>(
         }
     }
     Ok(())
+}
+
+/// Layers a frame's walk keeps on the stack for [`write_fields`]; a frame
+/// with more (VXLAN inside VXLAN inside ...) is walked again per field.
+const CACHED_LAYERS: usize = 16;
+
+/// Writes a whole line's cells: each of `fields` as [`write_field`] does,
+/// separated by `separator` (no line end). The frame is walked once, not
+/// once per field, and nothing is allocated.
+pub fn write_fields<W: Write>(
+    out: &mut W,
+    fields: &[FieldName],
+    frame: &FrameInfo,
+    layers: Layers<'_>,
+    separator: char,
+    aggregator: char,
+) -> fmt::Result {
+    let mut cache = [None; CACHED_LAYERS];
+    let mut cached = 0;
+    let mut complete = true;
+    if !fields.iter().all(|f| f.is_frame_field()) {
+        for layer in layers.clone() {
+            match cache.get_mut(cached) {
+                Some(slot) => *slot = Some(layer),
+                None => {
+                    complete = false;
+                    break;
+                }
+            }
+            cached += 1;
+        }
+    }
+    for (i, &field) in fields.iter().enumerate() {
+        if i > 0 {
+            out.write_char(separator)?;
+        }
+        if complete {
+            write_field(out, field, frame, cache[..cached].iter().flatten().copied(), aggregator)?;
+        } else {
+            write_field(out, field, frame, layers.clone(), aggregator)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(all(test, feature = "std"))]
+mod tests {
+    use super::*;
+    use crate::proto::link_type;
+
+    /// Ethernet/IPv4/UDP 4789/VXLAN wrapped `depth` times around an
+    /// Ethernet/IPv4/UDP datagram.
+    fn nested_vxlan(depth: usize) -> Vec<u8> {
+        let mut frame = eth_ipv4_udp(1000, 2000, &[]);
+        for _ in 0..depth {
+            let mut vxlan = vec![0x08, 0, 0, 0, 0, 0, 1, 0];
+            vxlan.extend(&frame);
+            frame = eth_ipv4_udp(50000, 4789, &vxlan);
+        }
+        frame
+    }
+
+    fn eth_ipv4_udp(sport: u16, dport: u16, payload: &[u8]) -> Vec<u8> {
+        let mut f = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00];
+        let total = (28 + payload.len()) as u16;
+        f.extend([0x45, 0]);
+        f.extend(total.to_be_bytes());
+        f.extend([0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2]);
+        f.extend(sport.to_be_bytes());
+        f.extend(dport.to_be_bytes());
+        f.extend((8 + payload.len() as u16).to_be_bytes());
+        f.extend([0, 0]);
+        f.extend(payload);
+        f
+    }
+
+    #[test]
+    fn write_fields_is_write_field_per_cell_below_and_above_the_layer_cache() {
+        let fields = [FieldName::FrameNumber, FieldName::UdpDstport, FieldName::IpSrc];
+        let info = FrameInfo { number: 7, ..FrameInfo::default() };
+        // Depth 1 fits the cache; depth 5 has 4 * 5 + 3 layers, more than it holds.
+        for depth in [0, 1, 5] {
+            let frame = nested_vxlan(depth);
+            let layers = Layers::new(link_type::ETHERNET, &frame);
+            assert_eq!(layers.clone().count() > CACHED_LAYERS, depth == 5);
+            let mut line = String::new();
+            write_fields(&mut line, &fields, &info, layers.clone(), ',', ';').unwrap();
+            let mut want = String::new();
+            for (i, &f) in fields.iter().enumerate() {
+                if i > 0 {
+                    want.push(',');
+                }
+                write_field(&mut want, f, &info, layers.clone(), ';').unwrap();
+            }
+            assert_eq!(line, want);
+            assert_eq!(line.matches("4789").count(), depth, "{line}");
+        }
+    }
 }

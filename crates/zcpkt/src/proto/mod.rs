@@ -49,7 +49,9 @@
 //!   lower port, so e.g. 53 → 4789 would be DNS there.
 //! - Tunnels other than VXLAN, IPv4/IPv6-in-IP and PPP-in-HDLC remnants of
 //!   raw/null captures (GRE, Geneve, MPLS, 802.3 LLC/SNAP, ...) are not
-//!   followed; nor are ICMP errors quoted inside ICMP errors.
+//!   followed; nor are ICMP errors quoted inside ICMP errors. Among them:
+//!   tshark 4.0 takes UDP port 3343 (`msrcp`) as carrying an Ethernet
+//!   frame, whose `eth.*` fields it then shows too.
 //! - IPv4 option lengths are checked against Wireshark's table only for
 //!   the options that matter to `ip.dst` (source routes) and common fixed
 //!   ones; an odd malformed option before a source route may differ.

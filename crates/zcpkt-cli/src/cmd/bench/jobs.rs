@@ -35,6 +35,9 @@ pub enum Job {
     Parallel,
     /// zcpkt collecting every packet (borrowed) into a Vec, over a memory map.
     Collect,
+    /// zcpkt over a memory map in recover mode: every packet, error and
+    /// skipped range (the `check` command's work).
+    Recover,
     /// The copying baseline streaming from the file, dropping each packet.
     BaselineStream,
     /// The copying baseline collecting every packet into a Vec.
@@ -71,6 +74,7 @@ impl Job {
             Job::Stream => "zcpkt stream",
             Job::Parallel => "zcpkt parallel",
             Job::Collect => "zcpkt collect",
+            Job::Recover => "zcpkt recover",
             Job::BaselineStream => "baseline stream",
             Job::BaselineCollect => "baseline collect",
             Job::Crc1 => "ceiling crc32 1 core",
@@ -164,6 +168,7 @@ pub fn run(job: Job, path: &Path, crc: bool, threads: usize) -> io::Result<Measu
         Job::Stream => stream(path, parser)?,
         Job::Parallel => parallel(&MappedFile::open(path)?, parser, threads)?,
         Job::Collect => collect(&MappedFile::open(path)?, parser),
+        Job::Recover => recover(&MappedFile::open(path)?, parser),
         Job::BaselineStream => baseline(path, crc, false)?,
         Job::BaselineCollect => baseline(path, crc, true)?,
         Job::Crc1 => Tally { digest: u64::from(crc32fast::hash(&in_ram)), ..Tally::default() },
@@ -215,6 +220,18 @@ fn collect(map: &MappedFile, parser: Parser) -> Tally {
     let packets: Vec<Packet<'_>> = map.packets(parser).filter_map(Result::ok).collect();
     let mut tally = Tally::default();
     packets.iter().for_each(|p| tally.packet(p));
+    tally
+}
+
+fn recover(map: &MappedFile, parser: Parser) -> Tally {
+    let mut tally = Tally::default();
+    for record in map.records(parser, true) {
+        match record {
+            Record::Packet(p) if p.is_valid() => tally.packet(&p),
+            Record::Packet(_) | Record::Error(_) => tally.errors += 1,
+            Record::Skipped(s) => tally.digest = tally.digest.wrapping_add(s.len),
+        }
+    }
     tally
 }
 

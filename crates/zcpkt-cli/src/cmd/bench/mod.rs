@@ -6,6 +6,7 @@
 //! process per run gives each job a cold heap and its own peak RSS, as a
 //! user's run of a tool would have. The table reports medians.
 
+mod hostile;
 mod jobs;
 mod report;
 mod worker;
@@ -21,6 +22,7 @@ use crate::error::{CliError, Outcome};
 pub use jobs::Job;
 pub use worker::WorkerArgs;
 
+use hostile::Hostile;
 use report::{Row, Sample};
 
 /// Errors of the benchmark driver, shown as one line.
@@ -88,7 +90,7 @@ fn drive(args: &BenchArgs) -> BenchResult<()> {
     let inputs = inputs(args)?;
     let mut rows = Vec::new();
     for input in &inputs {
-        rows.extend(measure(&input.label, &input.path, args.runs.max(1), threads)?);
+        rows.extend(measure(&input.label, &input.path, &input.plan, args.runs.max(1), threads)?);
     }
     report::print(&rows, args.json, threads)?;
     Ok(())
@@ -98,7 +100,18 @@ fn drive(args: &BenchArgs) -> BenchResult<()> {
 struct Input {
     label: String,
     path: PathBuf,
+    plan: Vec<(Job, bool)>,
     _temp: Option<TempCapture>,
+}
+
+/// Every parsing job with and without CRC, the recovery job, the ceilings.
+fn full_plan() -> Vec<(Job, bool)> {
+    Job::PARSERS
+        .iter()
+        .flat_map(|&job| [(job, true), (job, false)])
+        .chain([(Job::Recover, true)])
+        .chain(Job::CEILINGS.iter().map(|&job| (job, true)))
+        .collect()
 }
 
 /// A generated capture, removed when dropped.
@@ -113,7 +126,7 @@ impl Drop for TempCapture {
 fn inputs(args: &BenchArgs) -> BenchResult<Vec<Input>> {
     if let Some(file) = &args.file {
         let label = file.file_name().map_or("input".into(), |n| n.to_string_lossy().into_owned());
-        return Ok(vec![Input { label, path: file.clone(), _temp: None }]);
+        return Ok(vec![Input { label, path: file.clone(), plan: full_plan(), _temp: None }]);
     }
     let size = args.size.unwrap_or(if args.full { FULL_SIZE } else { DEFAULT_SIZE });
     let profiles = if args.profiles.is_empty() {
@@ -121,42 +134,58 @@ fn inputs(args: &BenchArgs) -> BenchResult<Vec<Input>> {
     } else {
         args.profiles.clone()
     };
-    profiles
-        .into_iter()
-        .map(|profile| {
-            let path = std::env::temp_dir().join(format!(
-                "zcpkt-bench-{}-{}-{}.pkt",
-                std::process::id(),
-                profile.name(),
-                size
-            ));
-            let config = GenConfig { profile, seed: args.seed, limit: Limit::Bytes(size) };
-            crate::cmd::gen::gen_to_file(&config, Some(size), &path)
-                .map_err(|e| format!("cannot generate {}: {e:?}", path.display()))?;
-            Ok(Input {
-                label: profile.name().into(),
-                path: path.clone(),
-                _temp: Some(TempCapture(path)),
-            })
+    let captures = profiles.into_iter().map(|profile| {
+        let path = std::env::temp_dir().join(format!(
+            "zcpkt-bench-{}-{}-{}.pkt",
+            std::process::id(),
+            profile.name(),
+            size
+        ));
+        let config = GenConfig { profile, seed: args.seed, limit: Limit::Bytes(size) };
+        crate::cmd::gen::gen_to_file(&config, Some(size), &path)
+            .map_err(|e| format!("cannot generate {}: {e:?}", path.display()))?;
+        Ok(Input {
+            label: profile.name().into(),
+            path: path.clone(),
+            plan: full_plan(),
+            _temp: Some(TempCapture(path)),
         })
-        .collect()
+    });
+    // Hostile files a quarter the size (256 MiB with --full): recovery
+    // through them, next to recovery over the valid captures above.
+    let hostile = Hostile::ALL.into_iter().map(|kind| {
+        let path = std::env::temp_dir().join(format!(
+            "zcpkt-bench-{}-{}.pkt",
+            std::process::id(),
+            kind.label()
+        ));
+        kind.write(size / 4, &path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        Ok(Input {
+            label: kind.label().into(),
+            path: path.clone(),
+            plan: vec![(Job::Recover, true)],
+            _temp: Some(TempCapture(path)),
+        })
+    });
+    captures.chain(hostile).collect()
 }
 
 /// Every job on one capture, `runs` times each, in fresh processes.
-fn measure(label: &str, path: &Path, runs: usize, threads: usize) -> BenchResult<Vec<Row>> {
+fn measure(
+    label: &str,
+    path: &Path,
+    plan: &[(Job, bool)],
+    runs: usize,
+    threads: usize,
+) -> BenchResult<Vec<Row>> {
     let bytes = std::fs::metadata(path)?.len();
-    let plan: Vec<(Job, bool)> = Job::PARSERS
-        .iter()
-        .flat_map(|&job| [(job, true), (job, false)])
-        .chain(Job::CEILINGS.iter().map(|&job| (job, true)))
-        .collect();
     let progress = ProgressBar::new((plan.len() * runs) as u64).with_style(
         ProgressStyle::with_template("{msg:>12} [{bar:30}] {pos}/{len} jobs, {elapsed}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     progress.set_message(label.to_string());
     let mut rows = Vec::new();
-    for (job, crc) in plan {
+    for &(job, crc) in plan {
         let mut samples = Vec::with_capacity(runs);
         for _ in 0..runs {
             samples.push(spawn_worker(job, path, crc, threads)?);
