@@ -172,7 +172,7 @@ for name in $files; do
 
     if $have_fields; then
         "$zcpkt" fields "$slice" "${eargs[@]}" -E aggregator=, >"$work/zcpkt.txt"
-        tshark -r "$slice" "${tshark_args[@]}" "${eargs[@]}" >"$work/tshark.txt"
+        tshark -r "$slice" "${tshark_args[@]}" "${eargs[@]}" >"$work/tshark.txt" 2>/dev/null
         if cmp -s "$work/zcpkt.txt" "$work/tshark.txt"; then
             echo
             echo "\`zcpkt fields\` and \`tshark -T fields\` output on the slice: identical ($(wc -l <"$work/tshark.txt") lines)."
