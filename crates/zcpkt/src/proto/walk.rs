@@ -212,6 +212,7 @@ fn then(proto: Option<Proto>, input: Input<'_>) -> Next<'_> {
 impl<'a> Layers<'a> {
     /// Decodes the header `proto` at `input`, returning its layer and what
     /// follows it.
+    #[inline]
     fn decode(&mut self, proto: Proto, input: Input<'a>) -> (Layer<'a>, Next<'a>) {
         let length_known = !self.in_error && !self.fragmented;
         let partial = || {
@@ -439,6 +440,11 @@ fn ppp_hdlc(input: Input<'_>) -> Option<(Proto, Input<'_>)> {
 impl<'a> Iterator for Layers<'a> {
     type Item = Layer<'a>;
 
+    // Inlined (with `decode`) into the caller's loop, the walk's state stays
+    // in registers: out of line, each call reloaded `self.next` just after
+    // the previous call stored it, a store-forwarding stall that was a third
+    // of the walk's time.
+    #[inline]
     fn next(&mut self) -> Option<Layer<'a>> {
         let (proto, input) = match self.next {
             Next::Done => return None,
