@@ -831,7 +831,7 @@ pub fn check_stream(parser: Parser, recover: bool, buffer: usize, pattern: &[u8]
                 assert_eq!(error.kind(), io::ErrorKind::WouldBlock);
                 continue;
             }
-            Some(Err(StreamError::Packet(error))) => Err(error),
+            Some(Err(StreamError::Input(error))) => Err(error),
             Some(Ok(packet)) => Ok(packet),
         };
         assert_eq!(Some(&got), expected.get(i), "stream packet {i}");

@@ -488,7 +488,7 @@ fn events_of_stream(
             while let Some(block) = stream.next_block().filter(|_| !stopped) {
                 match block {
                     Ok(block) => stopped = f(CaptureEvent::Block(block)).is_break(),
-                    Err(StreamCaptureError::Capture(e)) => error = Some(e),
+                    Err(StreamCaptureError::Input(e)) => error = Some(e),
                     Err(StreamCaptureError::Io(e)) => return Err(cannot_read(e)),
                 }
                 if stopped {

@@ -144,7 +144,7 @@ fn stream<'a>(
 
 fn capture_error(e: StreamCaptureError) -> CaptureError {
     match e {
-        StreamCaptureError::Capture(e) => e,
+        StreamCaptureError::Input(e) => e,
         StreamCaptureError::Io(e) => panic!("unexpected I/O error {e}"),
     }
 }

@@ -95,7 +95,7 @@ fn drain_packets<R: Read>(reader: &mut StreamReader<R>, limit: usize) -> Vec<Str
         match reader.next_packet() {
             None => return out,
             Some(Ok(packet)) => out.push(format!("{:?}", Ok::<_, Error>(packet))),
-            Some(Err(StreamError::Packet(error))) => {
+            Some(Err(StreamError::Input(error))) => {
                 out.push(format!("{:?}", Err::<zcpkt::Packet<'_>, _>(error)))
             }
             Some(Err(StreamError::Io(error))) => {
@@ -585,10 +585,10 @@ fn next_packet_is_strict_and_never_recovers() {
     let mismatch = reader.next_packet().unwrap().unwrap_err();
     assert!(matches!(
         mismatch,
-        StreamError::Packet(Error { offset: 40, kind: ErrorKind::ChecksumMismatch { .. } })
+        StreamError::Input(Error { offset: 40, kind: ErrorKind::ChecksumMismatch { .. } })
     ));
     let lost = reader.next_packet().unwrap().unwrap_err();
-    assert!(matches!(lost, StreamError::Packet(Error { offset: 80, kind: ErrorKind::BadMagic })));
+    assert!(matches!(lost, StreamError::Input(Error { offset: 80, kind: ErrorKind::BadMagic })));
     assert!(reader.next_packet().is_none());
     assert!(reader.next_packet().is_none());
 }
@@ -605,7 +605,7 @@ fn interrupted_reads_are_retried_and_other_errors_returned_then_resumed() {
         events.push(match item {
             Ok(packet) => format!("packet {}", packet.len()),
             Err(StreamError::Io(error)) => format!("io {:?}", error.kind()),
-            Err(StreamError::Packet(error)) => format!("error {error}"),
+            Err(StreamError::Input(error)) => format!("error {error}"),
         });
     }
     // Every third read call fails with WouldBlock, the one before it with

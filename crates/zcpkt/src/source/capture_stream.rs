@@ -45,8 +45,9 @@
 //!   a few small strings there keeps the frame path free of lifetimes tied
 //!   to old buffer contents.
 
-use std::fmt;
 use std::io;
+
+use super::error::SourceError;
 
 use crate::capture::{detect, CaptureError, CaptureErrorKind, Format, Frame, LinkType, Resolution};
 use crate::pcap;
@@ -142,46 +143,7 @@ fn bounded(value: &[u8]) -> Box<[u8]> {
 }
 
 /// Why [`CaptureStream`] gave no frame.
-#[derive(Debug)]
-pub enum StreamCaptureError {
-    /// Reading failed; the reader is left as it was, so calling again retries.
-    Io(io::Error),
-    /// The input is damaged (or is no pcap/pcapng at all) at the error's
-    /// offset; the reader stops there.
-    Capture(CaptureError),
-}
-
-impl fmt::Display for StreamCaptureError {
-    /// The inner error's message, as is.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Io(error) => error.fmt(f),
-            Self::Capture(error) => error.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for StreamCaptureError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        // Display already shows the inner error, so the chain goes on below it.
-        match self {
-            Self::Io(error) => error.source(),
-            Self::Capture(_) => None,
-        }
-    }
-}
-
-impl From<io::Error> for StreamCaptureError {
-    fn from(error: io::Error) -> Self {
-        Self::Io(error)
-    }
-}
-
-impl From<CaptureError> for StreamCaptureError {
-    fn from(error: CaptureError) -> Self {
-        Self::Capture(error)
-    }
-}
+pub type StreamCaptureError = SourceError<CaptureError>;
 
 /// Which container the input turned out to be, with its reading state.
 #[derive(Clone, Debug)]

@@ -9,6 +9,7 @@
 //! - [`capture_stream`]: the same for pcap and pcapng frames.
 
 pub mod capture_stream;
+pub mod error;
 pub mod mmap;
 mod read_buffer;
 pub mod stream;

@@ -41,8 +41,9 @@
 //! [`next_packet`](StreamReader::next_packet), there is no exception: the
 //! records stop at that `Truncated` error in both readers.
 
-use std::fmt;
 use std::io;
+
+use super::error::SourceError;
 
 use crate::pkt::format::{field, FIXED_HEADER_LEN, MAGIC};
 use crate::pkt::{Error, ErrorKind, FixedHeader, Packet, PacketErrors, Parser, Record, Skipped};
@@ -446,42 +447,4 @@ fn claimed_size(bytes: &[u8]) -> Option<u64> {
 }
 
 /// Why [`StreamReader::next_packet`] gave no packet.
-#[derive(Debug)]
-pub enum StreamError {
-    /// Reading failed.
-    Io(io::Error),
-    /// The input holds an error at the reader's position.
-    Packet(Error),
-}
-
-impl fmt::Display for StreamError {
-    /// The inner error's message, as is.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Io(error) => error.fmt(f),
-            Self::Packet(error) => error.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for StreamError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        // Display already shows the inner error, so the chain goes on below it.
-        match self {
-            Self::Io(error) => error.source(),
-            Self::Packet(error) => std::error::Error::source(error),
-        }
-    }
-}
-
-impl From<io::Error> for StreamError {
-    fn from(error: io::Error) -> Self {
-        Self::Io(error)
-    }
-}
-
-impl From<Error> for StreamError {
-    fn from(error: Error) -> Self {
-        Self::Packet(error)
-    }
-}
+pub type StreamError = SourceError<Error>;
