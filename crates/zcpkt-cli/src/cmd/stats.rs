@@ -176,6 +176,23 @@ impl SizeHistogram {
         None
     }
 
+    /// `{min, max, mean, p50, p90, p99, histogram}` for `--json`.
+    fn to_json(&self) -> Value {
+        let histogram: Vec<Value> = self
+            .non_empty()
+            .map(|(min, max, count)| json!({"min": min, "max": max, "count": count}))
+            .collect();
+        json!({
+            "min": (self.count > 0).then_some(self.min),
+            "max": (self.count > 0).then_some(self.max),
+            "mean": self.mean(),
+            "p50": self.percentile(0.50),
+            "p90": self.percentile(0.90),
+            "p99": self.percentile(0.99),
+            "histogram": histogram,
+        })
+    }
+
     fn mean(&self) -> Option<f64> {
         (self.count > 0).then(|| self.sum as f64 / self.count as f64)
     }
@@ -261,11 +278,6 @@ impl Stats {
     }
 
     fn to_json(&self, top: usize) -> Value {
-        let h = &self.payload;
-        let histogram: Vec<Value> = h
-            .non_empty()
-            .map(|(min, max, count)| json!({"min": min, "max": max, "count": count}))
-            .collect();
         let rates = self.rates();
         let mut flags = serde_json::Map::new();
         for ((_, name), count) in PacketFlags::NAMED.iter().zip(self.flags) {
@@ -290,15 +302,7 @@ impl Stats {
                 "payloads": self.payload_bytes,
                 "skipped": self.skipped,
             },
-            "payload_size": {
-                "min": (h.count > 0).then_some(h.min),
-                "max": (h.count > 0).then_some(h.max),
-                "mean": h.mean(),
-                "p50": h.percentile(0.50),
-                "p90": h.percentile(0.90),
-                "p99": h.percentile(0.99),
-                "histogram": histogram,
-            },
+            "payload_size": self.payload.to_json(),
             "time": {
                 "first": self.first,
                 "last": self.last,
@@ -635,11 +639,6 @@ impl FrameStats {
         file_bytes: u64,
         damage: Option<&CaptureError>,
     ) -> Value {
-        let h = &self.sizes;
-        let histogram: Vec<Value> = h
-            .non_empty()
-            .map(|(min, max, count)| json!({"min": min, "max": max, "count": count}))
-            .collect();
         let rates = self.rates();
         let protocols: serde_json::Map<String, Value> =
             PROTOCOLS.iter().zip(self.protocols).map(|(p, n)| ((*p).into(), n.into())).collect();
@@ -655,15 +654,7 @@ impl FrameStats {
             "format": format_name(format),
             "frames": self.frames,
             "bytes": {"original": self.original, "captured": self.captured, "file": file_bytes},
-            "frame_size": {
-                "min": (h.count > 0).then_some(h.min),
-                "max": (h.count > 0).then_some(h.max),
-                "mean": h.mean(),
-                "p50": h.percentile(0.50),
-                "p90": h.percentile(0.90),
-                "p99": h.percentile(0.99),
-                "histogram": histogram,
-            },
+            "frame_size": self.sizes.to_json(),
             "time": {
                 "first": self.first.map(Self::epoch),
                 "last": self.last.map(Self::epoch),
