@@ -10,13 +10,8 @@ use zcpkt::{
     PacketFlags, Parser, Record,
 };
 
-fn config(cases: u32) -> ProptestConfig {
-    let mut config = ProptestConfig::default();
-    if std::env::var_os("PROPTEST_CASES").is_none() {
-        config.cases = cases;
-    }
-    config
-}
+mod support;
+use support::config;
 
 /// The fields a writer chooses.
 #[derive(Clone, Debug)]

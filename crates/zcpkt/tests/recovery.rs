@@ -44,13 +44,8 @@ use proptest::sample::Index;
 use zcpkt::source::stream::StreamReader;
 use zcpkt::{Error, ErrorKind, Extension, ExtensionType, NewPacket, PacketFlags, Parser, Record};
 
-fn config(cases: u32) -> ProptestConfig {
-    let mut config = ProptestConfig::default();
-    if std::env::var_os("PROPTEST_CASES").is_none() {
-        config.cases = cases;
-    }
-    config
-}
+mod support;
+use support::config;
 
 // ---------------------------------------------------------------- capture
 

@@ -8,13 +8,8 @@ use proptest::prelude::*;
 use zcpkt::pkt::{find_next_valid, find_next_valid_counted, find_next_valid_naive, Scanner};
 use zcpkt::{Error, ErrorKind, Extension, ExtensionType, NewPacket, Parser, Record, Skipped};
 
-fn config(cases: u32) -> ProptestConfig {
-    let mut config = ProptestConfig::default();
-    if std::env::var_os("PROPTEST_CASES").is_none() {
-        config.cases = cases;
-    }
-    config
-}
+mod support;
+use support::config;
 
 /// A fixed header: magic, version 1, the given fields.
 fn fixed(flags: u8, header_len: u16, payload_len: u32, checksum: u32) -> Vec<u8> {
