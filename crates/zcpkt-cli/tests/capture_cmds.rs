@@ -2,14 +2,17 @@
 //! output on small crafted inputs, damage offsets and exit codes, standard
 //! input, and (when installed) tshark reading what `filter` wrote.
 
+#[path = "../../zcpkt/tests/capture_util/mod.rs"]
+mod capture_util;
 #[path = "../../zcpkt/tests/proto_frames/mod.rs"]
 mod proto_frames;
 
 use std::path::PathBuf;
 
 use assert_cmd::Command;
+use capture_util::Ng;
 use proto_frames::{eth, ipv4, ipv6, tcp, udp, v4};
-use zcpkt::capture::{LinkType, Resolution};
+use zcpkt::capture::{ByteOrder, LinkType, Resolution};
 use zcpkt::pcap;
 
 fn zcpkt() -> Command {
@@ -79,41 +82,32 @@ fn sample_pcap() -> Vec<u8> {
 
 // ------------------------------------------------ a small pcapng writer (LE)
 
+// The shared test writer (`crates/zcpkt/tests/capture_util`), one block at
+// a time, little-endian.
+
 fn block(block_type: u32, body: &[u8]) -> Vec<u8> {
-    let mut body = body.to_vec();
-    body.resize(body.len().next_multiple_of(4), 0);
-    let total = (body.len() + 12) as u32;
-    let mut b = block_type.to_le_bytes().to_vec();
-    b.extend(total.to_le_bytes());
-    b.extend(body);
-    b.extend(total.to_le_bytes());
-    b
+    let mut ng = Ng::new();
+    ng.block(block_type, body);
+    ng.bytes
 }
 
 fn shb() -> Vec<u8> {
-    let mut body = 0x1a2b_3c4du32.to_le_bytes().to_vec();
-    body.extend(1u16.to_le_bytes());
-    body.extend(0u16.to_le_bytes());
-    body.extend(u64::MAX.to_le_bytes());
-    block(0x0a0d_0d0a, &body)
+    let mut ng = Ng::new();
+    ng.shb(ByteOrder::Little, &[]);
+    ng.bytes
 }
 
 fn idb(link: u16, snaplen: u32) -> Vec<u8> {
-    let mut body = link.to_le_bytes().to_vec();
-    body.extend([0, 0]);
-    body.extend(snaplen.to_le_bytes());
-    block(1, &body)
+    let mut ng = Ng::new();
+    ng.idb(link, snaplen, &[]);
+    ng.bytes
 }
 
 /// An EPB with µs timestamp `ts`.
 fn epb(iface: u32, ts: u64, data: &[u8]) -> Vec<u8> {
-    let mut body = iface.to_le_bytes().to_vec();
-    body.extend(((ts >> 32) as u32).to_le_bytes());
-    body.extend((ts as u32).to_le_bytes());
-    body.extend((data.len() as u32).to_le_bytes());
-    body.extend((data.len() as u32).to_le_bytes());
-    body.extend(data);
-    block(6, &body)
+    let mut ng = Ng::new();
+    ng.epb(iface, ts, data.len() as u32, data, &[]);
+    ng.bytes
 }
 
 /// One section, two Ethernet interfaces; frames on 0, 1, 0.

@@ -2,12 +2,16 @@
 //! and exit codes, standard input, and capinfos/tcpdump as an oracle
 //! (skipped with a note when they are not installed).
 
+#[path = "../../zcpkt/tests/capture_util/mod.rs"]
+mod capture_util;
+
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 
 use assert_cmd::Command;
+use capture_util::{Ng, Opt};
 use serde_json::Value;
-use zcpkt::capture::{LinkType, Resolution};
+use zcpkt::capture::{ByteOrder, LinkType, Resolution};
 use zcpkt::{pcap, NewPacket};
 
 fn zcpkt() -> Command {
@@ -46,59 +50,35 @@ fn sample_pcap() -> Vec<u8> {
 
 // ------------------------------------------------ a small pcapng writer (LE)
 
-fn opt(code: u16, value: &[u8]) -> Vec<u8> {
-    let mut o = code.to_le_bytes().to_vec();
-    o.extend((value.len() as u16).to_le_bytes());
-    o.extend(value);
-    o.resize(o.len().next_multiple_of(4), 0);
-    o
-}
+// The shared test writer (`crates/zcpkt/tests/capture_util`), one block at
+// a time, little-endian.
 
-fn options(opts: &[(u16, &[u8])]) -> Vec<u8> {
-    if opts.is_empty() {
-        return vec![];
-    }
-    let mut out: Vec<u8> = opts.iter().flat_map(|(c, v)| opt(*c, v)).collect();
-    out.extend([0; 4]);
-    out
+fn owned(opts: &[(u16, &[u8])]) -> Vec<Opt> {
+    opts.iter().map(|(code, value)| (*code, value.to_vec())).collect()
 }
 
 fn block(block_type: u32, body: &[u8]) -> Vec<u8> {
-    let mut body = body.to_vec();
-    body.resize(body.len().next_multiple_of(4), 0);
-    let total = (body.len() + 12) as u32;
-    let mut b = block_type.to_le_bytes().to_vec();
-    b.extend(total.to_le_bytes());
-    b.extend(body);
-    b.extend(total.to_le_bytes());
-    b
+    let mut ng = Ng::new();
+    ng.block(block_type, body);
+    ng.bytes
 }
 
 fn shb(opts: &[(u16, &[u8])]) -> Vec<u8> {
-    let mut body = 0x1a2b_3c4du32.to_le_bytes().to_vec();
-    body.extend(1u16.to_le_bytes());
-    body.extend(0u16.to_le_bytes());
-    body.extend(u64::MAX.to_le_bytes());
-    body.extend(options(opts));
-    block(0x0a0d_0d0a, &body)
+    let mut ng = Ng::new();
+    ng.shb(ByteOrder::Little, &owned(opts));
+    ng.bytes
 }
 
 fn idb(link: u16, snaplen: u32, opts: &[(u16, &[u8])]) -> Vec<u8> {
-    let mut body = link.to_le_bytes().to_vec();
-    body.extend([0, 0]);
-    body.extend(snaplen.to_le_bytes());
-    body.extend(options(opts));
-    block(1, &body)
+    let mut ng = Ng::new();
+    ng.idb(link, snaplen, &owned(opts));
+    ng.bytes
 }
 
 fn epb(iface: u32, ts: u64, data: &[u8]) -> Vec<u8> {
-    let mut body = iface.to_le_bytes().to_vec();
-    body.extend(((ts >> 32) as u32).to_le_bytes());
-    body.extend((ts as u32).to_le_bytes());
-    body.extend((data.len() as u32).to_le_bytes());
-    body.extend((data.len() as u32).to_le_bytes());
-    body.extend(data);
-    block(6, &body)
+    let mut ng = Ng::new();
+    ng.epb(iface, ts, data.len() as u32, data, &[]);
+    ng.bytes
 }
 
 /// Two sections: the first with SHB strings, two interfaces (µs Ethernet,
