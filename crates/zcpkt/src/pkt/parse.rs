@@ -211,10 +211,16 @@ fn split_ids(ids: &[u8], offset: u64) -> Result<(&str, &str, &[u8]), Error> {
 /// The positions of the first two 00 bytes of `ids`: the terminators of
 /// SOURCE_ID and DEST_ID, if both are there. The search never looks past the
 /// header (`ids` ends at HEADER_LEN).
+///
+/// Identifiers are a few to a few dozen bytes: memchr's word-at-a-time
+/// searcher costs fewer instructions there than its AVX2 one, which scans
+/// inputs under 32 bytes byte by byte (callgrind, `hotpath small`: 389
+/// instead of 403 instructions per packet without CRC).
 #[inline]
 fn find_terminators(ids: &[u8]) -> Option<(usize, usize)> {
-    let first = memchr::memchr(0, ids)?;
-    let second = first + 1 + memchr::memchr(0, ids.get(first + 1..)?)?;
+    let nul = memchr::arch::all::memchr::One::new(0);
+    let first = nul.find(ids)?;
+    let second = first + 1 + nul.find(ids.get(first + 1..)?)?;
     Some((first, second))
 }
 
