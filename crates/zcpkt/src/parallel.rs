@@ -155,8 +155,32 @@ impl ParallelParser {
         F: Fn(T, Record<'a>) -> T + Sync,
         R: FnMut(T, T) -> T,
     {
+        self.fold_with_progress(input, identity, fold, reduce, |_| {})
+    }
+
+    /// [`fold`](Self::fold), calling `progress(position)` on the calling
+    /// thread each time every record before `position` has been folded in.
+    ///
+    /// For a reader that gives back what it has finished with, e.g. a
+    /// [`MappedFile`](crate::source::MappedFile)'s
+    /// [`Releaser`](crate::source::Releaser): the workers only ever read a
+    /// few chunks past the last position reported.
+    pub fn fold_with_progress<'a, T, ID, F, R>(
+        &self,
+        input: &'a [u8],
+        identity: ID,
+        fold: F,
+        reduce: R,
+        progress: impl FnMut(usize),
+    ) -> T
+    where
+        T: Send,
+        ID: Fn() -> T + Sync,
+        F: Fn(T, Record<'a>) -> T + Sync,
+        R: FnMut(T, T) -> T,
+    {
         let work = |(), records: &mut ChunkRecords<'a>| records.fold(identity(), &fold);
-        let mut sink = FoldSink { acc: Some(identity()), fold: &fold, reduce };
+        let mut sink = FoldSink { acc: Some(identity()), fold: &fold, reduce, progress };
         self.drive(input, &work, &mut sink);
         sink.acc.unwrap_or_else(identity)
     }
@@ -259,7 +283,10 @@ impl ParallelParser {
                 exchange.discard_all(sink);
                 return lost_at;
             }
-            position = outcome.end;
+            if outcome.end > position {
+                position = outcome.end;
+                sink.reached(position);
+            }
         }
     }
 
@@ -292,7 +319,9 @@ impl ParallelParser {
             if let Record::Skipped(skipped) = record {
                 // After a `skipped` record, `Records` has nothing pending:
                 // a fresh one at the skip's end continues identically.
-                return usize::try_from(skipped.offset + skipped.len).ok();
+                let end = usize::try_from(skipped.offset + skipped.len).ok()?;
+                sink.reached(end);
+                return Some(end);
             }
         }
         None
@@ -326,6 +355,8 @@ trait Sink<'a> {
     fn consume(&mut self, out: Self::Out);
     fn discard(&mut self, out: Self::Out);
     fn record(&mut self, record: Record<'a>);
+    /// Everything before `position` has been consumed.
+    fn reached(&mut self, _position: usize) {}
 }
 
 fn collect_chunk<'a>(
@@ -376,18 +407,20 @@ impl<'a, F: FnMut(Record<'a>)> Sink<'a> for OrderedSink<'a, F> {
     }
 }
 
-struct FoldSink<'f, T, F, R> {
+struct FoldSink<'f, T, F, R, P> {
     /// `None` only while `reduce` or `fold` runs.
     acc: Option<T>,
     fold: &'f F,
     reduce: R,
+    progress: P,
 }
 
-impl<'a, T, F, R> Sink<'a> for FoldSink<'_, T, F, R>
+impl<'a, T, F, R, P> Sink<'a> for FoldSink<'_, T, F, R, P>
 where
     T: Send,
     F: Fn(T, Record<'a>) -> T,
     R: FnMut(T, T) -> T,
+    P: FnMut(usize),
 {
     type Seed = ();
     type Out = T;
@@ -404,6 +437,10 @@ where
 
     fn record(&mut self, record: Record<'a>) {
         self.acc = self.acc.take().map(|acc| (self.fold)(acc, record));
+    }
+
+    fn reached(&mut self, position: usize) {
+        (self.progress)(position);
     }
 }
 

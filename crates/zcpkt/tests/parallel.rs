@@ -245,6 +245,67 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn progress_reports_increasing_record_boundaries(
+        input in capture(),
+        recover in any::<bool>(),
+        chunk_size in 1usize..300,
+    ) {
+        let parallel = ParallelParser::new(Parser::new()).recover(recover).chunk_size(chunk_size);
+        let mut positions = Vec::new();
+        let count = |n: usize, _| n + 1;
+        let folded =
+            parallel.fold_with_progress(&input, || 0, count, |a, b| a + b, |p| positions.push(p));
+        let records: Vec<Record<'_>> = Parser::new().records(&input, recover).collect();
+        prop_assert_eq!(folded, records.len());
+        let boundaries: Vec<usize> = records
+            .iter()
+            .flat_map(|r| [offset_of(r), end_of(r)])
+            .map(|at| usize::try_from(at).unwrap())
+            .collect();
+        prop_assert!(positions.windows(2).all(|w| w[0] < w[1]), "{:?}", positions);
+        for position in &positions {
+            prop_assert!(boundaries.contains(position), "{} not a boundary", position);
+        }
+    }
+}
+
+#[test]
+fn progress_reaches_the_end_of_a_valid_capture() {
+    let mut input = Vec::new();
+    for i in 0..200u16 {
+        input.extend(encode(&NewPacket::new("source", "dest", &i.to_le_bytes().repeat(20))));
+    }
+    let parallel = ParallelParser::new(Parser::new()).chunk_size(1000);
+    let mut positions = Vec::new();
+    let packets = parallel.fold_with_progress(
+        &input,
+        || 0,
+        |n: usize, _| n + 1,
+        |a, b| a + b,
+        |p| positions.push(p),
+    );
+    assert_eq!(packets, 200);
+    assert_eq!(positions.last(), Some(&input.len()));
+    // A report per chunk, give or take the packets straddling chunk ends.
+    assert!(positions.len() >= input.len() / 1000 - 1, "{positions:?}");
+}
+
+/// Where a record's bytes end.
+fn end_of(record: &Record<'_>) -> u64 {
+    match record {
+        Record::Packet(packet) => packet.offset + packet.len() as u64,
+        Record::Error(error) => match error.kind {
+            ErrorKind::TooLarge { size, .. } => error.offset + size,
+            _ => error.offset,
+        },
+        Record::Skipped(skipped) => skipped.offset + skipped.len,
+    }
+}
+
 fn offset_of(record: &Record<'_>) -> u64 {
     match record {
         Record::Packet(packet) => packet.offset,

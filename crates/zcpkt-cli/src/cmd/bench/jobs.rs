@@ -205,7 +205,10 @@ fn stream(path: &Path, parser: Parser) -> io::Result<Tally> {
 }
 
 fn parallel(map: &MappedFile, parser: Parser, threads: usize) -> io::Result<Tally> {
-    let parallel = ParallelParser::new(parser).threads(threads).map_err(io::Error::other)?;
+    let parallel = ParallelParser::new(parser)
+        .chunk_size(crate::input::PARALLEL_CHUNK)
+        .threads(threads)
+        .map_err(io::Error::other)?;
     let fold = |mut tally: Tally, record: Record<'_>| {
         match record {
             Record::Packet(p) if p.is_valid() => tally.packet(&p),
@@ -213,7 +216,9 @@ fn parallel(map: &MappedFile, parser: Parser, threads: usize) -> io::Result<Tall
         }
         tally
     };
-    Ok(parallel.fold(map.as_bytes(), Tally::default, fold, Tally::merge))
+    let mut releaser = map.releaser();
+    let progress = |position| releaser.reached(position);
+    Ok(parallel.fold_with_progress(map.as_bytes(), Tally::default, fold, Tally::merge, progress))
 }
 
 fn collect(map: &MappedFile, parser: Parser) -> Tally {
