@@ -105,8 +105,8 @@ fn bench_on_a_given_file_reports_every_job_as_json() {
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
-    // 8 parsing jobs with and without CRC, recovery, then 3 ceilings.
-    assert_eq!(rows.len(), 20);
+    // 8 parsing jobs with and without CRC, recovery, then 5 ceilings.
+    assert_eq!(rows.len(), 22);
     for row in &rows {
         assert_eq!(row["input"], "in.pkt");
         let job = row["job"].as_str().unwrap();
@@ -134,7 +134,7 @@ fn bench_generates_and_removes_its_inputs_including_hostile_ones() {
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
     let labels: Vec<&str> = rows.iter().map(|r| r["input"].as_str().unwrap()).collect();
-    assert_eq!(labels.iter().filter(|l| **l == "seed").count(), 20);
+    assert_eq!(labels.iter().filter(|l| **l == "seed").count(), 22);
     // Recovery through hostile files: one error, then everything skipped.
     for hostile in ["hostile-magic", "hostile-crc"] {
         let row = rows.iter().find(|r| r["input"] == hostile).expect(hostile);

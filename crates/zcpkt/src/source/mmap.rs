@@ -96,6 +96,19 @@ impl MappedFile {
         Releaser::new(self.map.as_ref())
     }
 
+    /// A releaser for a reader that visits only the bytes from `offset` on,
+    /// in order (e.g. one of several threads, each with its own part of the
+    /// map): it never releases anything before `offset` (nor the rest of the
+    /// 64 KiB-aligned block `offset` falls in, so that releases stay page
+    /// aligned).
+    pub const fn releaser_from(&self, offset: usize) -> Releaser<'_> {
+        let released = match offset.checked_next_multiple_of(RELEASE_ALIGN) {
+            Some(aligned) => aligned,
+            None => usize::MAX,
+        };
+        Releaser { map: self.map.as_ref(), released }
+    }
+
     /// The strict packet iterator over the whole file (as
     /// [`Parser::packets`]), releasing the pages behind the reader as it goes.
     pub fn packets(&self, parser: Parser) -> MappedPackets<'_> {
@@ -139,7 +152,6 @@ impl<'a> Releaser<'a> {
         Self { map, released: 0 }
     }
 
-    /// The reader will never again need the bytes before `position`.
     /// Tells the releaser that nothing before `position` will be read again
     /// soon; whole windows behind it are handed back to the kernel.
     #[inline]
@@ -147,6 +159,7 @@ impl<'a> Releaser<'a> {
         if position.saturating_sub(self.released) < RELEASE_WINDOW {
             return;
         }
+        // At least one window past `released`, so past it once aligned too.
         let end = position - position % RELEASE_ALIGN;
         if let Some(map) = self.map {
             release(map, self.released, end - self.released);
@@ -220,6 +233,20 @@ impl core::iter::FusedIterator for MappedPackets<'_> {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_releaser_from_an_offset_starts_at_the_next_aligned_block() {
+        let map = MappedFile { map: None };
+        assert_eq!(map.releaser_from(0).released, 0);
+        assert_eq!(map.releaser_from(1).released, RELEASE_ALIGN);
+        assert_eq!(map.releaser_from(RELEASE_ALIGN).released, RELEASE_ALIGN);
+        assert_eq!(map.releaser_from(usize::MAX).released, usize::MAX);
+        let mut releaser = map.releaser_from(RELEASE_WINDOW + 1);
+        releaser.reached(2 * RELEASE_WINDOW);
+        assert_eq!(releaser.released, RELEASE_WINDOW + RELEASE_ALIGN);
+        releaser.reached(3 * RELEASE_WINDOW);
+        assert_eq!(releaser.released, 3 * RELEASE_WINDOW);
+    }
 
     #[test]
     fn releases_whole_windows_up_to_an_aligned_end_behind_the_position() {

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use zcpkt::baseline::{BaselineParser, OwnedPacket, OwnedRecord};
 use zcpkt::parallel::ParallelParser;
-use zcpkt::source::mmap::MappedFile;
+use zcpkt::source::mmap::{MappedFile, RELEASE_WINDOW};
 use zcpkt::source::stream::StreamReader;
 use zcpkt::{Packet, Parser, Record};
 
@@ -46,6 +46,12 @@ pub enum Job {
     Crc1,
     /// Ceiling: CRC-32 of the bytes in RAM, all cores.
     CrcAll,
+    /// Ceiling: CRC-32 of the file through a map, a window at a time,
+    /// releasing each (as the mmap job does), one core: what the page
+    /// faults of a map leave of the CRC ceiling.
+    CrcMap1,
+    /// Ceiling: the same on all cores, each with its part of the file.
+    CrcMapAll,
     /// Ceiling: reading the file through a 1 MiB buffer.
     Read,
 }
@@ -63,7 +69,8 @@ impl Job {
         Job::BaselineCollect,
     ];
     /// The ceilings, run once.
-    pub const CEILINGS: [Job; 3] = [Job::Crc1, Job::CrcAll, Job::Read];
+    pub const CEILINGS: [Job; 5] =
+        [Job::Crc1, Job::CrcAll, Job::CrcMap1, Job::CrcMapAll, Job::Read];
 
     /// The job's name in tables and JSON.
     pub fn name(self) -> &'static str {
@@ -79,6 +86,8 @@ impl Job {
             Job::BaselineCollect => "baseline collect",
             Job::Crc1 => "ceiling crc32 1 core",
             Job::CrcAll => "ceiling crc32 all cores",
+            Job::CrcMap1 => "ceiling mmap+crc32 1 core",
+            Job::CrcMapAll => "ceiling mmap+crc32 all cores",
             Job::Read => "ceiling read",
         }
     }
@@ -173,6 +182,8 @@ pub fn run(job: Job, path: &Path, crc: bool, threads: usize) -> io::Result<Measu
         Job::BaselineCollect => baseline(path, crc, true)?,
         Job::Crc1 => Tally { digest: u64::from(crc32fast::hash(&in_ram)), ..Tally::default() },
         Job::CrcAll => crc_all_cores(&in_ram, threads),
+        Job::CrcMap1 => crc_map(&MappedFile::open(path)?, 1),
+        Job::CrcMapAll => crc_map(&MappedFile::open(path)?, threads),
         Job::Read => read_all(path)?,
     };
     let elapsed = start.elapsed();
@@ -265,6 +276,32 @@ fn crc_all_cores(bytes: &[u8], threads: usize) -> Tally {
         let handles: Vec<_> = bytes
             .chunks(chunk)
             .map(|part| scope.spawn(move || u64::from(crc32fast::hash(part))))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or(0)).fold(0, u64::wrapping_add)
+    });
+    Tally { digest, ..Tally::default() }
+}
+
+/// CRC-32 of each `RELEASE_WINDOW` of the map, on `threads` threads each
+/// with its own part, releasing the windows done.
+fn crc_map(map: &MappedFile, threads: usize) -> Tally {
+    let bytes = map.as_bytes();
+    let part = bytes.len().div_ceil(threads.max(1)).next_multiple_of(RELEASE_WINDOW).max(1);
+    let digest = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..bytes.len())
+            .step_by(part)
+            .map(|from| {
+                scope.spawn(move || {
+                    let mut releaser = map.releaser_from(from);
+                    let end = bytes.len().min(from + part);
+                    let mut digest = 0u64;
+                    for (i, window) in bytes[from..end].chunks(RELEASE_WINDOW).enumerate() {
+                        digest = digest.wrapping_add(u64::from(crc32fast::hash(window)));
+                        releaser.reached(from + (i + 1) * RELEASE_WINDOW);
+                    }
+                    digest
+                })
+            })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap_or(0)).fold(0, u64::wrapping_add)
     });

@@ -123,7 +123,7 @@ pub fn print(rows: &[Row], json: bool, threads: usize) -> BenchResult<()> {
     }
     writeln!(
         out,
-        "{:<13} {:<24} {:>3} {:>8} {:>7} {:>8} {:>9} {:>9} {:>8} {:>9} {:>7}",
+        "{:<13} {:<28} {:>3} {:>8} {:>7} {:>8} {:>9} {:>9} {:>8} {:>9} {:>7}",
         "input",
         "job",
         "crc",
@@ -141,7 +141,7 @@ pub fn print(rows: &[Row], json: bool, threads: usize) -> BenchResult<()> {
             |r: Option<f64>, suffix: &str| r.map_or("-".into(), |v| format!("{v:.2}{suffix}"));
         writeln!(
             out,
-            "{:<13} {:<24} {:>3} {:>8.3} {:>7.2} {:>8.2} {:>9} {:>9.1} {:>8.1} {:>9} {:>7}",
+            "{:<13} {:<28} {:>3} {:>8.3} {:>7.2} {:>8.2} {:>9} {:>9.1} {:>8.1} {:>9} {:>7}",
             row.input,
             row.job.name(),
             if row.crc { "on" } else { "off" },
