@@ -156,6 +156,9 @@ impl<'a> Releaser<'a> {
     /// soon; whole windows behind it are handed back to the kernel.
     #[inline]
     pub fn reached(&mut self, position: usize) {
+        // Never past the map: `release` hands the kernel a raw range, which
+        // must not reach into whatever is mapped after it.
+        let position = position.min(self.map.map_or(usize::MAX, |map| map.len()));
         if position.saturating_sub(self.released) < RELEASE_WINDOW {
             return;
         }
@@ -179,7 +182,8 @@ fn release(map: &Mmap, offset: usize, len: usize) {
         // page back in from the page cache or the file, with the same
         // contents, since nothing can write through this map. So every
         // `&[u8]` into the map keeps pointing at valid, unchanged bytes. The
-        // range lies inside the map: `offset + len` is a reader's position.
+        // range lies inside the map: `Releaser::reached` clamps its end to
+        // the map's length.
         let result =
             unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, offset, len) };
         // Releasing is an optimisation: if the kernel refuses, the pages
@@ -233,6 +237,22 @@ impl core::iter::FusedIterator for MappedPackets<'_> {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_position_past_the_map_releases_only_the_map() {
+        let path = std::env::temp_dir().join(format!("zcpkt-release-{}", std::process::id()));
+        std::fs::write(&path, vec![7u8; RELEASE_WINDOW + 3 * RELEASE_ALIGN + 5]).unwrap();
+        let map = MappedFile::open(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let mut releaser = map.releaser();
+        releaser.reached(usize::MAX);
+        assert_eq!(releaser.released, RELEASE_WINDOW + 3 * RELEASE_ALIGN);
+        // The released pages read back from the page cache.
+        assert!(map.as_bytes().iter().all(|&b| b == 7));
+        let mut beyond = map.releaser_from(map.len() + 1);
+        beyond.reached(usize::MAX);
+        assert!(beyond.released > map.len());
+    }
 
     #[test]
     fn a_releaser_from_an_offset_starts_at_the_next_aligned_block() {

@@ -297,7 +297,7 @@ fn crc_map(map: &MappedFile, threads: usize) -> Tally {
                     let mut digest = 0u64;
                     for (i, window) in bytes[from..end].chunks(RELEASE_WINDOW).enumerate() {
                         digest = digest.wrapping_add(u64::from(crc32fast::hash(window)));
-                        releaser.reached(from + (i + 1) * RELEASE_WINDOW);
+                        releaser.reached(end.min(from + (i + 1) * RELEASE_WINDOW));
                     }
                     digest
                 })

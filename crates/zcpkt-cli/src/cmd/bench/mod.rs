@@ -207,7 +207,8 @@ fn spawn_worker(job: Job, path: &Path, crc: bool, threads: usize) -> BenchResult
     let output = cmd.output()?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(format!("bench worker {} failed: {}", job.name(), stderr.trim()).into());
+        let (name, status) = (job.name(), output.status);
+        return Err(format!("bench worker {name} failed ({status}): {}", stderr.trim()).into());
     }
     Sample::parse(&output.stdout)
 }
