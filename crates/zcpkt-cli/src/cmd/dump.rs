@@ -82,6 +82,7 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
     let mut errors = 0u64;
     let mut write_error = None;
     let mut table = FrameTable::new(args.limit, args.payload);
+    let mut scratch = String::new();
     let mut refused_json = false;
     let summary = for_each_input_event(&input, &opts, |event| {
         let record = match event {
@@ -106,7 +107,7 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
             // Only once the input could be read, so a failure prints nothing.
             let header =
                 if std::mem::take(&mut header_due) { write_header(&mut out) } else { Ok(()) };
-            header.and_then(|()| write_row(&mut out, &record, args.payload))
+            header.and_then(|()| write_row(&mut out, &record, args.payload, &mut scratch))
         };
         output::keep_going(written, &mut write_error)
     })?;
@@ -432,9 +433,16 @@ fn write_header(out: &mut impl Write) -> io::Result<()> {
     )
 }
 
-fn write_row(out: &mut impl Write, record: &Record<'_>, payload: PayloadMode) -> io::Result<()> {
+/// One table row; `scratch` is reused from row to row, so a row allocates
+/// nothing once it has grown.
+fn write_row(
+    out: &mut impl Write,
+    record: &Record<'_>,
+    payload: PayloadMode,
+    scratch: &mut String,
+) -> io::Result<()> {
     match record {
-        Record::Packet(packet) => write_packet_row(out, packet, payload),
+        Record::Packet(packet) => write_packet_row(out, packet, payload, scratch),
         Record::Error(error) => writeln!(out, "{:>10}  error: {}", error.offset, message(error)),
         Record::Skipped(Skipped { offset, len }) => {
             writeln!(out, "{offset:>10}  skipped {len} bytes, up to offset {}", offset + len)
@@ -442,9 +450,19 @@ fn write_row(out: &mut impl Write, record: &Record<'_>, payload: PayloadMode) ->
     }
 }
 
-fn write_packet_row(out: &mut impl Write, p: &Packet<'_>, payload: PayloadMode) -> io::Result<()> {
-    let route = format!("{} → {}", Escaped(p.source_id), Escaped(p.dest_id));
-    let flags = p.flags.to_string();
+fn write_packet_row(
+    out: &mut impl Write,
+    p: &Packet<'_>,
+    payload: PayloadMode,
+    scratch: &mut String,
+) -> io::Result<()> {
+    // Route and flags are padded to their columns, so they are formatted
+    // first (into the scratch buffer: no allocation per row).
+    scratch.clear();
+    fmt_write(scratch, format_args!("{} → {}", Escaped(p.source_id), Escaped(p.dest_id)));
+    let route_len = scratch.len();
+    fmt_write(scratch, format_args!("{}", p.flags));
+    let (route, flags) = scratch.split_at(route_len);
     write!(
         out,
         "{:>10}  {}  {route:<26} {flags:<20} {:>8}  ",
@@ -462,6 +480,14 @@ fn write_packet_row(out: &mut impl Write, p: &Packet<'_>, payload: PayloadMode) 
         }
         PayloadMode::None => Ok(()),
     }
+}
+
+/// Appends to a `String`, which cannot fail.
+fn fmt_write(buffer: &mut String, args: std::fmt::Arguments<'_>) {
+    use std::fmt::Write as _;
+    // Formatting into a String only fails if a Display impl does, and ours
+    // do not; the row would then just miss that text.
+    let _ = buffer.write_fmt(args);
 }
 
 /// `metadata:12,routing:4`, `-` for none, `malformed` for a broken area.
