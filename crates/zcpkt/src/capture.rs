@@ -334,10 +334,10 @@ pub struct Frame<'a> {
     /// empty for pcap records and Simple Packet Blocks.
     pub options: Options<'a>,
     /// Bytes of Frame Check Sequence at the end of the frame on the wire,
-    /// as the capture says: the FCS length of the `epb_flags` option when
-    /// not 0, else the interface's (pcapng `if_fcslen`, pcap's link-type
-    /// FCS bits). `Some(0)`: no FCS; `None`: not said (Wireshark then
-    /// assumes none). See [`fcs_bytes`] for how values are read.
+    /// as the capture says: the FCS length (octets) of the `epb_flags`
+    /// option when not 0, else the interface's (pcapng `if_fcslen`, read
+    /// by [`fcs_bytes`]; pcap's link-type FCS bits). `Some(0)`: no FCS;
+    /// `None`: not said (Wireshark then assumes none).
     pub fcs_len: Option<u8>,
     /// The Drops Count field of an obsolete pcapng Packet Block (`None` for
     /// every other block: an EPB has the `epb_dropcount` option instead).

@@ -83,15 +83,19 @@ impl<'a> FrameFilter<'a> {
         crate::output::keep_going(written, &mut self.write_error)
     }
 
-    /// pcap: the output's global header, the input's link type, snap
-    /// length and precision (little-endian).
+    /// pcap: the output's global header, the input's link type (with its
+    /// FCS bits), snap length and precision (little-endian).
     pub fn pcap_header(&mut self, out: &mut dyn Write, header: &pcap::Header) -> ControlFlow<()> {
         if self.refuse_pkt_options() {
             return ControlFlow::Break(());
         }
         self.pcap_resolution = Some(header.resolution);
-        let written =
-            pcap::write_header(&mut *out, header.resolution, header.snaplen, header.link_type());
+        let written = pcap::write_header_with_link_field(
+            &mut *out,
+            header.resolution,
+            header.snaplen,
+            header.link_type_field,
+        );
         self.keep(written)
     }
 
@@ -158,8 +162,7 @@ impl<'a> FrameFilter<'a> {
             interface_id: pcapng.then_some(frame.interface_id),
             section_number: pcapng.then_some(u64::from(frame.section) + 1),
         };
-        let orig_len = usize::try_from(frame.original_len).unwrap_or(usize::MAX);
-        expr.matches(&info, &Layers::with_orig_len(frame.link_type.0, frame.data, orig_len))
+        expr.matches(&info, &Layers::of_frame(frame))
     }
 
     fn write_frame(&mut self, out: &mut dyn Write, frame: &Frame<'_>) -> io::Result<()> {

@@ -196,11 +196,13 @@ impl Parser {
             interface.per_sec,
             interface.tsoffset,
         );
-        // Only blocks with options pay for the walk.
+        // Only blocks with options pay for the walk. epb_flags counts
+        // octets (Wireshark takes them as they are, unlike if_fcslen), and
+        // 0 there means "not said", leaving the interface's.
         let fcs_len = match options.is_empty() {
             true => interface.fcs_len,
             false => match options.u32(option::EPB_FLAGS).map(|f| (f >> 5 & 0xf) as u8) {
-                Some(octets @ 1..) => Some(fcs_bytes(octets)),
+                Some(octets @ 1..) => Some(octets),
                 _ => interface.fcs_len,
             },
         };
