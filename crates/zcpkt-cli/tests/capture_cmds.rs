@@ -433,8 +433,9 @@ fn filter_interface_time_and_damage() {
     assert_eq!(code, 0, "{err}");
     let out = out.unwrap();
     assert_eq!(frames_of(&out), [f_udp()]);
-    // One IDB (interface 1 of the input), one EPB.
-    assert_eq!(out.len(), 28 + 20 + (32 + f_udp().len().next_multiple_of(4)));
+    // Both IDBs (interface IDs stay those of the input), the statistics
+    // block, one EPB.
+    assert_eq!(out.len(), 28 + 2 * 20 + 24 + (32 + f_udp().len().next_multiple_of(4)));
     let (out, err, code) = filter(
         &sample_pcap(),
         "a.pcap",

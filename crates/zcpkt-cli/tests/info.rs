@@ -183,7 +183,7 @@ fn pcapng_fields_across_sections() {
         serde_json::json!({
             "section": 0, "id": 1, "name": "tun0", "description": null, "link_type": 101,
             "link_type_name": "Raw IP", "snaplen": 1500, "timestamp_resolution": "nanoseconds",
-            "packets": 1,
+            "packets": 1, "fcs_len": null,
         })
     );
     assert_eq!(

@@ -208,6 +208,25 @@ impl Timestamp {
         }
     }
 
+    /// What [`from_units`](Self::from_units) was given: the count of
+    /// [`resolution`](Self::resolution) units since the epoch minus
+    /// `offset_secs` — a pcapng timestamp field, for an interface with that
+    /// `if_tsoffset` — or `None` when that count is negative or over a
+    /// `u64`. Exact for every timestamp a reader produced, unless
+    /// `from_units` had to saturate its seconds (a hostile offset).
+    pub const fn to_units(&self, offset_secs: i64) -> Option<u64> {
+        let Some(secs) = self.secs.checked_sub(offset_secs) else {
+            return None;
+        };
+        if secs < 0 {
+            return None;
+        }
+        match (secs as u64).checked_mul(self.per_sec) {
+            Some(whole) => whole.checked_add(self.frac),
+            None => None,
+        }
+    }
+
     /// The hot-path constructor: `per_sec` is `resolution`'s units per second,
     /// computed once per interface.
     #[inline]
@@ -314,6 +333,26 @@ pub struct Frame<'a> {
     /// The block's options (pcapng Enhanced and obsolete Packet Blocks);
     /// empty for pcap records and Simple Packet Blocks.
     pub options: Options<'a>,
+    /// Bytes of Frame Check Sequence at the end of the frame on the wire,
+    /// as the capture says: the FCS length (octets) of the `epb_flags`
+    /// option when not 0, else the interface's (pcapng `if_fcslen`, read
+    /// by [`fcs_bytes`]; pcap's link-type FCS bits). `Some(0)`: no FCS;
+    /// `None`: not said (Wireshark then assumes none).
+    pub fcs_len: Option<u8>,
+    /// The Drops Count field of an obsolete pcapng Packet Block (`None` for
+    /// every other block: an EPB has the `epb_dropcount` option instead).
+    pub packet_block_drops: Option<u16>,
+}
+
+/// An FCS length as Wireshark reads it (`pcap_read_post_process`): the
+/// pcapng spec counts `if_fcslen` in bits, but some writers stored bytes,
+/// so a value under 8 is taken as bytes and any other as bits.
+pub const fn fcs_bytes(value: u8) -> u8 {
+    if value < 8 {
+        value
+    } else {
+        value / 8
+    }
 }
 
 impl<'a> Frame<'a> {

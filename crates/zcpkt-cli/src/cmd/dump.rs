@@ -228,8 +228,7 @@ impl FrameTable {
             "  {:>5}  {:>6}  {:>6}  ",
             frame.link_type.0, frame.original_len, frame.captured_len
         )?;
-        let orig_len = usize::try_from(frame.original_len).unwrap_or(usize::MAX);
-        summarize(line, Layers::with_orig_len(frame.link_type.0, frame.data, orig_len))
+        summarize(line, Layers::of_frame(frame))
     }
 }
 

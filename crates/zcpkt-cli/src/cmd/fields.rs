@@ -199,8 +199,7 @@ fn format_line(
         interface_id: pcapng.then_some(frame.interface_id),
         section_number: pcapng.then_some(u64::from(frame.section) + 1),
     };
-    let orig_len = usize::try_from(frame.original_len).unwrap_or(usize::MAX);
-    let layers = Layers::with_orig_len(frame.link_type.0, frame.data, orig_len);
+    let layers = Layers::of_frame(frame);
     line.clear();
     // Writing into a String cannot fail.
     let _ = write_fields(line, fields, &info, layers, layout.separator, layout.aggregator);

@@ -31,11 +31,16 @@ use crate::time::parse_time;
 /// pcap and pcapng input (detected by magic) is filtered per frame by
 /// --interface, --since/--until and --expr; --source, --dest and --flags
 /// are PKT's and refused there, --expr and --interface are refused on PKT.
-/// pcap is written as little-endian pcap with the input's link type, snap
-/// length and time precision; pcapng as one section with an interface
-/// block per interface used (link type, snap length, name, description,
-/// timestamp resolution) and an Enhanced Packet Block per frame. Either way
-/// the frames' bytes, lengths and timestamps are the original ones.
+/// pcap is written as little-endian pcap with the input's link type (FCS
+/// bits included), snap length and time precision; pcapng section by
+/// section, in each section's byte order, with its section header and every
+/// interface block copied with all their options (names, if_tsresol,
+/// if_tsoffset, if_fcslen, ...), each kept frame as an Enhanced Packet
+/// Block with all its options
+/// (comments, epb_flags, ...; a Simple Packet Block stays one), and the
+/// statistics, name resolution, decryption secrets and copyable custom
+/// blocks. Either way the frames' bytes, lengths, timestamps and interface
+/// IDs are the original ones.
 ///
 /// --expr takes a display filter over the fields of `zcpkt fields`:
 /// `ip.src == 10.0.0.1 && (tcp.dstport == 443 || udp.dstport == 53)`, with

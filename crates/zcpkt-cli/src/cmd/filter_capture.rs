@@ -2,14 +2,19 @@
 //! original bytes, into a pcap or pcapng of the same kind.
 //!
 //! Matching (`--expr`) is the library's `proto::filter`; this module keeps
-//! what writing needs between events (which interfaces were written) and
-//! formats the summary.
+//! what writing needs between events and formats the summary.
+//!
+//! pcapng is copied section by section: each Section Header Block and
+//! every Interface Description Block as it comes, in the section's own byte
+//! order and with all of its options, so that interface IDs, timestamps
+//! (`if_tsresol`, `if_tsoffset`) and every option of the kept packet blocks
+//! mean in the output what they meant in the input.
 
 use std::io::{self, Write};
 use std::ops::ControlFlow;
 
-use zcpkt::capture::Resolution;
-use zcpkt::pcapng::{self, Block, Interface};
+use zcpkt::capture::{ByteOrder, Resolution};
+use zcpkt::pcapng::{block_type, option, Block, BlockWriter, Options};
 use zcpkt::proto::fields::{FrameInfo, Timestamp as FieldTime};
 use zcpkt::proto::Layers;
 use zcpkt::{pcap, CaptureError, Frame};
@@ -19,15 +24,6 @@ use super::filter::{report, Args, Sink};
 use crate::error::{CliError, Outcome};
 use crate::input::Input;
 
-/// An interface of the current input section: what its IDB is copied from.
-struct InputInterface {
-    interface: Interface,
-    name: Option<Vec<u8>>,
-    description: Option<Vec<u8>>,
-    /// Its ID in the output, once its IDB has been written there.
-    out_id: Option<u32>,
-}
-
 /// The per-frame filter and writer state.
 pub struct FrameFilter<'a> {
     args: &'a Args,
@@ -35,11 +31,15 @@ pub struct FrameFilter<'a> {
     until_ns: Option<i128>,
     framing: Framing,
     matched: u64,
-    /// The current section's interfaces (IDs index it). One entry per IDB:
-    /// memory grows with interfaces, not frames.
-    interfaces: Vec<InputInterface>,
-    /// IDBs written to the output so far (the next output ID).
-    out_interfaces: u32,
+    /// The current pcapng section's writer (its byte order).
+    section: Option<BlockWriter>,
+    /// The current section's `if_tsoffset`s, by interface ID: an EPB's
+    /// timestamp field counts from the epoch minus its interface's offset.
+    /// One entry per IDB: memory grows with interfaces, not frames.
+    tsoffsets: Vec<i64>,
+    /// Options rebuilt for an obsolete Packet Block (reused, so the
+    /// buffer is allocated once).
+    scratch: Vec<u8>,
     pcap_resolution: Option<Resolution>,
     write_error: Option<io::Error>,
     /// A PKT-only option was given for a capture.
@@ -55,8 +55,9 @@ impl<'a> FrameFilter<'a> {
             until_ns: args.until.map(ns),
             framing: Framing::default(),
             matched: 0,
-            interfaces: Vec::new(),
-            out_interfaces: 0,
+            section: None,
+            tsoffsets: Vec::new(),
+            scratch: Vec::new(),
             pcap_resolution: None,
             write_error: None,
             refused: None,
@@ -82,15 +83,19 @@ impl<'a> FrameFilter<'a> {
         crate::output::keep_going(written, &mut self.write_error)
     }
 
-    /// pcap: the output's global header, the input's link type, snap
-    /// length and precision (little-endian).
+    /// pcap: the output's global header, the input's link type (with its
+    /// FCS bits), snap length and precision (little-endian).
     pub fn pcap_header(&mut self, out: &mut dyn Write, header: &pcap::Header) -> ControlFlow<()> {
         if self.refuse_pkt_options() {
             return ControlFlow::Break(());
         }
         self.pcap_resolution = Some(header.resolution);
-        let written =
-            pcap::write_header(&mut *out, header.resolution, header.snaplen, header.link_type());
+        let written = pcap::write_header_with_link_field(
+            &mut *out,
+            header.resolution,
+            header.snaplen,
+            header.link_type_field,
+        );
         self.keep(written)
     }
 
@@ -99,31 +104,37 @@ impl<'a> FrameFilter<'a> {
             return ControlFlow::Break(());
         }
         self.framing.see(block);
-        match block {
-            Block::Section(_) => {
-                self.interfaces.clear();
-                // One output section for all: input sections' interfaces
-                // each get their own output ID.
-                if self.framing.sections == 1 {
-                    return self.keep(pcapng::write_section_header(&mut *out));
-                }
+        let written = match block {
+            Block::Section(header) => {
+                let section = BlockWriter::new(header.byte_order);
+                self.section = Some(section);
+                self.tsoffsets.clear();
+                section.section_header(&mut *out, header.options)
             }
             Block::Interface { interface, options, .. } => {
-                self.interfaces.push(InputInterface {
-                    interface: *interface,
-                    name: options.get(pcapng::option::IF_NAME).map(<[u8]>::to_vec),
-                    description: options.get(pcapng::option::IF_DESCRIPTION).map(<[u8]>::to_vec),
-                    out_id: None,
-                });
+                self.tsoffsets.push(interface.tsoffset);
+                self.writer().and_then(|w| {
+                    w.interface(&mut *out, interface.link_type, interface.snaplen, *options)
+                })
             }
             Block::Frame(frame) if self.matches(frame) => {
                 self.matched += 1;
-                let written = self.write_frame(&mut *out, frame);
-                return self.keep(written);
+                self.write_frame(&mut *out, frame)
             }
-            Block::Frame(_) | Block::Other(_) => {}
-        }
-        ControlFlow::Continue(())
+            Block::Other(raw) if copied(raw.block_type) => {
+                self.writer().and_then(|w| w.raw_block(&mut *out, raw))
+            }
+            Block::Frame(_) | Block::Other(_) => return ControlFlow::Continue(()),
+        };
+        self.keep(written)
+    }
+
+    /// The current section's writer. Every block the parser hands out
+    /// after the first comes inside a section, so this is only an error if
+    /// the reader broke that promise.
+    fn writer(&self) -> io::Result<BlockWriter> {
+        self.section
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "block outside a section"))
     }
 
     fn matches(&self, frame: &Frame<'_>) -> bool {
@@ -151,8 +162,7 @@ impl<'a> FrameFilter<'a> {
             interface_id: pcapng.then_some(frame.interface_id),
             section_number: pcapng.then_some(u64::from(frame.section) + 1),
         };
-        let orig_len = usize::try_from(frame.original_len).unwrap_or(usize::MAX);
-        expr.matches(&info, &Layers::with_orig_len(frame.link_type.0, frame.data, orig_len))
+        expr.matches(&info, &Layers::of_frame(frame))
     }
 
     fn write_frame(&mut self, out: &mut dyn Write, frame: &Frame<'_>) -> io::Result<()> {
@@ -168,43 +178,63 @@ impl<'a> FrameFilter<'a> {
             let frac = u32::try_from(frac).map_err(|_| out_of_range())?;
             return pcap::write_record(&mut *out, secs, frac, frame.original_len, frame.data);
         }
-        let index = usize::try_from(frame.interface_id).unwrap_or(usize::MAX);
-        let next_id = self.out_interfaces;
-        let Some(iface) = self.interfaces.get_mut(index) else {
-            // A Simple Packet Block before any IDB cannot be parsed, so an
-            // unknown interface is not reached; refuse rather than guess.
-            return Err(io::Error::new(io::ErrorKind::InvalidData, "frame of no interface"));
+        let section = self.writer()?;
+        let Some(timestamp) = frame.timestamp else {
+            // Only a Simple Packet Block has no timestamp: it stays one.
+            return section.simple_packet(&mut *out, frame.original_len, frame.data);
         };
-        let out_id = match iface.out_id {
-            Some(id) => id,
-            None => {
-                let i = &iface.interface;
-                pcapng::write_interface(
-                    &mut *out,
-                    i.link_type,
-                    i.snaplen,
-                    i.resolution,
-                    iface.name.as_deref(),
-                    iface.description.as_deref(),
-                )?;
-                iface.out_id = Some(next_id);
-                self.out_interfaces += 1;
-                next_id
+        let tsoffset = usize::try_from(frame.interface_id)
+            .ok()
+            .and_then(|id| self.tsoffsets.get(id))
+            .copied()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "frame of no interface"))?;
+        // Same interface, same if_tsresol and if_tsoffset: the same field.
+        let units = timestamp.to_units(tsoffset).ok_or_else(out_of_range)?;
+        // An obsolete Packet Block becomes an Enhanced one: its options
+        // (pack_flags, pack_hash) have the EPB's codes, and its drops count
+        // becomes epb_dropcount, as Wireshark writes it.
+        let mut options = frame.options;
+        if let Some(drops) = frame.packet_block_drops {
+            if options.get(option::EPB_DROPCOUNT).is_none() {
+                options = Self::with_drop_count(&mut self.scratch, frame.options, drops)?;
             }
+        }
+        section.enhanced_packet(
+            &mut *out,
+            frame.interface_id,
+            units,
+            frame.original_len,
+            frame.data,
+            options,
+        )
+    }
+
+    /// `options` and an `epb_dropcount` of `drops`, in `scratch`.
+    fn with_drop_count<'s>(
+        scratch: &'s mut Vec<u8>,
+        options: Options<'_>,
+        drops: u16,
+    ) -> io::Result<Options<'s>> {
+        let order = options.byte_order();
+        let (code, len, value) = match order {
+            ByteOrder::Little => (
+                option::EPB_DROPCOUNT.to_le_bytes(),
+                8u16.to_le_bytes(),
+                u64::from(drops).to_le_bytes(),
+            ),
+            ByteOrder::Big => (
+                option::EPB_DROPCOUNT.to_be_bytes(),
+                8u16.to_be_bytes(),
+                u64::from(drops).to_be_bytes(),
+            ),
         };
-        // The IDB written has no if_tsoffset: the units count from the
-        // epoch, offset included.
-        let units = match frame.timestamp {
-            Some(t) => {
-                let per_sec = t.resolution().units_per_second().ok_or_else(out_of_range)?;
-                let secs = u64::try_from(t.seconds()).map_err(|_| out_of_range())?;
-                secs.checked_mul(per_sec)
-                    .and_then(|u| u.checked_add(t.fraction()))
-                    .ok_or_else(out_of_range)?
-            }
-            None => 0,
-        };
-        pcapng::write_enhanced_packet(&mut *out, out_id, units, frame.original_len, frame.data)
+        scratch.clear();
+        scratch.extend_from_slice(options.as_bytes());
+        scratch.extend_from_slice(&code);
+        scratch.extend_from_slice(&len);
+        scratch.extend_from_slice(&value);
+        Options::parse(scratch, order, 0, 0)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))
     }
 
     /// Ends the run: refusals and write errors (exit 2), damage (exit 1;
@@ -243,4 +273,18 @@ impl<'a> FrameFilter<'a> {
         report(&format!("{matched} of {total} frames matched, written to {name}"));
         Ok(if damage.is_some() { Outcome::ErrorsFound } else { Outcome::Clean })
     }
+}
+
+/// Blocks without packets that are copied: they describe the capture
+/// (statistics of the same interface IDs, names, decryption secrets, custom
+/// data allowed to be copied). A custom block marked "do not copy" and
+/// blocks of unknown types are left out.
+fn copied(block: u32) -> bool {
+    matches!(
+        block,
+        block_type::INTERFACE_STATISTICS
+            | block_type::NAME_RESOLUTION
+            | block_type::DECRYPTION_SECRETS
+            | block_type::CUSTOM
+    )
 }

@@ -22,8 +22,8 @@ use crate::time::IsoNanos;
 /// length, packet count, file and data sizes, first and last packet time,
 /// duration, rates, average packet size, whether timestamps never go back,
 /// the pcapng section header's hardware, OS, application and comments, and
-/// per interface its name, description, link type, snap length, timestamp
-/// resolution and packet count. PKT input shows the items that apply to it
+/// per interface its name, description, link type, snap length, FCS length
+/// (pcapng `if_fcslen`), timestamp resolution and packet count. PKT input shows the items that apply to it
 /// (data size is the packets' HEADER_LEN + PAYLOAD_LEN).
 ///
 /// "Data size" is, as in capinfos, the sum of the frames' original (wire)
@@ -101,6 +101,10 @@ struct Iface {
     link_type: LinkType,
     snaplen: u32,
     resolution: Resolution,
+    /// The `if_fcslen` option as written (bits, or bytes when under 8).
+    fcslen_option: Option<u8>,
+    /// FCS bytes per frame as read (pcap's FCS bits, or `if_fcslen`).
+    fcs_len: Option<u8>,
     packets: u64,
 }
 
@@ -186,6 +190,8 @@ impl Info {
             link_type: header.link_type(),
             snaplen: header.snaplen,
             resolution: header.resolution,
+            fcslen_option: None,
+            fcs_len: header.fcs_len(),
             packets: self.packets,
         });
     }
@@ -226,6 +232,11 @@ impl Info {
             link_type: interface.link_type,
             snaplen: interface.snaplen,
             resolution: interface.resolution,
+            fcslen_option: match options.get(pcapng::option::IF_FCSLEN) {
+                Some(&[value]) => Some(value),
+                _ => None,
+            },
+            fcs_len: interface.fcs_len,
             packets: 0,
         });
     }
@@ -434,6 +445,7 @@ impl Info {
                     "snaplen": i.snaplen,
                     "timestamp_resolution": precision_name(i.resolution),
                     "packets": i.packets,
+                    "fcs_len": i.fcs_len,
                 })
             })
             .collect();
@@ -581,6 +593,11 @@ impl Info {
             }
             writeln!(out, "{pad}Encapsulation = {} ({})", link_name(i.link_type), i.link_type.0)?;
             writeln!(out, "{pad}Capture length = {}", i.snaplen)?;
+            // As capinfos: the option's value as written; a pcap header's
+            // FCS bits are not shown (they are in --json).
+            if let Some(value) = i.fcslen_option {
+                writeln!(out, "{pad}FCS length = {value}")?;
+            }
             writeln!(out, "{pad}Time precision = {}", precision_text(i.resolution))?;
             writeln!(out, "{pad}Number of packets = {}", i.packets)?;
         }

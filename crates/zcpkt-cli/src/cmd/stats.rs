@@ -577,10 +577,9 @@ impl FrameStats {
             self.first = Some(self.first.map_or(ns, |t| t.min(ns)));
             self.last = Some(self.last.map_or(ns, |t| t.max(ns)));
         }
-        let orig_len = usize::try_from(frame.original_len).unwrap_or(usize::MAX);
         let mut seen = 0u16;
         let (mut ip, mut tcp, mut udp) = (false, false, false);
-        for layer in Layers::with_orig_len(frame.link_type.0, frame.data, orig_len) {
+        for layer in Layers::of_frame(frame) {
             if let Some(bit) = protocol_bit(&layer) {
                 seen |= 1 << bit;
             }

@@ -95,7 +95,8 @@ impl Header {
 
     /// The number of FCS bytes at the end of every frame, when the header
     /// says (the `f` bit set: the top four bits count 16-bit words, libpcap
-    /// `LT_FCS_LENGTH`). `None` when the header does not say.
+    /// `LT_FCS_LENGTH`). `None` when the header does not say. Every frame
+    /// of the file carries it as [`Frame::fcs_len`](crate::Frame::fcs_len).
     pub const fn fcs_len(&self) -> Option<u8> {
         if self.link_type_field & FCS_PRESENT != 0 {
             Some(((self.link_type_field >> 28) as u8) * 2)

@@ -90,6 +90,8 @@ impl Parser {
             data,
             offset,
             options: Options::EMPTY,
+            fcs_len: header.fcs_len(),
+            packet_block_drops: None,
         })
     }
 

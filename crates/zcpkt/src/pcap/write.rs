@@ -14,6 +14,18 @@ pub fn write_header<W: io::Write + ?Sized>(
     snaplen: u32,
     link_type: LinkType,
 ) -> io::Result<()> {
+    write_header_with_link_field(out, resolution, snaplen, u32::from(link_type.0))
+}
+
+/// [`write_header`] with the whole 32-bit LinkType field as given, FCS
+/// bits included ([`Header::link_type_field`](super::Header::link_type_field)),
+/// so a copy says what the original said about the frames' FCS.
+pub fn write_header_with_link_field<W: io::Write + ?Sized>(
+    out: &mut W,
+    resolution: Resolution,
+    snaplen: u32,
+    link_type_field: u32,
+) -> io::Result<()> {
     let magic = match resolution {
         Resolution::MICROS => MAGIC_MICROS,
         Resolution::NANOS => MAGIC_NANOS,
@@ -24,7 +36,7 @@ pub fn write_header<W: io::Write + ?Sized>(
     header[4..6].copy_from_slice(&2u16.to_le_bytes());
     header[6..8].copy_from_slice(&4u16.to_le_bytes());
     header[16..20].copy_from_slice(&snaplen.to_le_bytes());
-    header[20..24].copy_from_slice(&u32::from(link_type.0).to_le_bytes());
+    header[20..24].copy_from_slice(&link_type_field.to_le_bytes());
     out.write_all(&header)
 }
 

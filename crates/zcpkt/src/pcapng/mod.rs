@@ -37,7 +37,7 @@ pub use options::{option, BlockOption, Options, OptionsIter};
 pub use parse::{Block, Parser, SectionHeader, DEFAULT_MAX_BLOCK_SIZE};
 pub use state::{Interface, Section, State, DEFAULT_INTERFACE_CAPACITY};
 #[cfg(feature = "std")]
-pub use write::{write_enhanced_packet, write_interface, write_section_header};
+pub use write::{write_enhanced_packet, write_interface, write_section_header, BlockWriter};
 
 /// The first four bytes of every pcapng file: the Section Header Block type,
 /// a palindrome so that it reads the same in both byte orders.

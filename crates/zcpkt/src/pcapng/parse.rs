@@ -4,7 +4,8 @@ use super::block::{block_type, RawBlock};
 use super::options::{option, Options};
 use super::state::{Interface, State};
 use crate::capture::{
-    bytes_at, ByteOrder, CaptureError, CaptureErrorKind, Frame, LinkType, Resolution, Timestamp,
+    bytes_at, fcs_bytes, ByteOrder, CaptureError, CaptureErrorKind, Frame, LinkType, Resolution,
+    Timestamp,
 };
 use crate::pcap::DEFAULT_MAX_RECORD_SIZE;
 
@@ -195,6 +196,18 @@ impl Parser {
             interface.per_sec,
             interface.tsoffset,
         );
+        // Only blocks with options pay for the walk. epb_flags counts
+        // octets (Wireshark takes them as they are, unlike if_fcslen), and
+        // 0 there means "not said", leaving the interface's.
+        let fcs_len = match options.is_empty() {
+            true => interface.fcs_len,
+            false => match options.u32(option::EPB_FLAGS).map(|f| (f >> 5 & 0xf) as u8) {
+                Some(octets @ 1..) => Some(octets),
+                _ => interface.fcs_len,
+            },
+        };
+        let packet_block_drops =
+            (raw.block_type == block_type::PACKET).then(|| order.u16(bytes_at(head, 2)));
         Ok(Frame {
             timestamp: Some(timestamp),
             original_len,
@@ -205,6 +218,8 @@ impl Parser {
             data,
             offset,
             options,
+            fcs_len,
+            packet_block_drops,
         })
     }
 
@@ -239,6 +254,8 @@ impl Parser {
             data: &room[..captured_len as usize],
             offset,
             options: Options::EMPTY,
+            fcs_len: interface.fcs_len,
+            packet_block_drops: None,
         })
     }
 
@@ -280,8 +297,8 @@ fn section<'a, const N: usize>(
     })
 }
 
-/// An Interface Description Block: reads `if_tsresol` and `if_tsoffset` and
-/// adds the interface to the section's table.
+/// An Interface Description Block: reads `if_tsresol`, `if_tsoffset` and
+/// `if_fcslen` and adds the interface to the section's table.
 fn interface<'a, const N: usize>(
     state: &mut State<N>,
     raw: &RawBlock<'a>,
@@ -310,6 +327,10 @@ fn interface<'a, const N: usize>(
         snaplen: order.u32(bytes_at(head, 4)),
         resolution,
         tsoffset: options.u64(option::IF_TSOFFSET).map_or(0, |v| v as i64),
+        fcs_len: match options.get(option::IF_FCSLEN) {
+            Some(&[value]) => Some(fcs_bytes(value)),
+            _ => None,
+        },
         per_sec,
     };
     let id = state.add_interface(interface, raw.offset)?;

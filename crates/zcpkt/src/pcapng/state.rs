@@ -29,6 +29,10 @@ pub struct Interface {
     pub resolution: Resolution,
     /// `if_tsoffset` in seconds (default 0).
     pub tsoffset: i64,
+    /// `if_fcslen` in bytes, read as Wireshark does
+    /// ([`fcs_bytes`](crate::capture::fcs_bytes)); `None` without the
+    /// option (or with one not 1 byte long).
+    pub fcs_len: Option<u8>,
     /// `resolution`'s units per second, computed once for the hot path.
     pub(crate) per_sec: u64,
 }
@@ -40,6 +44,7 @@ impl Interface {
         snaplen: 0,
         resolution: Resolution::MICROS,
         tsoffset: 0,
+        fcs_len: None,
         per_sec: 1_000_000,
     };
 }

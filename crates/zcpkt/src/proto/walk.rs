@@ -6,6 +6,7 @@ use super::{
     Ipv6ExtSlice, Ipv6Slice, NullSlice, Sll2Slice, SllSlice, TcpSlice, UdpSlice, VlanSlice,
     VxlanSlice, VXLAN_PORT,
 };
+use crate::capture::Frame;
 
 /// A protocol header the walker knows, named without its bytes (what a
 /// [`Partial`] layer would have been).
@@ -144,6 +145,9 @@ pub struct Layers<'a> {
     /// Set by the innermost IP header when its payload is a first fragment
     /// (Wireshark's `pinfo->fragmented`): the L4 length is then unknown.
     fragmented: bool,
+    /// FCS bytes at the end of the outer Ethernet frame, still to take off
+    /// its payload (0 once done, so VXLAN's inner frame keeps its bytes).
+    fcs: u8,
 }
 
 impl<'a> Layers<'a> {
@@ -167,7 +171,29 @@ impl<'a> Layers<'a> {
             link_type::RAW => Next::Raw(input),
             _ => Next::Done,
         };
-        Self { next, in_error: false, fragmented: false }
+        Self { next, in_error: false, fragmented: false, fcs: 0 }
+    }
+
+    /// The layers of a captured frame: its link type, bytes, original length
+    /// and FCS length ([`Frame::fcs_len`]).
+    pub fn of_frame(frame: &Frame<'a>) -> Self {
+        let orig_len = usize::try_from(frame.original_len).unwrap_or(usize::MAX);
+        Self::with_orig_len(frame.link_type.0, frame.data, orig_len)
+            .with_fcs_len(frame.fcs_len.unwrap_or(0))
+    }
+
+    /// Takes `fcs_len` bytes of Frame Check Sequence off the end of an
+    /// Ethernet frame before its payload is decoded, as Wireshark's
+    /// EtherType dissector does when the capture gives an FCS length (a
+    /// pcap header's FCS bits, `if_fcslen`, `epb_flags`): the payload's
+    /// length on the wire loses `fcs_len` bytes (if it has that many), and
+    /// the captured payload is cut to that length. Without it the FCS is
+    /// read as payload, as Wireshark reads a frame whose capture does not
+    /// say (its "assume packets have FCS" preference is off by default).
+    /// Only the link type Ethernet has one; other link types ignore it.
+    pub fn with_fcs_len(mut self, fcs_len: u8) -> Self {
+        self.fcs = fcs_len;
+        self
     }
 }
 
@@ -228,7 +254,12 @@ impl<'a> Layers<'a> {
         match proto {
             Proto::Ethernet => match EthernetSlice::from_slice(input.bytes) {
                 Some(eth) => {
-                    let rest = input.after(EthernetSlice::LEN, eth.payload(), None);
+                    let mut rest = input.after(EthernetSlice::LEN, eth.payload(), None);
+                    let fcs = usize::from(core::mem::take(&mut self.fcs));
+                    if fcs > 0 && rest.reported >= fcs {
+                        rest.reported -= fcs;
+                        rest.bytes = rest.bytes.get(..rest.reported).unwrap_or(rest.bytes);
+                    }
                     (Layer::Ethernet(eth), then(by_ether_type(eth.ether_type()), rest))
                 }
                 None => partial(),
