@@ -324,3 +324,15 @@ fn io_errors_are_reported_and_retried() {
     assert_eq!(frames, 5);
     assert!(io_errors > 5);
 }
+
+#[test]
+fn the_pcap_header_stays_known_after_the_end_and_after_damage() {
+    let mut file = Pcap::new(ByteOrder::Big, true, 1500, 1);
+    file.record(1, 2, 60, &[0; 60]);
+    let header = pcap::Header::read(&file.bytes).expect("header");
+    for bytes in [file.bytes.clone(), [&file.bytes[..], &[1, 2, 3]].concat()] {
+        let mut s = CaptureStream::new(&bytes[..]);
+        while s.next_frame().is_some() {}
+        assert_eq!(s.pcap_header(), Some(&header));
+    }
+}
