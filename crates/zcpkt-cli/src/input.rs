@@ -94,7 +94,7 @@ pub struct InputArgs {
 }
 
 /// Bytes per parallel chunk for files.
-const PARALLEL_CHUNK: usize = 512 << 10;
+pub const PARALLEL_CHUNK: usize = 512 << 10;
 
 /// One parsing thread per core.
 pub fn default_threads() -> usize {
@@ -296,7 +296,7 @@ pub fn for_each_input_event(
 
 /// The format to read `bytes` as: with `pkt_fallback`, anything that is not
 /// pcap or pcapng is PKT (whose reader reports garbage as its own errors).
-fn detect_input(
+pub fn detect_input(
     input: &Input,
     bytes: &[u8],
     pkt_fallback: bool,
@@ -308,28 +308,61 @@ fn detect_input(
     }
 }
 
+/// An input ready to read: regular files (standard input redirected from
+/// one included) mapped, anything else streamed.
+pub enum Opened {
+    Mapped(MappedFile),
+    Streamed(Box<dyn Read>),
+}
+
+pub fn open(input: &Input) -> Result<Opened, CliError> {
+    let cannot_read = |e| CliError::io(format!("cannot read {input}"), e);
+    let regular = match input {
+        Input::File(path) => {
+            let file = File::open(path).map_err(cannot_read)?;
+            if !file.metadata().map_err(cannot_read)?.is_file() {
+                return Ok(Opened::Streamed(Box::new(file)));
+            }
+            file
+        }
+        Input::Stdin => match stdin_as_regular_file() {
+            Some(file) => file,
+            None => return Ok(Opened::Streamed(Box::new(io::stdin().lock()))),
+        },
+    };
+    Ok(Opened::Mapped(MappedFile::from_file(&regular).map_err(cannot_read)?))
+}
+
 fn capture_events(
     input: &Input,
     opts: &ReadOptions,
     pkt_fallback: bool,
+    f: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
+) -> Result<CaptureSummary, CliError> {
+    opened_events(input, open(input)?, opts, pkt_fallback, f)
+}
+
+/// [`capture_events`] of an input already opened.
+pub fn opened_events(
+    input: &Input,
+    opened: Opened,
+    opts: &ReadOptions,
+    pkt_fallback: bool,
+    f: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
+) -> Result<CaptureSummary, CliError> {
+    match opened {
+        Opened::Mapped(map) => events_of_map(input, &map, opts, pkt_fallback, f),
+        Opened::Streamed(reader) => events_of_stream(input, reader, opts, pkt_fallback, f),
+    }
+}
+
+fn events_of_map(
+    input: &Input,
+    map: &MappedFile,
+    opts: &ReadOptions,
+    pkt_fallback: bool,
     mut f: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
 ) -> Result<CaptureSummary, CliError> {
-    let cannot_read = |e| CliError::io(format!("cannot read {input}"), e);
-    let map = match input {
-        Input::File(path) => {
-            let file = File::open(path).map_err(cannot_read)?;
-            if file.metadata().map_err(cannot_read)?.is_file() {
-                MappedFile::from_file(&file).map_err(cannot_read)?
-            } else {
-                return events_of_stream(input, file, opts, pkt_fallback, f);
-            }
-        }
-        Input::Stdin => match stdin_as_regular_file() {
-            Some(file) => MappedFile::from_file(&file).map_err(cannot_read)?,
-            None => return events_of_stream(input, io::stdin().lock(), opts, pkt_fallback, f),
-        },
-    };
-    let map = &map;
     let bytes = map.as_bytes();
     let total = bytes.len() as u64;
     let format = detect_input(input, bytes, pkt_fallback)?;
