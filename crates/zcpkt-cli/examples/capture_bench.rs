@@ -121,12 +121,11 @@ fn zcpkt_parallel(path: &str, l4: bool) -> io::Result<Tally> {
     let threads = std::env::var("ZCPKT_THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or(0);
     let parallel =
         ParallelCapture::new().batch_size(512 << 10).threads(threads).map_err(io::Error::other)?;
-    let fold = |mut t: Tally, block: pcapng::Block<'_>| {
+    let fold = |t: &mut Tally, block: pcapng::Block<'_>| {
         if let pcapng::Block::Frame(frame) = block {
-            zcpkt_frame(&frame, l4, &mut t);
+            zcpkt_frame(&frame, l4, t);
             t.last = frame.offset;
         }
-        t
     };
     let reduce = |a: Tally, b: Tally| {
         releaser.reached(usize::try_from(b.last).unwrap_or(0));

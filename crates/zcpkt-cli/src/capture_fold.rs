@@ -126,13 +126,12 @@ fn fold_mapped<'m, A: FrameFold>(
     let total = bytes.len() as u64;
     let mut progress = Progress::new(Some(total), opts.progress);
     let mut releaser = map.releaser();
-    let fold = |mut part: Part<'m, A>, block| {
+    let fold = |part: &mut Part<'m, A>, block| {
         part.last = block_offset(&block);
         match block {
             Block::Frame(frame) => part.frames.frame(&frame),
             block => part.others.push(block),
         }
-        part
     };
     let reduce = |mut acc: Part<'m, A>, part: Part<'m, A>| {
         acc.frames.merge(part.frames);

@@ -270,7 +270,8 @@ fn capture_parallel() -> ParallelCapture {
 
 fn capture_fold_allocations(input: &[u8], expected: u64) -> u64 {
     let parallel = capture_parallel();
-    let fold = || parallel.fold(input, || 0, frames, |a, b| a + b);
+    let count = |n: &mut u64, block| *n = frames(*n, block);
+    let fold = || parallel.fold(input, || 0, count, |a, b| a + b);
     assert_eq!(fold(), (expected, None));
     let (result, allocations) = counted(fold);
     assert_eq!(result, (expected, None));

@@ -53,10 +53,7 @@ fn folded<'a>(
     parallel: &ParallelCapture,
     input: &'a [u8],
 ) -> (Vec<Block<'a>>, Option<CaptureError>) {
-    let push = |mut v: Vec<Block<'a>>, b| {
-        v.push(b);
-        v
-    };
+    let push = |v: &mut Vec<Block<'a>>, b| v.push(b);
     parallel.fold(input, Vec::new, push, |mut a, b| {
         a.extend(b);
         a
