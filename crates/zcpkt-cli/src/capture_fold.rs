@@ -3,11 +3,15 @@
 //! threads: the library's `ParallelCapture` has workers parse batches of
 //! blocks and fold their frames, the parts are merged in file order.
 
+use std::fs::File;
 use std::ops::ControlFlow;
 
 use zcpkt::parallel::capture::ParallelCapture;
+use zcpkt::pcap::RecordHeader;
 use zcpkt::pcapng::Block;
+use zcpkt::source::error::SourceError;
 use zcpkt::source::mmap::MappedFile;
+use zcpkt::source::record_headers::RecordHeaders;
 use zcpkt::{pcap, pcapng, Format, Frame};
 
 use crate::error::CliError;
@@ -21,8 +25,20 @@ use crate::progress::Progress;
 /// beyond what `merge` restores: frames are folded by batch, on several
 /// threads, and the batches merged in file order.
 pub trait FrameFold: Default + Send {
+    /// Whether the aggregate needs only what a pcap record header says (no
+    /// frame bytes): then a pcap file of large frames is read by record
+    /// headers (see `zcpkt::source::record_headers`), and `record` is
+    /// called instead of `frame`.
+    const HEADERS_ONLY: bool = false;
+
     /// Adds one frame.
     fn frame(&mut self, frame: &Frame<'_>);
+
+    /// Adds one pcap record, for a `HEADERS_ONLY` aggregate.
+    fn record(&mut self, record: &RecordHeader) {
+        let _ = record;
+    }
+
     /// Adds the frames of `later`, which all come after `self`'s in the file.
     fn merge(&mut self, later: Self);
 }
@@ -35,7 +51,9 @@ pub trait FrameFold: Default + Send {
 /// folded to the end (and the other blocks after the `Break` dropped).
 ///
 /// Mapped pcap and pcapng files of small frames are folded on
-/// `opts.threads` threads; anything else is read as those functions read it.
+/// `opts.threads` threads; pcap files of large frames are read by record
+/// headers when `A` needs no more; anything else is read as those functions
+/// read it.
 pub fn fold_capture_events<A: FrameFold>(
     input: &Input,
     opts: &ReadOptions,
@@ -43,10 +61,18 @@ pub fn fold_capture_events<A: FrameFold>(
     mut other: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
 ) -> Result<(A, CaptureSummary), CliError> {
     let opened = open(input)?;
-    if let Opened::Mapped(map) = &opened {
-        let format = detect_input(input, map.as_bytes(), pkt_fallback)?;
-        if let Some(format) = format.filter(|&f| opts.threads > 1 && pays(map.as_bytes(), f)) {
-            return fold_mapped(map, format, opts, pkt_fallback, other);
+    if let Opened::Mapped(map, file) = &opened {
+        let bytes = map.as_bytes();
+        let format = detect_input(input, bytes, pkt_fallback)?;
+        let small = format.is_some_and(|format| small_frames(bytes, format));
+        match format {
+            Some(format) if small && opts.threads > 1 => {
+                return fold_mapped(map, format, opts, pkt_fallback, other);
+            }
+            Some(Format::Pcap) if !small && A::HEADERS_ONLY => {
+                return fold_record_headers(input, file, opts, pkt_fallback, other);
+            }
+            _ => {}
         }
     }
     let mut frames = A::default();
@@ -60,19 +86,20 @@ pub fn fold_capture_events<A: FrameFold>(
     Ok((frames, summary))
 }
 
-/// Blocks sampled at the start of a file to judge whether folding it in
-/// parallel pays.
+/// Blocks sampled at the start of a file to judge whether its frames are
+/// small: whether folding it in parallel pays, or reading record headers.
 const SAMPLE_BLOCKS: usize = 256;
 
 /// The bytes those blocks must fit in: 4 KiB a block on average. With
 /// larger frames the time goes to mapping the file's pages, which the
 /// sequential walk that cuts the batches does alone (measured: more CPU
-/// time and no gain on frames of 44 KB).
+/// time and no gain on frames of 44 KB), and which reading record headers
+/// avoids.
 const SAMPLE_SPAN: usize = SAMPLE_BLOCKS * 4096;
 
 /// Whether a pcap or pcapng capture's first [`SAMPLE_SPAN`] bytes hold at
 /// least [`SAMPLE_BLOCKS`] good blocks.
-fn pays(bytes: &[u8], format: Format) -> bool {
+fn small_frames(bytes: &[u8], format: Format) -> bool {
     let good = |block: Option<Result<(), zcpkt::CaptureError>>| block.is_some_and(|b| b.is_ok());
     match format {
         Format::Pcap => {
@@ -144,6 +171,46 @@ fn fold_mapped<'m, A: FrameFold>(
     progress.finish();
     let summary = CaptureSummary { format: Some(format), bytes: total, pcap_header, error };
     Ok((part.frames, summary))
+}
+
+/// A pcap file read by record headers, its frames folded on this thread.
+fn fold_record_headers<A: FrameFold>(
+    input: &Input,
+    file: &File,
+    opts: &ReadOptions,
+    pkt_fallback: bool,
+    mut other: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
+) -> Result<(A, CaptureSummary), CliError> {
+    let cannot_read = |e| CliError::io(format!("cannot read {input}"), e);
+    let total = file.metadata().map_err(cannot_read)?.len();
+    let mut summary =
+        CaptureSummary { format: Some(Format::Pcap), bytes: total, pcap_header: None, error: None };
+    let mut frames = A::default();
+    let mut records = match RecordHeaders::new(pcap::Parser::new(), file) {
+        Ok(records) => records,
+        Err(SourceError::Input(error)) => {
+            summary.error = Some(error);
+            return Ok((frames, summary));
+        }
+        Err(SourceError::Io(error)) => return Err(cannot_read(error)),
+    };
+    summary.pcap_header = Some(*records.header());
+    if pkt_fallback && other(CaptureEvent::PcapHeader(*records.header())).is_break() {
+        return Ok((frames, summary));
+    }
+    let mut progress = Progress::new(Some(total), opts.progress);
+    for record in &mut records {
+        match record {
+            Ok(record) => {
+                frames.record(&record);
+                progress.set(record.offset);
+            }
+            Err(SourceError::Input(error)) => summary.error = Some(error),
+            Err(SourceError::Io(error)) => return Err(cannot_read(error)),
+        }
+    }
+    progress.finish();
+    Ok((frames, summary))
 }
 
 /// Where a block starts.

@@ -311,7 +311,8 @@ pub fn detect_input(
 /// An input ready to read: regular files (standard input redirected from
 /// one included) mapped, anything else streamed.
 pub enum Opened {
-    Mapped(MappedFile),
+    /// The map, and the file for positioned reads.
+    Mapped(MappedFile, File),
     Streamed(Box<dyn Read>),
 }
 
@@ -330,7 +331,8 @@ pub fn open(input: &Input) -> Result<Opened, CliError> {
             None => return Ok(Opened::Streamed(Box::new(io::stdin().lock()))),
         },
     };
-    Ok(Opened::Mapped(MappedFile::from_file(&regular).map_err(cannot_read)?))
+    let map = MappedFile::from_file(&regular).map_err(cannot_read)?;
+    Ok(Opened::Mapped(map, regular))
 }
 
 fn capture_events(
@@ -351,7 +353,7 @@ pub fn opened_events(
     f: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
 ) -> Result<CaptureSummary, CliError> {
     match opened {
-        Opened::Mapped(map) => events_of_map(input, &map, opts, pkt_fallback, f),
+        Opened::Mapped(map, _) => events_of_map(input, &map, opts, pkt_fallback, f),
         Opened::Streamed(reader) => events_of_stream(input, reader, opts, pkt_fallback, f),
     }
 }

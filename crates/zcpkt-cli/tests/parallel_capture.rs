@@ -1,6 +1,8 @@
 //! `info`, `stats` and `check` fold the frames of a mapped pcap or pcapng
-//! file on several threads: their output and exit code are those of one
-//! thread, and of a pipe, on clean and damaged captures of several batches.
+//! file on several threads, and `info` and `check` read a pcap file of
+//! large frames by record headers: their output and exit code are those of
+//! one thread, and of a pipe, on clean and damaged captures of several
+//! batches.
 
 #[path = "../../zcpkt/tests/capture_util/mod.rs"]
 mod capture_util;
@@ -130,6 +132,9 @@ fn same_as_a_pipe(path: &Path) {
     let mut piped_json: serde_json::Value = serde_json::from_str(&piped.0).unwrap();
     piped_json["file"] = file_json["file"].clone();
     assert_eq!((piped_json, piped.2), (file_json, file.2));
+    let (out, err, code) = run(&["check", path.to_str().unwrap()], None);
+    let err = err.replace(path.to_str().unwrap(), "standard input");
+    assert_eq!(run(&["check", "-"], Some(&bytes)), (out, err, code));
 }
 
 fn check_all(name: &str, bytes: &[u8]) {
@@ -177,4 +182,31 @@ fn pcapng_damaged_mid_file() {
     let at = offsets[offsets.len() * 3 / 4] + 4;
     damaged[at..at + 4].copy_from_slice(&[0x42; 4]);
     check_all("damaged.pcapng", &damaged);
+}
+
+/// 300 frames of 6-9 KB: read by record headers.
+fn large_pcap() -> (Vec<u8>, Vec<usize>) {
+    let mut pcap = Pcap::new(ByteOrder::Big, true, 65535, 1);
+    let mut offsets = Vec::new();
+    for i in 0..300u32 {
+        let mut data = frame(i);
+        data.resize(6000 + (i as usize * 11) % 3000, 0);
+        let at = pcap.record(secs(i, 200), i * 7, data.len() as u32, &data);
+        offsets.push(at as usize);
+    }
+    (pcap.bytes, offsets)
+}
+
+#[test]
+fn pcap_of_large_frames_clean_damaged_and_truncated() {
+    let (clean, offsets) = large_pcap();
+    check_all("large.pcap", &clean);
+    let mut damaged = clean.clone();
+    let at = offsets[250] + 8;
+    damaged[at..at + 4].copy_from_slice(&[0x7f; 4]);
+    check_all("large-damaged.pcap", &damaged);
+    for cut in [10, offsets[100] + 3, offsets[299] + 100] {
+        check_all("large-truncated.pcap", &clean[..cut]);
+    }
+    check_all("large-header-only.pcap", &clean[..24]);
 }

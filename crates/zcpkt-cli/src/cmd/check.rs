@@ -71,7 +71,13 @@ impl Tally {
 struct FrameCount(u64);
 
 impl FrameFold for FrameCount {
+    const HEADERS_ONLY: bool = true;
+
     fn frame(&mut self, _: &zcpkt::Frame<'_>) {
+        self.0 += 1;
+    }
+
+    fn record(&mut self, _: &zcpkt::pcap::RecordHeader) {
         self.0 += 1;
     }
 

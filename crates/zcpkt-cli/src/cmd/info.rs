@@ -6,6 +6,7 @@ use std::io::Write;
 
 use serde_json::{json, Value};
 use zcpkt::capture::{Resolution, Timestamp};
+use zcpkt::pcap::RecordHeader;
 use zcpkt::pcapng::{Block, Interface, Options, SectionHeader};
 use zcpkt::{pcap, pcapng, Format, Frame, LinkType, Packet, Record};
 
@@ -160,18 +161,17 @@ struct Totals {
 }
 
 impl FrameFold for Totals {
-    /// The hot path: counters and two comparisons, nothing allocated once
-    /// each interface has its entry.
+    const HEADERS_ONLY: bool = true;
+
     #[inline]
     fn frame(&mut self, frame: &Frame<'_>) {
-        self.packets += 1;
-        self.data += u64::from(frame.original_len);
-        self.captured += u64::from(frame.captured_len);
-        self.count_interface(frame.section, frame.interface_id, 1);
-        match frame.timestamp {
-            Some(ts) => self.time(ts),
-            None => self.untimed += 1,
-        }
+        let lengths = (frame.original_len, frame.captured_len);
+        self.add(lengths, frame.section, frame.interface_id, frame.timestamp);
+    }
+
+    #[inline]
+    fn record(&mut self, record: &RecordHeader) {
+        self.add((record.original_len, record.captured_len), 0, 0, record.timestamp);
     }
 
     fn merge(&mut self, later: Self) {
@@ -197,6 +197,20 @@ impl FrameFold for Totals {
 }
 
 impl Totals {
+    /// The hot path: counters and two comparisons, nothing allocated once
+    /// each interface has its entry. `lengths`: original, captured.
+    #[inline]
+    fn add(&mut self, lengths: (u32, u32), section: u32, interface: u32, ts: Option<Timestamp>) {
+        self.packets += 1;
+        self.data += u64::from(lengths.0);
+        self.captured += u64::from(lengths.1);
+        self.count_interface(section, interface, 1);
+        match ts {
+            Some(ts) => self.time(ts),
+            None => self.untimed += 1,
+        }
+    }
+
     #[inline]
     fn count_interface(&mut self, section: u32, id: u32, frames: u64) {
         // Frames mostly come in runs of one interface: the last entry first.
