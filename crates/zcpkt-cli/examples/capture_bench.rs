@@ -8,6 +8,8 @@
 //! | MODE            | what it does                                                         |
 //! |-----------------|----------------------------------------------------------------------|
 //! | `zcpkt-count`   | zcpkt: mmap, slice `Frames` (pcap or pcapng), count frames           |
+//! | `zcpkt-headers` | zcpkt, pcap only: count the record headers read by `pread`     |
+//! |                 | (`source::record_headers`), no map                               |
 //! | `zcpkt-l4`      | the same, and walk every frame's `Layers` to the last one, reading   |
 //! |                 | addresses and ports                                                  |
 //! | `zcpkt-par-count` | `zcpkt-count` with `ParallelCapture::fold` on `ZCPKT_THREADS`   |
@@ -37,6 +39,7 @@ use pcap_parser::{PcapNGReader, PcapNGSlice};
 use zcpkt::parallel::capture::ParallelCapture;
 use zcpkt::proto::{Layer, Layers};
 use zcpkt::source::mmap::MappedFile;
+use zcpkt::source::record_headers::RecordHeaders;
 use zcpkt::{detect, pcap, pcapng, Format};
 
 /// Frames seen and a checksum of the fields read.
@@ -83,6 +86,7 @@ fn main() -> ExitCode {
     let result = match mode.as_str() {
         "zcpkt-count" => zcpkt_rows(path, false),
         "zcpkt-l4" => zcpkt_rows(path, true),
+        "zcpkt-headers" => zcpkt_headers(path),
         "zcpkt-par-count" => zcpkt_parallel(path, false),
         "zcpkt-par-l4" => zcpkt_parallel(path, true),
         "pp-slice" => pp_slice(path, false),
@@ -135,6 +139,17 @@ fn zcpkt_parallel(path: &str, l4: bool) -> io::Result<Tally> {
         (t, None) => Ok(t),
         (_, Some(e)) => Err(io::Error::other(e)),
     }
+}
+
+fn zcpkt_headers(path: &str) -> io::Result<Tally> {
+    let file = File::open(path)?;
+    let mut t = Tally::default();
+    for record in RecordHeaders::new(pcap::Parser::new(), &file).map_err(io::Error::other)? {
+        let record = record.map_err(io::Error::other)?;
+        t.frames += 1;
+        t.last = record.offset;
+    }
+    Ok(t)
 }
 
 fn zcpkt_rows(path: &str, l4: bool) -> io::Result<Tally> {
