@@ -88,7 +88,10 @@ pub struct InputArgs {
 
     /// Threads that parse a file (default: one per core). Files, and
     /// standard input redirected from one, are memory mapped and parsed on
-    /// all cores; other standard input (pipes) is streamed on one.
+    /// all cores; other standard input (pipes) is streamed on one. pcap and
+    /// pcapng: `stats` folds the frames of files of small frames on all
+    /// cores; `info` and `check` read them on one (their work per frame is
+    /// too light for threads to pay) unless `--threads` is given.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 }
@@ -114,6 +117,9 @@ pub struct ReadOptions {
     pub progress: bool,
     /// Threads parsing a file; 1 parses sequentially.
     pub threads: usize,
+    /// Whether `--threads` was given: then even the commands for which the
+    /// measurements say it does not pay fold frames in parallel.
+    pub threads_given: bool,
 }
 
 impl ReadOptions {
@@ -124,6 +130,7 @@ impl ReadOptions {
             recover,
             progress: true,
             threads: args.threads.unwrap_or_else(default_threads).max(1),
+            threads_given: args.threads.is_some(),
         }
     }
 

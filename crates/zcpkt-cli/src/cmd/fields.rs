@@ -222,6 +222,7 @@ fn for_each_frame(
         progress: false,
         // PKT input is refused at its first record: no parallel read-ahead.
         threads: 1,
+        threads_given: false,
     };
     // pcap has no sections or interface IDs: a Section Header Block is
     // what tells a pcapng frame.
