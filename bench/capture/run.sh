@@ -145,8 +145,8 @@ for name in $files; do
     wall[capinfos-c]=$WALL
     measure info "$zcpkt" info "$file"
     row info "\`zcpkt info FILE\`" capinfos-c "capinfos -c" "$(awk -F': *' '/^Number of packets/ {print $2}' "$OUT")"
-    measure info-1 "$zcpkt" info "$file" --threads 1
-    row info-1 "\`zcpkt info FILE --threads 1\`" capinfos-c "capinfos -c" "$(awk -F': *' '/^Number of packets/ {print $2}' "$OUT")"
+    measure info-2 "$zcpkt" info "$file" --threads 2
+    row info-2 "\`zcpkt info FILE --threads 2\`" capinfos-c "capinfos -c" "$(awk -F': *' '/^Number of packets/ {print $2}' "$OUT")"
     measure stats-1 "$zcpkt" stats "$file" --threads 1
     row stats-1 "\`zcpkt stats FILE --threads 1\`" "" "" "$(awk '/^frames / {print $2}' "$OUT")"
     measure stats-2 "$zcpkt" stats "$file" --threads 2
