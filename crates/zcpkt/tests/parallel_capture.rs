@@ -69,11 +69,36 @@ fn in_order<'a>(
     (blocks, error)
 }
 
+/// Each block with the frames before it.
+type Counted<'a> = Vec<(u64, Block<'a>)>;
+
+fn counted_sequentially<'a>(blocks: &[Block<'a>]) -> Counted<'a> {
+    let frames = blocks.iter().scan(0, |n, block| {
+        let before = *n;
+        *n += u64::from(matches!(block, Block::Frame(_)));
+        Some(before)
+    });
+    frames.zip(blocks.iter().copied()).collect()
+}
+
+fn folded_counted<'a>(
+    parallel: &ParallelCapture,
+    input: &'a [u8],
+) -> (Counted<'a>, Option<CaptureError>) {
+    let push = |v: &mut Counted<'a>, frames, b| v.push((frames, b));
+    parallel.fold_counted(input, Vec::new, push, |mut a, b| {
+        a.extend(b);
+        a
+    })
+}
+
 fn check(input: &[u8], batch: usize, threads: usize) -> Result<(), TestCaseError> {
     let expected = sequential(input);
     let parallel = parallel(threads).batch_size(batch);
     prop_assert_eq!(&folded(&parallel, input), &expected);
     prop_assert_eq!(&in_order(&parallel, input), &expected);
+    let counted = (counted_sequentially(&expected.0), expected.1);
+    prop_assert_eq!(folded_counted(&parallel, input), counted);
     Ok(())
 }
 

@@ -152,9 +152,30 @@ impl ParallelCapture {
         F: Fn(&mut T, Block<'a>) + Sync,
         R: FnMut(T, T) -> T,
     {
+        self.fold_counted(input, identity, |acc, _, block| fold(acc, block), reduce)
+    }
+
+    /// As [`fold`](Self::fold), and `fold` is also told how many frames
+    /// come before each block in the file: for a frame, its 0-based index
+    /// (tshark's `frame.number` is that plus one).
+    pub fn fold_counted<'a, T, ID, F, R>(
+        &self,
+        input: &'a [u8],
+        identity: ID,
+        fold: F,
+        reduce: R,
+    ) -> (T, Option<CaptureError>)
+    where
+        T: Send,
+        ID: Fn() -> T + Sync,
+        F: Fn(&mut T, u64, Block<'a>) + Sync,
+        R: FnMut(T, T) -> T,
+    {
         let work = |(), blocks: &mut BatchBlocks<'a>| {
             let mut acc = identity();
-            blocks.for_each(|block| fold(&mut acc, block));
+            while let Some((frames, block)) = blocks.next_counted() {
+                fold(&mut acc, frames, block);
+            }
             acc
         };
         let mut sink = FoldSink { acc: Some(identity()), reduce };
@@ -227,7 +248,8 @@ impl ParallelCapture {
         let limits =
             Limits { record: self.pcap.record_size_limit(), block: self.pcapng.block_size_limit() };
         let batch_size = self.batch_size;
-        Ok(Some(Cuts { input, pos, walk, batch_size, limits, pcapng: self.pcapng }))
+        let pcapng = self.pcapng;
+        Ok(Some(Cuts { input, pos, frames: 0, walk, batch_size, limits, pcapng }))
     }
 
     /// Parses one batch on a worker (or on the calling thread).
@@ -250,6 +272,9 @@ struct Batch {
     from: usize,
     to: usize,
     start: Start,
+    /// Frames before `from` (exact up to the first error, which is all that
+    /// is used).
+    frames_before: u64,
 }
 
 /// What a reader must know at a batch's first block.
@@ -268,6 +293,8 @@ struct BatchBlocks<'a> {
     reader: Reader<'a>,
     len: usize,
     error: Option<CaptureError>,
+    /// Frames before the next block.
+    frames: u64,
 }
 
 // One per batch, on the worker's stack.
@@ -291,7 +318,17 @@ impl<'a> BatchBlocks<'a> {
                 Reader::PcapNg(pcapng::Frames::resume(parallel.pcapng, state, rest, base))
             }
         };
-        Self { reader, len: batch.to - batch.from, error: None }
+        let (len, frames) = (batch.to - batch.from, batch.frames_before);
+        Self { reader, len, error: None, frames }
+    }
+
+    /// The next block and the frames before it.
+    #[inline]
+    fn next_counted(&mut self) -> Option<(u64, Block<'a>)> {
+        let frames = self.frames;
+        let block = self.next()?;
+        self.frames += u64::from(matches!(block, Block::Frame(_)));
+        Some((frames, block))
     }
 }
 
@@ -340,6 +377,8 @@ const WALK_AHEAD: usize = 4096;
 struct Cuts<'a> {
     input: &'a [u8],
     pos: usize,
+    /// Frames before `pos`.
+    frames: u64,
     walk: Walk,
     batch_size: usize,
     limits: Limits,
@@ -357,16 +396,20 @@ impl Cuts<'_> {
             Walk::Pcap(header) => Start::Pcap(*header),
             Walk::PcapNg(state) => Start::PcapNg(state.clone()),
         };
+        let frames_before = self.frames;
         let end = from.saturating_add(self.batch_size);
         while self.pos < end.min(len) {
             self.touch_ahead();
             match self.block_len() {
                 // A block holds at least 12 bytes, a pcap record 16.
-                Some(block_len) => self.pos += block_len,
+                Some((block_len, frame)) => {
+                    self.pos += block_len;
+                    self.frames += u64::from(frame);
+                }
                 None => self.pos = len,
             }
         }
-        Some(Batch { from, to: self.pos, start })
+        Some(Batch { from, to: self.pos, start, frames_before })
     }
 
     /// Reads the byte [`WALK_AHEAD`] bytes past `pos`, a load that nothing
@@ -381,13 +424,15 @@ impl Cuts<'_> {
         core::hint::black_box(self.input.get(ahead).copied());
     }
 
-    /// The length of the block at `pos`, or `None` where it cannot be
-    /// framed (the sequential reader then reports an error at or before
-    /// it).
-    fn block_len(&mut self) -> Option<usize> {
+    /// The length of the block at `pos` and whether it is a frame, or
+    /// `None` where it cannot be framed (the sequential reader then reports
+    /// an error at or before it).
+    fn block_len(&mut self) -> Option<(usize, bool)> {
         let rest = self.input.get(self.pos..)?;
         match &mut self.walk {
-            Walk::Pcap(header) => pcap_record_len(header, self.limits.record, rest),
+            Walk::Pcap(header) => {
+                pcap_record_len(header, self.limits.record, rest).map(|len| (len, true))
+            }
             Walk::PcapNg(state) => {
                 let offset = self.pos as u64;
                 pcapng_block_len(self.pcapng, state, self.limits.block, rest, offset)
@@ -406,9 +451,9 @@ fn pcap_record_len(header: &pcap::Header, limit: u32, rest: &[u8]) -> Option<usi
     (len <= rest.len()).then_some(len)
 }
 
-/// The length of the pcapng block at the start of `rest`: framed by its
-/// leading length, except Section Header and Interface Description Blocks,
-/// parsed in full into `state`.
+/// The length of the pcapng block at the start of `rest` and whether it is
+/// a packet block: framed by its leading length, except Section Header and
+/// Interface Description Blocks, parsed in full into `state`.
 #[inline]
 fn pcapng_block_len(
     parser: pcapng::Parser,
@@ -416,19 +461,20 @@ fn pcapng_block_len(
     limit: u32,
     rest: &[u8],
     offset: u64,
-) -> Option<usize> {
+) -> Option<(usize, bool)> {
     let head = rest.first_chunk::<8>()?;
     let order = state.byte_order().filter(|_| bytes_at::<4, 8>(head, 0) != SHB_TYPE_BYTES);
-    let Some(order) = order else {
-        return parser.parse_block(state, rest, offset).ok().map(|(_, len)| len);
+    let parse = |state| parser.parse_block(state, rest, offset).ok().map(|(_, len)| (len, false));
+    let Some(order) = order else { return parse(state) };
+    let frame = match order.u32(bytes_at(head, 0)) {
+        block_type::INTERFACE_DESCRIPTION => return parse(state),
+        block_type::ENHANCED_PACKET | block_type::SIMPLE_PACKET | block_type::PACKET => true,
+        _ => false,
     };
-    if order.u32(bytes_at(head, 0)) == block_type::INTERFACE_DESCRIPTION {
-        return parser.parse_block(state, rest, offset).ok().map(|(_, len)| len);
-    }
     let length = order.u32(bytes_at(head, 4));
     let framed = length % 4 == 0 && length >= 12 && length <= limit;
     let length = usize::try_from(length).ok().filter(|_| framed)?;
-    (length <= rest.len()).then_some(length)
+    (length <= rest.len()).then_some((length, frame))
 }
 
 /// What a batch thrown away held: its job, or its result.
