@@ -53,8 +53,7 @@ pub trait FrameFold: Default + Send {
 }
 
 /// Folds the frames of `input` into an `A`, and hands every other event to
-/// `other` in file order (as [`crate::input::for_each_capture_event`], or
-/// with `pkt_fallback` as [`crate::input::for_each_input_event`]; when the
+/// `other` in file order (as [`crate::input::opened_events`] does; when the
 /// frames are folded in parallel, the pcap header comes first). A `Break`
 /// from `other` stops the events, except that frames folded in parallel are
 /// folded to the end (and the other blocks after the `Break` dropped).
@@ -114,7 +113,7 @@ const SAMPLE_SPAN: usize = SAMPLE_BLOCKS * 4096;
 
 /// Whether a pcap or pcapng capture's first [`SAMPLE_SPAN`] bytes hold at
 /// least [`SAMPLE_BLOCKS`] good blocks.
-fn small_frames(bytes: &[u8], format: Format) -> bool {
+pub fn small_frames(bytes: &[u8], format: Format) -> bool {
     let good = |block: Option<Result<(), zcpkt::CaptureError>>| block.is_some_and(|b| b.is_ok());
     match format {
         Format::Pcap => {

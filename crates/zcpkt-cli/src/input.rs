@@ -1,8 +1,8 @@
 //! The one seam between the commands and the bytes they read.
 //!
 //! Every command gets its records and frames through [`for_each_input_event`]
-//! or [`for_each_capture_event`], so where the bytes come from can change
-//! here without touching any command. Files, and
+//! or [`opened_events`] (or `crate::capture_fold` on top of them), so where
+//! the bytes come from can change here without touching any command. Files, and
 //! standard input when it is redirected from a regular file, are memory
 //! mapped and parsed on all cores; any other standard input (a pipe, a
 //! terminal) goes through the library's bounded-memory stream reader.
@@ -244,7 +244,7 @@ pub fn record_offset(record: &Record<'_>) -> u64 {
 }
 
 /// One thing a capture input holds, handed out in file order by
-/// [`for_each_capture_event`].
+/// [`opened_events`].
 pub enum CaptureEvent<'a> {
     /// A pcapng block (sections, interfaces, packets, others); each pcap
     /// record comes as a `Block::Frame`. Borrows the input (or the stream's
@@ -260,7 +260,7 @@ pub enum CaptureEvent<'a> {
     PcapHeader(pcap::Header),
 }
 
-/// What [`for_each_capture_event`] saw of the input as a whole.
+/// What [`opened_events`] saw of the input as a whole.
 #[derive(Clone, Copy, Debug)]
 pub struct CaptureSummary {
     /// The format by magic; `None` for an empty input (zero frames).
@@ -273,32 +273,19 @@ pub struct CaptureSummary {
     pub error: Option<CaptureError>,
 }
 
-/// Calls `f` with everything a pcap, pcapng or PKT input holds, detected by
-/// magic: files (and standard input redirected from one) memory-mapped, with
-/// the pages behind the reader released; other standard input streamed in
-/// bounded memory. An empty input is zero frames; any other input without a
-/// known magic is an error (exit 2). pcap/pcapng damage ends the events and
-/// is returned in the summary; PKT errors come as `Record::Error` events.
-pub fn for_each_capture_event(
-    input: &Input,
-    opts: &ReadOptions,
-    f: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
-) -> Result<CaptureSummary, CliError> {
-    capture_events(input, opts, false, f)
-}
-
-/// Like [`for_each_capture_event`] for pcap and pcapng, but every other
-/// input (PKT, empty, or no known magic) is read as a PKT capture (mapped
-/// and parsed on all cores, or streamed), its records handed out as
-/// [`CaptureEvent::Pkt`] and its format reported as `Some(Format::Pkt)`:
-/// the PKT commands (`check`, `stats`, `dump`, `filter`) keep their output
-/// byte for byte on PKT input, garbage included, and gain pcap/pcapng.
+/// [`opened_events`] of `input` with `pkt_fallback`: as without it for
+/// pcap and pcapng, but every other input (PKT, empty, or no known magic)
+/// is read as a PKT capture (mapped and parsed on all cores, or streamed),
+/// its records handed out as [`CaptureEvent::Pkt`] and its format reported
+/// as `Some(Format::Pkt)`: the PKT commands (`check`, `stats`, `dump`,
+/// `filter`) keep their output byte for byte on PKT input, garbage
+/// included, and gain pcap/pcapng.
 pub fn for_each_input_event(
     input: &Input,
     opts: &ReadOptions,
     f: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
 ) -> Result<CaptureSummary, CliError> {
-    capture_events(input, opts, true, f)
+    opened_events(input, open(input)?, opts, true, f)
 }
 
 /// The format to read `bytes` as: with `pkt_fallback`, anything that is not
@@ -342,16 +329,13 @@ pub fn open(input: &Input) -> Result<Opened, CliError> {
     Ok(Opened::Mapped(map, regular))
 }
 
-fn capture_events(
-    input: &Input,
-    opts: &ReadOptions,
-    pkt_fallback: bool,
-    f: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
-) -> Result<CaptureSummary, CliError> {
-    opened_events(input, open(input)?, opts, pkt_fallback, f)
-}
-
-/// [`capture_events`] of an input already opened.
+/// Calls `f` with everything a pcap, pcapng or PKT input holds, detected by
+/// magic: files (and standard input redirected from one) memory-mapped, with
+/// the pages behind the reader released; other standard input streamed in
+/// bounded memory. An empty input is zero frames; any other input without a
+/// known magic is an error (exit 2), unless `pkt_fallback` (see
+/// [`for_each_input_event`]). pcap/pcapng damage ends the events and is
+/// returned in the summary; PKT errors come as `Record::Error` events.
 pub fn opened_events(
     input: &Input,
     opened: Opened,

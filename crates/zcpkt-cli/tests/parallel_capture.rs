@@ -1,8 +1,8 @@
 //! `info`, `stats` and `check` fold the frames of a mapped pcap or pcapng
-//! file on several threads, and `info` and `check` read a pcap file of
-//! large frames by record headers: their output and exit code are those of
-//! one thread, and of a pipe, on clean and damaged captures of several
-//! batches.
+//! file on several threads, `fields` formats them on several threads, and
+//! `info` and `check` read a pcap file of large frames by record headers:
+//! their output and exit code are those of one thread, and of a pipe, on
+//! clean and damaged captures of several batches.
 
 #[path = "../../zcpkt/tests/capture_util/mod.rs"]
 mod capture_util;
@@ -105,8 +105,8 @@ fn run(args: &[&str], stdin: Option<&[u8]>) -> (String, String, i32) {
 /// Every command's output with 2 and 3 threads is the one with 1.
 fn same_on_all_threads(path: &Path) {
     let file = path.to_str().unwrap();
-    let commands: [&[&str]; 5] =
-        [&["info"], &["info", "--json"], &["stats"], &["stats", "--json"], &["check"]];
+    let commands: [&[&str]; 6] =
+        [&["info"], &["info", "--json"], &["stats"], &["stats", "--json"], &["check"], &FIELDS];
     for command in commands {
         let with = |threads: &str| {
             let mut args = command.to_vec();
@@ -123,7 +123,26 @@ fn same_on_all_threads(path: &Path) {
     }
 }
 
-/// A pipe is streamed: `info --json` agrees with the parallel file read.
+const FIELDS: [&str; 15] = [
+    "fields",
+    "-e",
+    "frame.number",
+    "-e",
+    "frame.time_epoch",
+    "-e",
+    "frame.interface_id",
+    "-e",
+    "ip.src",
+    "-e",
+    "ipv6.dst",
+    "-e",
+    "udp.dstport",
+    "-E",
+    "header=y",
+];
+
+/// A pipe is streamed: `info --json`, `check` and `fields` agree with the
+/// file read.
 fn same_as_a_pipe(path: &Path) {
     let bytes = std::fs::read(path).unwrap();
     let file = run(&["info", "--json", path.to_str().unwrap(), "--threads", "2"], None);
@@ -132,9 +151,12 @@ fn same_as_a_pipe(path: &Path) {
     let mut piped_json: serde_json::Value = serde_json::from_str(&piped.0).unwrap();
     piped_json["file"] = file_json["file"].clone();
     assert_eq!((piped_json, piped.2), (file_json, file.2));
-    let (out, err, code) = run(&["check", path.to_str().unwrap()], None);
-    let err = err.replace(path.to_str().unwrap(), "standard input");
-    assert_eq!(run(&["check", "-"], Some(&bytes)), (out, err, code));
+    for command in [&["check"][..], &FIELDS] {
+        let on = |file: &str, stdin| run(&[command, &[file]].concat(), stdin);
+        let (out, err, code) = on(path.to_str().unwrap(), None);
+        let err = err.replace(path.to_str().unwrap(), "standard input");
+        assert_eq!(on("-", Some(&bytes)), (out, err, code), "{command:?}");
+    }
 }
 
 fn check_all(name: &str, bytes: &[u8]) {
