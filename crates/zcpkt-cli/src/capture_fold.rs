@@ -32,14 +32,6 @@ pub trait FrameFold: Default + Send {
     /// called instead of `frame`.
     const HEADERS_ONLY: bool = false;
 
-    /// Whether the work per frame outweighs the sequential walk that cuts
-    /// the file into batches, so that folding on several threads pays by
-    /// default (`--threads` asks for it anyway).
-    /// Measured on 164-byte frames (2-core VM): `stats` (a layer walk and
-    /// four map updates a frame) 1.19x faster on two threads; `info` and
-    /// `check` (a few counters) 45% more CPU time for no gain in wall time.
-    const PARALLEL: bool = false;
-
     /// Adds one frame.
     fn frame(&mut self, frame: &Frame<'_>);
 
@@ -59,8 +51,7 @@ pub trait FrameFold: Default + Send {
 /// folded to the end (and the other blocks after the `Break` dropped).
 ///
 /// Mapped pcap and pcapng files of small frames are folded on
-/// `opts.threads` threads if `A` says it pays or `--threads` was given;
-/// pcap files of large frames are read by record
+/// `opts.threads` threads if `--threads` was given; pcap files of large frames are read by record
 /// headers when `A` needs no more; anything else is read as those functions
 /// read it.
 pub fn fold_capture_events<A: FrameFold>(
@@ -75,7 +66,7 @@ pub fn fold_capture_events<A: FrameFold>(
         let format = detect_input(input, bytes, pkt_fallback)?;
         let small = format.is_some_and(|format| small_frames(bytes, format));
         match format {
-            Some(format) if small && parallel::<A>(opts) => {
+            Some(format) if small && parallel(opts) => {
                 return fold_mapped(map, format, opts, pkt_fallback, other);
             }
             Some(Format::Pcap) if !small && A::HEADERS_ONLY => {
@@ -95,9 +86,16 @@ pub fn fold_capture_events<A: FrameFold>(
     Ok((frames, summary))
 }
 
-/// Whether to fold on several threads.
-fn parallel<A: FrameFold>(opts: &ReadOptions) -> bool {
-    opts.threads > 1 && (A::PARALLEL || opts.threads_given)
+/// Whether to fold on several threads: only when `--threads` asks for it.
+/// By default the work per frame does not outweigh the sequential walk that
+/// cuts the file into batches and the merging of the batches' parts,
+/// measured on 164-byte frames on the 2-core shared VM: `info` and `check`
+/// (a few counters) take 45% more CPU time for no gain in wall time;
+/// `stats` (a layer walk and four map updates a frame, the maps merged per
+/// batch) 39% more CPU time, 1.19x faster in one run and 0.77x in another,
+/// as the other core was free or not.
+fn parallel(opts: &ReadOptions) -> bool {
+    opts.threads > 1 && opts.threads_given
 }
 
 /// Blocks sampled at the start of a file to judge whether its frames are

@@ -89,9 +89,9 @@ pub struct InputArgs {
     /// Threads that parse a file (default: one per core). Files, and
     /// standard input redirected from one, are memory mapped and parsed on
     /// all cores; other standard input (pipes) is streamed on one. pcap and
-    /// pcapng: `stats` folds the frames of files of small frames on all
-    /// cores; `info` and `check` read them on one (their work per frame is
-    /// too light for threads to pay) unless `--threads` is given.
+    /// pcapng: `info`, `check` and `stats` read files on one core (their
+    /// work per frame is too light for threads to pay, measured) unless
+    /// `--threads` is given.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 }

@@ -574,8 +574,6 @@ struct FrameStats {
 }
 
 impl FrameFold for FrameStats {
-    const PARALLEL: bool = true;
-
     fn frame(&mut self, frame: &Frame<'_>) {
         self.add(frame);
     }
