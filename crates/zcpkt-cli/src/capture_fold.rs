@@ -1,8 +1,9 @@
 //! The commands whose per-frame work is an order-free aggregate (`stats`,
 //! `info`, `check`) fold a capture's frames into a [`FrameFold`]: on
-//! several threads when that pays (the library's `ParallelCapture` has
-//! workers parse batches of blocks and fold their frames, the parts are
-//! merged in file order), by record headers when no frame bytes are needed.
+//! several threads when `--threads` asks for it (the library's
+//! `ParallelCapture` has workers parse batches of blocks and fold their
+//! frames, the parts are merged in file order), by record headers when no
+//! frame bytes are needed.
 
 use std::fs::File;
 use std::ops::ControlFlow;
