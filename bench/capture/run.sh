@@ -162,6 +162,8 @@ for name in $files; do
     if $have_fields; then
         measure fields "$zcpkt" fields "$file" "${eargs[@]}" -E aggregator=,
         row fields "\`zcpkt fields FILE -e ...\` (${#fields[@]} fields)" tshark "tshark (est.)" "$(wc -l <"$OUT")"
+        measure fields-1 "$zcpkt" fields "$file" "${eargs[@]}" -E aggregator=, --threads 1
+        row fields-1 "\`zcpkt fields FILE -e ... --threads 1\`" tshark "tshark (est.)" "$(wc -l <"$OUT")"
     else
         echo "| \`zcpkt fields FILE -e ...\` | *not measured: \`fields\` is not merged into main yet* | | | | | | |"
     fi
