@@ -124,18 +124,33 @@ for name in $files; do
     [[ $best == stream ]] && WALL_PP=${pp_stream[0]}
     wall[pp-count]=$WALL_PP
     row zcpkt-count "zcpkt: count frames (mmap, slice \`Frames\`)" pp-count "pcap-parser $best" "$(worker_frames)"
+    if [[ $ext == pcap ]]; then
+        measure zcpkt-headers "$worker" zcpkt-headers "$file"
+        row zcpkt-headers "zcpkt: count frames (record headers by \`pread\`, no map)" pp-count "pcap-parser $best" "$(worker_frames)"
+    fi
+    measure zcpkt-par-count env ZCPKT_THREADS=2 "$worker" zcpkt-par-count "$file"
+    row zcpkt-par-count "zcpkt: count frames, \`ParallelCapture\` (2 threads)" pp-count "pcap-parser $best" "$(worker_frames)"
     measure zcpkt-l4 "$worker" zcpkt-l4 "$file"
     WALL_PP=${pp_slice_l4[0]}
     [[ $best_l4 == stream ]] && WALL_PP=${pp_stream_l4[0]}
     wall[pp-l4]=$WALL_PP
     row zcpkt-l4 "zcpkt: decode every frame to L4 (\`Layers\`)" pp-l4 "pcap-parser $best_l4 + etherparse" "$(worker_frames)"
     zcpkt_sum=$(awk '{print $4}' "$OUT")
+    measure zcpkt-par-l4 env ZCPKT_THREADS=2 "$worker" zcpkt-par-l4 "$file"
+    row zcpkt-par-l4 "zcpkt: decode to L4, \`ParallelCapture\` (2 threads)" pp-l4 "pcap-parser $best_l4 + etherparse" "$(worker_frames)"
+    par_sum=$(awk '{print $4}' "$OUT")
 
     measure capinfos-c capinfos -c -M "$file"
     capinfos_c=("$WALL" "$CPU" "$RSS_MB" "$(awk -F': *' '/Number of packets/ {print $2}' "$OUT")")
     wall[capinfos-c]=$WALL
     measure info "$zcpkt" info "$file"
     row info "\`zcpkt info FILE\`" capinfos-c "capinfos -c" "$(awk -F': *' '/^Number of packets/ {print $2}' "$OUT")"
+    measure info-2 "$zcpkt" info "$file" --threads 2
+    row info-2 "\`zcpkt info FILE --threads 2\`" capinfos-c "capinfos -c" "$(awk -F': *' '/^Number of packets/ {print $2}' "$OUT")"
+    measure stats-1 "$zcpkt" stats "$file" --threads 1
+    row stats-1 "\`zcpkt stats FILE --threads 1\`" "" "" "$(awk '/^frames / {print $2}' "$OUT")"
+    measure stats-2 "$zcpkt" stats "$file" --threads 2
+    row stats-2 "\`zcpkt stats FILE --threads 2\`" stats-1 "one thread" "$(awk '/^frames / {print $2}' "$OUT")"
 
     measure tshark-one tshark -r "$one" "${tshark_args[@]}" "${eargs[@]}"
     startup=$WALL startup_cpu=$CPU
@@ -147,6 +162,8 @@ for name in $files; do
     if $have_fields; then
         measure fields "$zcpkt" fields "$file" "${eargs[@]}" -E aggregator=,
         row fields "\`zcpkt fields FILE -e ...\` (${#fields[@]} fields)" tshark "tshark (est.)" "$(wc -l <"$OUT")"
+        measure fields-1 "$zcpkt" fields "$file" "${eargs[@]}" -E aggregator=, --threads 1
+        row fields-1 "\`zcpkt fields FILE -e ... --threads 1\`" tshark "tshark (est.)" "$(wc -l <"$OUT")"
     else
         echo "| \`zcpkt fields FILE -e ...\` | *not measured: \`fields\` is not merged into main yet* | | | | | | |"
     fi
@@ -183,10 +200,10 @@ for name in $files; do
         fi
     fi
     echo
-    if [[ $zcpkt_sum == "$pp_sum" ]]; then
-        echo "Decoding to L4: zcpkt and etherparse read the same addresses, ports and ICMP types (checksum $zcpkt_sum)."
+    if [[ $zcpkt_sum == "$pp_sum" && $par_sum == "$pp_sum" ]]; then
+        echo "Decoding to L4: zcpkt (sequential and parallel) and etherparse read the same addresses, ports and ICMP types (checksum $zcpkt_sum)."
     else
-        echo "Decoding to L4: checksums DIFFER (zcpkt $zcpkt_sum, etherparse $pp_sum)."
+        echo "Decoding to L4: checksums DIFFER (zcpkt $zcpkt_sum, parallel $par_sum, etherparse $pp_sum)."
     fi
     echo
     echo "\\* tshark: ${tshark_slice[0]} s for the first $slice_frames frames (\`editcap -r\`), $startup s for one frame; whole file estimated as start-up + per-frame time x $frames frames (CPU time likewise; RSS of the slice run)."

@@ -8,8 +8,14 @@
 //! | MODE            | what it does                                                         |
 //! |-----------------|----------------------------------------------------------------------|
 //! | `zcpkt-count`   | zcpkt: mmap, slice `Frames` (pcap or pcapng), count frames           |
+//! | `zcpkt-headers` | zcpkt, pcap only: count the record headers read by `pread`     |
+//! |                 | (`source::record_headers`), no map                               |
 //! | `zcpkt-l4`      | the same, and walk every frame's `Layers` to the last one, reading   |
 //! |                 | addresses and ports                                                  |
+//! | `zcpkt-par-count` | `zcpkt-count` with `ParallelCapture::fold` on `ZCPKT_THREADS`   |
+//! |                 | worker threads (default: one per core), releasing pages behind   |
+//! |                 | the batches consumed                                             |
+//! | `zcpkt-par-l4`  | `zcpkt-l4` likewise                                                  |
 //! | `pp-slice`      | pcap-parser: `LegacyPcapSlice` / `PcapNGSlice` over an mmap, count   |
 //! | `pp-stream`     | pcap-parser: `LegacyPcapReader` / `PcapNGReader`, 1 MiB buffer,      |
 //! |                 | count                                                                |
@@ -30,21 +36,44 @@ use etherparse::{NetSlice, SlicedPacket, TransportSlice};
 use pcap_parser::traits::{PcapNGPacketBlock, PcapReaderIterator};
 use pcap_parser::{Block, LegacyPcapReader, LegacyPcapSlice, PcapBlockOwned, PcapError};
 use pcap_parser::{PcapNGReader, PcapNGSlice};
+use zcpkt::parallel::capture::ParallelCapture;
 use zcpkt::proto::{Layer, Layers};
 use zcpkt::source::mmap::MappedFile;
+use zcpkt::source::record_headers::RecordHeaders;
 use zcpkt::{detect, pcap, pcapng, Format};
 
 /// Frames seen and a checksum of the fields read.
-#[derive(Default)]
 struct Tally {
     frames: u64,
     sum: u64,
+    /// 31 to the power of the values added: what `merge` needs so that a
+    /// parallel fold gives the sequential checksum.
+    power: u64,
+    /// Where the last frame starts (what can be released after it).
+    last: u64,
+}
+
+impl Default for Tally {
+    fn default() -> Self {
+        Self { frames: 0, sum: 0, power: 1, last: 0 }
+    }
 }
 
 impl Tally {
     #[inline]
     fn add(&mut self, v: u64) {
         self.sum = self.sum.wrapping_mul(31).wrapping_add(v);
+        self.power = self.power.wrapping_mul(31);
+    }
+
+    /// `self` then `next`, as if one tally had seen both.
+    fn merge(self, next: Self) -> Self {
+        Self {
+            frames: self.frames + next.frames,
+            sum: self.sum.wrapping_mul(next.power).wrapping_add(next.sum),
+            power: self.power.wrapping_mul(next.power),
+            last: self.last.max(next.last),
+        }
     }
 }
 
@@ -57,6 +86,9 @@ fn main() -> ExitCode {
     let result = match mode.as_str() {
         "zcpkt-count" => zcpkt_rows(path, false),
         "zcpkt-l4" => zcpkt_rows(path, true),
+        "zcpkt-headers" => zcpkt_headers(path),
+        "zcpkt-par-count" => zcpkt_parallel(path, false),
+        "zcpkt-par-l4" => zcpkt_parallel(path, true),
         "pp-slice" => pp_slice(path, false),
         "pp-slice-l4" => pp_slice(path, true),
         "pp-stream" => pp_stream(path, false),
@@ -75,21 +107,57 @@ fn main() -> ExitCode {
     }
 }
 
+#[inline]
+fn zcpkt_frame(frame: &zcpkt::Frame<'_>, l4: bool, t: &mut Tally) {
+    t.frames += 1;
+    if l4 {
+        let layers =
+            Layers::with_orig_len(frame.link_type.0, frame.data, frame.original_len as usize);
+        for layer in layers {
+            zcpkt_layer(&layer, t);
+        }
+    }
+}
+
+fn zcpkt_parallel(path: &str, l4: bool) -> io::Result<Tally> {
+    let map = MappedFile::open(path)?;
+    let mut releaser = map.releaser();
+    let threads = std::env::var("ZCPKT_THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or(0);
+    let parallel =
+        ParallelCapture::new().batch_size(512 << 10).threads(threads).map_err(io::Error::other)?;
+    let fold = |t: &mut Tally, block: pcapng::Block<'_>| {
+        if let pcapng::Block::Frame(frame) = block {
+            zcpkt_frame(&frame, l4, t);
+            t.last = frame.offset;
+        }
+    };
+    let reduce = |a: Tally, b: Tally| {
+        releaser.reached(usize::try_from(b.last).unwrap_or(0));
+        a.merge(b)
+    };
+    match parallel.fold(map.as_bytes(), Tally::default, fold, reduce) {
+        (t, None) => Ok(t),
+        (_, Some(e)) => Err(io::Error::other(e)),
+    }
+}
+
+fn zcpkt_headers(path: &str) -> io::Result<Tally> {
+    let file = File::open(path)?;
+    let mut t = Tally::default();
+    for record in RecordHeaders::new(pcap::Parser::new(), &file).map_err(io::Error::other)? {
+        let record = record.map_err(io::Error::other)?;
+        t.frames += 1;
+        t.last = record.offset;
+    }
+    Ok(t)
+}
+
 fn zcpkt_rows(path: &str, l4: bool) -> io::Result<Tally> {
     let map = MappedFile::open(path)?;
     let bytes = map.as_bytes();
     let mut releaser = map.releaser();
     let mut t = Tally::default();
-    let frame_of = |frame: zcpkt::Frame<'_>, t: &mut Tally| {
-        t.frames += 1;
-        if l4 {
-            let layers =
-                Layers::with_orig_len(frame.link_type.0, frame.data, frame.original_len as usize);
-            for layer in layers {
-                zcpkt_layer(&layer, t);
-            }
-        }
-    };
+    let frame_of = |frame: zcpkt::Frame<'_>, t: &mut Tally| zcpkt_frame(&frame, l4, t);
     match detect(bytes) {
         Some(Format::Pcap) => {
             let mut frames = pcap::Parser::new().frames(bytes);

@@ -1,8 +1,8 @@
 //! The one seam between the commands and the bytes they read.
 //!
 //! Every command gets its records and frames through [`for_each_input_event`]
-//! or [`for_each_capture_event`], so where the bytes come from can change
-//! here without touching any command. Files, and
+//! or [`opened_events`] (or `crate::capture_fold` on top of them), so where
+//! the bytes come from can change here without touching any command. Files, and
 //! standard input when it is redirected from a regular file, are memory
 //! mapped and parsed on all cores; any other standard input (a pipe, a
 //! terminal) goes through the library's bounded-memory stream reader.
@@ -88,7 +88,10 @@ pub struct InputArgs {
 
     /// Threads that parse a file (default: one per core). Files, and
     /// standard input redirected from one, are memory mapped and parsed on
-    /// all cores; other standard input (pipes) is streamed on one.
+    /// all cores; other standard input (pipes) is streamed on one. pcap and
+    /// pcapng: `info`, `check` and `stats` read files on one core (their
+    /// work per frame is too light for threads to pay, measured) unless
+    /// `--threads` is given.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 }
@@ -115,6 +118,9 @@ pub struct ReadOptions {
     pub progress: bool,
     /// Threads parsing a file; 1 parses sequentially.
     pub threads: usize,
+    /// Whether `--threads` was given: then even the commands for which the
+    /// measurements say it does not pay fold frames in parallel.
+    pub threads_given: bool,
 }
 
 impl ReadOptions {
@@ -125,6 +131,7 @@ impl ReadOptions {
             recover,
             progress: true,
             threads: args.threads.unwrap_or_else(default_threads).max(1),
+            threads_given: args.threads.is_some(),
         }
     }
 
@@ -238,7 +245,7 @@ pub fn record_offset(record: &Record<'_>) -> u64 {
 }
 
 /// One thing a capture input holds, handed out in file order by
-/// [`for_each_capture_event`].
+/// [`opened_events`].
 pub enum CaptureEvent<'a> {
     /// A pcapng block (sections, interfaces, packets, others); each pcap
     /// record comes as a `Block::Frame`. Borrows the input (or the stream's
@@ -254,7 +261,7 @@ pub enum CaptureEvent<'a> {
     PcapHeader(pcap::Header),
 }
 
-/// What [`for_each_capture_event`] saw of the input as a whole.
+/// What [`opened_events`] saw of the input as a whole.
 #[derive(Clone, Copy, Debug)]
 pub struct CaptureSummary {
     /// The format by magic; `None` for an empty input (zero frames).
@@ -267,37 +274,24 @@ pub struct CaptureSummary {
     pub error: Option<CaptureError>,
 }
 
-/// Calls `f` with everything a pcap, pcapng or PKT input holds, detected by
-/// magic: files (and standard input redirected from one) memory-mapped, with
-/// the pages behind the reader released; other standard input streamed in
-/// bounded memory. An empty input is zero frames; any other input without a
-/// known magic is an error (exit 2). pcap/pcapng damage ends the events and
-/// is returned in the summary; PKT errors come as `Record::Error` events.
-pub fn for_each_capture_event(
-    input: &Input,
-    opts: &ReadOptions,
-    f: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
-) -> Result<CaptureSummary, CliError> {
-    capture_events(input, opts, false, f)
-}
-
-/// Like [`for_each_capture_event`] for pcap and pcapng, but every other
-/// input (PKT, empty, or no known magic) is read as a PKT capture (mapped
-/// and parsed on all cores, or streamed), its records handed out as
-/// [`CaptureEvent::Pkt`] and its format reported as `Some(Format::Pkt)`:
-/// the PKT commands (`check`, `stats`, `dump`, `filter`) keep their output
-/// byte for byte on PKT input, garbage included, and gain pcap/pcapng.
+/// [`opened_events`] of `input` with `pkt_fallback`: as without it for
+/// pcap and pcapng, but every other input (PKT, empty, or no known magic)
+/// is read as a PKT capture (mapped and parsed on all cores, or streamed),
+/// its records handed out as [`CaptureEvent::Pkt`] and its format reported
+/// as `Some(Format::Pkt)`: the PKT commands (`check`, `stats`, `dump`,
+/// `filter`) keep their output byte for byte on PKT input, garbage
+/// included, and gain pcap/pcapng.
 pub fn for_each_input_event(
     input: &Input,
     opts: &ReadOptions,
     f: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
 ) -> Result<CaptureSummary, CliError> {
-    capture_events(input, opts, true, f)
+    opened_events(input, open(input)?, opts, true, f)
 }
 
 /// The format to read `bytes` as: with `pkt_fallback`, anything that is not
 /// pcap or pcapng is PKT (whose reader reports garbage as its own errors).
-fn detect_input(
+pub fn detect_input(
     input: &Input,
     bytes: &[u8],
     pkt_fallback: bool,
@@ -309,28 +303,60 @@ fn detect_input(
     }
 }
 
-fn capture_events(
+/// An input ready to read: regular files (standard input redirected from
+/// one included) mapped, anything else streamed.
+pub enum Opened {
+    /// The map, and the file for positioned reads.
+    Mapped(MappedFile, File),
+    Streamed(Box<dyn Read>),
+}
+
+pub fn open(input: &Input) -> Result<Opened, CliError> {
+    let cannot_read = |e| CliError::io(format!("cannot read {input}"), e);
+    let regular = match input {
+        Input::File(path) => {
+            let file = File::open(path).map_err(cannot_read)?;
+            if !file.metadata().map_err(cannot_read)?.is_file() {
+                return Ok(Opened::Streamed(Box::new(file)));
+            }
+            file
+        }
+        Input::Stdin => match stdin_as_regular_file() {
+            Some(file) => file,
+            None => return Ok(Opened::Streamed(Box::new(io::stdin().lock()))),
+        },
+    };
+    let map = MappedFile::from_file(&regular).map_err(cannot_read)?;
+    Ok(Opened::Mapped(map, regular))
+}
+
+/// Calls `f` with everything a pcap, pcapng or PKT input holds, detected by
+/// magic: files (and standard input redirected from one) memory-mapped, with
+/// the pages behind the reader released; other standard input streamed in
+/// bounded memory. An empty input is zero frames; any other input without a
+/// known magic is an error (exit 2), unless `pkt_fallback` (see
+/// [`for_each_input_event`]). pcap/pcapng damage ends the events and is
+/// returned in the summary; PKT errors come as `Record::Error` events.
+pub fn opened_events(
     input: &Input,
+    opened: Opened,
+    opts: &ReadOptions,
+    pkt_fallback: bool,
+    f: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
+) -> Result<CaptureSummary, CliError> {
+    match opened {
+        Opened::Mapped(map, _) => events_of_map(input, &map, opts, pkt_fallback, f),
+        Opened::Streamed(reader) => events_of_stream(input, reader, opts, pkt_fallback, f),
+    }
+}
+
+fn events_of_map(
+    input: &Input,
+    map: &MappedFile,
     opts: &ReadOptions,
     pkt_fallback: bool,
     mut f: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
 ) -> Result<CaptureSummary, CliError> {
-    let cannot_read = |e| CliError::io(format!("cannot read {input}"), e);
-    let map = match input {
-        Input::File(path) => {
-            let file = File::open(path).map_err(cannot_read)?;
-            if file.metadata().map_err(cannot_read)?.is_file() {
-                MappedFile::from_file(&file).map_err(cannot_read)?
-            } else {
-                return events_of_stream(input, file, opts, pkt_fallback, f);
-            }
-        }
-        Input::Stdin => match stdin_as_regular_file() {
-            Some(file) => MappedFile::from_file(&file).map_err(cannot_read)?,
-            None => return events_of_stream(input, io::stdin().lock(), opts, pkt_fallback, f),
-        },
-    };
-    let map = &map;
     let bytes = map.as_bytes();
     let total = bytes.len() as u64;
     let format = detect_input(input, bytes, pkt_fallback)?;

@@ -6,6 +6,7 @@
 //! through the one seam in `input.rs`.
 
 mod alloc_count;
+mod capture_fold;
 mod cmd;
 mod error;
 mod input;

@@ -8,14 +8,20 @@
 
 #![cfg(feature = "parallel")]
 
+mod capture_util;
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
+use capture_util::{Ng, Pcap};
+use zcpkt::capture::ByteOrder;
 use zcpkt::generate::{generate_to_vec, GenConfig, Limit, Profile};
+use zcpkt::parallel::capture::ParallelCapture;
 use zcpkt::parallel::{ParallelParser, RECORD_SPACING};
+use zcpkt::pcapng::Block;
 use zcpkt::{Parser, Record};
 
 struct Counting;
@@ -231,4 +237,90 @@ fn records_in_order_with_small_packets_allocates_a_bounded_amount() {
     let bound = 3 + THREADS as u64 + IN_FLIGHT * (1 + 5);
     assert!(small <= bound && large <= bound, "1x: {small}, 10x: {large}, bound {bound}");
     println!("small packets: 1x {small} allocations, 10x {large}");
+}
+
+/// A pcap file of `frames` frames of 60-200 bytes.
+fn pcap_of(frames: u32) -> Vec<u8> {
+    let mut pcap = Pcap::new(ByteOrder::Little, false, 65535, 1);
+    for i in 0..frames {
+        pcap.record(i, 0, 200, &vec![0; 60 + (i % 141) as usize]);
+    }
+    pcap.bytes
+}
+
+/// A pcapng section of `frames` frames of 60-200 bytes on two interfaces.
+fn pcapng_of(frames: u32) -> Vec<u8> {
+    let mut ng = Ng::new();
+    ng.shb(ByteOrder::Little, &[]);
+    ng.idb(1, 0, &[]);
+    ng.idb(101, 0, &[]);
+    for i in 0..frames {
+        ng.epb(i % 2, u64::from(i), 200, &vec![0; 60 + (i % 141) as usize], &[(1, b"x".to_vec())]);
+    }
+    ng.bytes
+}
+
+fn frames(n: u64, block: Block<'_>) -> u64 {
+    n + u64::from(matches!(block, Block::Frame(_)))
+}
+
+fn capture_parallel() -> ParallelCapture {
+    ParallelCapture::new().batch_size(CHUNK).threads(THREADS).expect("thread pool")
+}
+
+fn capture_fold_allocations(input: &[u8], expected: u64) -> u64 {
+    let parallel = capture_parallel();
+    let count = |n: &mut u64, block| *n = frames(*n, block);
+    let fold = || parallel.fold(input, || 0, count, |a, b| a + b);
+    assert_eq!(fold(), (expected, None));
+    let (result, allocations) = counted(fold);
+    assert_eq!(result, (expected, None));
+    allocations
+}
+
+fn capture_ordered_allocations(input: &[u8], expected: u64) -> u64 {
+    let parallel = capture_parallel();
+    let ordered = || {
+        let mut n = 0;
+        let error = parallel.blocks_in_order(input, |block| n = frames(n, block));
+        (n, error)
+    };
+    assert_eq!(ordered(), (expected, None));
+    let (result, allocations) = counted(ordered);
+    assert_eq!(result, (expected, None));
+    allocations
+}
+
+#[test]
+fn capture_fold_allocates_the_same_for_ten_times_the_input() {
+    let _tests = exclusive();
+    let (pcap, pcap10) = (pcap_of(15_000), pcap_of(150_000));
+    let (ng, ng10) = (pcapng_of(15_000), pcapng_of(15_000).repeat(10));
+    assert!(pcap.len() / CHUNK >= 30 && ng.len() / CHUNK >= 30, "many batches");
+    for (once, ten) in [(&pcap, &pcap10), (&ng, &ng10)] {
+        let small = capture_fold_allocations(once, 15_000);
+        let large = capture_fold_allocations(ten, 150_000);
+        println!("capture fold: 1x {small} allocations, 10x {large}");
+        assert_eq!(small, large, "1x: {small}, 10x: {large}");
+        // The ring, and one rayon job per thread (and maybe a block of
+        // rayon's job queue).
+        assert!(small <= 1 + THREADS as u64 + 1, "{small}");
+    }
+}
+
+#[test]
+fn capture_blocks_in_order_allocates_a_bounded_amount() {
+    let _tests = exclusive();
+    let (pcap, pcap10) = (pcap_of(15_000), pcap_of(150_000));
+    let (ng, ng10) = (pcapng_of(15_000), pcapng_of(15_000).repeat(10));
+    for (once, ten) in [(&pcap, &pcap10), (&ng, &ng10)] {
+        let small = capture_ordered_allocations(once, 15_000);
+        let large = capture_ordered_allocations(ten, 150_000);
+        println!("capture blocks_in_order: 1x {small} allocations, 10x {large}");
+        // The fold's, the list of spare buffers, and per batch in flight a
+        // buffer grown by doubling to at most a batch's blocks (64 KiB of
+        // blocks of at least 76 bytes: under 2^10, so at most 11 times).
+        let bound = 3 + THREADS as u64 + IN_FLIGHT * 11;
+        assert!(small <= bound && large <= bound, "1x: {small}, 10x: {large}, bound {bound}");
+    }
 }

@@ -4,9 +4,10 @@ use std::io::Write;
 
 use zcpkt::{CaptureError, ErrorKind, Format, Record};
 
+use crate::capture_fold::{fold_capture_events, FrameFold};
 use crate::cmd::capture::{format_name, is_capture, report_damage, Framing};
 use crate::error::{CliError, Outcome};
-use crate::input::{for_each_input_event, CaptureEvent, Input, InputArgs, ReadOptions};
+use crate::input::{CaptureEvent, Input, InputArgs, ReadOptions};
 use crate::output;
 
 /// Validate a whole capture (PKT, pcap or pcapng, by magic), going on past
@@ -65,6 +66,26 @@ impl Tally {
     }
 }
 
+/// pcap and pcapng frames, counted (in parallel on mapped files).
+#[derive(Default)]
+struct FrameCount(u64);
+
+impl FrameFold for FrameCount {
+    const HEADERS_ONLY: bool = true;
+
+    fn frame(&mut self, _: &zcpkt::Frame<'_>) {
+        self.0 += 1;
+    }
+
+    fn record(&mut self, _: &zcpkt::pcap::RecordHeader) {
+        self.0 += 1;
+    }
+
+    fn merge(&mut self, later: Self) {
+        self.0 += later.0;
+    }
+}
+
 pub fn run(args: &Args) -> Result<Outcome, CliError> {
     let input = Input::new(args.input.file.clone());
     let mut opts = ReadOptions::new(&args.input, true);
@@ -73,7 +94,7 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
     let mut tally = Tally::default();
     let mut write_error = None;
     let mut framing = Framing::default();
-    let summary = for_each_input_event(&input, &opts, |event| {
+    let (frames, summary) = fold_capture_events::<FrameCount>(&input, &opts, true, |event| {
         let record = match event {
             CaptureEvent::Pkt(record) => record,
             CaptureEvent::Block(block) => {
@@ -99,6 +120,7 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
         };
         output::keep_going(written, &mut write_error)
     })?;
+    framing.frames += frames.0;
     if let Some(e) = write_error {
         return Err(CliError::stdout(e));
     }

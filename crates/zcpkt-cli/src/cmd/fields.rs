@@ -8,14 +8,20 @@
 use std::io::{self, Write};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
+use zcpkt::parallel::capture::ParallelCapture;
 use zcpkt::pcapng::Block;
 use zcpkt::proto::fields::{self as pf, write_fields, FieldName, FrameInfo};
 use zcpkt::proto::Layers;
-use zcpkt::{CaptureError, Format, Frame};
+use zcpkt::source::mmap::MappedFile;
+use zcpkt::{detect, CaptureError, Format, Frame};
 
+use crate::capture_fold::small_frames;
 use crate::error::{CliError, Outcome};
-use crate::input::{for_each_capture_event, CaptureEvent, Input, ReadOptions};
+use crate::input::{
+    default_threads, open, opened_events, CaptureEvent, Input, Opened, ReadOptions, PARALLEL_CHUNK,
+};
 use crate::output;
 
 /// Print fields of every frame of a pcap or pcapng capture, like
@@ -59,6 +65,12 @@ pub struct Args {
     /// and `quote=n`, the only modes supported, are accepted.
     #[arg(short = 'E', value_name = "OPTION=VALUE", value_parser = parse_option)]
     pub options: Vec<FieldsOption>,
+
+    /// Threads that format a file's lines (default: one per core). A file
+    /// of small frames is cut into batches formatted in parallel and
+    /// written in order; other files, and standard input, on one thread.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 /// One `-E` option.
@@ -138,14 +150,32 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
     let mut line = String::with_capacity(256);
     let mut header_due = layout.header;
     let mut number = 0u64;
-    let damage = for_each_frame(&input, |frame, container| {
-        if std::mem::take(&mut header_due) {
-            write_header(&mut out, &args.fields, layout.separator)?;
+    let opened = open(&input)?;
+    let threads = args.threads.unwrap_or_else(default_threads).max(1);
+    let parallel = match &opened {
+        Opened::Mapped(map, _) if threads > 1 => {
+            let format = detect(map.as_bytes()).filter(|&f| small_frames(map.as_bytes(), f));
+            format.map(|format| (map, format))
         }
-        number += 1;
-        format_line(&mut line, &args.fields, &layout, number, frame, container);
-        out.write_all(line.as_bytes())
-    })?;
+        _ => None,
+    };
+    let damage = if let Some((map, format)) = parallel {
+        if std::mem::take(&mut header_due) {
+            write_header(&mut out, &args.fields, layout.separator).map_err(CliError::stdout)?;
+        }
+        let lines = Lines { fields: &args.fields, layout: &layout, container: container(format) };
+        lines.in_parallel(map, format, threads, &mut out)?
+    } else {
+        for_each_frame(&input, opened, |frame, container| {
+            if std::mem::take(&mut header_due) {
+                write_header(&mut out, &args.fields, layout.separator)?;
+            }
+            number += 1;
+            line.clear();
+            append_line(&mut line, &args.fields, &layout, number, frame, container);
+            out.write_all(line.as_bytes())
+        })?
+    };
     // A capture of zero frames still gets its header.
     if header_due {
         write_header(&mut out, &args.fields, layout.separator).map_err(CliError::stdout)?;
@@ -181,8 +211,83 @@ enum Container {
     PcapNg,
 }
 
-/// Replaces `line` with the frame's fields and a newline.
-fn format_line(
+/// The container of a pcap or pcapng file's frames.
+fn container(format: Format) -> Container {
+    match format {
+        Format::PcapNg => Container::PcapNg,
+        Format::Pcap | Format::Pkt => Container::Pcap,
+    }
+}
+
+/// What formats a frame's line.
+struct Lines<'l> {
+    fields: &'l [FieldName],
+    layout: &'l Layout,
+    container: Container,
+}
+
+/// A batch's lines, and where its last frame starts (to release the pages
+/// before it).
+#[derive(Default)]
+struct Batch {
+    text: String,
+    last: u64,
+}
+
+impl Lines<'_> {
+    /// Formats the lines of a mapped file's batches on `threads` threads
+    /// and writes them in file order; returns the damage, if any. After a
+    /// failed write (a closed pipe) the batches still in flight are parsed
+    /// but no longer formatted.
+    fn in_parallel(
+        &self,
+        map: &MappedFile,
+        format: Format,
+        threads: usize,
+        out: &mut impl Write,
+    ) -> Result<Option<CaptureError>, CliError> {
+        let parallel = ParallelCapture::new()
+            .batch_size(PARALLEL_CHUNK)
+            .threads(threads)
+            .map_err(|e| CliError::usage(format!("cannot start {threads} threads: {e}")))?;
+        let stopped = AtomicBool::new(false);
+        let fold = |batch: &mut Batch, before: u64, block: Block<'_>| {
+            if let Block::Frame(frame) = block {
+                if !stopped.load(Ordering::Relaxed) {
+                    let (fields, layout) = (self.fields, self.layout);
+                    append_line(
+                        &mut batch.text,
+                        fields,
+                        layout,
+                        before + 1,
+                        &frame,
+                        self.container,
+                    );
+                }
+                batch.last = frame.offset;
+            }
+        };
+        let mut releaser = map.releaser();
+        let mut write_error = None;
+        let reduce = |acc: Batch, batch: Batch| {
+            if write_error.is_none() {
+                write_error = out.write_all(batch.text.as_bytes()).err();
+                stopped.store(write_error.is_some(), Ordering::Relaxed);
+            }
+            releaser.reached(usize::try_from(batch.last).unwrap_or(usize::MAX));
+            acc
+        };
+        debug_assert!(matches!(format, Format::Pcap | Format::PcapNg));
+        let (_, damage) = parallel.fold_counted(map.as_bytes(), Batch::default, fold, reduce);
+        match write_error {
+            Some(e) => Err(CliError::stdout(e)),
+            None => Ok(damage),
+        }
+    }
+}
+
+/// Appends the frame's fields and a newline to `line`.
+fn append_line(
     line: &mut String,
     fields: &[FieldName],
     layout: &Layout,
@@ -200,7 +305,6 @@ fn format_line(
         section_number: pcapng.then_some(u64::from(frame.section) + 1),
     };
     let layers = Layers::of_frame(frame);
-    line.clear();
     // Writing into a String cannot fail.
     let _ = write_fields(line, fields, &info, layers, layout.separator, layout.aggregator);
     line.push('\n');
@@ -212,6 +316,7 @@ fn format_line(
 /// parsed pages released, pipes streamed in bounded memory.
 fn for_each_frame(
     input: &Input,
+    opened: Opened,
     mut f: impl FnMut(&Frame<'_>, Container) -> io::Result<()>,
 ) -> Result<Option<CaptureError>, CliError> {
     let opts = ReadOptions {
@@ -221,13 +326,14 @@ fn for_each_frame(
         progress: false,
         // PKT input is refused at its first record: no parallel read-ahead.
         threads: 1,
+        threads_given: false,
     };
     // pcap has no sections or interface IDs: a Section Header Block is
     // what tells a pcapng frame.
     let mut container = Container::Pcap;
     let mut write_error = None;
     let mut pkt = false;
-    let summary = for_each_capture_event(input, &opts, |event| match event {
+    let summary = opened_events(input, opened, &opts, false, |event| match event {
         CaptureEvent::Block(Block::Section(_)) => {
             container = Container::PcapNg;
             ControlFlow::Continue(())

@@ -3,15 +3,16 @@
 
 use std::fmt::Write as _;
 use std::io::Write;
-use std::ops::ControlFlow;
 
 use serde_json::{json, Value};
 use zcpkt::capture::{Resolution, Timestamp};
+use zcpkt::pcap::RecordHeader;
 use zcpkt::pcapng::{Block, Interface, Options, SectionHeader};
 use zcpkt::{pcap, pcapng, Format, Frame, LinkType, Packet, Record};
 
+use crate::capture_fold::{fold_capture_events, FrameFold};
 use crate::error::{CliError, Outcome};
-use crate::input::{for_each_capture_event, CaptureEvent, Input, InputArgs, ReadOptions};
+use crate::input::{CaptureEvent, Input, InputArgs, ReadOptions};
 use crate::output;
 use crate::text::Escaped;
 use crate::time::IsoNanos;
@@ -53,19 +54,23 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
     let mut opts = ReadOptions::new(&args.input, false);
     opts.progress = false;
     let mut info = Info::default();
-    let summary = for_each_capture_event(&input, &opts, |event| {
+    let (frames, summary) = fold_capture_events::<Totals>(&input, &opts, false, |event| {
         match event {
             CaptureEvent::Block(block) => info.block(&block),
             CaptureEvent::Pkt(record) => info.pkt(&record),
             // Only `for_each_input_event` sends it; the summary has it.
             CaptureEvent::PcapHeader(_) => {}
         }
-        ControlFlow::Continue(())
+        std::ops::ControlFlow::Continue(())
     })?;
+    info.t.merge(frames);
     info.format = summary.format;
     info.file_size = summary.bytes;
     if let Some(header) = summary.pcap_header {
         info.pcap_header(&header);
+    }
+    for iface in &mut info.interfaces {
+        iface.packets = info.t.interface_frames(iface.section, iface.id);
     }
     let error = summary.error.map(|e| (e.offset, e.kind.name(), e.to_string()));
     let error = error.or(info.pkt_error.clone());
@@ -129,10 +134,17 @@ struct Info {
     pcap_resolution: Option<Resolution>,
     shb: Option<ShbStrings>,
     interfaces: Vec<Iface>,
-    /// Index in `interfaces` of the current section's interface 0.
-    section_base: usize,
     /// The current pcapng section's 0-based index.
     section: u32,
+    t: Totals,
+    pkt_errors: u64,
+    pkt_error: Option<(u64, &'static str, String)>,
+}
+
+/// What `info` sums over frames: merged batch by batch in file order when
+/// the frames are folded in parallel.
+#[derive(Default)]
+struct Totals {
     packets: u64,
     /// Sum of the frames' original (on the wire) lengths: capinfos' "data
     /// size", which its rates and average packet size are based on.
@@ -143,38 +155,109 @@ struct Info {
     untimed: u64,
     first: Option<Timestamp>,
     last: Option<Timestamp>,
+    /// The first timestamp in file order, and the last so far: what a merge
+    /// compares to tell whether time went back between two batches.
+    opening: Option<Timestamp>,
     previous: Option<Timestamp>,
     out_of_order: bool,
-    pkt_errors: u64,
-    pkt_error: Option<(u64, &'static str, String)>,
+    /// Frames per interface: (section, interface ID, frames), a few entries.
+    per_interface: Vec<(u32, u32, u64)>,
 }
 
-impl Info {
-    fn block(&mut self, block: &Block<'_>) {
-        match block {
-            Block::Frame(frame) => self.frame(frame),
-            Block::Section(header) => self.section(header),
-            Block::Interface { id, interface, options } => self.interface(*id, interface, options),
-            Block::Other(_) => {}
+impl FrameFold for Totals {
+    const HEADERS_ONLY: bool = true;
+
+    #[inline]
+    fn frame(&mut self, frame: &Frame<'_>) {
+        let lengths = (frame.original_len, frame.captured_len);
+        self.add(lengths, frame.section, frame.interface_id, frame.timestamp);
+    }
+
+    #[inline]
+    fn record(&mut self, record: &RecordHeader) {
+        self.add((record.original_len, record.captured_len), 0, 0, record.timestamp);
+    }
+
+    fn merge(&mut self, later: Self) {
+        self.packets += later.packets;
+        self.data += later.data;
+        self.captured += later.captured;
+        self.untimed += later.untimed;
+        let back = self.previous.zip(later.opening).is_some_and(|(p, o)| earlier(o, p));
+        self.out_of_order |= later.out_of_order || back;
+        self.opening = self.opening.or(later.opening);
+        self.previous = later.previous.or(self.previous);
+        // On ties the earlier frame's timestamp stays, as in `time`.
+        if let Some(first) = later.first.filter(|&f| self.first.map_or(true, |s| earlier(f, s))) {
+            self.first = Some(first);
+        }
+        if let Some(last) = later.last.filter(|&l| self.last.map_or(true, |s| earlier(s, l))) {
+            self.last = Some(last);
+        }
+        for (section, id, frames) in later.per_interface {
+            self.count_interface(section, id, frames);
+        }
+    }
+}
+
+impl Totals {
+    /// The hot path: counters and two comparisons, nothing allocated once
+    /// each interface has its entry. `lengths`: original, captured.
+    #[inline]
+    fn add(&mut self, lengths: (u32, u32), section: u32, interface: u32, ts: Option<Timestamp>) {
+        self.packets += 1;
+        self.data += u64::from(lengths.0);
+        self.captured += u64::from(lengths.1);
+        self.count_interface(section, interface, 1);
+        match ts {
+            Some(ts) => self.time(ts),
+            None => self.untimed += 1,
         }
     }
 
-    /// The hot path: counters and two comparisons, nothing allocated.
     #[inline]
-    fn frame(&mut self, frame: &Frame<'_>) {
-        self.packets += 1;
-        self.data += u64::from(frame.original_len);
-        self.captured += u64::from(frame.captured_len);
-        // pcap has no interface list: its one interface counts every frame.
-        let index = usize::try_from(frame.interface_id)
-            .ok()
-            .and_then(|id| id.checked_add(self.section_base));
-        if let Some(iface) = index.and_then(|i| self.interfaces.get_mut(i)) {
-            iface.packets += 1;
+    fn count_interface(&mut self, section: u32, id: u32, frames: u64) {
+        // Frames mostly come in runs of one interface: the last entry first.
+        let same = |e: &(u32, u32, u64)| e.0 == section && e.1 == id;
+        let at = match self.per_interface.last() {
+            Some(last) if same(last) => Some(self.per_interface.len() - 1),
+            _ => self.per_interface.iter().position(same),
+        };
+        match at.and_then(|at| self.per_interface.get_mut(at)) {
+            Some(entry) => entry.2 += frames,
+            None => self.per_interface.push((section, id, frames)),
         }
-        match frame.timestamp {
-            Some(ts) => self.time(ts),
-            None => self.untimed += 1,
+    }
+
+    fn interface_frames(&self, section: u32, id: u32) -> u64 {
+        let entry = self.per_interface.iter().find(|e| e.0 == section && e.1 == id);
+        entry.map_or(0, |e| e.2)
+    }
+
+    #[inline]
+    fn time(&mut self, ts: Timestamp) {
+        if self.previous.is_some_and(|p| earlier(ts, p)) {
+            self.out_of_order = true;
+        }
+        self.opening = self.opening.or(Some(ts));
+        self.previous = Some(ts);
+        if self.first.map_or(true, |f| earlier(ts, f)) {
+            self.first = Some(ts);
+        }
+        if self.last.map_or(true, |l| earlier(l, ts)) {
+            self.last = Some(ts);
+        }
+    }
+}
+
+impl Info {
+    /// The blocks other than frames (those are folded into `t`).
+    fn block(&mut self, block: &Block<'_>) {
+        match block {
+            Block::Frame(frame) => self.t.frame(frame),
+            Block::Section(header) => self.section(header),
+            Block::Interface { id, interface, options } => self.interface(*id, interface, options),
+            Block::Other(_) => {}
         }
     }
 
@@ -192,26 +275,11 @@ impl Info {
             resolution: header.resolution,
             fcslen_option: None,
             fcs_len: header.fcs_len(),
-            packets: self.packets,
+            packets: self.t.packets,
         });
     }
 
-    #[inline]
-    fn time(&mut self, ts: Timestamp) {
-        if self.previous.is_some_and(|p| earlier(ts, p)) {
-            self.out_of_order = true;
-        }
-        self.previous = Some(ts);
-        if self.first.map_or(true, |f| earlier(ts, f)) {
-            self.first = Some(ts);
-        }
-        if self.last.map_or(true, |l| earlier(l, ts)) {
-            self.last = Some(ts);
-        }
-    }
-
     fn section(&mut self, header: &SectionHeader<'_>) {
-        self.section_base = self.interfaces.len();
         self.section = header.index;
         if self.shb.is_none() {
             self.shb = Some(ShbStrings {
@@ -256,12 +324,12 @@ impl Info {
 
     #[inline]
     fn pkt_packet(&mut self, packet: &Packet<'_>) {
-        self.packets += 1;
-        self.data += packet.len() as u64;
-        self.captured += packet.len() as u64;
+        self.t.packets += 1;
+        self.t.data += packet.len() as u64;
+        self.t.captured += packet.len() as u64;
         let secs = (packet.timestamp / 1_000_000) as i64; // < 2^64 / 10^6: fits
         if let Some(ts) = Timestamp::new(secs, packet.timestamp % 1_000_000, Resolution::MICROS) {
-            self.time(ts);
+            self.t.time(ts);
         }
     }
 }
@@ -347,15 +415,16 @@ impl Info {
     }
 
     fn derived(&self) -> Derived {
-        let duration_ns = self.first.zip(self.last).map(|(f, l)| l.unix_nanos() - f.unix_nanos());
+        let duration_ns =
+            self.t.first.zip(self.t.last).map(|(f, l)| l.unix_nanos() - f.unix_nanos());
         let secs = duration_ns.filter(|&d| d > 0).map(|d| d as f64 / 1e9);
         let per_sec = |n: u64| secs.map(|s| n as f64 / s);
         Derived {
             duration_ns,
-            byte_rate: per_sec(self.data),
-            bit_rate: per_sec(self.data).map(|r| r * 8.0),
-            average_size: (self.packets > 0).then(|| self.data as f64 / self.packets as f64),
-            packet_rate: per_sec(self.packets),
+            byte_rate: per_sec(self.t.data),
+            bit_rate: per_sec(self.t.data).map(|r| r * 8.0),
+            average_size: (self.t.packets > 0).then(|| self.t.data as f64 / self.t.packets as f64),
+            packet_rate: per_sec(self.t.packets),
         }
     }
 
@@ -461,17 +530,17 @@ impl Info {
             "encapsulations": encapsulations,
             "timestamp_precision": precision,
             "snaplen": self.snaplen(),
-            "packets": self.packets,
-            "data_size": self.data,
-            "captured_size": self.captured,
-            "first_time": time(self.first),
-            "last_time": time(self.last),
+            "packets": self.t.packets,
+            "data_size": self.t.data,
+            "captured_size": self.t.captured,
+            "first_time": time(self.t.first),
+            "last_time": time(self.t.last),
             "duration_ns": d.duration_ns.and_then(|n| i64::try_from(n).ok()),
             "data_byte_rate": d.byte_rate,
             "data_bit_rate": d.bit_rate,
             "average_packet_size": d.average_size,
             "average_packet_rate": d.packet_rate,
-            "strict_time_order": !self.out_of_order,
+            "strict_time_order": !self.t.out_of_order,
             "section": section,
             "interfaces": interfaces,
             "error": error.map(|(offset, kind, message)| {
@@ -531,10 +600,10 @@ impl Info {
             }
             _ => {}
         }
-        writeln!(out, "Number of packets:   {}", self.packets)?;
+        writeln!(out, "Number of packets:   {}", self.t.packets)?;
         writeln!(out, "File size:           {} bytes", self.file_size)?;
-        writeln!(out, "Data size:           {} bytes", self.data)?;
-        writeln!(out, "Captured size:       {} bytes", self.captured)?;
+        writeln!(out, "Data size:           {} bytes", self.t.data)?;
+        writeln!(out, "Captured size:       {} bytes", self.t.captured)?;
         match d.duration_ns {
             Some(ns) => {
                 let sign = if ns < 0 { "-" } else { "" };
@@ -544,7 +613,9 @@ impl Info {
             }
             None => writeln!(out, "Capture duration:    {NA}")?,
         }
-        for (label, ts) in [("First packet time:", self.first), ("Last packet time:", self.last)] {
+        for (label, ts) in
+            [("First packet time:", self.t.first), ("Last packet time:", self.t.last)]
+        {
             match ts {
                 Some(t) => {
                     let iso = IsoNanos { secs: t.seconds(), nanos: t.subsec_nanos() };
@@ -559,7 +630,7 @@ impl Info {
         writeln!(out, "Data bit rate:       {}", rate(d.bit_rate, "bits/s"))?;
         writeln!(out, "Average packet size: {}", rate(d.average_size, "bytes"))?;
         writeln!(out, "Average packet rate: {}", rate(d.packet_rate, "packets/s"))?;
-        let strict = if self.out_of_order { "False" } else { "True" };
+        let strict = if self.t.out_of_order { "False" } else { "True" };
         writeln!(out, "Strict time order:   {strict}")?;
         if let Some(shb) = &self.shb {
             let show = |v: &Option<String>| v.as_deref().map(|v| Escaped(v).to_string());

@@ -11,14 +11,14 @@ type HashMap<K, V> = StdHashMap<K, V, foldhash::fast::RandomState>;
 use std::io::Write;
 
 use serde_json::{json, Value};
-use zcpkt::pcapng::Block;
 use zcpkt::proto::fields::Value as FieldValue;
 use zcpkt::proto::{Layer, Layers};
 use zcpkt::{CaptureError, ErrorKind, Format, Frame, Packet, PacketFlags, Record};
 
+use crate::capture_fold::{fold_capture_events, FrameFold};
 use crate::cmd::capture::{format_name, is_capture, report_damage};
 use crate::error::{CliError, Outcome};
-use crate::input::{for_each_input_event, CaptureEvent, Input, InputArgs, ReadOptions};
+use crate::input::{CaptureEvent, Input, InputArgs, ReadOptions};
 use crate::output;
 use crate::text::Escaped;
 use crate::time::{Iso, IsoNanos};
@@ -113,12 +113,9 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
     let input = Input::new(args.input.file.clone());
     let opts = ReadOptions::new(&args.input, true);
     let mut stats = Stats::default();
-    let mut frames = FrameStats::default();
-    let summary = for_each_input_event(&input, &opts, |event| {
-        match event {
-            CaptureEvent::Pkt(record) => stats.add(&record),
-            CaptureEvent::Block(Block::Frame(frame)) => frames.add(&frame),
-            CaptureEvent::Block(_) | CaptureEvent::PcapHeader(_) => {}
+    let (frames, summary) = fold_capture_events::<FrameStats>(&input, &opts, true, |event| {
+        if let CaptureEvent::Pkt(record) = event {
+            stats.add(&record);
         }
         std::ops::ControlFlow::Continue(())
     })?;
@@ -161,6 +158,16 @@ impl SizeHistogram {
         self.sum += u128::from(size);
         self.min = self.min.min(u64::from(size));
         self.max = self.max.max(u64::from(size));
+    }
+
+    fn merge(&mut self, later: &Self) {
+        for (bucket, n) in self.buckets.iter_mut().zip(later.buckets) {
+            *bucket += n;
+        }
+        self.count += later.count;
+        self.sum += later.sum;
+        self.min = self.min.min(later.min);
+        self.max = self.max.max(later.max);
     }
 
     fn bounds(bucket: usize) -> (u64, u64) {
@@ -539,6 +546,14 @@ impl<K: Copy + Ord + std::hash::Hash> Talkers<K> {
         entry.1 += bytes;
     }
 
+    fn merge(&mut self, later: Self) {
+        for (key, (frames, bytes)) in later.0 {
+            let entry = self.0.entry(key).or_default();
+            entry.0 += frames;
+            entry.1 += bytes;
+        }
+    }
+
     /// The `n` busiest: most frames first, then most bytes, then by key.
     fn top(&self, n: usize) -> Vec<(K, u64, u64)> {
         let mut all: Vec<(K, u64, u64)> = self.0.iter().map(|(&k, &(f, b))| (k, f, b)).collect();
@@ -562,6 +577,28 @@ struct FrameStats {
     dests: Talkers<IpKey>,
     tcp_ports: Talkers<u16>,
     udp_ports: Talkers<u16>,
+}
+
+impl FrameFold for FrameStats {
+    fn frame(&mut self, frame: &Frame<'_>) {
+        self.add(frame);
+    }
+
+    fn merge(&mut self, later: Self) {
+        self.frames += later.frames;
+        self.original += later.original;
+        self.captured += later.captured;
+        self.sizes.merge(&later.sizes);
+        self.first = self.first.into_iter().chain(later.first).min();
+        self.last = self.last.into_iter().chain(later.last).max();
+        for (count, n) in self.protocols.iter_mut().zip(later.protocols) {
+            *count += n;
+        }
+        self.sources.merge(later.sources);
+        self.dests.merge(later.dests);
+        self.tcp_ports.merge(later.tcp_ports);
+        self.udp_ports.merge(later.udp_ports);
+    }
 }
 
 impl FrameStats {

@@ -33,6 +33,6 @@ mod write;
 
 pub use frames::Frames;
 pub use header::{Header, HEADER_LEN, MAGIC_MICROS, MAGIC_NANOS, RECORD_HEADER_LEN};
-pub use parse::{Parser, DEFAULT_MAX_RECORD_SIZE};
+pub use parse::{Parser, RecordHeader, DEFAULT_MAX_RECORD_SIZE};
 #[cfg(feature = "std")]
 pub use write::{write_header, write_header_with_link_field, write_record};

@@ -1,12 +1,38 @@
 //! Framing, validation and hand-out of one pcap record: the hot path.
 
 use super::header::{Header, RECORD_HEADER_LEN};
-use crate::capture::{bytes_at, CaptureError, Frame, Timestamp};
+use crate::capture::{bytes_at, CaptureError, CaptureErrorKind, Frame, LinkType, Timestamp};
 use crate::pcapng::Options;
 
 /// libpcap's `MAXIMUM_SNAPLEN` (and Wireshark's `WTAP_MAX_PACKET_SIZE_STANDARD`):
 /// the largest captured length either accepts for ordinary link types.
 pub const DEFAULT_MAX_RECORD_SIZE: u32 = 262_144;
+
+/// A pcap record's header, checked, without the record's data: what a
+/// reader that does not look at the frames' bytes needs (see
+/// [`Parser::parse_record_header`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RecordHeader {
+    /// When the frame was captured (`None` only under a hand-made
+    /// [`Header`] whose resolution has too many units per second; a header
+    /// read from a file is µs or ns).
+    pub timestamp: Option<Timestamp>,
+    /// The frame's length on the wire.
+    pub original_len: u32,
+    /// Bytes captured: the record's data follows its 16-byte header.
+    pub captured_len: u32,
+    /// The file's link-layer type.
+    pub link_type: LinkType,
+    /// Byte offset of the record from the start of the input.
+    pub offset: u64,
+}
+
+impl RecordHeader {
+    /// The record's length: its header and data.
+    pub const fn record_len(&self) -> u64 {
+        RECORD_HEADER_LEN as u64 + self.captured_len as u64
+    }
+}
 
 /// How records are checked. `Parser::default()` accepts captured lengths up
 /// to [`DEFAULT_MAX_RECORD_SIZE`].
@@ -63,36 +89,53 @@ impl Parser {
         let Some(head) = input.first_chunk::<RECORD_HEADER_LEN>() else {
             return Err(CaptureError::truncated(offset, input.len(), RECORD_HEADER_LEN as u64));
         };
-        let order = header.byte_order;
-        let secs = order.u32(bytes_at(head, 0));
-        let frac = order.u32(bytes_at(head, 4));
-        let captured_len = order.u32(bytes_at(head, 8));
-        let original_len = order.u32(bytes_at(head, 12));
-        CaptureError::check_record_size(captured_len, self.max_record_size, offset)?;
-        // Both terms fit a u64 and a 32-bit usize cannot hold a larger
-        // slice, so the comparison is done in u64.
-        let needed = RECORD_HEADER_LEN as u64 + u64::from(captured_len);
-        let data = match input.get(RECORD_HEADER_LEN..) {
-            Some(rest) if u64::from(captured_len) <= rest.len() as u64 => {
-                &rest[..captured_len as usize]
-            }
-            _ => return Err(CaptureError::truncated(offset, input.len(), needed)),
-        };
-        // The header's resolution is µs or ns, both valid, so `new` is Some.
-        let timestamp = Timestamp::new(i64::from(secs), u64::from(frac), header.resolution);
+        let record = self.parse_record_header(header, head, input.len() as u64, offset)?;
+        // The record header's check made sure the data is there.
+        let data = input
+            .get(RECORD_HEADER_LEN..)
+            .and_then(|rest| rest.get(..record.captured_len as usize))
+            .unwrap_or_default();
         Ok(Frame {
-            timestamp,
-            original_len,
-            captured_len,
+            timestamp: record.timestamp,
+            original_len: record.original_len,
+            captured_len: record.captured_len,
             interface_id: 0,
             section: 0,
-            link_type: header.link_type(),
+            link_type: record.link_type,
             data,
             offset,
             options: Options::EMPTY,
             fcs_len: header.fcs_len(),
             packet_block_drops: None,
         })
+    }
+
+    /// Checks the record header `head` of a record at absolute `offset`,
+    /// with `available` bytes of input from `offset` on (the header
+    /// included), as [`parse_record`](Self::parse_record) does, with the
+    /// same errors: for readers that fetch record headers only.
+    #[inline]
+    pub fn parse_record_header(
+        &self,
+        header: &Header,
+        head: &[u8; RECORD_HEADER_LEN],
+        available: u64,
+        offset: u64,
+    ) -> Result<RecordHeader, CaptureError> {
+        let order = header.byte_order;
+        let secs = order.u32(bytes_at(head, 0));
+        let frac = order.u32(bytes_at(head, 4));
+        let captured_len = order.u32(bytes_at(head, 8));
+        let original_len = order.u32(bytes_at(head, 12));
+        CaptureError::check_record_size(captured_len, self.max_record_size, offset)?;
+        let needed = RECORD_HEADER_LEN as u64 + u64::from(captured_len);
+        if needed > available {
+            let kind = CaptureErrorKind::Truncated { available, needed };
+            return Err(CaptureError::new(offset, kind));
+        }
+        let timestamp = Timestamp::new(i64::from(secs), u64::from(frac), header.resolution);
+        let link_type = header.link_type();
+        Ok(RecordHeader { timestamp, original_len, captured_len, link_type, offset })
     }
 
     /// The strict iterator over the frames of a whole pcap file in `input`.

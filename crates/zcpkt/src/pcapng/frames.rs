@@ -34,6 +34,14 @@ impl<'a, const N: usize> Frames<'a, N> {
         Self { input, pos: 0, base, parser, state: State::new(), done: false }
     }
 
+    /// Frames of `input`, a slice of a file from a block boundary at
+    /// absolute offset `base`, where a reader's state is `state` (as
+    /// [`state`](Self::state) returned it there): for readers that split a
+    /// file at block boundaries.
+    pub const fn resume(parser: Parser, state: State<N>, input: &'a [u8], base: u64) -> Self {
+        Self { input, pos: 0, base, parser, state, done: false }
+    }
+
     /// The reader's state: the current section and its interfaces.
     pub const fn state(&self) -> &State<N> {
         &self.state

@@ -194,6 +194,8 @@ pub struct CaptureStream<R, const N: usize = DEFAULT_INTERFACE_CAPACITY> {
     pcapng: pcapng::Parser,
     format: Option<Format>,
     container: Container,
+    /// Kept apart from `container`, which forgets it at the end of input.
+    pcap_header: Option<pcap::Header>,
     state: State<N>,
     section: Option<SectionInfo>,
     interfaces: Vec<InterfaceInfo>,
@@ -220,6 +222,7 @@ impl<R: io::Read, const N: usize> CaptureStream<R, N> {
             pcapng: pcapng::Parser::new(),
             format: None,
             container: Container::Undetected,
+            pcap_header: None,
             state: State::new(),
             section: None,
             interfaces: Vec::new(),
@@ -253,12 +256,10 @@ impl<R: io::Read, const N: usize> CaptureStream<R, N> {
         self.format
     }
 
-    /// The pcap global header, once read.
+    /// The pcap global header, once read (also after the end of input or
+    /// damage).
     pub fn pcap_header(&self) -> Option<&pcap::Header> {
-        match &self.container {
-            Container::Pcap(header) => header.as_ref(),
-            _ => None,
-        }
+        self.pcap_header.as_ref()
     }
 
     /// The pcapng reader's state: the current section and its interfaces
@@ -440,6 +441,7 @@ impl<R: io::Read, const N: usize> CaptureStream<R, N> {
         match pcap::Header::read(buffered) {
             Ok(header) => {
                 self.container = Container::Pcap(Some(header));
+                self.pcap_header = Some(header);
                 self.buf.consume(pcap::HEADER_LEN);
                 Ok(None)
             }

@@ -7,9 +7,13 @@
 //! - [`stream`]: any [`std::io::Read`] (pipes, stdin, sockets) through a
 //!   bounded buffer, with a lending `next`.
 //! - [`capture_stream`]: the same for pcap and pcapng frames.
+//! - [`record_headers`] (Unix): a pcap file's record headers only, by
+//!   positioned reads, for readers that need no frame bytes.
 
 pub mod capture_stream;
 pub mod error;
 pub mod mmap;
 mod read_buffer;
+#[cfg(unix)]
+pub mod record_headers;
 pub mod stream;

@@ -32,26 +32,22 @@
 //!
 //! # Threads and allocations
 //!
-//! A call starts one long-lived worker per pool thread (one rayon job each)
-//! and hands them chunks through a ring of `2 × threads + 1` slots behind
-//! one mutex and two condition variables: the calling thread fills a slot
-//! with a chunk, a worker takes it and puts the result back in the same
-//! slot, the calling thread takes the results out in slot order. The
-//! calling thread parses a chunk itself when it needs its result and no
-//! worker has started it yet, rather than wait for one to wake up.
-//!
-//! So the heap allocations of a call are a fixed number that does not grow
-//! with the input: the ring, one rayon job per thread (rayon's queue of
-//! injected jobs also allocates a block per 63 jobs it has ever taken), and
-//! for [`records_in_order`](ParallelParser::records_in_order) the per-chunk
+//! Chunks go to long-lived workers through the ring of [`exchange`]
+//! (shared with [`capture`]). So the heap allocations of a call are a
+//! fixed number that does not grow with the input: the ring, one rayon job
+//! per thread (rayon's queue of injected jobs also allocates a block per 63
+//! jobs it has ever taken), and for
+//! [`records_in_order`](ParallelParser::records_in_order) the per-chunk
 //! record buffers (see there). `tests/parallel_alloc.rs` checks this.
 
-use std::mem;
-use std::ops::Range;
-use std::panic::{self, AssertUnwindSafe};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+pub mod capture;
+mod exchange;
 
-use rayon::{ThreadPool, ThreadPoolBuildError, ThreadPoolBuilder};
+use std::ops::Range;
+
+use rayon::ThreadPoolBuildError;
+
+use exchange::{catch, Exchange, JobResult, Leftover, Workers};
 
 use crate::pkt::format::MAGIC;
 use crate::pkt::{ErrorKind, FixedHeader, PacketErrors, Parser, Record, Records};
@@ -88,14 +84,14 @@ pub struct ParallelParser {
     parser: Parser,
     recover: bool,
     chunk_size: usize,
-    pool: Option<Arc<ThreadPool>>,
+    workers: Workers,
 }
 
 impl ParallelParser {
     /// Parses with `parser`, without recovery, in chunks of
     /// [`DEFAULT_CHUNK_SIZE`], on rayon's global thread pool.
     pub const fn new(parser: Parser) -> Self {
-        Self { parser, recover: false, chunk_size: DEFAULT_CHUNK_SIZE, pool: None }
+        Self { parser, recover: false, chunk_size: DEFAULT_CHUNK_SIZE, workers: Workers::global() }
     }
 
     /// Whether to go on past errors that lose framing (as [`Records`]).
@@ -115,8 +111,7 @@ impl ParallelParser {
     /// Parses on a dedicated pool of `threads` worker threads (0: one per
     /// core) instead of rayon's global pool.
     pub fn threads(mut self, threads: usize) -> Result<Self, ThreadPoolBuildError> {
-        let pool = ThreadPoolBuilder::new().num_threads(threads).build()?;
-        self.pool = Some(Arc::new(pool));
+        self.workers = Workers::dedicated(threads)?;
         Ok(self)
     }
 
@@ -136,7 +131,7 @@ impl ParallelParser {
     /// The workers hold the pool's threads for the whole call: do not call
     /// this from inside the pool it runs on (for instance from `f`).
     pub fn records_in_order<'a>(&self, input: &'a [u8], f: impl FnMut(Record<'a>)) {
-        let mut sink = OrderedSink { f, spare: Vec::with_capacity(self.max_in_flight()) };
+        let mut sink = OrderedSink { f, spare: Vec::with_capacity(self.workers.max_in_flight()) };
         self.drive(input, &collect_chunk, &mut sink);
     }
 
@@ -185,18 +180,6 @@ impl ParallelParser {
         sink.acc.unwrap_or_else(identity)
     }
 
-    fn thread_count(&self) -> usize {
-        self.pool
-            .as_ref()
-            .map_or_else(rayon::current_num_threads, |pool| pool.current_num_threads())
-    }
-
-    /// Chunks parsed or waiting at any time: enough that every thread has
-    /// the next one queued while the calling thread consumes a result.
-    fn max_in_flight(&self) -> usize {
-        2 * self.thread_count() + 1
-    }
-
     /// Starts the workers, then alternates parallel passes and sequential
     /// re-synchronisations until the end of `input`.
     fn drive<'a, S, W>(&self, input: &'a [u8], work: &W, sink: &mut S)
@@ -207,44 +190,17 @@ impl ParallelParser {
         if input.is_empty() {
             return;
         }
-        let exchange = Exchange::new(self.max_in_flight());
-        match &self.pool {
-            Some(pool) => {
-                pool.in_place_scope(|scope| self.run(scope, &exchange, input, work, sink))
-            }
-            None => rayon::in_place_scope(|scope| self.run(scope, &exchange, input, work, sink)),
-        }
-    }
-
-    fn run<'a, 'scope, S, W>(
-        &self,
-        scope: &rayon::Scope<'scope>,
-        exchange: &'scope Exchange<S::Seed, S::Out>,
-        input: &'a [u8],
-        work: &'scope W,
-        sink: &mut S,
-    ) where
-        'a: 'scope,
-        S: Sink<'a>,
-        S::Seed: 'scope,
-        S::Out: 'scope,
-        W: Fn(S::Seed, &mut ChunkRecords<'a>) -> S::Out + Sync,
-    {
-        // Dropped before the scope waits for the workers, also when this
-        // unwinds: the workers then stop at their next job.
-        let _close = CloseOnDrop(exchange);
+        let exchange = Exchange::new(self.workers.max_in_flight());
         let parser = self.parser;
-        for _ in 0..self.thread_count() {
-            scope.spawn(move |_| {
-                exchange.serve(|chunk, seed| parse_chunk(parser, input, chunk, seed, work))
-            });
-        }
-        let mut start = 0;
-        while start < input.len() {
-            let lost_at = self.pass(exchange, input, start, work, sink);
-            let Some(resync) = self.resynchronise(input, lost_at, sink) else { return };
-            start = resync;
-        }
+        let job = |(chunk, seed)| parse_chunk(parser, input, chunk, seed, work);
+        self.workers.run(&exchange, &job, || {
+            let mut start = 0;
+            while start < input.len() {
+                let lost_at = self.pass(&exchange, input, start, work, sink);
+                let Some(resync) = self.resynchronise(input, lost_at, sink) else { return };
+                start = resync;
+            }
+        });
     }
 
     /// Parses from `start` (a packet boundary) in parallel, handing the
@@ -252,7 +208,7 @@ impl ParallelParser {
     /// returns its offset (the input's length if there is none).
     fn pass<'a, S, W>(
         &self,
-        exchange: &Exchange<S::Seed, S::Out>,
+        exchange: &ChunkExchange<S::Seed, S::Out>,
         input: &'a [u8],
         start: usize,
         work: &W,
@@ -268,9 +224,9 @@ impl ParallelParser {
         loop {
             while exchange.has_room() {
                 let Some(chunk) = cuts.next() else { break };
-                exchange.launch(chunk, sink.seed(chunk.to - chunk.from));
+                exchange.launch((chunk, sink.seed(chunk.to - chunk.from)));
             }
-            let run_here = |chunk, seed| parse_chunk(self.parser, input, chunk, seed, work);
+            let run_here = |(chunk, seed)| parse_chunk(self.parser, input, chunk, seed, work);
             let Some((out, outcome)) = exchange.next(run_here) else { return position };
             let outcome = if outcome.start == Some(position) {
                 sink.consume(out);
@@ -280,7 +236,10 @@ impl ParallelParser {
                 self.reparse(input, position..outcome.target, sink)
             };
             if let Some(lost_at) = outcome.lost_at {
-                exchange.discard_all(sink);
+                exchange.discard_all(|leftover| match leftover {
+                    Leftover::Job((_, seed)) => sink.reclaim(seed),
+                    Leftover::Result((out, _)) => sink.discard(out),
+                });
                 return lost_at;
             }
             if outcome.end > position {
@@ -337,7 +296,7 @@ fn parse_chunk<'a, Seed, Out>(
     work: &impl Fn(Seed, &mut ChunkRecords<'a>) -> Out,
 ) -> ChunkResult<Out> {
     let mut records = ChunkRecords::speculative(parser, input, chunk);
-    let out = panic::catch_unwind(AssertUnwindSafe(|| work(seed, &mut records)));
+    let out = catch(|seed| work(seed, &mut records), seed);
     out.map(|out| (out, records.outcome()))
 }
 
@@ -577,186 +536,6 @@ fn framed_len(input: &[u8], at: usize) -> Option<usize> {
     usize::try_from(header.packet_len()).ok().filter(|&len| len <= rest.len())
 }
 
-type ChunkResult<T> = std::thread::Result<(T, Outcome)>;
+type ChunkResult<T> = JobResult<(T, Outcome)>;
 
-/// The ring of chunk slots a call's calling thread and workers share.
-struct Exchange<Seed, Out> {
-    ring: Mutex<Ring<Seed, Out>>,
-    /// Signalled when a job is queued or the exchange closes.
-    job_ready: Condvar,
-    /// Signalled when a result is ready.
-    result_ready: Condvar,
-}
-
-/// Chunk number `seq` lives in slot `seq % slots.len()`. Chunks
-/// `next_out..taken` are running or done, `taken..launched` queued.
-struct Ring<Seed, Out> {
-    slots: Vec<Slot<Seed, Out>>,
-    launched: usize,
-    taken: usize,
-    next_out: usize,
-    closed: bool,
-}
-
-enum Slot<Seed, Out> {
-    Free,
-    Queued(Chunk, Seed),
-    Running,
-    Done(ChunkResult<Out>),
-}
-
-impl<Seed, Out> Ring<Seed, Out> {
-    fn slot(&mut self, seq: usize) -> &mut Slot<Seed, Out> {
-        let len = self.slots.len();
-        &mut self.slots[seq % len]
-    }
-}
-
-/// Closes the exchange when dropped.
-struct CloseOnDrop<'e, Seed, Out>(&'e Exchange<Seed, Out>);
-
-impl<Seed, Out> Drop for CloseOnDrop<'_, Seed, Out> {
-    fn drop(&mut self) {
-        self.0.lock().closed = true;
-        self.0.job_ready.notify_all();
-    }
-}
-
-impl<Seed, Out> Exchange<Seed, Out> {
-    /// Room for `capacity` (at least 1) chunks in flight.
-    fn new(capacity: usize) -> Self {
-        let slots = (0..capacity.max(1)).map(|_| Slot::Free).collect();
-        let ring = Ring { slots, launched: 0, taken: 0, next_out: 0, closed: false };
-        Self { ring: Mutex::new(ring), job_ready: Condvar::new(), result_ready: Condvar::new() }
-    }
-
-    /// Nothing panics while holding the lock, but a poisoned lock would
-    /// still hold consistent data.
-    fn lock(&self) -> MutexGuard<'_, Ring<Seed, Out>> {
-        self.ring.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn wait<'g>(
-        &self,
-        condvar: &Condvar,
-        guard: MutexGuard<'g, Ring<Seed, Out>>,
-    ) -> MutexGuard<'g, Ring<Seed, Out>> {
-        condvar.wait(guard).unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Whether another chunk can be launched.
-    fn has_room(&self) -> bool {
-        let ring = self.lock();
-        ring.launched - ring.next_out < ring.slots.len()
-    }
-
-    /// Queues a chunk (there must be room).
-    fn launch(&self, chunk: Chunk, seed: Seed) {
-        let mut ring = self.lock();
-        let seq = ring.launched;
-        *ring.slot(seq) = Slot::Queued(chunk, seed);
-        ring.launched += 1;
-        drop(ring);
-        self.job_ready.notify_one();
-    }
-
-    /// A worker's loop: runs the queued chunks with `run` until closed.
-    fn serve(&self, run: impl Fn(Chunk, Seed) -> ChunkResult<Out>) {
-        while let Some((seq, chunk, seed)) = self.take_job() {
-            let result = run(chunk, seed);
-            *self.lock().slot(seq) = Slot::Done(result);
-            self.result_ready.notify_one();
-        }
-    }
-
-    /// The oldest queued chunk, waiting for one; `None` once closed.
-    fn take_job(&self) -> Option<(usize, Chunk, Seed)> {
-        let mut ring = self.lock();
-        loop {
-            if ring.closed {
-                return None;
-            }
-            if ring.taken < ring.launched {
-                let seq = ring.taken;
-                let Slot::Queued(chunk, seed) = mem::replace(ring.slot(seq), Slot::Running) else {
-                    // Slots `taken..launched` are all queued.
-                    return None;
-                };
-                ring.taken += 1;
-                return Some((seq, chunk, seed));
-            }
-            ring = self.wait(&self.job_ready, ring);
-        }
-    }
-
-    /// The oldest chunk's result, waiting for it, or parsing it with `run`
-    /// if no worker has started it; `None` when none is in flight. A
-    /// worker's panic is resumed here.
-    fn next(&self, run: impl FnOnce(Chunk, Seed) -> ChunkResult<Out>) -> Option<(Out, Outcome)> {
-        let mut ring = self.lock();
-        loop {
-            let seq = ring.next_out;
-            if seq == ring.launched {
-                return None;
-            }
-            match mem::replace(ring.slot(seq), Slot::Free) {
-                Slot::Done(result) => {
-                    ring.next_out += 1;
-                    drop(ring);
-                    return Some(result.unwrap_or_else(|payload| panic::resume_unwind(payload)));
-                }
-                Slot::Queued(chunk, seed) => {
-                    // The oldest chunk in flight is queued: so are all the
-                    // others, and `taken == seq`.
-                    ring.taken += 1;
-                    ring.next_out += 1;
-                    drop(ring);
-                    return Some(run(chunk, seed).unwrap_or_else(|p| panic::resume_unwind(p)));
-                }
-                running => {
-                    *ring.slot(seq) = running;
-                    ring = self.wait(&self.result_ready, ring);
-                }
-            }
-        }
-    }
-
-    /// Empties the ring: hands the seeds of the chunks no worker has started
-    /// back to `sink`, waits for the others and discards their results
-    /// (and panics).
-    fn discard_all<'a, S>(&self, sink: &mut S)
-    where
-        S: Sink<'a, Seed = Seed, Out = Out>,
-    {
-        loop {
-            let mut ring = self.lock();
-            if ring.taken < ring.launched {
-                let seq = ring.launched - 1;
-                let slot = mem::replace(ring.slot(seq), Slot::Free);
-                ring.launched -= 1;
-                drop(ring);
-                if let Slot::Queued(_, seed) = slot {
-                    sink.reclaim(seed);
-                }
-                continue;
-            }
-            let seq = ring.next_out;
-            if seq == ring.launched {
-                return;
-            }
-            match mem::replace(ring.slot(seq), Slot::Free) {
-                Slot::Done(result) => {
-                    ring.next_out += 1;
-                    drop(ring);
-                    if let Ok((out, _)) = result {
-                        sink.discard(out);
-                    }
-                }
-                running => {
-                    *ring.slot(seq) = running;
-                    drop(self.wait(&self.result_ready, ring));
-                }
-            }
-        }
-    }
-}
+type ChunkExchange<Seed, Out> = Exchange<(Chunk, Seed), (Out, Outcome)>;
