@@ -14,7 +14,8 @@
 //!   header and size (O(1)), then the rest, the CRC last.
 //! - Terminators: candidate positions only increase, so "the first 00 at or
 //!   after `q`" is cached and reused while the cached 00 is still at or
-//!   after `q`; each `memchr` starts past the previous answer.
+//!   after `q`; each `memchr` starts past the previous answer, and stops at
+//!   the candidate's header end (so it never reads past the candidate).
 //! - UTF-8: for a range `[a, nul)` already validated, a suffix `[q, nul)` is
 //!   valid iff `q` is not a continuation byte; if `[a, nul)` has its first
 //!   error at `e`, every `q <= e` fails too (a char boundary reaches the
@@ -26,6 +27,18 @@
 //!   candidates sharing one area start walk it once.
 //! - CRC: see [`CrcIndex`]: raw CRC registers at checkpoints, combined in
 //!   GF(2) (`crc.rs`), so a payload is never hashed per candidate.
+//!
+//! The scanner reads its input through a [`Window`]: the whole input (a
+//! slice, [`Scanner::find`]) or the part of a stream that is buffered
+//! ([`Scanner::scan`]). Every cache holds positions, not bytes, and only
+//! reads at or after the candidate being judged, so the window may move on
+//! and refill between calls: a candidate the window cannot decide is
+//! reported as [`Scan::NeedMore`], and the CRC checkpoints, the one cache
+//! whose anchors may lie before the candidate, start over when the window
+//! has dropped their origin (which costs at most the bytes the window kept,
+//! i.e. what the caller's buffer copied anyway). A budget makes
+//! [`Scanner::scan`] return control ([`Scan::Paused`]) during a long
+//! search, so a caller can release memory behind and ahead of it.
 
 use super::crc;
 use super::format::{field, FIXED_HEADER_LEN, MAGIC, MAX_HEADER_LEN, MIN_HEADER_LEN, VERSION};
@@ -78,6 +91,95 @@ pub fn find_next_valid_counted(parser: &Parser, input: &[u8], from: usize) -> (O
     (found, scanner.work)
 }
 
+/// The bytes of the input a [`Scanner`] is shown at once: `bytes` hold the
+/// input's positions `start..start + bytes.len()`, and `is_end` says
+/// whether the input ends there.
+///
+/// Positions are the caller's (a stream's offsets, say); the scanner's
+/// caches keep them across calls, so the windows shown to one scanner must
+/// be of one input, and their starts and ends must never move back.
+#[derive(Clone, Copy, Debug)]
+pub struct Window<'a> {
+    bytes: &'a [u8],
+    start: usize,
+    is_end: bool,
+}
+
+impl<'a> Window<'a> {
+    /// The input's positions `start..` held by `bytes` (cut short where
+    /// positions would overflow), ending the input iff `is_end`.
+    pub fn new(bytes: &'a [u8], start: usize, is_end: bool) -> Self {
+        let len = bytes.len().min(usize::MAX - start);
+        Self { bytes: bytes.get(..len).unwrap_or_default(), start, is_end }
+    }
+
+    /// The whole input, at positions from 0.
+    pub const fn whole(input: &'a [u8]) -> Self {
+        Self { bytes: input, start: 0, is_end: true }
+    }
+
+    /// The position just past the last byte held.
+    fn end(&self) -> usize {
+        self.start + self.bytes.len()
+    }
+
+    /// The bytes at positions `from..to`, if the window holds them all.
+    fn get(&self, from: usize, to: usize) -> Option<&'a [u8]> {
+        let from = from.checked_sub(self.start)?;
+        let to = to.checked_sub(self.start)?;
+        self.bytes.get(from..to)
+    }
+
+    /// The bytes from `from` to the window's end (empty if outside it).
+    fn rest(&self, from: usize) -> &'a [u8] {
+        self.get(from, self.end()).unwrap_or_default()
+    }
+
+    fn byte(&self, at: usize) -> Option<u8> {
+        self.get(at, at.checked_add(1)?).map(|bytes| bytes[0])
+    }
+}
+
+/// What [`Scanner::scan`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scan {
+    /// The first `PKT\0` at or after the start position that starts a
+    /// packet with no error at all.
+    Found(usize),
+    /// No valid packet starts at or after the start position, up to the
+    /// end of input.
+    NotFound,
+    /// Nothing before `keep_from` starts a valid packet, and what follows
+    /// needs bytes past the window: scan again from `keep_from` with a
+    /// window that starts at or before it and reaches `need_to` (or the
+    /// end of input).
+    NeedMore {
+        /// Where to scan from next; the bytes from here on must be kept.
+        keep_from: usize,
+        /// The position the next window should reach.
+        need_to: usize,
+    },
+    /// The budget is spent, with nothing before `resume_at` starting a
+    /// valid packet: scan again from `resume_at`.
+    Paused {
+        /// Where to scan from next.
+        resume_at: usize,
+        /// The furthest position read so far (payload checksums can read
+        /// far ahead of `resume_at`): for callers that release memory.
+        read_to: usize,
+    },
+}
+
+/// The verdict on one candidate.
+enum Verdict {
+    Valid,
+    Invalid,
+    /// The window ends before this position, which would decide.
+    NeedMore(usize),
+    /// The budget ran out first.
+    Paused,
+}
+
 /// Reusable state for finding valid packets after lost framing, in fixed
 /// memory (about 32 KiB, no allocation).
 ///
@@ -87,6 +189,9 @@ pub fn find_next_valid_counted(parser: &Parser, input: &[u8], from: usize) -> (O
 /// is still correct, only slower. The caches recognise an input by its
 /// address and length: do not change the bytes between calls on the same
 /// buffer (or use a new scanner).
+///
+/// [`scan`](Self::scan) does the same over a [`Window`] that moves along an
+/// input (a stream's buffer), and can stop after a budget of work.
 ///
 /// Limits: payload ends scattered over the whole input cost up to
 /// `input.len() / 8192` hashed bytes each (see `CrcIndex`), and the
@@ -150,31 +255,19 @@ impl Scanner {
         let id = (input.as_ptr() as usize, input.len());
         if id != self.input_id {
             // Another input: nothing cached applies.
-            let work = self.work;
-            self.clear();
-            self.work = work;
+            self.reset();
             self.input_id = id;
         }
-        self.verify = parser.verifies_checksum();
-        self.crc.start(input, from);
-        let finder = memchr::memmem::Finder::new(&MAGIC);
-        let mut at = from;
-        loop {
-            let rest = input.get(at..)?;
-            let Some(found) = finder.find(rest) else {
-                self.work += rest.len() as u64;
-                return None;
-            };
-            let candidate = at + found;
-            self.work += found as u64 + 1;
-            if self.is_valid(parser, input, candidate) {
-                return Some(candidate);
-            }
-            at = candidate + 1;
+        match self.scan(parser, Window::whole(input), from, u64::MAX) {
+            Scan::Found(at) => Some(at),
+            // A whole input with no budget can neither need more nor pause.
+            Scan::NotFound | Scan::NeedMore { .. } | Scan::Paused { .. } => None,
         }
     }
 
-    fn clear(&mut self) {
+    /// Forgets everything cached (the work count stays): for a new input.
+    pub fn reset(&mut self) {
+        self.input_id = (0, 0);
         self.source_nul = NulCache::new();
         self.dest_nul = NulCache::new();
         self.source_utf8 = Utf8Cache::new();
@@ -183,85 +276,189 @@ impl Scanner {
         self.crc.forget();
     }
 
+    /// Looks in `window` for the first `PKT\0` at or after `from` that
+    /// starts a packet with no error at all, as [`find`](Self::find) does
+    /// on a whole input, stopping after about `budget` units of work (see
+    /// [`find_next_valid_counted`]; `u64::MAX` for none).
+    ///
+    /// Successive calls on one input (windows whose starts and ends never
+    /// move back, `from` never decreasing) share their caches, so their
+    /// total work stays linear in the input's size plus the bytes the
+    /// windows kept from one call to the next.
+    pub fn scan(&mut self, parser: &Parser, window: Window<'_>, from: usize, budget: u64) -> Scan {
+        self.verify = parser.verifies_checksum();
+        let stop = self.work.saturating_add(budget);
+        let finder = memchr::memmem::Finder::new(&MAGIC);
+        let mut at = from.max(window.start);
+        loop {
+            let Some(left) = stop.checked_sub(self.work).filter(|&left| left > 0) else {
+                return Scan::Paused { resume_at: at, read_to: self.crc.frontier().max(at) };
+            };
+            let rest = window.rest(at);
+            // A stretch the budget allows; a magic may straddle its end.
+            let left = usize::try_from(left).unwrap_or(usize::MAX);
+            let stretch = rest.len().min(left.saturating_add(MAGIC.len() - 1));
+            let Some(found) = finder.find(&rest[..stretch]) else {
+                if stretch == rest.len() {
+                    return self.end_of_window(&window, at);
+                }
+                // stretch > 3 here: the budget allowed at least one byte.
+                let searched = stretch - (MAGIC.len() - 1);
+                self.work += searched as u64;
+                at += searched;
+                continue;
+            };
+            let candidate = at + found;
+            self.work += found as u64 + 1;
+            match self.judge(parser, &window, candidate, stop) {
+                Verdict::Valid => return Scan::Found(candidate),
+                Verdict::Invalid => at = candidate + 1,
+                Verdict::NeedMore(need_to) => {
+                    return Scan::NeedMore { keep_from: candidate, need_to };
+                }
+                Verdict::Paused => {
+                    let read_to = self.crc.frontier().max(candidate);
+                    return Scan::Paused { resume_at: candidate, read_to };
+                }
+            }
+        }
+    }
+
+    /// No `PKT\0` starts in the window at or after `at`.
+    fn end_of_window(&mut self, window: &Window<'_>, at: usize) -> Scan {
+        let end = window.end();
+        self.work += end.saturating_sub(at) as u64;
+        if window.is_end {
+            return Scan::NotFound;
+        }
+        // Keep the start of a magic that the next bytes may complete.
+        let keep_from = end.saturating_sub(MAGIC.len() - 1).max(at);
+        Scan::NeedMore { keep_from, need_to: end.saturating_add(1) }
+    }
+
     /// Whether the `PKT\0` at `c` starts a packet with no error at all:
     /// the verdict of `parse_packet(..).is_valid()`, reached in another
     /// order (the verdict is a conjunction, so the order does not matter).
-    fn is_valid(&mut self, parser: &Parser, input: &[u8], c: usize) -> bool {
-        let Some(head) = input.get(c..).and_then(|rest| rest.first_chunk::<FIXED_HEADER_LEN>())
-        else {
-            return false;
+    fn judge(&mut self, parser: &Parser, w: &Window<'_>, c: usize, stop: u64) -> Verdict {
+        let Some(head) = w.get(c, c.saturating_add(FIXED_HEADER_LEN)) else {
+            return short_of(w, c.saturating_add(FIXED_HEADER_LEN));
+        };
+        let Some(head) = head.first_chunk::<FIXED_HEADER_LEN>() else {
+            return Verdict::Invalid;
         };
         let header_len = u16::from_le_bytes([head[field::HEADER_LEN], head[field::HEADER_LEN + 1]]);
         if head[..4] != MAGIC || head[field::VERSION] != VERSION || header_len < MIN_HEADER_LEN {
-            return false;
+            return Verdict::Invalid;
         }
         let at = field::PAYLOAD_LEN;
         let payload_len = u32::from_le_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
         let at = field::CHECKSUM;
         let checksum = u32::from_le_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
         let size = u64::from(header_len) + u64::from(payload_len);
-        // c < input.len(), so the subtraction holds.
-        if size > (input.len() - c) as u64 || parser.check_size(size, 0).is_err() {
-            return false;
+        if parser.check_size(size, 0).is_err() {
+            return Verdict::Invalid;
         }
-        // size fits in the input, so these positions are in range.
+        // c < w.end(): the fixed header is in the window.
+        if size > (w.end() - c) as u64 {
+            let end = usize::try_from(size).map_or(usize::MAX, |size| c.saturating_add(size));
+            return short_of(w, end);
+        }
+        // size fits in the window, so these positions are in range.
         let header_end = c + usize::from(header_len);
         let packet_end = c + size as usize;
-
-        let ids = c + FIXED_HEADER_LEN;
-        let Some(source_nul) =
-            self.source_nul.next(input, ids, &mut self.work).filter(|&n| n < header_end)
-        else {
-            return false;
-        };
-        let Some(dest_nul) =
-            self.dest_nul.next(input, source_nul + 1, &mut self.work).filter(|&n| n < header_end)
-        else {
-            return false;
-        };
-        if !self.source_utf8.valid(input, ids, source_nul, &mut self.work)
-            || !self.dest_utf8.valid(input, source_nul + 1, dest_nul, &mut self.work)
-            || !self.tlv.reaches(input, dest_nul + 1, header_end, &mut self.work)
-        {
-            return false;
+        if !self.header_is_valid(w, c, header_end) {
+            return Verdict::Invalid;
         }
         if !self.verify {
-            return true;
+            return Verdict::Valid;
         }
-        let s_a = self.crc.s_at(input, header_end, c, &mut self.work);
-        let s_b = self.crc.s_at(input, packet_end, c, &mut self.work);
-        crc::range_crc(s_a, s_b, u64::from(payload_len)) == checksum
+        let reach = reach(parser);
+        if !self.crc.prepare(w, c, packet_end, reach, stop, &mut self.work) {
+            return Verdict::Paused;
+        }
+        let s_a = self.crc.s_at(w, header_end, c, &mut self.work);
+        let s_b = self.crc.s_at(w, packet_end, c, &mut self.work);
+        if crc::range_crc(s_a, s_b, u64::from(payload_len)) == checksum {
+            Verdict::Valid
+        } else {
+            Verdict::Invalid
+        }
+    }
+
+    /// Terminators, UTF-8 and extensions of the header `[c, header_end)`,
+    /// which the window holds.
+    fn header_is_valid(&mut self, w: &Window<'_>, c: usize, header_end: usize) -> bool {
+        let ids = c + FIXED_HEADER_LEN;
+        let Some(source_nul) = self.source_nul.next(w, ids, header_end, &mut self.work) else {
+            return false;
+        };
+        let Some(dest_nul) = self.dest_nul.next(w, source_nul + 1, header_end, &mut self.work)
+        else {
+            return false;
+        };
+        self.source_utf8.valid(w, ids, source_nul, &mut self.work)
+            && self.dest_utf8.valid(w, source_nul + 1, dest_nul, &mut self.work)
+            && self.tlv.reaches(w, dest_nul + 1, header_end, &mut self.work)
     }
 }
 
-/// "The first 00 at or after `q`", remembered for the next, larger `q`.
+/// The verdict on a candidate that needs the bytes up to `end`, which the
+/// window does not hold: no packet if the input ends first.
+fn short_of(w: &Window<'_>, end: usize) -> Verdict {
+    if w.is_end {
+        Verdict::Invalid
+    } else {
+        Verdict::NeedMore(end)
+    }
+}
+
+/// The farthest a valid packet reaches past its first byte under `parser`.
+fn reach(parser: &Parser) -> usize {
+    let largest = MAX_HEADER_LEN as u64 + u64::from(u32::MAX);
+    let reach = parser.packet_size_limit().map_or(largest, |limit| limit.min(largest));
+    usize::try_from(reach).unwrap_or(usize::MAX)
+}
+
+/// "The first 00 at or after `q`, before a limit", remembered for the next,
+/// larger `q`.
 #[derive(Clone, Copy, Debug)]
 struct NulCache {
     /// The query the answer was computed for; `usize::MAX`: nothing cached.
     from: usize,
-    /// The first 00 at or after `from`, `None` if there is none.
+    /// There is no 00 in `from..nul.unwrap_or(to)`.
+    to: usize,
+    /// The first 00 at or after `from`, if found before `to`.
     nul: Option<usize>,
 }
 
 impl NulCache {
     const fn new() -> Self {
-        Self { from: usize::MAX, nul: None }
+        Self { from: usize::MAX, to: 0, nul: None }
     }
 
-    fn next(&mut self, input: &[u8], q: usize, work: &mut u64) -> Option<usize> {
-        // The cached 00 is also the first at or after any q between the
-        // cached query and it (and "none" stays none for any later q).
-        if self.from != usize::MAX && q >= self.from && self.nul.map_or(true, |nul| nul >= q) {
-            return self.nul;
-        }
-        let rest = input.get(q..).unwrap_or_default();
-        let nul = memchr::memchr(0, rest);
-        *work += nul.map_or(rest.len(), |at| at + 1) as u64;
-        *self = Self { from: q, nul: nul.map(|at| q + at) };
+    /// The first 00 in `q..limit`, if any.
+    fn next(&mut self, w: &Window<'_>, q: usize, limit: usize, work: &mut u64) -> Option<usize> {
+        let known = self.from != usize::MAX && q >= self.from;
+        let start = match self.nul {
+            // The cached 00 is also the first at or after any q between
+            // the cached query and it.
+            Some(nul) if known && nul >= q => return Some(nul).filter(|&nul| nul < limit),
+            None if known && limit <= self.to => return None,
+            // No 00 in `from..to`, which covers q: search on from `to`.
+            None if known && q <= self.to => self.to,
+            _ => {
+                self.from = q;
+                q
+            }
+        };
+        let bytes = w.get(start, limit.max(start)).unwrap_or_default();
+        let nul = memchr::memchr(0, bytes);
+        *work += nul.map_or(bytes.len(), |at| at + 1) as u64;
+        self.nul = nul.map(|at| start + at);
+        self.to = limit.max(start);
         self.nul
     }
 }
-
 /// UTF-8 validity of `[q, end)` for increasing `q` and `end`.
 #[derive(Clone, Copy, Debug)]
 struct Utf8Cache {
@@ -277,12 +474,12 @@ impl Utf8Cache {
         Self { start: 1, end: 0, error: None }
     }
 
-    fn valid(&mut self, input: &[u8], q: usize, end: usize, work: &mut u64) -> bool {
+    fn valid(&mut self, w: &Window<'_>, q: usize, end: usize, work: &mut u64) -> bool {
         if self.start <= self.end && end == self.end && q >= self.start {
             match self.error {
                 // A suffix of valid UTF-8 is valid iff it starts on a char
                 // boundary, i.e. not on a continuation byte (10xxxxxx).
-                None => return q == end || input.get(q).map_or(true, |&b| b & 0xC0 != 0x80),
+                None => return q == end || w.byte(q).map_or(true, |b| b & 0xC0 != 0x80),
                 // Up to the error, decoding from q either fails at once (q
                 // inside a char) or runs in step with the cached decoding
                 // and fails at the same sequence.
@@ -290,7 +487,7 @@ impl Utf8Cache {
                 Some(_) => {}
             }
         }
-        let bytes = input.get(q..end).unwrap_or_default();
+        let bytes = w.get(q, end).unwrap_or_default();
         let error = match core::str::from_utf8(bytes) {
             Ok(_) => {
                 *work += bytes.len() as u64;
@@ -341,7 +538,7 @@ impl TlvMemo {
 
     /// Whether the records from `x` fill `[x, h)` exactly (`x <= h`, and
     /// `h - x` below 64 KiB: both lie in one header).
-    fn reaches(&mut self, input: &[u8], x: usize, h: usize, work: &mut u64) -> bool {
+    fn reaches(&mut self, w: &Window<'_>, x: usize, h: usize, work: &mut u64) -> bool {
         let Some(rel) = h.checked_sub(x).filter(|&rel| rel < TLV_WINDOW) else {
             return false;
         };
@@ -356,11 +553,16 @@ impl TlvMemo {
             self.bits[bit / 64] |= 1 << (bit % 64);
             self.dirty = self.dirty.max(bit / 64 + 1);
             *work += 1;
-            // A head that does not fit in the input ends the chain: every
-            // h past p is then at most the input's end, short of p + 3.
-            self.next = match input.get(p + 1..p + 3) {
+            self.next = match w.get(p + 1, p.saturating_add(3)) {
                 Some(&[lo, hi]) => p.saturating_add(3 + usize::from(u16::from_le_bytes([lo, hi]))),
-                _ => usize::MAX,
+                // A head that does not fit in the input ends the chain:
+                // every h past p is then at most the input's end, short of
+                // p + 3.
+                _ if w.is_end => usize::MAX,
+                // Short of the window's end, which is at or past h (the
+                // header is held), so h < p + 3: decided by the bits; the
+                // next, larger window resumes at p.
+                _ => break,
             };
         }
         self.bits[rel / 64] & (1 << (rel % 64)) != 0
@@ -431,54 +633,108 @@ impl CrcIndex {
         self.origin = usize::MAX;
     }
 
-    /// The furthest position whose `S` is known.
+    /// The furthest position whose `S` is known (0 before any start).
     fn frontier(&self) -> usize {
+        if self.origin == usize::MAX {
+            return 0;
+        }
         let ring = self.origin + self.ring_hi.saturating_sub(1) * FINE;
         let coarse = self.origin + self.coarse_len.saturating_sub(1) * self.stride;
         ring.max(coarse).max(self.cursor)
     }
 
-    /// Prepares for a search from `from`: keeps what is known when it can
-    /// serve positions from `from` on, and otherwise starts over there (so
-    /// that nothing before the search is ever hashed).
-    fn start(&mut self, input: &[u8], from: usize) {
-        if self.origin != usize::MAX && from >= self.origin && from <= self.frontier() {
+    /// Prepares to check the candidate at `c`, whose payload ends at `x`
+    /// (`c < x <= w.end()`): see [`start`](Self::start). Then computes the
+    /// coarse checkpoints a far `x` needs, in order, stopping once `work`
+    /// reaches `stop`: `false` if it did (call again to go on).
+    fn prepare(
+        &mut self,
+        w: &Window<'_>,
+        c: usize,
+        x: usize,
+        reach: usize,
+        stop: u64,
+        work: &mut u64,
+    ) -> bool {
+        self.start(w, c, reach);
+        let (j, floor_j) = ((x - self.origin) / FINE, (c - self.origin) / FINE);
+        if j < floor_j + RING {
+            return true;
+        }
+        let i = ((x - self.origin) / self.stride).min(COARSE - 1);
+        while self.coarse_len <= i {
+            if *work >= stop {
+                return false;
+            }
+            self.extend_coarse(w, work);
+        }
+        true
+    }
+
+    /// Keeps what is known when it can serve the candidate at `c` (and
+    /// every position it can reach) from anchors the window still holds,
+    /// and otherwise starts over at `c`, so that nothing before the
+    /// candidate is hashed. Starting over loses only positions at or after
+    /// `c` that were hashed for earlier candidates: within one window, so
+    /// at most what the caller's buffer kept between the two.
+    fn start(&mut self, w: &Window<'_>, c: usize, reach: usize) {
+        let rest = w.end() - c;
+        let needed = c.saturating_add(reach.min(rest));
+        let coverage = self.origin.saturating_add((COARSE - 1).saturating_mul(self.stride));
+        if self.origin != usize::MAX
+            && self.origin >= w.start
+            && c >= self.origin
+            && c <= self.frontier()
+            && self.frontier() <= w.end()
+            && needed <= coverage
+        {
             return;
         }
-        let span = input.len().saturating_sub(from);
-        self.origin = from;
+        // A window short of the end moves on: room for candidates up to
+        // `reach` past it before starting over.
+        let span = if w.is_end { rest } else { rest.max(reach.saturating_mul(2)) };
+        self.origin = c;
         self.ring[0] = 0;
         self.ring_lo = 0;
         self.ring_hi = 1;
         self.coarse[0] = 0;
         self.coarse_len = 1;
         self.stride = span.div_ceil(COARSE - 1).max(MIN_STRIDE).next_power_of_two();
-        self.cursor = from;
+        self.cursor = c;
         self.cursor_s = 0;
     }
 
-    /// `S(x)`, for `origin <= x <= input.len()`, asked while checking the
+    /// Computes the next coarse checkpoint (coarse_len < COARSE).
+    fn extend_coarse(&mut self, w: &Window<'_>, work: &mut u64) {
+        let prev = self.coarse_len - 1;
+        let at = self.origin + prev * self.stride;
+        let s = hash_from(self.coarse[prev], w, at, at + self.stride, work);
+        self.coarse[self.coarse_len] = s;
+        self.coarse_len += 1;
+    }
+
+    /// `S(x)`, for `origin <= x <= w.end()`, asked while checking the
     /// candidate at `floor` (`origin <= floor <= x`; it never decreases).
-    fn s_at(&mut self, input: &[u8], x: usize, floor: usize, work: &mut u64) -> u32 {
+    fn s_at(&mut self, w: &Window<'_>, x: usize, floor: usize, work: &mut u64) -> u32 {
         let j = (x - self.origin) / FINE;
         let floor_j = (floor - self.origin) / FINE;
         if j < floor_j + RING {
             if j >= self.ring_hi {
-                self.extend_ring(input, j, work);
+                self.extend_ring(w, j, work);
             }
             if (self.ring_lo..self.ring_hi).contains(&j) {
                 let at = self.origin + j * FINE;
-                return hash_from(self.ring[j % RING], input, at, x, work);
+                return hash_from(self.ring[j % RING], w, at, x, work);
             }
         }
-        self.far(input, x, work)
+        self.far(w, x, work)
     }
 
     /// Computes fine checkpoints up to `j`, sequentially, or re-seeds the
     /// ring at `j` when the gap is larger than the ring.
-    fn extend_ring(&mut self, input: &[u8], j: usize, work: &mut u64) {
+    fn extend_ring(&mut self, w: &Window<'_>, j: usize, work: &mut u64) {
         if j >= self.ring_hi + RING {
-            let s = self.far(input, self.origin + j * FINE, work);
+            let s = self.far(w, self.origin + j * FINE, work);
             self.ring[j % RING] = s;
             self.ring_lo = j;
             self.ring_hi = j + 1;
@@ -487,7 +743,7 @@ impl CrcIndex {
         while self.ring_hi <= j {
             let prev = self.ring_hi - 1;
             let at = self.origin + prev * FINE;
-            let s = hash_from(self.ring[prev % RING], input, at, at + FINE, work);
+            let s = hash_from(self.ring[prev % RING], w, at, at + FINE, work);
             self.ring[self.ring_hi % RING] = s;
             self.ring_hi += 1;
         }
@@ -496,15 +752,11 @@ impl CrcIndex {
 
     /// `S(x)` from the nearest of: the coarse checkpoints around `x` and
     /// the cursor; moves the cursor to `x`.
-    fn far(&mut self, input: &[u8], x: usize, work: &mut u64) -> u32 {
+    fn far(&mut self, w: &Window<'_>, x: usize, work: &mut u64) -> u32 {
         let i = (x - self.origin) / self.stride;
         // Coarse checkpoints are computed once each, in order.
         while self.coarse_len <= i && self.coarse_len < COARSE {
-            let prev = self.coarse_len - 1;
-            let at = self.origin + prev * self.stride;
-            let s = hash_from(self.coarse[prev], input, at, at + self.stride, work);
-            self.coarse[self.coarse_len] = s;
-            self.coarse_len += 1;
+            self.extend_coarse(w, work);
         }
         let i = i.min(self.coarse_len - 1);
         let lower = self.origin + i * self.stride;
@@ -515,12 +767,10 @@ impl CrcIndex {
         }
         best = best.min((self.cursor.abs_diff(x), Anchor::Cursor));
         let s = match best.1 {
-            Anchor::Lower => hash_from(self.coarse[i], input, lower, x, work),
-            Anchor::Upper => hash_back(self.coarse[i + 1], input, x, lower + self.stride, work),
-            Anchor::Cursor if self.cursor <= x => {
-                hash_from(self.cursor_s, input, self.cursor, x, work)
-            }
-            Anchor::Cursor => hash_back(self.cursor_s, input, x, self.cursor, work),
+            Anchor::Lower => hash_from(self.coarse[i], w, lower, x, work),
+            Anchor::Upper => hash_back(self.coarse[i + 1], w, x, lower + self.stride, work),
+            Anchor::Cursor if self.cursor <= x => hash_from(self.cursor_s, w, self.cursor, x, work),
+            Anchor::Cursor => hash_back(self.cursor_s, w, x, self.cursor, work),
         };
         self.cursor = x;
         self.cursor_s = s;
@@ -537,15 +787,17 @@ enum Anchor {
 }
 
 /// `S(to)` from `s = S(at)`, `at <= to`.
-fn hash_from(s: u32, input: &[u8], at: usize, to: usize, work: &mut u64) -> u32 {
-    let bytes = input.get(at..to).unwrap_or_default();
+fn hash_from(s: u32, w: &Window<'_>, at: usize, to: usize, work: &mut u64) -> u32 {
+    let bytes = w.get(at, to).unwrap_or_default();
+    debug_assert_eq!(bytes.len(), to - at, "hashing outside the window");
     *work += bytes.len() as u64;
     crc::advance(s, bytes)
 }
 
 /// `S(to)` from `s = S(at)`, `to <= at`.
-fn hash_back(s: u32, input: &[u8], to: usize, at: usize, work: &mut u64) -> u32 {
-    let bytes = input.get(to..at).unwrap_or_default();
+fn hash_back(s: u32, w: &Window<'_>, to: usize, at: usize, work: &mut u64) -> u32 {
+    let bytes = w.get(to, at).unwrap_or_default();
+    debug_assert_eq!(bytes.len(), at - to, "hashing outside the window");
     *work += bytes.len() as u64;
     crc::retreat(s, bytes)
 }
