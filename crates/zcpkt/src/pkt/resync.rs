@@ -33,10 +33,11 @@
 //! ([`Scanner::scan`]). Every cache holds positions, not bytes, and only
 //! reads at or after the candidate being judged, so the window may move on
 //! and refill between calls: a candidate the window cannot decide is
-//! reported as [`Scan::NeedMore`], and the CRC checkpoints, the one cache
-//! whose anchors may lie before the candidate, start over when the window
-//! has dropped their origin (which costs at most the bytes the window kept,
-//! i.e. what the caller's buffer copied anyway). A budget makes
+//! reported as [`Scan::NeedMore`]. The CRC checkpoints are the one cache
+//! whose anchors may lie before the candidate: before asking for more, the
+//! scanner computes `S` at the new window's start (a *floor*) and never
+//! hashes from a checkpoint below it again, so what is known past it stays
+//! usable. A budget makes
 //! [`Scanner::scan`] return control ([`Scan::Paused`]) during a long
 //! search, so a caller can release memory behind and ahead of it.
 
@@ -314,6 +315,7 @@ impl Scanner {
                 Verdict::Valid => return Scan::Found(candidate),
                 Verdict::Invalid => at = candidate + 1,
                 Verdict::NeedMore(need_to) => {
+                    self.crc.carry(&window, candidate, &mut self.work);
                     return Scan::NeedMore { keep_from: candidate, need_to };
                 }
                 Verdict::Paused => {
@@ -333,6 +335,7 @@ impl Scanner {
         }
         // Keep the start of a magic that the next bytes may complete.
         let keep_from = end.saturating_sub(MAGIC.len() - 1).max(at);
+        self.crc.carry(window, keep_from, &mut self.work);
         Scan::NeedMore { keep_from, need_to: end.saturating_add(1) }
     }
 
@@ -612,6 +615,11 @@ struct CrcIndex {
     /// `S(cursor) = cursor_s`.
     cursor: usize,
     cursor_s: u32,
+    /// `S(floor) = floor_s`. Bytes before the floor may be gone (a stream's
+    /// window moved on), so no hashing starts from a checkpoint below it:
+    /// the floor itself stands in for those.
+    floor: usize,
+    floor_s: u32,
 }
 
 impl CrcIndex {
@@ -626,6 +634,8 @@ impl CrcIndex {
             stride: MIN_STRIDE,
             cursor: 0,
             cursor_s: 0,
+            floor: 0,
+            floor_s: 0,
         }
     }
 
@@ -640,7 +650,7 @@ impl CrcIndex {
         }
         let ring = self.origin + self.ring_hi.saturating_sub(1) * FINE;
         let coarse = self.origin + self.coarse_len.saturating_sub(1) * self.stride;
-        ring.max(coarse).max(self.cursor)
+        ring.max(coarse).max(self.cursor).max(self.floor)
     }
 
     /// Prepares to check the candidate at `c`, whose payload ends at `x`
@@ -666,7 +676,9 @@ impl CrcIndex {
             if *work >= stop {
                 return false;
             }
-            self.extend_coarse(w, work);
+            if !self.extend_coarse(w, i, work) {
+                break;
+            }
         }
         true
     }
@@ -675,15 +687,16 @@ impl CrcIndex {
     /// every position it can reach) from anchors the window still holds,
     /// and otherwise starts over at `c`, so that nothing before the
     /// candidate is hashed. Starting over loses only positions at or after
-    /// `c` that were hashed for earlier candidates: within one window, so
-    /// at most what the caller's buffer kept between the two.
+    /// `c` hashed for earlier candidates: the window moved on without
+    /// [`carry`](Self::carry), or `c` is past what the coarse checkpoints
+    /// can cover (every `reach` bytes or more of a moving window).
     fn start(&mut self, w: &Window<'_>, c: usize, reach: usize) {
         let rest = w.end() - c;
         let needed = c.saturating_add(reach.min(rest));
         let coverage = self.origin.saturating_add((COARSE - 1).saturating_mul(self.stride));
         if self.origin != usize::MAX
-            && self.origin >= w.start
-            && c >= self.origin
+            && self.floor >= w.start
+            && c >= self.floor
             && c <= self.frontier()
             && self.frontier() <= w.end()
             && needed <= coverage
@@ -702,15 +715,49 @@ impl CrcIndex {
         self.stride = span.div_ceil(COARSE - 1).max(MIN_STRIDE).next_power_of_two();
         self.cursor = c;
         self.cursor_s = 0;
+        self.floor = c;
+        self.floor_s = 0;
     }
 
-    /// Computes the next coarse checkpoint (coarse_len < COARSE).
-    fn extend_coarse(&mut self, w: &Window<'_>, work: &mut u64) {
+    /// Raises the floor to `to`, the start of the caller's next window, so
+    /// that what is known from `to` on stays usable once the bytes before
+    /// it are gone. Costs what `S(to)` costs, as for a payload start.
+    fn carry(&mut self, w: &Window<'_>, to: usize, work: &mut u64) {
+        if self.origin == usize::MAX || to <= self.floor {
+            return;
+        }
+        if self.floor < w.start || to > self.frontier() || to > w.end() {
+            // Bytes already gone, or nothing known from `to` on: start over
+            // at the next candidate.
+            self.forget();
+            return;
+        }
+        let s = self.s_at(w, to, to, work);
+        self.floor = to;
+        self.floor_s = s;
+    }
+
+    /// Computes the next coarse checkpoint (coarse_len <= i < COARSE), or
+    /// the first one at or above the floor when the last one is below it;
+    /// `false` if that one is past checkpoint `i` (the floor is then
+    /// within a stride of any position before it).
+    fn extend_coarse(&mut self, w: &Window<'_>, i: usize, work: &mut u64) -> bool {
         let prev = self.coarse_len - 1;
         let at = self.origin + prev * self.stride;
+        if at < self.floor {
+            let next = (self.floor - self.origin).div_ceil(self.stride);
+            if next > i {
+                return false;
+            }
+            let to = self.origin + next * self.stride;
+            self.coarse[next] = hash_from(self.floor_s, w, self.floor, to, work);
+            self.coarse_len = next + 1;
+            return true;
+        }
         let s = hash_from(self.coarse[prev], w, at, at + self.stride, work);
         self.coarse[self.coarse_len] = s;
         self.coarse_len += 1;
+        true
     }
 
     /// `S(x)`, for `origin <= x <= w.end()`, asked while checking the
@@ -724,6 +771,10 @@ impl CrcIndex {
             }
             if (self.ring_lo..self.ring_hi).contains(&j) {
                 let at = self.origin + j * FINE;
+                if at < self.floor {
+                    // floor <= x < at + FINE: the floor is closer.
+                    return hash_from(self.floor_s, w, self.floor, x, work);
+                }
                 return hash_from(self.ring[j % RING], w, at, x, work);
             }
         }
@@ -731,8 +782,21 @@ impl CrcIndex {
     }
 
     /// Computes fine checkpoints up to `j`, sequentially, or re-seeds the
-    /// ring at `j` when the gap is larger than the ring.
+    /// ring at `j` when the gap is larger than the ring, or just above the
+    /// floor when the ring ends below it.
     fn extend_ring(&mut self, w: &Window<'_>, j: usize, work: &mut u64) {
+        let last = self.origin + (self.ring_hi - 1) * FINE;
+        if last < self.floor && j < self.ring_hi + RING {
+            let next = (self.floor - self.origin).div_ceil(FINE);
+            if j < next {
+                // Within FINE of the floor: `far` hashes from it.
+                return;
+            }
+            let to = self.origin + next * FINE;
+            self.ring[next % RING] = hash_from(self.floor_s, w, self.floor, to, work);
+            self.ring_lo = next;
+            self.ring_hi = next + 1;
+        }
         if j >= self.ring_hi + RING {
             let s = self.far(w, self.origin + j * FINE, work);
             self.ring[j % RING] = s;
@@ -750,23 +814,28 @@ impl CrcIndex {
         self.ring_lo = self.ring_lo.max(self.ring_hi.saturating_sub(RING));
     }
 
-    /// `S(x)` from the nearest of: the coarse checkpoints around `x` and
-    /// the cursor; moves the cursor to `x`.
+    /// `S(x)` from the nearest of: the coarse checkpoints around `x`, the
+    /// cursor and the floor (none below the floor); moves the cursor to `x`.
     fn far(&mut self, w: &Window<'_>, x: usize, work: &mut u64) -> u32 {
         let i = (x - self.origin) / self.stride;
         // Coarse checkpoints are computed once each, in order.
-        while self.coarse_len <= i && self.coarse_len < COARSE {
-            self.extend_coarse(w, work);
-        }
+        let wanted = i.min(COARSE - 1);
+        while self.coarse_len <= wanted && self.extend_coarse(w, wanted, work) {}
         let i = i.min(self.coarse_len - 1);
         let lower = self.origin + i * self.stride;
-        let mut best = (x - lower, Anchor::Lower);
+        let mut best = (x - self.floor, Anchor::Floor);
+        if lower >= self.floor {
+            best = best.min((x - lower, Anchor::Lower));
+        }
         if i + 1 < self.coarse_len {
             let upper = lower + self.stride;
             best = best.min((upper - x, Anchor::Upper));
         }
-        best = best.min((self.cursor.abs_diff(x), Anchor::Cursor));
+        if self.cursor >= self.floor {
+            best = best.min((self.cursor.abs_diff(x), Anchor::Cursor));
+        }
         let s = match best.1 {
+            Anchor::Floor => hash_from(self.floor_s, w, self.floor, x, work),
             Anchor::Lower => hash_from(self.coarse[i], w, lower, x, work),
             Anchor::Upper => hash_back(self.coarse[i + 1], w, x, lower + self.stride, work),
             Anchor::Cursor if self.cursor <= x => hash_from(self.cursor_s, w, self.cursor, x, work),
@@ -781,6 +850,7 @@ impl CrcIndex {
 /// Where a far `S(x)` is computed from (ordered: ties prefer the first).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Anchor {
+    Floor,
     Lower,
     Cursor,
     Upper,

@@ -30,10 +30,15 @@
 //!   A candidate larger than the maximum is passed over at once: it could
 //!   only be `TooLarge` or `Truncated`, never a packet with no error at all.
 //!   The scanner's state is fixed (about 32 KiB, inside the reader), so
-//!   the buffer bound below holds during recovery too. What a buffer of
-//!   that size cannot avoid is copying: each refill moves the undecided
-//!   bytes to the buffer's front, so candidates claiming close to the
-//!   maximum, a few bytes apart, cost a copy of up to `max` bytes each.
+//!   the buffer bound below holds during recovery too. What a contiguous
+//!   buffer of that size cannot avoid is copying: each refill moves the
+//!   kept bytes (from the undecided candidate on) to its front. A full
+//!   buffer grows towards the maximum, so a refill decides as many
+//!   candidates as fit; but candidates a few bytes apart that each claim
+//!   nearly all of it still cost one copy of it per few candidates (in
+//!   `tests/stream.rs`: fakes every 32 bytes reaching 60 KiB, maximum
+//!   64 KiB, 13 bytes copied per input byte; linear in the input, with a
+//!   factor of about `reach / (max - reach)`).
 //!
 //! The records are those [`Records`](crate::Records) gives over the whole
 //! input as one slice, with the same parser (including the maximum) and the
@@ -242,6 +247,12 @@ impl<R: io::Read> StreamReader<R> {
         self.scanner.work()
     }
 
+    /// Bytes the buffer has moved to its front when refilling, so far.
+    #[doc(hidden)]
+    pub const fn bytes_moved(&self) -> u64 {
+        self.buf.moved()
+    }
+
     /// The underlying reader.
     pub fn into_inner(self) -> R {
         self.buf.into_inner()
@@ -411,7 +422,11 @@ impl<R: io::Read> StreamReader<R> {
             }
             Scan::NeedMore { keep_from, need_to } => {
                 self.buf.consume(keep_from - start);
-                self.buf.fill((need_to - keep_from) as u64)?;
+                // A full buffer may grow up to the maximum, not just to the
+                // candidate: each refill then decides more candidates after
+                // it, so fewer refills copy the kept bytes.
+                let need = ((need_to - keep_from) as u64).max(self.max_packet);
+                self.buf.fill(need)?;
                 Ok(None)
             }
             // No budget was set: this cannot happen; scanning again is right.
