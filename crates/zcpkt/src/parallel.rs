@@ -55,6 +55,7 @@ use rayon::{ThreadPool, ThreadPoolBuildError, ThreadPoolBuilder};
 
 use crate::pkt::format::MAGIC;
 use crate::pkt::{ErrorKind, FixedHeader, PacketErrors, Parser, Record, Records};
+use crate::source::mmap::SEARCH_STEP;
 
 /// Default bytes per chunk: enough work per task (a fraction of a
 /// millisecond) that scheduling costs vanish, small enough to spread a file
@@ -136,7 +137,23 @@ impl ParallelParser {
     /// The workers hold the pool's threads for the whole call: do not call
     /// this from inside the pool it runs on (for instance from `f`).
     pub fn records_in_order<'a>(&self, input: &'a [u8], f: impl FnMut(Record<'a>)) {
-        let mut sink = OrderedSink { f, spare: Vec::with_capacity(self.max_in_flight()) };
+        self.records_in_order_searching(input, f, |_, _| {});
+    }
+
+    /// [`records_in_order`](Self::records_in_order), also calling
+    /// `searching(position, read_to)` every [`SEARCH_STEP`] units of work of
+    /// a re-synchronisation (positions in `input`, as
+    /// [`SearchProgress`](crate::pkt::SearchProgress) gives them), so
+    /// that a caller can release memory during one long search (see
+    /// [`Releaser::searching`](crate::source::mmap::Releaser::searching)).
+    pub fn records_in_order_searching<'a>(
+        &self,
+        input: &'a [u8],
+        f: impl FnMut(Record<'a>),
+        searching: impl FnMut(usize, usize),
+    ) {
+        let spare = Vec::with_capacity(self.max_in_flight());
+        let mut sink = OrderedSink { f, searching, spare };
         self.drive(input, &collect_chunk, &mut sink);
     }
 
@@ -287,7 +304,12 @@ impl ParallelParser {
         sink: &mut S,
     ) -> Option<usize> {
         let rest = input.get(lost_at..)?;
-        for record in Records::new(self.parser, rest, lost_at as u64, self.recover) {
+        let mut records = Records::new(self.parser, rest, lost_at as u64, self.recover);
+        loop {
+            while let Some(at) = records.search(SEARCH_STEP) {
+                sink.searching(lost_at + at.position, lost_at + at.read_to);
+            }
+            let record = records.next()?;
             sink.record(record);
             if let Record::Skipped(skipped) = record {
                 // After a `skipped` record, `Records` has nothing pending:
@@ -295,7 +317,6 @@ impl ParallelParser {
                 return usize::try_from(skipped.offset + skipped.len).ok();
             }
         }
-        None
     }
 }
 
@@ -326,6 +347,8 @@ trait Sink<'a> {
     fn consume(&mut self, out: Self::Out);
     fn discard(&mut self, out: Self::Out);
     fn record(&mut self, record: Record<'a>);
+    /// A re-synchronisation is under way (see `records_in_order_searching`).
+    fn searching(&mut self, position: usize, read_to: usize);
 }
 
 fn collect_chunk<'a>(
@@ -342,12 +365,13 @@ fn collect_chunk<'a>(
 /// buffer grow).
 pub const RECORD_SPACING: usize = 256;
 
-struct OrderedSink<'a, F> {
+struct OrderedSink<'a, F, P> {
     f: F,
+    searching: P,
     spare: Vec<Vec<Record<'a>>>,
 }
 
-impl<'a, F: FnMut(Record<'a>)> Sink<'a> for OrderedSink<'a, F> {
+impl<'a, F: FnMut(Record<'a>), P: FnMut(usize, usize)> Sink<'a> for OrderedSink<'a, F, P> {
     type Seed = Vec<Record<'a>>;
     type Out = Vec<Record<'a>>;
 
@@ -373,6 +397,10 @@ impl<'a, F: FnMut(Record<'a>)> Sink<'a> for OrderedSink<'a, F> {
 
     fn record(&mut self, record: Record<'a>) {
         (self.f)(record);
+    }
+
+    fn searching(&mut self, position: usize, read_to: usize) {
+        (self.searching)(position, read_to);
     }
 }
 
@@ -405,6 +433,8 @@ where
     fn record(&mut self, record: Record<'a>) {
         self.acc = self.acc.take().map(|acc| (self.fold)(acc, record));
     }
+
+    fn searching(&mut self, _: usize, _: usize) {}
 }
 
 /// Cuts the input into chunks at byte offsets.

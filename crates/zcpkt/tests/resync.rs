@@ -6,7 +6,8 @@
 
 use proptest::prelude::*;
 use zcpkt::pkt::{
-    find_next_valid, find_next_valid_counted, find_next_valid_naive, Bounded, Scan, Scanner, Window,
+    find_next_valid, find_next_valid_counted, find_next_valid_naive, Scan, Scanner, SearchProgress,
+    Window,
 };
 use zcpkt::{Error, ErrorKind, Extension, ExtensionType, NewPacket, Parser, Record, Skipped};
 
@@ -472,10 +473,10 @@ proptest! {
         }
     }
 
-    /// `Records::next_bounded` gives the records of `next` whatever the
-    /// budget, and its progress only goes forward.
+    /// `Records` searching in budgeted steps gives the records of `next`
+    /// alone whatever the budget, and its progress only goes forward.
     #[test]
-    fn bounded_records_equal_records(
+    fn records_searching_in_steps_equal_records(
         pieces in prop::collection::vec(piece(), 0..16),
         budget in prop_oneof![1u64..16, 16u64..2048],
     ) {
@@ -485,14 +486,12 @@ proptest! {
             let mut records = parser.records(&input, true);
             let (mut got, mut last) = (Vec::new(), 0);
             loop {
-                match records.next_bounded(budget) {
-                    Bounded::Ready(Some(record)) => got.push(show(&record)),
-                    Bounded::Ready(None) => break,
-                    Bounded::Pending { position, read_to } => {
-                        prop_assert!(position >= last && read_to <= input.len());
-                        last = position;
-                    }
+                while let Some(SearchProgress { position, read_to }) = records.search(budget) {
+                    prop_assert!(position >= last && read_to <= input.len());
+                    last = position;
                 }
+                let Some(record) = records.next() else { break };
+                got.push(show(&record));
             }
             prop_assert_eq!(got, expected);
         }
@@ -506,17 +505,15 @@ fn a_budget_pauses_a_long_search_every_few_bytes_of_work() {
     let mut input = far_payloads(1 << 20, 1);
     input[0] = b'X';
     let mut records = Parser::new().records(&input, true);
-    assert!(matches!(records.next_bounded(1000), Bounded::Ready(Some(Record::Error(_)))));
+    assert_eq!(records.search(1000), None, "nothing to search before the error");
+    assert!(matches!(records.next(), Some(Record::Error(_))));
     let (mut pauses, mut furthest) = (0, 0);
-    let skipped = loop {
-        match records.next_bounded(64 << 10) {
-            Bounded::Pending { read_to, .. } => {
-                pauses += 1;
-                furthest = furthest.max(read_to);
-            }
-            Bounded::Ready(record) => break record,
-        }
-    };
+    while let Some(progress) = records.search(64 << 10) {
+        pauses += 1;
+        furthest = furthest.max(progress.read_to);
+    }
+    assert_eq!(records.search(1000), None, "the search is over");
+    let skipped = records.next();
     assert_eq!(skipped, Some(Record::Skipped(Skipped { offset: 0, len: 1 << 20 })));
     assert!(pauses >= 16, "{pauses} pauses");
     assert!(furthest > 1 << 19, "read to {furthest}");

@@ -25,22 +25,18 @@ pub enum Record<'a> {
     Skipped(Skipped),
 }
 
-/// What [`Records::next_bounded`] did.
+/// Where a recovery's search stopped when its budget ran out (see
+/// [`Records::search`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Bounded<T> {
-    /// What [`Iterator::next`] gives.
-    Ready(T),
-    /// Recovery spent its budget searching; call again to go on.
-    Pending {
-        /// The search has passed every position before this one (relative
-        /// to the slice): only its checksum anchors, at most one coarse
-        /// checkpoint stride back (`len / 4095` bytes rounded up to a power
-        /// of two, at least 4 KiB), are read again.
-        position: usize,
-        /// The furthest position read so far: payload checksums read ahead
-        /// of `position`, up to the end of the slice.
-        read_to: usize,
-    },
+pub struct SearchProgress {
+    /// The search has passed every position before this one (relative to
+    /// the slice); of those it reads again only checksum anchors, at most
+    /// one coarse checkpoint stride back (`len / 4095` bytes rounded up to
+    /// a power of two, at least 4 KiB).
+    pub position: usize,
+    /// The furthest position read so far: payload checksums read ahead of
+    /// `position`, up to the end of the slice.
+    pub read_to: usize,
 }
 
 /// Iterates over the records of a slice: packets, errors and, when
@@ -56,19 +52,22 @@ pub struct Records<'a> {
     parser: Parser,
     recover: bool,
     pending_errors: Option<PacketErrors>,
-    /// A recovery under way, after its error record.
-    resync: Option<Resync>,
+    /// A recovery under way (its error was given), or over (its `skipped`
+    /// record is next).
+    recovery: Option<Recovery>,
     /// Kept across recoveries so that their total work stays linear.
     scanner: Scanner,
 }
 
 /// The search for the packet that ends a skipped range.
 #[derive(Clone, Copy, Debug)]
-struct Resync {
+struct Recovery {
     /// The `skipped` record's offset: the error's.
     offset: u64,
     /// The search goes on from here.
     at: usize,
+    /// Where the next packet starts (the input's end if none), once found.
+    found: Option<usize>,
 }
 
 impl<'a> Records<'a> {
@@ -81,7 +80,7 @@ impl<'a> Records<'a> {
             parser,
             recover,
             pending_errors: None,
-            resync: None,
+            recovery: None,
             scanner: Scanner::new(),
         }
     }
@@ -91,51 +90,71 @@ impl<'a> Records<'a> {
         self.pos
     }
 
-    /// [`next`](Iterator::next), but a recovery returns control after about
-    /// `budget` units of search work (bytes examined), saying where it is:
-    /// a caller can then release memory the search has passed (as
-    /// [`MappedFile`](crate::source::mmap::MappedFile) does) and call again.
-    /// The records are the same whatever the budget.
+    /// Goes on with a recovery under way for about `budget` units of work
+    /// (bytes examined): `Some` with where it stands if the budget ran out
+    /// first (call again), `None` if no search is under way (the next
+    /// [`next`](Iterator::next) then searches no more). `next` alone runs a
+    /// search to its end; calling this first lets a caller act during a
+    /// long one, e.g. release memory (as
+    /// [`MappedFile`](crate::source::mmap::MappedFile) does). The records
+    /// are the same either way.
     #[inline]
-    pub fn next_bounded(&mut self, budget: u64) -> Bounded<Option<Record<'a>>> {
-        if let Some(error) = self.pending_errors.as_mut().and_then(Iterator::next) {
-            return Bounded::Ready(Some(Record::Error(error)));
+    pub fn search(&mut self, budget: u64) -> Option<SearchProgress> {
+        match self.recovery {
+            Some(recovery) if recovery.found.is_none() => self.search_from(recovery, budget),
+            _ => None,
         }
-        self.pending_errors = None;
-        match self.resync {
-            Some(resync) => self.search(resync, budget),
-            None => Bounded::Ready(self.parse_next()),
-        }
+    }
+
+    fn search_from(&mut self, recovery: Recovery, budget: u64) -> Option<SearchProgress> {
+        let window = Window::whole(self.input);
+        let found = match self.scanner.scan(&self.parser, window, recovery.at, budget) {
+            Scan::Found(at) => at,
+            Scan::Paused { resume_at, read_to } => {
+                self.recovery = Some(Recovery { at: resume_at, ..recovery });
+                return Some(SearchProgress { position: resume_at, read_to });
+            }
+            // A whole input never needs more.
+            Scan::NotFound | Scan::NeedMore { .. } => self.input.len(),
+        };
+        self.recovery = Some(Recovery { found: Some(found), ..recovery });
+        None
     }
 
     fn lost_framing(&mut self, error: Error) {
         if self.recover {
-            self.resync = Some(Resync { offset: error.offset, at: self.pos + 1 });
+            self.recovery = Some(Recovery { offset: error.offset, at: self.pos + 1, found: None });
         } else {
             self.pos = self.input.len();
         }
     }
 
-    /// Goes on with a recovery; the `skipped` record once it is over.
-    fn search(&mut self, resync: Resync, budget: u64) -> Bounded<Option<Record<'a>>> {
-        let window = Window::whole(self.input);
-        let next = match self.scanner.scan(&self.parser, window, resync.at, budget) {
-            Scan::Found(at) => at,
-            Scan::Paused { resume_at, read_to } => {
-                self.resync = Some(Resync { at: resume_at, ..resync });
-                return Bounded::Pending { position: resume_at, read_to };
-            }
-            // A whole input never needs more.
-            Scan::NotFound | Scan::NeedMore { .. } => self.input.len(),
-        };
-        self.resync = None;
+    /// The `skipped` record that ends a recovery, searching to its end.
+    #[cold]
+    fn skipped(&mut self, recovery: Recovery) -> Record<'a> {
+        if recovery.found.is_none() {
+            // With no budget the search runs to its end.
+            let _ = self.search_from(recovery, u64::MAX);
+        }
+        let next = self.recovery.and_then(|r| r.found).unwrap_or(self.input.len());
+        self.recovery = None;
         let len = (next - self.pos) as u64;
         self.pos = next;
-        Bounded::Ready(Some(Record::Skipped(Skipped { offset: resync.offset, len })))
+        Record::Skipped(Skipped { offset: recovery.offset, len })
     }
+}
 
-    #[inline]
-    fn parse_next(&mut self) -> Option<Record<'a>> {
+impl<'a> Iterator for Records<'a> {
+    type Item = Record<'a>;
+
+    fn next(&mut self) -> Option<Record<'a>> {
+        if let Some(error) = self.pending_errors.as_mut().and_then(Iterator::next) {
+            return Some(Record::Error(error));
+        }
+        self.pending_errors = None;
+        if let Some(recovery) = self.recovery {
+            return Some(self.skipped(recovery));
+        }
         let rest = self.input.get(self.pos..).filter(|rest| !rest.is_empty())?;
         let offset = self.base + self.pos as u64;
         match self.parser.parse_packet(rest, offset) {
@@ -154,20 +173,6 @@ impl<'a> Records<'a> {
                     self.lost_framing(error);
                 }
                 Some(Record::Error(error))
-            }
-        }
-    }
-}
-
-impl<'a> Iterator for Records<'a> {
-    type Item = Record<'a>;
-
-    #[inline]
-    fn next(&mut self) -> Option<Record<'a>> {
-        loop {
-            // With no budget a recovery runs to its end.
-            if let Bounded::Ready(record) = self.next_bounded(u64::MAX) {
-                return record;
             }
         }
     }

@@ -292,37 +292,50 @@ impl Scanner {
         let finder = memchr::memmem::Finder::new(&MAGIC);
         let mut at = from.max(window.start);
         loop {
-            let Some(left) = stop.checked_sub(self.work).filter(|&left| left > 0) else {
-                return Scan::Paused { resume_at: at, read_to: self.crc.frontier().max(at) };
-            };
-            let rest = window.rest(at);
+            if self.work >= stop {
+                return self.paused(at);
+            }
             // A stretch the budget allows; a magic may straddle its end.
-            let left = usize::try_from(left).unwrap_or(usize::MAX);
-            let stretch = rest.len().min(left.saturating_add(MAGIC.len() - 1));
-            let Some(found) = finder.find(&rest[..stretch]) else {
-                if stretch == rest.len() {
-                    return self.end_of_window(&window, at);
+            let rest = window.rest(at);
+            let left = usize::try_from(stop - self.work).unwrap_or(usize::MAX);
+            let stretch = &rest[..rest.len().min(left.saturating_add(MAGIC.len() - 1))];
+            let mut off = 0;
+            while let Some(found) = finder.find(&stretch[off..]) {
+                let candidate = at + off + found;
+                self.work += found as u64 + 1;
+                match self.judge(parser, &window, candidate, stop) {
+                    Verdict::Invalid => off += found + 1,
+                    verdict => return self.decided(verdict, &window, candidate),
                 }
-                // stretch > 3 here: the budget allowed at least one byte.
-                let searched = stretch - (MAGIC.len() - 1);
-                self.work += searched as u64;
-                at += searched;
-                continue;
-            };
-            let candidate = at + found;
-            self.work += found as u64 + 1;
-            match self.judge(parser, &window, candidate, stop) {
-                Verdict::Valid => return Scan::Found(candidate),
-                Verdict::Invalid => at = candidate + 1,
-                Verdict::NeedMore(need_to) => {
-                    self.crc.carry(&window, candidate, &mut self.work);
-                    return Scan::NeedMore { keep_from: candidate, need_to };
-                }
-                Verdict::Paused => {
-                    let read_to = self.crc.frontier().max(candidate);
-                    return Scan::Paused { resume_at: candidate, read_to };
+                if self.work >= stop {
+                    return self.paused(at + off);
                 }
             }
+            if stretch.len() == rest.len() {
+                return self.end_of_window(&window, at + off);
+            }
+            // No magic starts before the stretch's last three bytes.
+            let searched = stretch.len() - (MAGIC.len() - 1);
+            self.work += (searched - off) as u64;
+            at += searched;
+        }
+    }
+
+    fn paused(&self, resume_at: usize) -> Scan {
+        Scan::Paused { resume_at, read_to: self.crc.frontier().max(resume_at) }
+    }
+
+    /// The answer once the candidate at `c` is not plainly invalid.
+    fn decided(&mut self, verdict: Verdict, window: &Window<'_>, c: usize) -> Scan {
+        match verdict {
+            Verdict::Valid => Scan::Found(c),
+            Verdict::NeedMore(need_to) => {
+                self.crc.carry(window, c, &mut self.work);
+                Scan::NeedMore { keep_from: c, need_to }
+            }
+            Verdict::Paused => self.paused(c),
+            // Not passed here; answering "search on" would also be right.
+            Verdict::Invalid => self.paused(c + 1),
         }
     }
 
@@ -343,11 +356,10 @@ impl Scanner {
     /// the verdict of `parse_packet(..).is_valid()`, reached in another
     /// order (the verdict is a conjunction, so the order does not matter).
     fn judge(&mut self, parser: &Parser, w: &Window<'_>, c: usize, stop: u64) -> Verdict {
-        let Some(head) = w.get(c, c.saturating_add(FIXED_HEADER_LEN)) else {
+        // c is in the window: the caller found its magic there.
+        let rest = w.bytes.get(c - w.start..).unwrap_or_default();
+        let Some(head) = rest.first_chunk::<FIXED_HEADER_LEN>() else {
             return short_of(w, c.saturating_add(FIXED_HEADER_LEN));
-        };
-        let Some(head) = head.first_chunk::<FIXED_HEADER_LEN>() else {
-            return Verdict::Invalid;
         };
         let header_len = u16::from_le_bytes([head[field::HEADER_LEN], head[field::HEADER_LEN + 1]]);
         if head[..4] != MAGIC || head[field::VERSION] != VERSION || header_len < MIN_HEADER_LEN {
@@ -361,8 +373,7 @@ impl Scanner {
         if parser.check_size(size, 0).is_err() {
             return Verdict::Invalid;
         }
-        // c < w.end(): the fixed header is in the window.
-        if size > (w.end() - c) as u64 {
+        if size > rest.len() as u64 {
             let end = usize::try_from(size).map_or(usize::MAX, |size| c.saturating_add(size));
             return short_of(w, end);
         }
@@ -694,14 +705,11 @@ impl CrcIndex {
         let rest = w.end() - c;
         let needed = c.saturating_add(reach.min(rest));
         let coverage = self.origin.saturating_add((COARSE - 1).saturating_mul(self.stride));
-        if self.origin != usize::MAX
-            && self.floor >= w.start
-            && c >= self.floor
-            && c <= self.frontier()
-            && self.frontier() <= w.end()
-            && needed <= coverage
-        {
-            return;
+        if self.origin != usize::MAX && self.floor >= w.start && c >= self.floor {
+            let frontier = self.frontier();
+            if c <= frontier && frontier <= w.end() && needed <= coverage {
+                return;
+            }
         }
         // A window short of the end moves on: room for candidates up to
         // `reach` past it before starting over.
