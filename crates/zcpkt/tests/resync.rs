@@ -517,4 +517,21 @@ fn a_budget_pauses_a_long_search_every_few_bytes_of_work() {
     assert_eq!(skipped, Some(Record::Skipped(Skipped { offset: 0, len: 1 << 20 })));
     assert!(pauses >= 16, "{pauses} pauses");
     assert!(furthest > 1 << 19, "read to {furthest}");
+
+    // The smallest budget still goes forward, through the checksum pass.
+    let mut input = far_payloads(256 << 10, 1);
+    input[0] = b'X';
+    let expected: Vec<R> = Parser::new().records(&input, true).map(|r| show(&r)).collect();
+    assert_eq!(expected.len(), 2, "error, then a skip to the end: {expected:?}");
+    let mut records = Parser::new().records(&input, true);
+    let (mut got, mut pauses) = (Vec::new(), 0u64);
+    loop {
+        while records.search(1).is_some() {
+            pauses += 1;
+        }
+        let Some(record) = records.next() else { break };
+        got.push(show(&record));
+    }
+    assert_eq!(got, expected);
+    assert!(pauses > 1000, "{pauses} pauses");
 }

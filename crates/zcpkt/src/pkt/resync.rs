@@ -120,11 +120,13 @@ impl<'a> Window<'a> {
     }
 
     /// The position just past the last byte held.
+    #[inline]
     fn end(&self) -> usize {
         self.start + self.bytes.len()
     }
 
     /// The bytes at positions `from..to`, if the window holds them all.
+    #[inline]
     fn get(&self, from: usize, to: usize) -> Option<&'a [u8]> {
         let from = from.checked_sub(self.start)?;
         let to = to.checked_sub(self.start)?;
@@ -132,10 +134,12 @@ impl<'a> Window<'a> {
     }
 
     /// The bytes from `from` to the window's end (empty if outside it).
+    #[inline]
     fn rest(&self, from: usize) -> &'a [u8] {
         self.get(from, self.end()).unwrap_or_default()
     }
 
+    #[inline]
     fn byte(&self, at: usize) -> Option<u8> {
         self.get(at, at.checked_add(1)?).map(|bytes| bytes[0])
     }
@@ -488,6 +492,7 @@ impl Utf8Cache {
         Self { start: 1, end: 0, error: None }
     }
 
+    #[inline]
     fn valid(&mut self, w: &Window<'_>, q: usize, end: usize, work: &mut u64) -> bool {
         if self.start <= self.end && end == self.end && q >= self.start {
             match self.error {
@@ -683,12 +688,10 @@ impl CrcIndex {
             return true;
         }
         let i = ((x - self.origin) / self.stride).min(COARSE - 1);
-        while self.coarse_len <= i {
-            if *work >= stop {
+        // At least one checkpoint per call, so that any budget progresses.
+        while self.coarse_len <= i && self.extend_coarse(w, i, work) {
+            if *work >= stop && self.coarse_len <= i {
                 return false;
-            }
-            if !self.extend_coarse(w, i, work) {
-                break;
             }
         }
         true
@@ -865,6 +868,7 @@ enum Anchor {
 }
 
 /// `S(to)` from `s = S(at)`, `at <= to`.
+#[inline]
 fn hash_from(s: u32, w: &Window<'_>, at: usize, to: usize, work: &mut u64) -> u32 {
     let bytes = w.get(at, to).unwrap_or_default();
     debug_assert_eq!(bytes.len(), to - at, "hashing outside the window");
@@ -873,6 +877,7 @@ fn hash_from(s: u32, w: &Window<'_>, at: usize, to: usize, work: &mut u64) -> u3
 }
 
 /// `S(to)` from `s = S(at)`, `to <= at`.
+#[inline]
 fn hash_back(s: u32, w: &Window<'_>, to: usize, at: usize, work: &mut u64) -> u32 {
     let bytes = w.get(to, at).unwrap_or_default();
     debug_assert_eq!(bytes.len(), at - to, "hashing outside the window");
