@@ -29,8 +29,8 @@
 //!   then reads), or the last three bytes (a magic split across two reads).
 //!   A candidate larger than the maximum is passed over at once: it could
 //!   only be `TooLarge` or `Truncated`, never a packet with no error at all.
-//!   The scanner's state is fixed (about 32 KiB, inside the reader), so
-//!   the buffer bound below holds during recovery too. What a contiguous
+//!   The scanner's state is fixed (about 32 KiB, inside the reader, besides
+//!   the buffer), so the bound above holds during recovery too. What a contiguous
 //!   buffer of that size cannot avoid is copying: each refill moves the
 //!   kept bytes (from the undecided candidate on) to its front. A full
 //!   buffer grows towards the maximum, so a refill decides as many
@@ -50,7 +50,11 @@
 //! with `recover`, the `Skipped` range after its `Truncated { available }`
 //! error runs to the end of input. (A slice reader would search those bytes
 //! for a packet, but a stream can only learn that they were cut short after
-//! reading all of them, which is unbounded.) Without `recover`, and for
+//! reading all of them. Finding the first valid packet among them while
+//! counting is cheap, but if the claim is then cut short, the records go on
+//! from that packet, so every byte from it to the end of the claim, up to
+//! 4 GiB, would have to be kept until the input tells which case it is.)
+//! Without `recover`, and for
 //! [`next_packet`](StreamReader::next_packet), there is no exception: the
 //! records stop at that `Truncated` error in both readers.
 
