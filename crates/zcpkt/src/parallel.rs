@@ -21,7 +21,10 @@
 //!   calling thread from the true position.
 //! - At an error that loses framing, the chunks after it are thrown away and
 //!   a sequential [`Records`] takes over until it has re-synchronised (its
-//!   `skipped` record), where a fresh parallel pass starts.
+//!   `skipped` record), where a fresh parallel pass starts. The same
+//!   `Records` serves every re-synchronisation of a call
+//!   ([`Records::resume_at`]), so they share its scanner's caches and their
+//!   total work stays linear, as on one core.
 //!
 //! Every record handed out thus comes from the sequential algorithm started
 //! at a true boundary with nothing pending, which is how `Records` itself
@@ -232,10 +235,14 @@ impl ParallelParser {
                 exchange.serve(|chunk, seed| parse_chunk(parser, input, chunk, seed, work))
             });
         }
+        // One sequential reader for every re-synchronisation, so that they
+        // share the scanner's caches.
+        let mut sequential = Records::new(self.parser, input, 0, self.recover);
         let mut start = 0;
         while start < input.len() {
             let lost_at = self.pass(exchange, input, start, work, sink);
-            let Some(resync) = self.resynchronise(input, lost_at, sink) else { return };
+            sequential.resume_at(lost_at);
+            let Some(resync) = self.resynchronise(&mut sequential, sink) else { return };
             start = resync;
         }
     }
@@ -295,25 +302,23 @@ impl ParallelParser {
         records.outcome()
     }
 
-    /// Runs the sequential record stream from `lost_at` until it has
-    /// re-synchronised; returns where it did, or `None` at the end of input.
+    /// Runs the sequential record stream (over the whole input, at the
+    /// error that lost framing) until it has re-synchronised; returns
+    /// where it did, or `None` at the end of input.
     fn resynchronise<'a, S: Sink<'a>>(
         &self,
-        input: &'a [u8],
-        lost_at: usize,
+        records: &mut Records<'a>,
         sink: &mut S,
     ) -> Option<usize> {
-        let rest = input.get(lost_at..)?;
-        let mut records = Records::new(self.parser, rest, lost_at as u64, self.recover);
         loop {
             while let Some(at) = records.search(SEARCH_STEP) {
-                sink.searching(lost_at + at.position, lost_at + at.read_to);
+                sink.searching(at.position, at.read_to);
             }
             let record = records.next()?;
             sink.record(record);
             if let Record::Skipped(skipped) = record {
                 // After a `skipped` record, `Records` has nothing pending:
-                // a fresh one at the skip's end continues identically.
+                // a parallel pass from the skip's end continues identically.
                 return usize::try_from(skipped.offset + skipped.len).ok();
             }
         }

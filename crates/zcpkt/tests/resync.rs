@@ -9,7 +9,9 @@ use zcpkt::pkt::{
     find_next_valid, find_next_valid_counted, find_next_valid_naive, Scan, Scanner, SearchProgress,
     Window,
 };
-use zcpkt::{Error, ErrorKind, Extension, ExtensionType, NewPacket, Parser, Record, Skipped};
+use zcpkt::{
+    Error, ErrorKind, Extension, ExtensionType, NewPacket, Parser, Record, Records, Skipped,
+};
 
 mod support;
 use support::config;
@@ -470,6 +472,26 @@ proptest! {
                     None => break,
                 }
             }
+        }
+    }
+
+    /// `resume_at` gives the records a new `Records` over the rest would,
+    /// whatever an earlier recovery left in its scanner.
+    #[test]
+    fn resume_at_equals_a_new_reader_on_the_rest(
+        pieces in prop::collection::vec(piece(), 0..16),
+        at in any::<prop::sample::Index>(),
+    ) {
+        let input = build(&pieces);
+        let at = at.index(input.len() + 1);
+        for parser in parsers() {
+            let rest = &input[at..];
+            let expected: Vec<R> =
+                Records::new(parser, rest, at as u64, true).map(|r| show(&r)).collect();
+            let mut records = parser.records(&input, true);
+            records.by_ref().take(4).for_each(drop);
+            records.resume_at(at);
+            prop_assert_eq!(records.map(|r| show(&r)).collect::<Vec<R>>(), expected);
         }
     }
 

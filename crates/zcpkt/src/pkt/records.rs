@@ -90,6 +90,17 @@ impl<'a> Records<'a> {
         self.pos
     }
 
+    /// Goes on from `position` (a packet boundary, relative to the slice),
+    /// giving the records a new `Records` over the rest of the slice would
+    /// give, but keeping what earlier recoveries learned about the input:
+    /// for a caller that parses the stretches between recoveries itself
+    /// (the parallel parser), so that their total work stays linear.
+    pub fn resume_at(&mut self, position: usize) {
+        self.pos = position.min(self.input.len());
+        self.pending_errors = None;
+        self.recovery = None;
+    }
+
     /// Goes on with a recovery under way for about `budget` units of work
     /// (bytes examined): `Some` with where it stands if the budget ran out
     /// first (call again), `None` if no search is under way (the next
