@@ -9,10 +9,10 @@
 //!
 //! Recovery can search far inside one `next` (256 MiB of garbage is one
 //! `skipped` record), and its checksum pass can read far ahead of the
-//! search. So [`MappedRecords`] drives it with [`Records::search`], every
-//! [`SEARCH_STEP`] units of work, and
-//! releases both the pages the search has passed and those the checksum
-//! pass has read ahead ([`Releaser::searching`]).
+//! search. So [`MappedRecords`] drives it with [`Records::search`], one
+//! [`SEARCH_STEP`] of work at a time, and in between releases both the
+//! pages the search has passed and those its checksum pass has read ahead
+//! ([`Releaser::searching`]).
 
 use std::fs::File;
 use std::io;
@@ -178,17 +178,17 @@ impl<'a> Releaser<'a> {
         self.released = end;
     }
 
-    /// A search (recovery, see [`Records::search`]) has passed
-    /// `position` and read up to `read_to`, ahead of it. Releases what is
-    /// behind `position` (any whole aligned block: a search pauses only
-    /// every [`SEARCH_STEP`], so these calls are few), and what it read
-    /// ahead, keeping 128 KiB after `position` (the
-    /// candidates it judges next) and before `read_to` (where the checksum
-    /// pass goes on). A page released there and read again is faulted back
-    /// in from the page cache.
+    /// A search (recovery, see [`Records::search`]) has passed `position`
+    /// and read up to `read_to`, ahead of it. Releases what is behind
+    /// `position` (any whole aligned block: a search pauses only every
+    /// [`SEARCH_STEP`], so these calls are few), and what it read ahead,
+    /// keeping 128 KiB after `position` (the candidates it judges next) and
+    /// before `read_to` (where the checksum pass goes on). A page released
+    /// there and read again is faulted back in from the page cache.
     pub fn searching(&mut self, position: usize, read_to: usize) {
         self.release_behind(position);
-        let from = position.saturating_add(SEARCH_KEEP).next_multiple_of(RELEASE_ALIGN);
+        let from = position.saturating_add(SEARCH_KEEP);
+        let from = from.checked_next_multiple_of(RELEASE_ALIGN).unwrap_or(usize::MAX);
         let from = from.max(self.ahead);
         let to = read_to.saturating_sub(SEARCH_KEEP);
         let to = to - to % RELEASE_ALIGN;
