@@ -13,7 +13,7 @@
 
 use std::io;
 
-use zcpkt::pkt::{find_next_valid, find_next_valid_naive, Scanner};
+use zcpkt::pkt::{find_next_valid, find_next_valid_naive, Scan, Scanner, Window};
 use zcpkt::source::stream::{StreamError, StreamReader};
 use zcpkt::{
     EncodeError, Error, ErrorKind, Extension, ExtensionArea, ExtensionType, IdField, NewPacket,
@@ -1050,4 +1050,38 @@ pub fn check_resync(parser: Parser, input: &[u8], from: usize) {
     }
     // The forward scanner once more, from `from`, after its last search.
     assert_eq!(forward.find(&other, input, from), next[1][from]);
+
+    // Through a window moving on as a stream's buffer does, in budgeted
+    // steps: every valid packet, in order.
+    let valid: Vec<usize> = (0..n).filter(|&at| next[0][at] == Some(at)).collect();
+    let (step, budget) = (1 + from % 64, 1 + (from % 512) as u64);
+    assert_eq!(windowed_finds(&parser, input, step, budget), valid, "step {step}, budget {budget}");
+}
+
+/// Every valid packet `Scanner::scan` finds through a window that grows by
+/// `step` bytes per read and starts where the scanner says to keep bytes
+/// from, `budget` units of work per call.
+fn windowed_finds(parser: &Parser, input: &[u8], step: usize, budget: u64) -> Vec<usize> {
+    let mut scanner = Scanner::new();
+    let (mut start, mut at, mut end) = (0, 0, step.min(input.len()));
+    let mut found = Vec::new();
+    loop {
+        let window = Window::new(&input[start..end], start, end == input.len());
+        match scanner.scan(parser, window, at, budget) {
+            Scan::Found(packet) => {
+                found.push(packet);
+                at = packet + 1;
+            }
+            Scan::NotFound => return found,
+            Scan::Paused { resume_at, read_to } => {
+                assert!(resume_at >= at && read_to <= end);
+                at = resume_at;
+            }
+            Scan::NeedMore { keep_from, need_to } => {
+                assert!(keep_from >= at && keep_from <= end && need_to > end && end < input.len());
+                (start, at) = (keep_from, keep_from);
+                end = (end + step).min(input.len());
+            }
+        }
+    }
 }

@@ -7,6 +7,7 @@
 //! mapped and parsed on all cores; any other standard input (a pipe, a
 //! terminal) goes through the library's bounded-memory stream reader.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::fs::File;
 use std::io::{self, Read};
@@ -184,7 +185,8 @@ fn records_of_map(
 ) -> Result<InputSummary, CliError> {
     let total = map.len() as u64;
     let mut progress = Progress::new(Some(total), opts.progress);
-    let mut releaser = map.releaser();
+    // Shared by the record visitor and the re-synchronisation's progress.
+    let releaser = RefCell::new(map.releaser());
     let mut stopped = false;
     let mut visit = |record: Record<'_>| {
         if stopped {
@@ -192,7 +194,7 @@ fn records_of_map(
         }
         let offset = record_offset(&record);
         progress.set(offset);
-        releaser.reached(usize::try_from(offset).unwrap_or(usize::MAX));
+        releaser.borrow_mut().reached(usize::try_from(offset).unwrap_or(usize::MAX));
         stopped = f(record).is_break();
     };
     if opts.threads > 1 {
@@ -203,7 +205,9 @@ fn records_of_map(
             .chunk_size(PARALLEL_CHUNK)
             .threads(opts.threads)
             .map_err(|e| CliError::usage(format!("cannot start {} threads: {e}", opts.threads)))?;
-        parallel.records_in_order(map.as_bytes(), visit);
+        // A long recovery releases pages as it searches, not only at its end.
+        let searching = |at, read_to| releaser.borrow_mut().searching(at, read_to);
+        parallel.records_in_order_searching(map.as_bytes(), visit, searching);
     } else {
         map.records(parser, opts.recover).for_each(&mut visit);
     }

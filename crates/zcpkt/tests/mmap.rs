@@ -109,3 +109,28 @@ fn missing_file_is_an_io_error() {
     let error = MappedFile::open(path).expect_err("no such file");
     assert_eq!(error.kind(), std::io::ErrorKind::NotFound);
 }
+
+/// After a bad first byte, a fake header every 32 bytes (empty ids) whose
+/// payload runs to the end with a wrong checksum, then one real packet:
+/// one recovery across the whole file, whose checksum pass reads to the
+/// end at once. The mapped records pause the search and release pages
+/// behind and ahead of it; they must still be the slice's.
+#[test]
+fn one_long_recovery_releasing_pages_as_it_searches_gives_the_slice_records() {
+    let n = 5 * RELEASE_WINDOW;
+    let mut bytes = vec![b'X'; 32];
+    while bytes.len() + 32 <= n {
+        let payload_len = (n - bytes.len() - 26) as u32;
+        let mut fake = b"PKT\0\x01\x00\x1a\x00".to_vec();
+        fake.extend_from_slice(&payload_len.to_le_bytes());
+        fake.extend_from_slice(&[0xEE; 12]);
+        fake.extend_from_slice(&[0, 0]);
+        fake.resize(32, b'x');
+        bytes.extend(fake);
+    }
+    bytes.resize(n, b'x');
+    bytes.extend(capture(3));
+    let records: Vec<Record> = Parser::new().records(&bytes, true).collect();
+    assert!(matches!(records[1], Record::Skipped(s) if s.len == n as u64), "{:?}", records[1]);
+    assert_records_match("long-recovery", &bytes);
+}

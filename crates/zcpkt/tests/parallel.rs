@@ -404,3 +404,30 @@ fn a_panicking_callback_stops_the_workers_and_the_parser_stays_usable() {
         assert_eq!(in_order(&parallel, &input), expected);
     }
 }
+
+/// A recovery through 2 MiB of `PKT\0` between two packets, and another
+/// after them: the searching callback sees each long search go forward, in
+/// positions of the whole input, and the records stay the sequential ones.
+#[test]
+fn records_in_order_searching_reports_long_recoveries_as_they_go() {
+    let packet = encode(&NewPacket::new("a", "b", b"payload"));
+    let garbage = b"PKT\0".repeat(1 << 19);
+    let input = [&packet[..], &garbage, &packet, &garbage, &packet].concat();
+    let parallel = ParallelParser::new(Parser::new()).recover(true).chunk_size(4096);
+    let mut records = Vec::new();
+    let mut reports = Vec::new();
+    parallel.records_in_order_searching(
+        &input,
+        |r| records.push(r),
+        |at, to| reports.push((at, to)),
+    );
+    let sequential: Vec<Record> = Parser::new().records(&input, true).collect();
+    assert_eq!(records, sequential);
+    // About one report per SEARCH_STEP of work (one unit per byte here).
+    assert!(reports.len() >= 4, "{reports:?}");
+    let second = packet.len() + garbage.len() + packet.len();
+    assert!(reports.iter().any(|&(at, _)| at > second), "{reports:?}");
+    for &(at, to) in &reports {
+        assert!(at >= packet.len() && at <= to && to <= input.len(), "{at} {to}");
+    }
+}

@@ -5,8 +5,13 @@
 //! Case counts are moderate; `PROPTEST_CASES` overrides them.
 
 use proptest::prelude::*;
-use zcpkt::pkt::{find_next_valid, find_next_valid_counted, find_next_valid_naive, Scanner};
-use zcpkt::{Error, ErrorKind, Extension, ExtensionType, NewPacket, Parser, Record, Skipped};
+use zcpkt::pkt::{
+    find_next_valid, find_next_valid_counted, find_next_valid_naive, Scan, Scanner, SearchProgress,
+    Window,
+};
+use zcpkt::{
+    Error, ErrorKind, Extension, ExtensionType, NewPacket, Parser, Record, Records, Skipped,
+};
 
 mod support;
 use support::config;
@@ -393,4 +398,162 @@ fn records_recover_through_far_payloads_once() {
     let parser = Parser::new();
     let got: Vec<R> = parser.records(&input, true).map(|r| show(&r)).collect();
     assert_eq!(got, reference_records(&parser, &input, true));
+}
+
+// ---- windows and budgets ----
+
+/// Drives `Scanner::scan` as a stream reader does: a window that starts
+/// where the scanner says to keep bytes from and grows `step` bytes per
+/// read, `budget` units of work per call. `end` is where the window ends,
+/// kept from one search to the next (a stream's buffer never gives bytes
+/// back). Returns the first valid packet at or after `from`, and the
+/// window's largest size.
+fn scan_windowed(
+    scanner: &mut Scanner,
+    parser: &Parser,
+    input: &[u8],
+    from: usize,
+    (step, budget): (usize, u64),
+    end: &mut usize,
+) -> (Option<usize>, usize) {
+    let (mut start, mut at) = (from, from);
+    *end = (*end).max((from + step).min(input.len()));
+    let mut widest = 0;
+    for _ in 0..10_000_000 {
+        widest = widest.max(*end - start);
+        let window = Window::new(&input[start..*end], start, *end == input.len());
+        match scanner.scan(parser, window, at, budget) {
+            Scan::Found(found) => return (Some(found), widest),
+            Scan::NotFound => return (None, widest),
+            Scan::Paused { resume_at, read_to } => {
+                assert!(
+                    resume_at >= at && read_to <= *end,
+                    "paused at {resume_at}, read {read_to}"
+                );
+                at = resume_at;
+            }
+            Scan::NeedMore { keep_from, need_to } => {
+                assert!(keep_from >= at && keep_from <= *end && need_to > *end);
+                (start, at) = (keep_from, keep_from);
+                *end = (*end + step).min(input.len());
+            }
+        }
+    }
+    panic!("no answer");
+}
+
+proptest! {
+    #![proptest_config(config(300))]
+
+    /// A scanner shown a moving window, with or without a budget, finds
+    /// every valid packet the oracle finds, one after the other, with one
+    /// scanner for all of them; the window never holds more than the
+    /// largest packet the parser accepts (plus a read).
+    #[test]
+    fn windowed_scans_equal_naive(
+        pieces in prop::collection::vec(piece(), 0..12),
+        step in prop_oneof![1usize..8, 8usize..300],
+        budget in prop_oneof![Just(u64::MAX), 1u64..64, 64u64..4096],
+    ) {
+        let input = build(&pieces);
+        for parser in parsers() {
+            let mut scanner = Scanner::new();
+            let (mut from, mut end) = (0, 0);
+            loop {
+                let naive = find_next_valid_naive(&parser, &input, from, 0);
+                let (found, widest) =
+                    scan_windowed(&mut scanner, &parser, &input, from, (step, budget), &mut end);
+                prop_assert_eq!(found, naive, "from {}", from);
+                if let Some(limit) = parser.packet_size_limit() {
+                    prop_assert!(widest as u64 <= limit.max(24) + step as u64);
+                }
+                match found {
+                    Some(at) => from = at + 1,
+                    None => break,
+                }
+            }
+        }
+    }
+
+    /// `resume_at` gives the records a new `Records` over the rest would,
+    /// whatever an earlier recovery left in its scanner.
+    #[test]
+    fn resume_at_equals_a_new_reader_on_the_rest(
+        pieces in prop::collection::vec(piece(), 0..16),
+        at in any::<prop::sample::Index>(),
+    ) {
+        let input = build(&pieces);
+        let at = at.index(input.len() + 1);
+        for parser in parsers() {
+            let rest = &input[at..];
+            let expected: Vec<R> =
+                Records::new(parser, rest, at as u64, true).map(|r| show(&r)).collect();
+            let mut records = parser.records(&input, true);
+            records.by_ref().take(4).for_each(drop);
+            records.resume_at(at);
+            prop_assert_eq!(records.map(|r| show(&r)).collect::<Vec<R>>(), expected);
+        }
+    }
+
+    /// `Records` searching in budgeted steps gives the records of `next`
+    /// alone whatever the budget, and its progress only goes forward.
+    #[test]
+    fn records_searching_in_steps_equal_records(
+        pieces in prop::collection::vec(piece(), 0..16),
+        budget in prop_oneof![1u64..16, 16u64..2048],
+    ) {
+        let input = build(&pieces);
+        for parser in parsers() {
+            let expected: Vec<R> = parser.records(&input, true).map(|r| show(&r)).collect();
+            let mut records = parser.records(&input, true);
+            let (mut got, mut last) = (Vec::new(), 0);
+            loop {
+                while let Some(SearchProgress { position, read_to }) = records.search(budget) {
+                    prop_assert!(position >= last && read_to <= input.len());
+                    last = position;
+                }
+                let Some(record) = records.next() else { break };
+                got.push(show(&record));
+            }
+            prop_assert_eq!(got, expected);
+        }
+    }
+}
+
+#[test]
+fn a_budget_pauses_a_long_search_every_few_bytes_of_work() {
+    // 1 MiB of payloads running to the end: the first candidate's checksum
+    // needs the coarse pass over all of it, which pauses too.
+    let mut input = far_payloads(1 << 20, 1);
+    input[0] = b'X';
+    let mut records = Parser::new().records(&input, true);
+    assert_eq!(records.search(1000), None, "nothing to search before the error");
+    assert!(matches!(records.next(), Some(Record::Error(_))));
+    let (mut pauses, mut furthest) = (0, 0);
+    while let Some(progress) = records.search(64 << 10) {
+        pauses += 1;
+        furthest = furthest.max(progress.read_to);
+    }
+    assert_eq!(records.search(1000), None, "the search is over");
+    let skipped = records.next();
+    assert_eq!(skipped, Some(Record::Skipped(Skipped { offset: 0, len: 1 << 20 })));
+    assert!(pauses >= 16, "{pauses} pauses");
+    assert!(furthest > 1 << 19, "read to {furthest}");
+
+    // The smallest budget still goes forward, through the checksum pass.
+    let mut input = far_payloads(256 << 10, 1);
+    input[0] = b'X';
+    let expected: Vec<R> = Parser::new().records(&input, true).map(|r| show(&r)).collect();
+    assert_eq!(expected.len(), 2, "error, then a skip to the end: {expected:?}");
+    let mut records = Parser::new().records(&input, true);
+    let (mut got, mut pauses) = (Vec::new(), 0u64);
+    loop {
+        while records.search(1).is_some() {
+            pauses += 1;
+        }
+        let Some(record) = records.next() else { break };
+        got.push(show(&record));
+    }
+    assert_eq!(got, expected);
+    assert!(pauses > 1000, "{pauses} pauses");
 }

@@ -638,3 +638,122 @@ fn stream_errors_show_and_convert() {
     let boxed: Box<dyn std::error::Error> = Box::new(packet);
     assert!(boxed.source().is_none());
 }
+
+// ------------------------------------------------------- hostile recovery
+
+/// A fake fixed header with empty identifiers (26 bytes) claiming
+/// `payload_len` bytes, with a checksum that never matches, padded with
+/// bytes holding neither 00 nor `PKT\0` to `stride` bytes.
+fn fake(payload_len: u32, stride: usize) -> Vec<u8> {
+    let mut bytes = b"PKT\0\x01\x00\x1a\x00".to_vec();
+    bytes.extend_from_slice(&payload_len.to_le_bytes());
+    bytes.extend_from_slice(&0xBAD_C0DEu32.to_le_bytes());
+    bytes.extend_from_slice(&[7; 8]);
+    bytes.extend_from_slice(&[0, 0]);
+    bytes.resize(stride, b'x');
+    bytes
+}
+
+/// After a bad first byte, a fake header every 32 bytes whose packet ends
+/// `reach` bytes on, less up to 4 KiB or half of `reach` (never past the
+/// end, so that each fails at its checksum), then a real packet.
+fn fakes_reaching(n: usize, reach: usize) -> Vec<u8> {
+    let mut input = vec![b'X'; 32];
+    let mut i = 0usize;
+    while input.len() + 32 <= n {
+        let at = input.len();
+        let spread = i.wrapping_mul(2_654_435_761) % (reach / 2).clamp(1, 4096);
+        let end = (at + reach - spread).min(n).max(at + 26);
+        input.extend(fake((end - at - 26) as u32, 32));
+        i += 1;
+    }
+    input.resize(n, b'x');
+    input.extend(encode(NewPacket::new("after", "fakes", b"found")));
+    input
+}
+
+/// `PKT\0` repeated, with a real packet at `hidden` (if any) and at the end.
+fn repeated_magic(n: usize, hidden: Option<usize>) -> Vec<u8> {
+    let mut input = b"PKT\0".repeat(n / 4);
+    if let Some(at) = hidden {
+        input.splice(at..at, packet_of_size(40));
+    }
+    input.extend(packet_of_size(50));
+    input
+}
+
+#[test]
+fn hostile_inputs_give_the_slice_records_whatever_the_reads() {
+    let inputs = [
+        ("repeated magic", repeated_magic(6000, Some(2001))),
+        ("fakes reaching the end", fakes_reaching(6000, 6000)),
+        ("fakes reaching 1 KiB", fakes_reaching(6000, 1024)),
+        ("fakes reaching 3 KiB", fakes_reaching(20_000, 3000)),
+    ];
+    let parsers = [
+        Parser::new(),
+        Parser::new().max_packet_size(Some(4096)),
+        Parser::new().max_packet_size(Some(2000)).verify_checksum(false),
+    ];
+    for (name, input) in &inputs {
+        for parser in parsers {
+            let parser = parser.max_packet_size(parser.packet_size_limit().or(Some(1 << 24)));
+            let expected = expected_records(input, parser, true);
+            assert!(expected.len() >= 3, "{name}: {expected:?}");
+            for (buffer, chunk) in [(1, 1), (16, 7), (100, 33), (4096, 4096), (1 << 20, 1 << 20)] {
+                let got = stream_records(input, parser, true, buffer, chunk);
+                assert_eq!(got, expected, "{name}, buffer {buffer}, reads of {chunk}");
+            }
+        }
+    }
+}
+
+/// Drains a recovering stream reader over `input`; its recovery work and
+/// the bytes its buffer moved.
+fn stream_resync_work(input: &[u8], parser: Parser, buffer: usize) -> (u64, u64) {
+    let mut reader = StreamReader::new(ChoppyReader::chunks(input, 64 << 10))
+        .with_parser(parser)
+        .buffer_size(buffer)
+        .recover(true);
+    let records = drain_records(&mut reader, 1_000_000);
+    assert_eq!(records.len(), 3, "error, skipped, packet: {records:?}");
+    let max = parser.packet_size_limit().unwrap();
+    assert!(reader.buffer_capacity() as u64 <= max.max(buffer as u64));
+    (reader.resync_work(), reader.bytes_moved())
+}
+
+fn assert_stream_linear(
+    name: &str,
+    make: impl Fn(usize) -> Vec<u8>,
+    parser: Parser,
+    buffer: usize,
+) {
+    let n = 1 << 20;
+    let (small, moved) = stream_resync_work(&make(n), parser, buffer);
+    let (large, moved_large) = stream_resync_work(&make(4 * n), parser, buffer);
+    let ratio = large as f64 / small as f64;
+    eprintln!("{name}: work {small} at {n} bytes, {large} at {} bytes: ratio {ratio:.2}", 4 * n);
+    eprintln!("{name}: bytes moved by refills {moved} at {n} bytes, {moved_large} at {}", 4 * n);
+    assert!(ratio <= 4.5, "{name}: work grew {ratio:.2}x for 4x the input");
+    assert!(small <= 64 * n as u64, "{name}: {small} units for {n} bytes");
+    // Refills copy what the buffer keeps: linear too (it is bounded by the
+    // candidates' reach over what the buffer holds past it).
+    let bound = 4.5 * moved as f64 + n as f64;
+    assert!(moved_large as f64 <= bound, "{name}: {moved} then {moved_large} moved");
+}
+
+/// The stream's recovery work grows linearly with the input (the counts of
+/// `tests/resync.rs`, no timing), also when the buffer holds only part of
+/// the candidates' reach and moves on under them.
+#[test]
+fn stream_recovery_work_is_linear() {
+    let default = Parser::new().max_packet_size(Some(StreamReader::<&[u8]>::DEFAULT_MAX_PACKET));
+    assert_stream_linear("repeated magic", |n| repeated_magic(n, None), default, 1 << 20);
+    // Whole input in the buffer (it grows to hold the first candidate).
+    assert_stream_linear("fakes reaching the end", |n| fakes_reaching(n, n), default, 64 << 10);
+    // A window of 64 KiB, candidates reaching 30 KiB: the buffer moves on
+    // while candidates are pending.
+    let small = Parser::new().max_packet_size(Some(64 << 10));
+    assert_stream_linear("fakes reaching 30 KiB", |n| fakes_reaching(n, 30 << 10), small, 64 << 10);
+    assert_stream_linear("fakes reaching 60 KiB", |n| fakes_reaching(n, 60 << 10), small, 4096);
+}

@@ -163,3 +163,48 @@ fn the_look_ahead_past_a_claim_over_the_maximum_buffers_at_most_the_maximum() {
         assert_eq!(largest, cap, "tail {tail}");
     }
 }
+
+/// After a bad first byte, a fake header every 32 bytes (empty ids, wrong
+/// checksum) whose packet ends about 30 KiB on: every candidate fails at
+/// its checksum, which the buffer must hold.
+fn hostile(n: usize) -> Vec<u8> {
+    let mut input = vec![b'X'; 32];
+    while input.len() + 32 <= n {
+        let reach = (30 << 10) - input.len() % 4096;
+        let mut fake = b"PKT\0\x01\x00\x1a\x00".to_vec();
+        fake.extend_from_slice(&((reach - 26) as u32).to_le_bytes());
+        fake.extend_from_slice(&[0xEE; 12]);
+        fake.extend_from_slice(&[0, 0]);
+        fake.resize(32, b'x');
+        input.extend(fake);
+    }
+    input.resize(n + (30 << 10), b'x');
+    NewPacket::new("after", "hostile", b"found").write_to(&mut input).unwrap();
+    input
+}
+
+#[test]
+fn recovery_through_hostile_input_stays_in_the_buffer() {
+    let parser = zcpkt::Parser::new().max_packet_size(Some(64 << 10));
+    let run = |input: &[u8]| {
+        let mut reader =
+            StreamReader::new(input).with_parser(parser).buffer_size(4096).recover(true);
+        let mut kinds = Vec::new();
+        while let Some(record) = reader.next_record() {
+            kinds.push(match record.unwrap() {
+                Record::Packet(_) => 'p',
+                Record::Error(_) => 'e',
+                Record::Skipped(_) => 's',
+            });
+        }
+        (kinds, reader.resync_work())
+    };
+    let (small, large) = (hostile(1 << 20), hostile(4 << 20));
+    let (once, largest, (kinds, work)) = allocations(|| run(&small));
+    let (fourfold, largest4, (kinds4, work4)) = allocations(|| run(&large));
+    assert_eq!((kinds, kinds4), (vec!['e', 's', 'p'], vec!['e', 's', 'p']));
+    assert_eq!(fourfold, once, "no allocation per candidate or refill");
+    // The buffer, doubled from 4 KiB to hold a candidate: at most the maximum.
+    assert_eq!((largest, largest4), (32 << 10, 32 << 10));
+    assert!(work4 <= 5 * work, "work {work} then {work4}");
+}

@@ -21,7 +21,10 @@
 //!   calling thread from the true position.
 //! - At an error that loses framing, the chunks after it are thrown away and
 //!   a sequential [`Records`] takes over until it has re-synchronised (its
-//!   `skipped` record), where a fresh parallel pass starts.
+//!   `skipped` record), where a fresh parallel pass starts. The same
+//!   `Records` serves every re-synchronisation of a call
+//!   ([`Records::resume_at`]), so they share its scanner's caches and their
+//!   total work stays linear, as on one core.
 //!
 //! Every record handed out thus comes from the sequential algorithm started
 //! at a true boundary with nothing pending, which is how `Records` itself
@@ -51,6 +54,7 @@ use exchange::{catch, Exchange, JobResult, Leftover, Workers};
 
 use crate::pkt::format::MAGIC;
 use crate::pkt::{ErrorKind, FixedHeader, PacketErrors, Parser, Record, Records};
+use crate::source::mmap::SEARCH_STEP;
 
 /// Default bytes per chunk: enough work per task (a fraction of a
 /// millisecond) that scheduling costs vanish, small enough to spread a file
@@ -131,7 +135,23 @@ impl ParallelParser {
     /// The workers hold the pool's threads for the whole call: do not call
     /// this from inside the pool it runs on (for instance from `f`).
     pub fn records_in_order<'a>(&self, input: &'a [u8], f: impl FnMut(Record<'a>)) {
-        let mut sink = OrderedSink { f, spare: Vec::with_capacity(self.workers.max_in_flight()) };
+        self.records_in_order_searching(input, f, |_, _| {});
+    }
+
+    /// [`records_in_order`](Self::records_in_order), also calling
+    /// `searching(position, read_to)` every [`SEARCH_STEP`] units of work of
+    /// a re-synchronisation (positions in `input`, as
+    /// [`SearchProgress`](crate::pkt::SearchProgress) gives them), so
+    /// that a caller can release memory during one long search (see
+    /// [`Releaser::searching`](crate::source::mmap::Releaser::searching)).
+    pub fn records_in_order_searching<'a>(
+        &self,
+        input: &'a [u8],
+        f: impl FnMut(Record<'a>),
+        searching: impl FnMut(usize, usize),
+    ) {
+        let spare = Vec::with_capacity(self.workers.max_in_flight());
+        let mut sink = OrderedSink { f, searching, spare };
         self.drive(input, &collect_chunk, &mut sink);
     }
 
@@ -194,10 +214,14 @@ impl ParallelParser {
         let parser = self.parser;
         let job = |(chunk, seed)| parse_chunk(parser, input, chunk, seed, work);
         self.workers.run(&exchange, &job, || {
+            // One sequential reader for every re-synchronisation, so that
+            // they share the scanner's caches.
+            let mut sequential = Records::new(self.parser, input, 0, self.recover);
             let mut start = 0;
             while start < input.len() {
                 let lost_at = self.pass(&exchange, input, start, work, sink);
-                let Some(resync) = self.resynchronise(input, lost_at, sink) else { return };
+                sequential.resume_at(lost_at);
+                let Some(resync) = self.resynchronise(&mut sequential, sink) else { return };
                 start = resync;
             }
         });
@@ -264,26 +288,28 @@ impl ParallelParser {
         records.outcome()
     }
 
-    /// Runs the sequential record stream from `lost_at` until it has
-    /// re-synchronised; returns where it did, or `None` at the end of input.
+    /// Runs the sequential record stream (over the whole input, at the
+    /// error that lost framing) until it has re-synchronised; returns
+    /// where it did, or `None` at the end of input.
     fn resynchronise<'a, S: Sink<'a>>(
         &self,
-        input: &'a [u8],
-        lost_at: usize,
+        records: &mut Records<'a>,
         sink: &mut S,
     ) -> Option<usize> {
-        let rest = input.get(lost_at..)?;
-        for record in Records::new(self.parser, rest, lost_at as u64, self.recover) {
+        loop {
+            while let Some(at) = records.search(SEARCH_STEP) {
+                sink.searching(at.position, at.read_to);
+            }
+            let record = records.next()?;
             sink.record(record);
             if let Record::Skipped(skipped) = record {
                 // After a `skipped` record, `Records` has nothing pending:
-                // a fresh one at the skip's end continues identically.
+                // a parallel pass from the skip's end continues identically.
                 let end = usize::try_from(skipped.offset + skipped.len).ok()?;
                 sink.reached(end);
                 return Some(end);
             }
         }
-        None
     }
 }
 
@@ -316,6 +342,8 @@ trait Sink<'a> {
     fn record(&mut self, record: Record<'a>);
     /// Everything before `position` has been consumed.
     fn reached(&mut self, _position: usize) {}
+    /// A re-synchronisation is under way (see `records_in_order_searching`).
+    fn searching(&mut self, position: usize, read_to: usize);
 }
 
 fn collect_chunk<'a>(
@@ -332,12 +360,13 @@ fn collect_chunk<'a>(
 /// buffer grow).
 pub const RECORD_SPACING: usize = 256;
 
-struct OrderedSink<'a, F> {
+struct OrderedSink<'a, F, P> {
     f: F,
+    searching: P,
     spare: Vec<Vec<Record<'a>>>,
 }
 
-impl<'a, F: FnMut(Record<'a>)> Sink<'a> for OrderedSink<'a, F> {
+impl<'a, F: FnMut(Record<'a>), P: FnMut(usize, usize)> Sink<'a> for OrderedSink<'a, F, P> {
     type Seed = Vec<Record<'a>>;
     type Out = Vec<Record<'a>>;
 
@@ -363,6 +392,10 @@ impl<'a, F: FnMut(Record<'a>)> Sink<'a> for OrderedSink<'a, F> {
 
     fn record(&mut self, record: Record<'a>) {
         (self.f)(record);
+    }
+
+    fn searching(&mut self, position: usize, read_to: usize) {
+        (self.searching)(position, read_to);
     }
 }
 
@@ -401,6 +434,10 @@ where
     fn reached(&mut self, position: usize) {
         (self.progress)(position);
     }
+
+    // The `skipped` record still to come lies before the search's position,
+    // so nothing is reported until it is folded in.
+    fn searching(&mut self, _: usize, _: usize) {}
 }
 
 /// Cuts the input into chunks at byte offsets.

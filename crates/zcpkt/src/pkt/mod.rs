@@ -26,7 +26,7 @@ pub use flags::PacketFlags;
 pub use packet::{Packet, PacketErrors};
 pub use packets::Packets;
 pub use parse::{FixedHeader, Parser};
-pub use records::{Record, Records, Skipped};
-pub use resync::{find_next_valid, Scanner};
+pub use records::{Record, Records, SearchProgress, Skipped};
+pub use resync::{find_next_valid, Scan, Scanner, Window};
 #[doc(hidden)]
 pub use resync::{find_next_valid_counted, find_next_valid_naive};

@@ -3,7 +3,7 @@
 use super::error::{Error, ErrorKind};
 use super::packet::{Packet, PacketErrors};
 use super::parse::Parser;
-use super::resync::Scanner;
+use super::resync::{Scan, Scanner, Window};
 
 /// A byte range that recovery jumped over.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -25,6 +25,20 @@ pub enum Record<'a> {
     Skipped(Skipped),
 }
 
+/// Where a recovery's search stopped when its budget ran out (see
+/// [`Records::search`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SearchProgress {
+    /// The search has passed every position before this one (relative to
+    /// the slice); of those it reads again only checksum anchors, at most
+    /// one coarse checkpoint stride back (`len / 4095` bytes rounded up to
+    /// a power of two, at least 4 KiB).
+    pub position: usize,
+    /// The furthest position read so far: payload checksums read ahead of
+    /// `position`, up to the end of the slice.
+    pub read_to: usize,
+}
+
 /// Iterates over the records of a slice: packets, errors and, when
 /// recovering, skipped ranges, in the order the spec gives.
 ///
@@ -38,9 +52,22 @@ pub struct Records<'a> {
     parser: Parser,
     recover: bool,
     pending_errors: Option<PacketErrors>,
-    pending_skip: Option<Skipped>,
+    /// A recovery under way (its error was given), or over (its `skipped`
+    /// record is next).
+    recovery: Option<Recovery>,
     /// Kept across recoveries so that their total work stays linear.
     scanner: Scanner,
+}
+
+/// The search for the packet that ends a skipped range.
+#[derive(Clone, Copy, Debug)]
+struct Recovery {
+    /// The `skipped` record's offset: the error's.
+    offset: u64,
+    /// The search goes on from here.
+    at: usize,
+    /// Where the next packet starts (the input's end if none), once found.
+    found: Option<usize>,
 }
 
 impl<'a> Records<'a> {
@@ -53,7 +80,7 @@ impl<'a> Records<'a> {
             parser,
             recover,
             pending_errors: None,
-            pending_skip: None,
+            recovery: None,
             scanner: Scanner::new(),
         }
     }
@@ -63,18 +90,68 @@ impl<'a> Records<'a> {
         self.pos
     }
 
-    fn lost_framing(&mut self, error: Error) {
-        let next = if self.recover {
-            self.scanner.find(&self.parser, self.input, self.pos + 1)
-        } else {
-            None
-        };
-        let next = next.unwrap_or(self.input.len());
-        if self.recover {
-            let len = (next - self.pos) as u64;
-            self.pending_skip = Some(Skipped { offset: error.offset, len });
+    /// Goes on from `position` (a packet boundary, relative to the slice),
+    /// giving the records a new `Records` over the rest of the slice would
+    /// give, but keeping what earlier recoveries learned about the input:
+    /// for a caller that parses the stretches between recoveries itself
+    /// (the parallel parser), so that their total work stays linear.
+    pub fn resume_at(&mut self, position: usize) {
+        self.pos = position.min(self.input.len());
+        self.pending_errors = None;
+        self.recovery = None;
+    }
+
+    /// Goes on with a recovery under way for about `budget` units of work
+    /// (bytes examined): `Some` with where it stands if the budget ran out
+    /// first (call again), `None` if no search is under way (the next
+    /// [`next`](Iterator::next) then searches no more). `next` alone runs a
+    /// search to its end; calling this first lets a caller act during a
+    /// long one, e.g. release memory (as
+    /// [`MappedFile`](crate::source::mmap::MappedFile) does). The records
+    /// are the same either way.
+    #[inline]
+    pub fn search(&mut self, budget: u64) -> Option<SearchProgress> {
+        match self.recovery {
+            Some(recovery) if recovery.found.is_none() => self.search_from(recovery, budget),
+            _ => None,
         }
+    }
+
+    fn search_from(&mut self, recovery: Recovery, budget: u64) -> Option<SearchProgress> {
+        let window = Window::whole(self.input);
+        let found = match self.scanner.scan(&self.parser, window, recovery.at, budget) {
+            Scan::Found(at) => at,
+            Scan::Paused { resume_at, read_to } => {
+                self.recovery = Some(Recovery { at: resume_at, ..recovery });
+                return Some(SearchProgress { position: resume_at, read_to });
+            }
+            // A whole input never needs more.
+            Scan::NotFound | Scan::NeedMore { .. } => self.input.len(),
+        };
+        self.recovery = Some(Recovery { found: Some(found), ..recovery });
+        None
+    }
+
+    fn lost_framing(&mut self, error: Error) {
+        if self.recover {
+            self.recovery = Some(Recovery { offset: error.offset, at: self.pos + 1, found: None });
+        } else {
+            self.pos = self.input.len();
+        }
+    }
+
+    /// The `skipped` record that ends a recovery, searching to its end.
+    #[cold]
+    fn skipped(&mut self, recovery: Recovery) -> Record<'a> {
+        if recovery.found.is_none() {
+            // With no budget the search runs to its end.
+            let _ = self.search_from(recovery, u64::MAX);
+        }
+        let next = self.recovery.and_then(|r| r.found).unwrap_or(self.input.len());
+        self.recovery = None;
+        let len = (next - self.pos) as u64;
         self.pos = next;
+        Record::Skipped(Skipped { offset: recovery.offset, len })
     }
 }
 
@@ -86,8 +163,8 @@ impl<'a> Iterator for Records<'a> {
             return Some(Record::Error(error));
         }
         self.pending_errors = None;
-        if let Some(skipped) = self.pending_skip.take() {
-            return Some(Record::Skipped(skipped));
+        if let Some(recovery) = self.recovery {
+            return Some(self.skipped(recovery));
         }
         let rest = self.input.get(self.pos..).filter(|rest| !rest.is_empty())?;
         let offset = self.base + self.pos as u64;

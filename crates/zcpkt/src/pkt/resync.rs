@@ -14,7 +14,8 @@
 //!   header and size (O(1)), then the rest, the CRC last.
 //! - Terminators: candidate positions only increase, so "the first 00 at or
 //!   after `q`" is cached and reused while the cached 00 is still at or
-//!   after `q`; each `memchr` starts past the previous answer.
+//!   after `q`; each `memchr` starts past the previous answer, and stops at
+//!   the candidate's header end (so it never reads past the candidate).
 //! - UTF-8: for a range `[a, nul)` already validated, a suffix `[q, nul)` is
 //!   valid iff `q` is not a continuation byte; if `[a, nul)` has its first
 //!   error at `e`, every `q <= e` fails too (a char boundary reaches the
@@ -26,6 +27,19 @@
 //!   candidates sharing one area start walk it once.
 //! - CRC: see [`CrcIndex`]: raw CRC registers at checkpoints, combined in
 //!   GF(2) (`crc.rs`), so a payload is never hashed per candidate.
+//!
+//! The scanner reads its input through a [`Window`]: the whole input (a
+//! slice, [`Scanner::find`]) or the part of a stream that is buffered
+//! ([`Scanner::scan`]). Every cache holds positions, not bytes, and only
+//! reads at or after the candidate being judged, so the window may move on
+//! and refill between calls: a candidate the window cannot decide is
+//! reported as [`Scan::NeedMore`]. The CRC checkpoints are the one cache
+//! whose anchors may lie before the candidate: before asking for more, the
+//! scanner computes `S` at the new window's start (a *floor*) and never
+//! hashes from a checkpoint below it again, so what is known past it stays
+//! usable. A budget makes
+//! [`Scanner::scan`] return control ([`Scan::Paused`]) during a long
+//! search, so a caller can release memory behind and ahead of it.
 
 use super::crc;
 use super::format::{field, FIXED_HEADER_LEN, MAGIC, MAX_HEADER_LEN, MIN_HEADER_LEN, VERSION};
@@ -78,6 +92,99 @@ pub fn find_next_valid_counted(parser: &Parser, input: &[u8], from: usize) -> (O
     (found, scanner.work)
 }
 
+/// The bytes of the input a [`Scanner`] is shown at once: `bytes` hold the
+/// input's positions `start..start + bytes.len()`, and `is_end` says
+/// whether the input ends there.
+///
+/// Positions are the caller's (a stream's offsets, say); the scanner's
+/// caches keep them across calls, so the windows shown to one scanner must
+/// be of one input, and their starts and ends must never move back.
+#[derive(Clone, Copy, Debug)]
+pub struct Window<'a> {
+    bytes: &'a [u8],
+    start: usize,
+    is_end: bool,
+}
+
+impl<'a> Window<'a> {
+    /// The input's positions `start..` held by `bytes` (cut short where
+    /// positions would overflow), ending the input iff `is_end`.
+    pub fn new(bytes: &'a [u8], start: usize, is_end: bool) -> Self {
+        let len = bytes.len().min(usize::MAX - start);
+        Self { bytes: bytes.get(..len).unwrap_or_default(), start, is_end }
+    }
+
+    /// The whole input, at positions from 0.
+    pub const fn whole(input: &'a [u8]) -> Self {
+        Self { bytes: input, start: 0, is_end: true }
+    }
+
+    /// The position just past the last byte held.
+    #[inline]
+    fn end(&self) -> usize {
+        self.start + self.bytes.len()
+    }
+
+    /// The bytes at positions `from..to`, if the window holds them all.
+    #[inline]
+    fn get(&self, from: usize, to: usize) -> Option<&'a [u8]> {
+        let from = from.checked_sub(self.start)?;
+        let to = to.checked_sub(self.start)?;
+        self.bytes.get(from..to)
+    }
+
+    /// The bytes from `from` to the window's end (empty if outside it).
+    #[inline]
+    fn rest(&self, from: usize) -> &'a [u8] {
+        self.get(from, self.end()).unwrap_or_default()
+    }
+
+    #[inline]
+    fn byte(&self, at: usize) -> Option<u8> {
+        self.get(at, at.checked_add(1)?).map(|bytes| bytes[0])
+    }
+}
+
+/// What [`Scanner::scan`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scan {
+    /// The first `PKT\0` at or after the start position that starts a
+    /// packet with no error at all.
+    Found(usize),
+    /// No valid packet starts at or after the start position, up to the
+    /// end of input.
+    NotFound,
+    /// Nothing before `keep_from` starts a valid packet, and what follows
+    /// needs bytes past the window: scan again from `keep_from` with a
+    /// window that starts at or before it and reaches `need_to` (or the
+    /// end of input).
+    NeedMore {
+        /// Where to scan from next; the bytes from here on must be kept.
+        keep_from: usize,
+        /// The position the next window should reach.
+        need_to: usize,
+    },
+    /// The budget is spent, with nothing before `resume_at` starting a
+    /// valid packet: scan again from `resume_at`.
+    Paused {
+        /// Where to scan from next.
+        resume_at: usize,
+        /// The furthest position read so far (payload checksums can read
+        /// far ahead of `resume_at`): for callers that release memory.
+        read_to: usize,
+    },
+}
+
+/// The verdict on one candidate.
+enum Verdict {
+    Valid,
+    Invalid,
+    /// The window ends before this position, which would decide.
+    NeedMore(usize),
+    /// The budget ran out first.
+    Paused,
+}
+
 /// Reusable state for finding valid packets after lost framing, in fixed
 /// memory (about 32 KiB, no allocation).
 ///
@@ -87,6 +194,9 @@ pub fn find_next_valid_counted(parser: &Parser, input: &[u8], from: usize) -> (O
 /// is still correct, only slower. The caches recognise an input by its
 /// address and length: do not change the bytes between calls on the same
 /// buffer (or use a new scanner).
+///
+/// [`scan`](Self::scan) does the same over a [`Window`] that moves along an
+/// input (a stream's buffer), and can stop after a budget of work.
 ///
 /// Limits: payload ends scattered over the whole input cost up to
 /// `input.len() / 8192` hashed bytes each (see `CrcIndex`), and the
@@ -150,31 +260,19 @@ impl Scanner {
         let id = (input.as_ptr() as usize, input.len());
         if id != self.input_id {
             // Another input: nothing cached applies.
-            let work = self.work;
-            self.clear();
-            self.work = work;
+            self.reset();
             self.input_id = id;
         }
-        self.verify = parser.verifies_checksum();
-        self.crc.start(input, from);
-        let finder = memchr::memmem::Finder::new(&MAGIC);
-        let mut at = from;
-        loop {
-            let rest = input.get(at..)?;
-            let Some(found) = finder.find(rest) else {
-                self.work += rest.len() as u64;
-                return None;
-            };
-            let candidate = at + found;
-            self.work += found as u64 + 1;
-            if self.is_valid(parser, input, candidate) {
-                return Some(candidate);
-            }
-            at = candidate + 1;
+        match self.scan(parser, Window::whole(input), from, u64::MAX) {
+            Scan::Found(at) => Some(at),
+            // A whole input with no budget can neither need more nor pause.
+            Scan::NotFound | Scan::NeedMore { .. } | Scan::Paused { .. } => None,
         }
     }
 
-    fn clear(&mut self) {
+    /// Forgets everything cached (the work count stays): for a new input.
+    pub fn reset(&mut self) {
+        self.input_id = (0, 0);
         self.source_nul = NulCache::new();
         self.dest_nul = NulCache::new();
         self.source_utf8 = Utf8Cache::new();
@@ -183,85 +281,202 @@ impl Scanner {
         self.crc.forget();
     }
 
+    /// Looks in `window` for the first `PKT\0` at or after `from` that
+    /// starts a packet with no error at all, as [`find`](Self::find) does
+    /// on a whole input, stopping after about `budget` units of work (see
+    /// [`find_next_valid_counted`]; `u64::MAX` for none).
+    ///
+    /// Successive calls on one input (windows whose starts and ends never
+    /// move back, `from` never decreasing) share their caches, so their
+    /// total work stays linear in the input's size plus the bytes the
+    /// windows kept from one call to the next.
+    pub fn scan(&mut self, parser: &Parser, window: Window<'_>, from: usize, budget: u64) -> Scan {
+        self.verify = parser.verifies_checksum();
+        let stop = self.work.saturating_add(budget);
+        let finder = memchr::memmem::Finder::new(&MAGIC);
+        let mut at = from.max(window.start);
+        loop {
+            if self.work >= stop {
+                return self.paused(at);
+            }
+            // A stretch the budget allows; a magic may straddle its end.
+            let rest = window.rest(at);
+            let left = usize::try_from(stop - self.work).unwrap_or(usize::MAX);
+            let stretch = &rest[..rest.len().min(left.saturating_add(MAGIC.len() - 1))];
+            let mut off = 0;
+            while let Some(found) = finder.find(&stretch[off..]) {
+                let candidate = at + off + found;
+                self.work += found as u64 + 1;
+                match self.judge(parser, &window, candidate, stop) {
+                    Verdict::Invalid => off += found + 1,
+                    verdict => return self.decided(verdict, &window, candidate),
+                }
+                if self.work >= stop {
+                    return self.paused(at + off);
+                }
+            }
+            if stretch.len() == rest.len() {
+                return self.end_of_window(&window, at + off);
+            }
+            // No magic starts before the stretch's last three bytes.
+            let searched = stretch.len() - (MAGIC.len() - 1);
+            self.work += (searched - off) as u64;
+            at += searched;
+        }
+    }
+
+    fn paused(&self, resume_at: usize) -> Scan {
+        Scan::Paused { resume_at, read_to: self.crc.frontier().max(resume_at) }
+    }
+
+    /// The answer once the candidate at `c` is not plainly invalid.
+    fn decided(&mut self, verdict: Verdict, window: &Window<'_>, c: usize) -> Scan {
+        match verdict {
+            Verdict::Valid => Scan::Found(c),
+            Verdict::NeedMore(need_to) => {
+                self.crc.carry(window, c, &mut self.work);
+                Scan::NeedMore { keep_from: c, need_to }
+            }
+            Verdict::Paused => self.paused(c),
+            // Not passed here; answering "search on" would also be right.
+            Verdict::Invalid => self.paused(c + 1),
+        }
+    }
+
+    /// No `PKT\0` starts in the window at or after `at`.
+    fn end_of_window(&mut self, window: &Window<'_>, at: usize) -> Scan {
+        let end = window.end();
+        self.work += end.saturating_sub(at) as u64;
+        if window.is_end {
+            return Scan::NotFound;
+        }
+        // Keep the start of a magic that the next bytes may complete.
+        let keep_from = end.saturating_sub(MAGIC.len() - 1).max(at);
+        self.crc.carry(window, keep_from, &mut self.work);
+        Scan::NeedMore { keep_from, need_to: end.saturating_add(1) }
+    }
+
     /// Whether the `PKT\0` at `c` starts a packet with no error at all:
     /// the verdict of `parse_packet(..).is_valid()`, reached in another
     /// order (the verdict is a conjunction, so the order does not matter).
-    fn is_valid(&mut self, parser: &Parser, input: &[u8], c: usize) -> bool {
-        let Some(head) = input.get(c..).and_then(|rest| rest.first_chunk::<FIXED_HEADER_LEN>())
-        else {
-            return false;
+    fn judge(&mut self, parser: &Parser, w: &Window<'_>, c: usize, stop: u64) -> Verdict {
+        // c is in the window: the caller found its magic there.
+        let rest = w.bytes.get(c - w.start..).unwrap_or_default();
+        let Some(head) = rest.first_chunk::<FIXED_HEADER_LEN>() else {
+            return short_of(w, c.saturating_add(FIXED_HEADER_LEN));
         };
         let header_len = u16::from_le_bytes([head[field::HEADER_LEN], head[field::HEADER_LEN + 1]]);
         if head[..4] != MAGIC || head[field::VERSION] != VERSION || header_len < MIN_HEADER_LEN {
-            return false;
+            return Verdict::Invalid;
         }
         let at = field::PAYLOAD_LEN;
         let payload_len = u32::from_le_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
         let at = field::CHECKSUM;
         let checksum = u32::from_le_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
         let size = u64::from(header_len) + u64::from(payload_len);
-        // c < input.len(), so the subtraction holds.
-        if size > (input.len() - c) as u64 || parser.check_size(size, 0).is_err() {
-            return false;
+        if parser.check_size(size, 0).is_err() {
+            return Verdict::Invalid;
         }
-        // size fits in the input, so these positions are in range.
+        if size > rest.len() as u64 {
+            let end = usize::try_from(size).map_or(usize::MAX, |size| c.saturating_add(size));
+            return short_of(w, end);
+        }
+        // size fits in the window, so these positions are in range.
         let header_end = c + usize::from(header_len);
         let packet_end = c + size as usize;
-
-        let ids = c + FIXED_HEADER_LEN;
-        let Some(source_nul) =
-            self.source_nul.next(input, ids, &mut self.work).filter(|&n| n < header_end)
-        else {
-            return false;
-        };
-        let Some(dest_nul) =
-            self.dest_nul.next(input, source_nul + 1, &mut self.work).filter(|&n| n < header_end)
-        else {
-            return false;
-        };
-        if !self.source_utf8.valid(input, ids, source_nul, &mut self.work)
-            || !self.dest_utf8.valid(input, source_nul + 1, dest_nul, &mut self.work)
-            || !self.tlv.reaches(input, dest_nul + 1, header_end, &mut self.work)
-        {
-            return false;
+        if !self.header_is_valid(w, c, header_end) {
+            return Verdict::Invalid;
         }
         if !self.verify {
-            return true;
+            return Verdict::Valid;
         }
-        let s_a = self.crc.s_at(input, header_end, c, &mut self.work);
-        let s_b = self.crc.s_at(input, packet_end, c, &mut self.work);
-        crc::range_crc(s_a, s_b, u64::from(payload_len)) == checksum
+        let reach = reach(parser);
+        if !self.crc.prepare(w, c, packet_end, reach, stop, &mut self.work) {
+            return Verdict::Paused;
+        }
+        let s_a = self.crc.s_at(w, header_end, c, &mut self.work);
+        let s_b = self.crc.s_at(w, packet_end, c, &mut self.work);
+        if crc::range_crc(s_a, s_b, u64::from(payload_len)) == checksum {
+            Verdict::Valid
+        } else {
+            Verdict::Invalid
+        }
+    }
+
+    /// Terminators, UTF-8 and extensions of the header `[c, header_end)`,
+    /// which the window holds.
+    fn header_is_valid(&mut self, w: &Window<'_>, c: usize, header_end: usize) -> bool {
+        let ids = c + FIXED_HEADER_LEN;
+        let Some(source_nul) = self.source_nul.next(w, ids, header_end, &mut self.work) else {
+            return false;
+        };
+        let Some(dest_nul) = self.dest_nul.next(w, source_nul + 1, header_end, &mut self.work)
+        else {
+            return false;
+        };
+        self.source_utf8.valid(w, ids, source_nul, &mut self.work)
+            && self.dest_utf8.valid(w, source_nul + 1, dest_nul, &mut self.work)
+            && self.tlv.reaches(w, dest_nul + 1, header_end, &mut self.work)
     }
 }
 
-/// "The first 00 at or after `q`", remembered for the next, larger `q`.
+/// The verdict on a candidate that needs the bytes up to `end`, which the
+/// window does not hold: no packet if the input ends first.
+fn short_of(w: &Window<'_>, end: usize) -> Verdict {
+    if w.is_end {
+        Verdict::Invalid
+    } else {
+        Verdict::NeedMore(end)
+    }
+}
+
+/// The farthest a valid packet reaches past its first byte under `parser`.
+fn reach(parser: &Parser) -> usize {
+    let largest = MAX_HEADER_LEN as u64 + u64::from(u32::MAX);
+    let reach = parser.packet_size_limit().map_or(largest, |limit| limit.min(largest));
+    usize::try_from(reach).unwrap_or(usize::MAX)
+}
+
+/// "The first 00 at or after `q`, before a limit", remembered for the next,
+/// larger `q`.
 #[derive(Clone, Copy, Debug)]
 struct NulCache {
     /// The query the answer was computed for; `usize::MAX`: nothing cached.
     from: usize,
-    /// The first 00 at or after `from`, `None` if there is none.
+    /// There is no 00 in `from..nul.unwrap_or(to)`.
+    to: usize,
+    /// The first 00 at or after `from`, if found before `to`.
     nul: Option<usize>,
 }
 
 impl NulCache {
     const fn new() -> Self {
-        Self { from: usize::MAX, nul: None }
+        Self { from: usize::MAX, to: 0, nul: None }
     }
 
-    fn next(&mut self, input: &[u8], q: usize, work: &mut u64) -> Option<usize> {
-        // The cached 00 is also the first at or after any q between the
-        // cached query and it (and "none" stays none for any later q).
-        if self.from != usize::MAX && q >= self.from && self.nul.map_or(true, |nul| nul >= q) {
-            return self.nul;
-        }
-        let rest = input.get(q..).unwrap_or_default();
-        let nul = memchr::memchr(0, rest);
-        *work += nul.map_or(rest.len(), |at| at + 1) as u64;
-        *self = Self { from: q, nul: nul.map(|at| q + at) };
+    /// The first 00 in `q..limit`, if any.
+    fn next(&mut self, w: &Window<'_>, q: usize, limit: usize, work: &mut u64) -> Option<usize> {
+        let known = self.from != usize::MAX && q >= self.from;
+        let start = match self.nul {
+            // The cached 00 is also the first at or after any q between
+            // the cached query and it.
+            Some(nul) if known && nul >= q => return Some(nul).filter(|&nul| nul < limit),
+            None if known && limit <= self.to => return None,
+            // No 00 in `from..to`, which covers q: search on from `to`.
+            None if known && q <= self.to => self.to,
+            _ => {
+                self.from = q;
+                q
+            }
+        };
+        let bytes = w.get(start, limit.max(start)).unwrap_or_default();
+        let nul = memchr::memchr(0, bytes);
+        *work += nul.map_or(bytes.len(), |at| at + 1) as u64;
+        self.nul = nul.map(|at| start + at);
+        self.to = limit.max(start);
         self.nul
     }
 }
-
 /// UTF-8 validity of `[q, end)` for increasing `q` and `end`.
 #[derive(Clone, Copy, Debug)]
 struct Utf8Cache {
@@ -277,12 +492,13 @@ impl Utf8Cache {
         Self { start: 1, end: 0, error: None }
     }
 
-    fn valid(&mut self, input: &[u8], q: usize, end: usize, work: &mut u64) -> bool {
+    #[inline]
+    fn valid(&mut self, w: &Window<'_>, q: usize, end: usize, work: &mut u64) -> bool {
         if self.start <= self.end && end == self.end && q >= self.start {
             match self.error {
                 // A suffix of valid UTF-8 is valid iff it starts on a char
                 // boundary, i.e. not on a continuation byte (10xxxxxx).
-                None => return q == end || input.get(q).map_or(true, |&b| b & 0xC0 != 0x80),
+                None => return q == end || w.byte(q).map_or(true, |b| b & 0xC0 != 0x80),
                 // Up to the error, decoding from q either fails at once (q
                 // inside a char) or runs in step with the cached decoding
                 // and fails at the same sequence.
@@ -290,7 +506,7 @@ impl Utf8Cache {
                 Some(_) => {}
             }
         }
-        let bytes = input.get(q..end).unwrap_or_default();
+        let bytes = w.get(q, end).unwrap_or_default();
         let error = match core::str::from_utf8(bytes) {
             Ok(_) => {
                 *work += bytes.len() as u64;
@@ -341,7 +557,7 @@ impl TlvMemo {
 
     /// Whether the records from `x` fill `[x, h)` exactly (`x <= h`, and
     /// `h - x` below 64 KiB: both lie in one header).
-    fn reaches(&mut self, input: &[u8], x: usize, h: usize, work: &mut u64) -> bool {
+    fn reaches(&mut self, w: &Window<'_>, x: usize, h: usize, work: &mut u64) -> bool {
         let Some(rel) = h.checked_sub(x).filter(|&rel| rel < TLV_WINDOW) else {
             return false;
         };
@@ -356,11 +572,16 @@ impl TlvMemo {
             self.bits[bit / 64] |= 1 << (bit % 64);
             self.dirty = self.dirty.max(bit / 64 + 1);
             *work += 1;
-            // A head that does not fit in the input ends the chain: every
-            // h past p is then at most the input's end, short of p + 3.
-            self.next = match input.get(p + 1..p + 3) {
+            self.next = match w.get(p + 1, p.saturating_add(3)) {
                 Some(&[lo, hi]) => p.saturating_add(3 + usize::from(u16::from_le_bytes([lo, hi]))),
-                _ => usize::MAX,
+                // A head that does not fit in the input ends the chain:
+                // every h past p is then at most the input's end, short of
+                // p + 3.
+                _ if w.is_end => usize::MAX,
+                // Short of the window's end, which is at or past h (the
+                // header is held), so h < p + 3: decided by the bits; the
+                // next, larger window resumes at p.
+                _ => break,
             };
         }
         self.bits[rel / 64] & (1 << (rel % 64)) != 0
@@ -392,7 +613,14 @@ const MIN_STRIDE: usize = 4096;
 ///   close together or move steadily cost their distance; scattered ones
 ///   cost up to half a stride each: with fixed memory, ends scattered over
 ///   the whole input cannot all be close to a checkpoint (a time-space
-///   trade-off), so that case stays `O(n / 4096)` per candidate.
+///   trade-off), so that case stays `O(n / 4096)` per candidate. Measured
+///   (a fake header every 32 bytes, ends spread over the whole input): 38
+///   units of work per byte up to 16 MiB (the 4 KiB minimum stride), then
+///   doubling with the input, 72 at 32 MiB and 141 at 64 MiB. A stride
+///   kept at 4 KiB would keep it near 40, for `n / 1024` bytes of
+///   checkpoints (256 KiB for 256 MiB): memory a caller would have to lend
+///   the scanner, as the core allocates nothing; not done.
+/// - The floor: see [`carry`](Self::carry).
 #[derive(Clone)]
 struct CrcIndex {
     /// `S` is relative to this position; `usize::MAX`: not started.
@@ -410,6 +638,11 @@ struct CrcIndex {
     /// `S(cursor) = cursor_s`.
     cursor: usize,
     cursor_s: u32,
+    /// `S(floor) = floor_s`. Bytes before the floor may be gone (a stream's
+    /// window moved on), so no hashing starts from a checkpoint below it:
+    /// the floor itself stands in for those.
+    floor: usize,
+    floor_s: u32,
 }
 
 impl CrcIndex {
@@ -424,6 +657,8 @@ impl CrcIndex {
             stride: MIN_STRIDE,
             cursor: 0,
             cursor_s: 0,
+            floor: 0,
+            floor_s: 0,
         }
     }
 
@@ -431,54 +666,157 @@ impl CrcIndex {
         self.origin = usize::MAX;
     }
 
-    /// The furthest position whose `S` is known.
+    /// The furthest position whose `S` is known (0 before any start).
     fn frontier(&self) -> usize {
+        if self.origin == usize::MAX {
+            return 0;
+        }
         let ring = self.origin + self.ring_hi.saturating_sub(1) * FINE;
         let coarse = self.origin + self.coarse_len.saturating_sub(1) * self.stride;
-        ring.max(coarse).max(self.cursor)
+        ring.max(coarse).max(self.cursor).max(self.floor)
     }
 
-    /// Prepares for a search from `from`: keeps what is known when it can
-    /// serve positions from `from` on, and otherwise starts over there (so
-    /// that nothing before the search is ever hashed).
-    fn start(&mut self, input: &[u8], from: usize) {
-        if self.origin != usize::MAX && from >= self.origin && from <= self.frontier() {
-            return;
+    /// Prepares to check the candidate at `c`, whose payload ends at `x`
+    /// (`c < x <= w.end()`): see [`start`](Self::start). Then computes the
+    /// coarse checkpoints a far `x` needs, in order, stopping once `work`
+    /// reaches `stop`: `false` if it did (call again to go on).
+    fn prepare(
+        &mut self,
+        w: &Window<'_>,
+        c: usize,
+        x: usize,
+        reach: usize,
+        stop: u64,
+        work: &mut u64,
+    ) -> bool {
+        self.start(w, c, reach);
+        let (j, floor_j) = ((x - self.origin) / FINE, (c - self.origin) / FINE);
+        if j < floor_j + RING {
+            return true;
         }
-        let span = input.len().saturating_sub(from);
-        self.origin = from;
+        let i = ((x - self.origin) / self.stride).min(COARSE - 1);
+        // At least one checkpoint per call, so that any budget progresses.
+        while self.coarse_len <= i && self.extend_coarse(w, i, work) {
+            if *work >= stop && self.coarse_len <= i {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Keeps what is known when it can serve the candidate at `c` (and
+    /// every position it can reach) from anchors the window still holds,
+    /// and otherwise starts over at `c`, so that nothing before the
+    /// candidate is hashed. Starting over loses only positions at or after
+    /// `c` hashed for earlier candidates: the window moved on without
+    /// [`carry`](Self::carry), or `c` is past what the coarse checkpoints
+    /// can cover (every `reach` bytes or more of a moving window).
+    fn start(&mut self, w: &Window<'_>, c: usize, reach: usize) {
+        let rest = w.end() - c;
+        let needed = c.saturating_add(reach.min(rest));
+        let coverage = self.origin.saturating_add((COARSE - 1).saturating_mul(self.stride));
+        if self.origin != usize::MAX && self.floor >= w.start && c >= self.floor {
+            let frontier = self.frontier();
+            if c <= frontier && frontier <= w.end() && needed <= coverage {
+                return;
+            }
+        }
+        // A window short of the end moves on: room for candidates up to
+        // `reach` past it before starting over.
+        let span = if w.is_end { rest } else { rest.max(reach.saturating_mul(2)) };
+        self.origin = c;
         self.ring[0] = 0;
         self.ring_lo = 0;
         self.ring_hi = 1;
         self.coarse[0] = 0;
         self.coarse_len = 1;
         self.stride = span.div_ceil(COARSE - 1).max(MIN_STRIDE).next_power_of_two();
-        self.cursor = from;
+        self.cursor = c;
         self.cursor_s = 0;
+        self.floor = c;
+        self.floor_s = 0;
     }
 
-    /// `S(x)`, for `origin <= x <= input.len()`, asked while checking the
+    /// Raises the floor to `to`, the start of the caller's next window, so
+    /// that what is known from `to` on stays usable once the bytes before
+    /// it are gone. Costs what `S(to)` costs, as for a payload start.
+    fn carry(&mut self, w: &Window<'_>, to: usize, work: &mut u64) {
+        if self.origin == usize::MAX || to <= self.floor {
+            return;
+        }
+        if self.floor < w.start || to > self.frontier() || to > w.end() {
+            // Bytes already gone, or nothing known from `to` on: start over
+            // at the next candidate.
+            self.forget();
+            return;
+        }
+        let s = self.s_at(w, to, to, work);
+        self.floor = to;
+        self.floor_s = s;
+    }
+
+    /// Computes the next coarse checkpoint (coarse_len <= i < COARSE), or
+    /// the first one at or above the floor when the last one is below it;
+    /// `false` if that one is past checkpoint `i` (the floor is then
+    /// within a stride of any position before it).
+    fn extend_coarse(&mut self, w: &Window<'_>, i: usize, work: &mut u64) -> bool {
+        let prev = self.coarse_len - 1;
+        let at = self.origin + prev * self.stride;
+        if at < self.floor {
+            let next = (self.floor - self.origin).div_ceil(self.stride);
+            if next > i {
+                return false;
+            }
+            let to = self.origin + next * self.stride;
+            self.coarse[next] = hash_from(self.floor_s, w, self.floor, to, work);
+            self.coarse_len = next + 1;
+            return true;
+        }
+        let s = hash_from(self.coarse[prev], w, at, at + self.stride, work);
+        self.coarse[self.coarse_len] = s;
+        self.coarse_len += 1;
+        true
+    }
+
+    /// `S(x)`, for `origin <= x <= w.end()`, asked while checking the
     /// candidate at `floor` (`origin <= floor <= x`; it never decreases).
-    fn s_at(&mut self, input: &[u8], x: usize, floor: usize, work: &mut u64) -> u32 {
+    fn s_at(&mut self, w: &Window<'_>, x: usize, floor: usize, work: &mut u64) -> u32 {
         let j = (x - self.origin) / FINE;
         let floor_j = (floor - self.origin) / FINE;
         if j < floor_j + RING {
             if j >= self.ring_hi {
-                self.extend_ring(input, j, work);
+                self.extend_ring(w, j, work);
             }
             if (self.ring_lo..self.ring_hi).contains(&j) {
                 let at = self.origin + j * FINE;
-                return hash_from(self.ring[j % RING], input, at, x, work);
+                if at < self.floor {
+                    // floor <= x < at + FINE: the floor is closer.
+                    return hash_from(self.floor_s, w, self.floor, x, work);
+                }
+                return hash_from(self.ring[j % RING], w, at, x, work);
             }
         }
-        self.far(input, x, work)
+        self.far(w, x, work)
     }
 
     /// Computes fine checkpoints up to `j`, sequentially, or re-seeds the
-    /// ring at `j` when the gap is larger than the ring.
-    fn extend_ring(&mut self, input: &[u8], j: usize, work: &mut u64) {
+    /// ring at `j` when the gap is larger than the ring, or just above the
+    /// floor when the ring ends below it.
+    fn extend_ring(&mut self, w: &Window<'_>, j: usize, work: &mut u64) {
+        let last = self.origin + (self.ring_hi - 1) * FINE;
+        if last < self.floor && j < self.ring_hi + RING {
+            let next = (self.floor - self.origin).div_ceil(FINE);
+            if j < next {
+                // Within FINE of the floor: `far` hashes from it.
+                return;
+            }
+            let to = self.origin + next * FINE;
+            self.ring[next % RING] = hash_from(self.floor_s, w, self.floor, to, work);
+            self.ring_lo = next;
+            self.ring_hi = next + 1;
+        }
         if j >= self.ring_hi + RING {
-            let s = self.far(input, self.origin + j * FINE, work);
+            let s = self.far(w, self.origin + j * FINE, work);
             self.ring[j % RING] = s;
             self.ring_lo = j;
             self.ring_hi = j + 1;
@@ -487,40 +825,39 @@ impl CrcIndex {
         while self.ring_hi <= j {
             let prev = self.ring_hi - 1;
             let at = self.origin + prev * FINE;
-            let s = hash_from(self.ring[prev % RING], input, at, at + FINE, work);
+            let s = hash_from(self.ring[prev % RING], w, at, at + FINE, work);
             self.ring[self.ring_hi % RING] = s;
             self.ring_hi += 1;
         }
         self.ring_lo = self.ring_lo.max(self.ring_hi.saturating_sub(RING));
     }
 
-    /// `S(x)` from the nearest of: the coarse checkpoints around `x` and
-    /// the cursor; moves the cursor to `x`.
-    fn far(&mut self, input: &[u8], x: usize, work: &mut u64) -> u32 {
+    /// `S(x)` from the nearest of: the coarse checkpoints around `x`, the
+    /// cursor and the floor (none below the floor); moves the cursor to `x`.
+    fn far(&mut self, w: &Window<'_>, x: usize, work: &mut u64) -> u32 {
         let i = (x - self.origin) / self.stride;
         // Coarse checkpoints are computed once each, in order.
-        while self.coarse_len <= i && self.coarse_len < COARSE {
-            let prev = self.coarse_len - 1;
-            let at = self.origin + prev * self.stride;
-            let s = hash_from(self.coarse[prev], input, at, at + self.stride, work);
-            self.coarse[self.coarse_len] = s;
-            self.coarse_len += 1;
-        }
+        let wanted = i.min(COARSE - 1);
+        while self.coarse_len <= wanted && self.extend_coarse(w, wanted, work) {}
         let i = i.min(self.coarse_len - 1);
         let lower = self.origin + i * self.stride;
-        let mut best = (x - lower, Anchor::Lower);
+        let mut best = (x - self.floor, Anchor::Floor);
+        if lower >= self.floor {
+            best = best.min((x - lower, Anchor::Lower));
+        }
         if i + 1 < self.coarse_len {
             let upper = lower + self.stride;
             best = best.min((upper - x, Anchor::Upper));
         }
-        best = best.min((self.cursor.abs_diff(x), Anchor::Cursor));
+        if self.cursor >= self.floor {
+            best = best.min((self.cursor.abs_diff(x), Anchor::Cursor));
+        }
         let s = match best.1 {
-            Anchor::Lower => hash_from(self.coarse[i], input, lower, x, work),
-            Anchor::Upper => hash_back(self.coarse[i + 1], input, x, lower + self.stride, work),
-            Anchor::Cursor if self.cursor <= x => {
-                hash_from(self.cursor_s, input, self.cursor, x, work)
-            }
-            Anchor::Cursor => hash_back(self.cursor_s, input, x, self.cursor, work),
+            Anchor::Floor => hash_from(self.floor_s, w, self.floor, x, work),
+            Anchor::Lower => hash_from(self.coarse[i], w, lower, x, work),
+            Anchor::Upper => hash_back(self.coarse[i + 1], w, x, lower + self.stride, work),
+            Anchor::Cursor if self.cursor <= x => hash_from(self.cursor_s, w, self.cursor, x, work),
+            Anchor::Cursor => hash_back(self.cursor_s, w, x, self.cursor, work),
         };
         self.cursor = x;
         self.cursor_s = s;
@@ -531,21 +868,26 @@ impl CrcIndex {
 /// Where a far `S(x)` is computed from (ordered: ties prefer the first).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Anchor {
+    Floor,
     Lower,
     Cursor,
     Upper,
 }
 
 /// `S(to)` from `s = S(at)`, `at <= to`.
-fn hash_from(s: u32, input: &[u8], at: usize, to: usize, work: &mut u64) -> u32 {
-    let bytes = input.get(at..to).unwrap_or_default();
+#[inline]
+fn hash_from(s: u32, w: &Window<'_>, at: usize, to: usize, work: &mut u64) -> u32 {
+    let bytes = w.get(at, to).unwrap_or_default();
+    debug_assert_eq!(bytes.len(), to - at, "hashing outside the window");
     *work += bytes.len() as u64;
     crc::advance(s, bytes)
 }
 
 /// `S(to)` from `s = S(at)`, `to <= at`.
-fn hash_back(s: u32, input: &[u8], to: usize, at: usize, work: &mut u64) -> u32 {
-    let bytes = input.get(to..at).unwrap_or_default();
+#[inline]
+fn hash_back(s: u32, w: &Window<'_>, to: usize, at: usize, work: &mut u64) -> u32 {
+    let bytes = w.get(to, at).unwrap_or_default();
+    debug_assert_eq!(bytes.len(), at - to, "hashing outside the window");
     *work += bytes.len() as u64;
     crc::retreat(s, bytes)
 }

@@ -6,6 +6,13 @@
 //! progress, that the pages behind the reader are no longer needed: resident
 //! memory stays around one window whatever the file's size, and the pages
 //! stay in the page cache, so giving them up costs no I/O.
+//!
+//! Recovery can search far inside one `next` (256 MiB of garbage is one
+//! `skipped` record), and its checksum pass can read far ahead of the
+//! search. So [`MappedRecords`] drives it with [`Records::search`], one
+//! [`SEARCH_STEP`] of work at a time, and in between releases both the
+//! pages the search has passed and those its checksum pass has read ahead
+//! ([`Releaser::searching`]).
 
 use std::fs::File;
 use std::io;
@@ -21,6 +28,15 @@ use crate::Error;
 /// Large enough that the `madvise` calls cost nothing measurable, small
 /// enough to keep resident memory to a few MiB.
 pub const RELEASE_WINDOW: usize = 1 << 20;
+
+/// Units of recovery work (about bytes read) between two chances to release
+/// pages during one long re-synchronisation.
+pub const SEARCH_STEP: u64 = (RELEASE_WINDOW / 4) as u64;
+
+/// Bytes a search keeps mapped after its position (the headers and payload
+/// starts of the candidates it judges next: at most 128 KiB on) and before
+/// the furthest byte it has read (where its checksum pass goes on).
+const SEARCH_KEEP: usize = 128 << 10;
 
 /// Releases only end on multiples of this, so they are page aligned for
 /// every page size up to 64 KiB (larger pages only make the kernel round the
@@ -106,7 +122,7 @@ impl MappedFile {
             Some(aligned) => aligned,
             None => usize::MAX,
         };
-        Releaser { map: self.map.as_ref(), released }
+        Releaser { map: self.map.as_ref(), released, ahead: released }
     }
 
     /// The strict packet iterator over the whole file (as
@@ -137,7 +153,6 @@ fn advise_sequential(map: &Mmap) {
     let _ = map;
 }
 
-/// Drops the pages behind the reader from the process, a window at a time.
 /// Releases the pages of a map behind a reader that visits it in order, one
 /// [`RELEASE_WINDOW`] at a time (see [`MappedFile::releaser`]).
 #[derive(Debug)]
@@ -145,34 +160,74 @@ pub struct Releaser<'a> {
     map: Option<&'a Mmap>,
     /// Everything before this offset has been released.
     released: usize,
+    /// Pages read ahead by a search were released up to here.
+    ahead: usize,
 }
 
 impl<'a> Releaser<'a> {
     const fn new(map: Option<&'a Mmap>) -> Self {
-        Self { map, released: 0 }
+        Self { map, released: 0, ahead: 0 }
+    }
+
+    /// The map's length (unbounded without a map, for tests).
+    fn map_len(&self) -> usize {
+        self.map.map_or(usize::MAX, |map| map.len())
     }
 
     /// Tells the releaser that nothing before `position` will be read again
     /// soon; whole windows behind it are handed back to the kernel.
     #[inline]
     pub fn reached(&mut self, position: usize) {
-        // Never past the map: `release` hands the kernel a raw range, which
-        // must not reach into whatever is mapped after it.
-        let position = position.min(self.map.map_or(usize::MAX, |map| map.len()));
-        if position.saturating_sub(self.released) < RELEASE_WINDOW {
+        if position.saturating_sub(self.released) >= RELEASE_WINDOW {
+            self.release_behind(position);
+        }
+    }
+
+    /// Releases the whole aligned blocks behind `position`.
+    #[cold]
+    fn release_behind(&mut self, position: usize) {
+        let position = position.min(self.map_len());
+        let end = position - position % RELEASE_ALIGN;
+        if end <= self.released {
             return;
         }
-        // At least one window past `released`, so past it once aligned too.
-        let end = position - position % RELEASE_ALIGN;
         if let Some(map) = self.map {
             release(map, self.released, end - self.released);
         }
         self.released = end;
     }
+
+    /// A search (recovery, see [`Records::search`]) has passed `position`
+    /// and read up to `read_to`, ahead of it. Releases what is behind
+    /// `position` (any whole aligned block: a search pauses only every
+    /// [`SEARCH_STEP`], so these calls are few), and what it read ahead,
+    /// keeping 128 KiB after `position` (the candidates it judges next) and
+    /// before `read_to` (where the checksum pass goes on). A page released
+    /// there and read again is faulted back in from the page cache.
+    pub fn searching(&mut self, position: usize, read_to: usize) {
+        self.release_behind(position);
+        let from = position.saturating_add(SEARCH_KEEP);
+        let from = from.checked_next_multiple_of(RELEASE_ALIGN).unwrap_or(usize::MAX);
+        let from = from.max(self.ahead);
+        let to = read_to.min(self.map_len()).saturating_sub(SEARCH_KEEP);
+        let to = to - to % RELEASE_ALIGN;
+        if to.saturating_sub(from) < RELEASE_ALIGN {
+            return;
+        }
+        if let Some(map) = self.map {
+            release(map, from, to - from);
+        }
+        self.ahead = to;
+    }
 }
 
 #[allow(unsafe_code)]
 fn release(map: &Mmap, offset: usize, len: usize) {
+    // Never past the map: the kernel is handed a raw range, which must not
+    // reach into whatever is mapped after it (callers pass positions that
+    // any caller of `Releaser::reached` chose).
+    let end = offset.saturating_add(len).min(map.len());
+    let Some(len) = end.checked_sub(offset).filter(|&len| len > 0) else { return };
     #[cfg(unix)]
     {
         // SAFETY: MADV_DONTNEED on a read-only, file-backed shared mapping
@@ -182,8 +237,7 @@ fn release(map: &Mmap, offset: usize, len: usize) {
         // page back in from the page cache or the file, with the same
         // contents, since nothing can write through this map. So every
         // `&[u8]` into the map keeps pointing at valid, unchanged bytes. The
-        // range lies inside the map: `Releaser::reached` clamps its end to
-        // the map's length.
+        // range lies inside the map: clamped above.
         let result =
             unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, offset, len) };
         // Releasing is an optimisation: if the kernel refuses, the pages
@@ -206,6 +260,9 @@ impl<'a> Iterator for MappedRecords<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Record<'a>> {
+        while let Some(at) = self.inner.search(SEARCH_STEP) {
+            self.releaser.searching(at.position, at.read_to);
+        }
         let record = self.inner.next();
         self.releaser.reached(self.inner.position());
         record
@@ -279,5 +336,21 @@ mod tests {
         assert_eq!(releaser.released, RELEASE_WINDOW);
         releaser.reached(3 * RELEASE_WINDOW + RELEASE_ALIGN + 5);
         assert_eq!(releaser.released, 3 * RELEASE_WINDOW + RELEASE_ALIGN);
+    }
+
+    #[test]
+    fn a_search_releases_what_it_read_ahead_keeping_a_window_at_each_end() {
+        let mut releaser = Releaser::new(None);
+        // Too little read ahead: nothing.
+        releaser.searching(100, 2 * SEARCH_KEEP + RELEASE_ALIGN);
+        assert_eq!((releaser.released, releaser.ahead), (0, 0));
+        releaser.searching(100, 10 * RELEASE_WINDOW + 5);
+        assert_eq!((releaser.released, releaser.ahead), (0, 10 * RELEASE_WINDOW - SEARCH_KEEP));
+        // Further on: behind the position, and only what is new ahead.
+        releaser.searching(2 * RELEASE_WINDOW + 7, 12 * RELEASE_WINDOW);
+        assert_eq!(releaser.released, 2 * RELEASE_WINDOW);
+        releaser.searching(2 * RELEASE_WINDOW + RELEASE_ALIGN, 12 * RELEASE_WINDOW);
+        assert_eq!(releaser.released, 2 * RELEASE_WINDOW + RELEASE_ALIGN);
+        assert_eq!(releaser.ahead, 12 * RELEASE_WINDOW - SEARCH_KEEP);
     }
 }

@@ -25,6 +25,8 @@ pub(crate) struct ReadBuffer<R> {
     /// Absolute offset of `buf[start]`.
     consumed: u64,
     eof: bool,
+    /// Bytes moved to the front by refills, for tests that count work.
+    moved: u64,
 }
 
 /// The cursor of a [`ReadBuffer`], split off by [`ReadBuffer::split`] so
@@ -65,6 +67,7 @@ impl<R> ReadBuffer<R> {
             end: 0,
             consumed: 0,
             eof: false,
+            moved: 0,
         }
     }
 
@@ -115,6 +118,11 @@ impl<R> ReadBuffer<R> {
         self.buf.len()
     }
 
+    /// Bytes moved to the buffer's front by refills so far.
+    pub(crate) const fn moved(&self) -> u64 {
+        self.moved
+    }
+
     /// The underlying reader.
     pub(crate) fn into_inner(self) -> R {
         self.reader
@@ -131,6 +139,7 @@ impl<R: io::Read> ReadBuffer<R> {
     pub(crate) fn fill(&mut self, need: u64) -> io::Result<()> {
         if self.start > 0 {
             self.buf.copy_within(self.start..self.end, 0);
+            self.moved += (self.end - self.start) as u64;
             self.end -= self.start;
             self.start = 0;
         }

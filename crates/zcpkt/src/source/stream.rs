@@ -21,11 +21,24 @@
 //!   Otherwise the reader counts its way through the packet, reading and
 //!   discarding its bytes, and reports `TooLarge` once all were seen (framing
 //!   kept) or `Truncated` if the input ends first (`dump-json.md`).
-//! - Recovery keeps no skipped bytes: it scans the buffer for `PKT\0`, keeps
-//!   only the last three bytes (a magic split across two reads), counts the
-//!   rest, and completes a candidate by reading more. A candidate larger than
-//!   the maximum is passed over at once: it could only be `TooLarge` or
-//!   `Truncated`, never a packet with no error at all.
+//! - Recovery keeps no skipped bytes. It runs the slice reader's
+//!   [`Scanner`] over the buffer as a [`Window`] onto the stream, so its work
+//!   is amortised the same way (linear: no candidate's payload is hashed on
+//!   its own, see `pkt/resync.rs`). The scanner says which bytes to keep:
+//!   from the first candidate it cannot decide yet (whose bytes the reader
+//!   then reads), or the last three bytes (a magic split across two reads).
+//!   A candidate larger than the maximum is passed over at once: it could
+//!   only be `TooLarge` or `Truncated`, never a packet with no error at all.
+//!   The scanner's state is fixed (about 32 KiB, inside the reader, besides
+//!   the buffer), so the bound above holds during recovery too. What a contiguous
+//!   buffer of that size cannot avoid is copying: each refill moves the
+//!   kept bytes (from the undecided candidate on) to its front. A full
+//!   buffer grows towards the maximum, so a refill decides as many
+//!   candidates as fit; but candidates a few bytes apart that each claim
+//!   nearly all of it still cost one copy of it per few candidates (in
+//!   `tests/stream.rs`: fakes every 32 bytes reaching 60 KiB, maximum
+//!   64 KiB, 13 bytes copied per input byte; linear in the input, with a
+//!   factor of about `reach / (max - reach)`).
 //!
 //! The records are those [`Records`](crate::Records) gives over the whole
 //! input as one slice, with the same parser (including the maximum) and the
@@ -37,7 +50,11 @@
 //! with `recover`, the `Skipped` range after its `Truncated { available }`
 //! error runs to the end of input. (A slice reader would search those bytes
 //! for a packet, but a stream can only learn that they were cut short after
-//! reading all of them, which is unbounded.) Without `recover`, and for
+//! reading all of them. Finding the first valid packet among them while
+//! counting is cheap, but if the claim is then cut short, the records go on
+//! from that packet, so every byte from it to the end of the claim, up to
+//! 4 GiB, would have to be kept until the input tells which case it is.)
+//! Without `recover`, and for
 //! [`next_packet`](StreamReader::next_packet), there is no exception: the
 //! records stop at that `Truncated` error in both readers.
 
@@ -45,14 +62,13 @@ use std::io;
 
 use super::error::SourceError;
 
-use crate::pkt::format::{field, FIXED_HEADER_LEN, MAGIC};
-use crate::pkt::{Error, ErrorKind, FixedHeader, Packet, PacketErrors, Parser, Record, Skipped};
+use crate::pkt::format::{field, FIXED_HEADER_LEN};
+use crate::pkt::{
+    Error, ErrorKind, FixedHeader, Packet, PacketErrors, Parser, Record, Scan, Scanner, Skipped,
+    Window,
+};
 
 use super::read_buffer::ReadBuffer;
-
-/// Bytes kept back when a buffer holds no `PKT\0`: the start of one that the
-/// next read completes.
-const MAGIC_PREFIX_LEN: usize = MAGIC.len() - 1;
 
 /// Reads packets or `dump --json` records from an [`io::Read`], in a bounded
 /// buffer. See the [module documentation](self).
@@ -82,6 +98,11 @@ pub struct StreamReader<R> {
     recover: bool,
     state: State,
     pending_errors: Option<PacketErrors>,
+    /// Kept across recoveries so that their total work stays linear.
+    scanner: Scanner,
+    /// The offset the scanner's positions count from (0 unless they
+    /// outgrew `usize`).
+    scan_base: u64,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -113,14 +134,6 @@ enum Mode {
     Packets,
 }
 
-/// What a `PKT\0` found while recovering turned out to be.
-enum Candidate {
-    Valid,
-    Invalid,
-    /// More bytes were read; judge it again.
-    Undecided,
-}
-
 impl<R: io::Read> StreamReader<R> {
     /// The initial buffer size: 1 MiB.
     pub const DEFAULT_BUFFER: usize = 1 << 20;
@@ -139,6 +152,8 @@ impl<R: io::Read> StreamReader<R> {
             recover: false,
             state: State::Parsing,
             pending_errors: None,
+            scanner: Scanner::new(),
+            scan_base: 0,
         }
     }
 
@@ -227,6 +242,19 @@ impl<R: io::Read> StreamReader<R> {
     /// The buffer's current size in bytes (0 before the first read).
     pub fn buffer_capacity(&self) -> usize {
         self.buf.capacity()
+    }
+
+    /// Work done by recovery so far, in the units of
+    /// [`find_next_valid_counted`](crate::pkt::find_next_valid_counted).
+    #[doc(hidden)]
+    pub const fn resync_work(&self) -> u64 {
+        self.scanner.work()
+    }
+
+    /// Bytes the buffer has moved to its front when refilling, so far.
+    #[doc(hidden)]
+    pub const fn bytes_moved(&self) -> u64 {
+        self.buf.moved()
     }
 
     /// The underlying reader.
@@ -382,56 +410,52 @@ impl<R: io::Read> StreamReader<R> {
     }
 
     /// Looks for the first `PKT\0` at or after the cursor that starts a
-    /// packet with no error at all, counting what it passes over.
+    /// packet with no error at all, in what is buffered; keeps only what
+    /// the scanner has not passed, and reads more when it asks.
     fn resync(&mut self, from: u64) -> io::Result<Option<Step>> {
-        let buffered = self.buf.buffered();
-        let Some(at) = memchr::memmem::find(buffered, &MAGIC) else {
-            let len = buffered.len();
-            if self.buf.is_eof() {
-                self.buf.consume(len);
-                return Ok(Some(self.end_resync(from)));
+        let start = self.scan_position();
+        let window = Window::new(self.buf.buffered(), start, self.buf.is_eof());
+        match self.scanner.scan(&self.parser, window, start, u64::MAX) {
+            Scan::Found(at) => {
+                self.buf.consume(at - start);
+                Ok(Some(self.end_resync(from)))
             }
-            let keep = len.min(MAGIC_PREFIX_LEN);
-            self.buf.consume(len - keep);
-            self.buf.fill(keep as u64 + 1)?;
-            return Ok(None);
-        };
-        self.buf.consume(at);
-        Ok(match self.judge_candidate()? {
-            Candidate::Valid => Some(self.end_resync(from)),
-            Candidate::Invalid => {
-                self.buf.consume(1);
-                None
+            Scan::NotFound => {
+                self.buf.consume(self.buf.buffered().len());
+                Ok(Some(self.end_resync(from)))
             }
-            Candidate::Undecided => None,
-        })
+            Scan::NeedMore { keep_from, need_to } => {
+                self.buf.consume(keep_from - start);
+                // A full buffer may grow up to the maximum, not just to the
+                // candidate: each refill then decides more candidates after
+                // it, so fewer refills copy the kept bytes.
+                let need = ((need_to - keep_from) as u64).max(self.max_packet);
+                self.buf.fill(need)?;
+                Ok(None)
+            }
+            // No budget was set: this cannot happen; scanning again is right.
+            Scan::Paused { .. } => Ok(None),
+        }
+    }
+
+    /// The scanner's position for the cursor. Positions count from
+    /// `scan_base`; should they outgrow half of `usize` (only on 32-bit
+    /// targets), the scanner starts over from the cursor.
+    fn scan_position(&mut self) -> usize {
+        let offset = self.buf.offset();
+        match usize::try_from(offset.saturating_sub(self.scan_base)) {
+            Ok(position) if position <= usize::MAX / 2 => position,
+            _ => {
+                self.scanner.reset();
+                self.scan_base = offset;
+                0
+            }
+        }
     }
 
     fn end_resync(&mut self, from: u64) -> Step {
         self.state = State::Parsing;
         Step::Skipped(Skipped { offset: from, len: self.buf.offset() - from })
-    }
-
-    /// Whether the `PKT\0` at the cursor starts a valid packet, reading more
-    /// when the buffer does not yet hold the whole candidate.
-    fn judge_candidate(&mut self) -> io::Result<Candidate> {
-        let buffered = self.buf.buffered();
-        let need = match FixedHeader::read(buffered, self.buf.offset()) {
-            Ok(fixed) if fixed.packet_len() > self.max_packet => return Ok(Candidate::Invalid),
-            Ok(fixed) if fixed.packet_len() > buffered.len() as u64 => fixed.packet_len(),
-            Ok(_) => {
-                let parsed = self.parser.parse_packet(buffered, self.buf.offset());
-                let valid = matches!(parsed, Ok(packet) if packet.is_valid());
-                return Ok(if valid { Candidate::Valid } else { Candidate::Invalid });
-            }
-            Err(Error { kind: ErrorKind::Truncated { .. }, .. }) => FIXED_HEADER_LEN as u64,
-            Err(_) => return Ok(Candidate::Invalid),
-        };
-        if self.buf.is_eof() {
-            return Ok(Candidate::Invalid);
-        }
-        self.buf.fill(need)?;
-        Ok(Candidate::Undecided)
     }
 }
 
