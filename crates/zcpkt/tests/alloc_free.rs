@@ -1,79 +1,18 @@
 //! Parsing allocates nothing: a counting global allocator (this test file is
-//! its own binary) counts the allocations made while the parsers run.
-//!
-//! Counting is switched on for one thread at a time (a lock serialises the
-//! counted regions, a thread-local flag limits counting to the thread inside
-//! one), so the test harness and other tests cannot disturb the counts.
+//! its own binary) counts the allocations made while the parsers run, on
+//! the measuring thread only, so the test harness and other tests cannot
+//! disturb the counts.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+mod counting;
+
 use std::hint::black_box;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
 
+use counting::{counted, Counts, NONE};
 use zcpkt::{Extension, ExtensionType, NewPacket, Packet, PacketFlags, Parser, Record};
 
-struct Counting;
-
-static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
-static BYTES: AtomicU64 = AtomicU64::new(0);
-static REGION: Mutex<()> = Mutex::new(());
-
-thread_local! {
-    static COUNTING: Cell<bool> = const { Cell::new(false) };
-}
-
-fn note(size: usize) {
-    if COUNTING.try_with(Cell::get).unwrap_or(false) {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
-        BYTES.fetch_add(size as u64, Ordering::SeqCst);
-    }
-}
-
-// SAFETY: every call is forwarded unchanged to the system allocator.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note(layout.size());
-        System.alloc(layout)
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        note(layout.size());
-        System.alloc_zeroed(layout)
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note(new_size);
-        System.realloc(ptr, layout, new_size)
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        System.dealloc(ptr, layout)
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: counting::Counting = counting::Counting;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Counts {
-    allocations: u64,
-    bytes: u64,
-}
-
-/// Runs `f` with allocation counting on for this thread.
-fn counted<R>(f: impl FnOnce() -> R) -> (R, Counts) {
-    let _guard = REGION.lock().unwrap_or_else(|e| e.into_inner());
-    ALLOCATIONS.store(0, Ordering::SeqCst);
-    BYTES.store(0, Ordering::SeqCst);
-    COUNTING.with(|c| c.set(true));
-    let result = f();
-    COUNTING.with(|c| c.set(false));
-    let counts = Counts {
-        allocations: ALLOCATIONS.load(Ordering::SeqCst),
-        bytes: BYTES.load(Ordering::SeqCst),
-    };
-    (result, counts)
-}
-
-const NONE: Counts = Counts { allocations: 0, bytes: 0 };
 const PACKETS: usize = 3000;
 
 /// A capture of `PACKETS` packets of varied sizes, a third with extensions;
@@ -202,14 +141,14 @@ fn walk_records(input: &[u8]) -> (usize, usize, u64) {
 #[test]
 fn counter_counts() {
     let (v, counts) = counted(|| black_box(Vec::<u8>::with_capacity(1)));
-    assert_eq!(counts, Counts { allocations: 1, bytes: 1 });
+    assert_eq!(counts, Counts { allocations: 1, bytes: 1, largest: 1 });
     drop(v);
     let (v, counts) = counted(|| {
         let mut v = black_box(Vec::<u64>::with_capacity(2));
         v.reserve_exact(8); // a realloc to 8 * 8 bytes
         v
     });
-    assert_eq!(counts, Counts { allocations: 2, bytes: 16 + 64 });
+    assert_eq!(counts, Counts { allocations: 2, bytes: 16 + 64, largest: 64 });
     drop(v);
     let ((), counts) = counted(|| ());
     assert_eq!(counts, NONE);

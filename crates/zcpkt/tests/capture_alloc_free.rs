@@ -4,40 +4,18 @@
 //! included.
 
 mod capture_util;
+mod counting;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::fmt::Write;
 use std::hint::black_box;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use capture_util::{Ng, Pcap};
+use counting::{counted, NONE};
 use zcpkt::capture::ByteOrder;
 use zcpkt::pcapng::{block_type, option};
 
-struct Counting;
-
-static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
-thread_local! {
-    // Only this thread's allocations count, not the harness's.
-    static COUNTING: Cell<bool> = const { Cell::new(false) };
-}
-
-// SAFETY: every call is forwarded unchanged to the system allocator.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if COUNTING.try_with(Cell::get).unwrap_or(false) {
-            ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
-        }
-        System.alloc(layout)
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        System.dealloc(ptr, layout)
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: counting::Counting = counting::Counting;
 
 /// A fixed buffer to format timestamps into without a `String`.
 struct Stack {
@@ -101,9 +79,7 @@ fn reading_captures_allocates_nothing() {
     }
     // Warm up (lazy statics of the test harness, stdout, …), then count.
     black_box(read_all(&pcap.bytes, &ng.bytes));
-    COUNTING.with(|c| c.set(true));
-    let sum = black_box(read_all(&pcap.bytes, &ng.bytes));
-    COUNTING.with(|c| c.set(false));
+    let (sum, counts) = counted(|| black_box(read_all(&pcap.bytes, &ng.bytes)));
     assert!(sum > 0);
-    assert_eq!(ALLOCATIONS.load(Ordering::SeqCst), 0);
+    assert_eq!(counts, NONE);
 }

@@ -9,14 +9,12 @@
 #![cfg(feature = "parallel")]
 
 mod capture_util;
+mod counting;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::hint::black_box;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
 
 use capture_util::{Ng, Pcap};
+use counting::exclusive;
 use zcpkt::capture::ByteOrder;
 use zcpkt::generate::{generate_to_vec, GenConfig, Limit, Profile};
 use zcpkt::parallel::capture::ParallelCapture;
@@ -24,63 +22,14 @@ use zcpkt::parallel::{ParallelParser, RECORD_SPACING};
 use zcpkt::pcapng::Block;
 use zcpkt::{Parser, Record};
 
-struct Counting;
-
-/// Whether a measurement runs.
-static ACTIVE: AtomicBool = AtomicBool::new(false);
-static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
-static TESTS: Mutex<()> = Mutex::new(());
-
-thread_local! {
-    /// Set on the thread that runs the measured call.
-    static MEASURING: Cell<bool> = const { Cell::new(false) };
-}
-
-fn note() {
-    if ACTIVE.load(Ordering::SeqCst)
-        && (MEASURING.try_with(Cell::get).unwrap_or(false)
-            || rayon::current_thread_index().is_some())
-    {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
-// SAFETY: every call is forwarded unchanged to the system allocator.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note();
-        System.alloc(layout)
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        note();
-        System.alloc_zeroed(layout)
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note();
-        System.realloc(ptr, layout, new_size)
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        System.dealloc(ptr, layout)
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
-
-fn exclusive() -> MutexGuard<'static, ()> {
-    TESTS.lock().unwrap_or_else(|e| e.into_inner())
-}
+static GLOBAL: counting::Counting = counting::Counting;
 
 /// Runs `f`, counting the allocations of this thread and of rayon's
-/// threads meanwhile.
+/// threads meanwhile (the caller holds `exclusive()`).
 fn counted<R>(f: impl FnOnce() -> R) -> (R, u64) {
-    ALLOCATIONS.store(0, Ordering::SeqCst);
-    MEASURING.with(|m| m.set(true));
-    ACTIVE.store(true, Ordering::SeqCst);
-    let result = f();
-    ACTIVE.store(false, Ordering::SeqCst);
-    MEASURING.with(|m| m.set(false));
-    (result, ALLOCATIONS.load(Ordering::SeqCst))
+    let (result, counts) = counting::counted_with_pool(f);
+    (result, counts.allocations)
 }
 
 const THREADS: usize = 2;

@@ -2,58 +2,20 @@
 //! times the input costs the same allocations, and a header's claim alone
 //! allocates nothing.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+mod counting;
 
 use zcpkt::source::stream::StreamReader;
 use zcpkt::{NewPacket, Record};
 
 /// Counts the calling thread's allocations, so tests running in parallel
 /// do not see each other's.
-struct Counting;
-
-thread_local! {
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-    static LARGEST: Cell<usize> = const { Cell::new(0) };
-}
-
-fn note(size: usize) {
-    // `try_with`: the allocator also runs while thread locals are torn down.
-    let _ = ALLOCATIONS.try_with(|count| count.set(count.get() + 1));
-    let _ = LARGEST.try_with(|largest| largest.set(largest.get().max(size)));
-}
-
-// SAFETY: every call forwards to `System` with the arguments it was given.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note(layout.size());
-        System.alloc(layout)
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        note(layout.size());
-        System.alloc_zeroed(layout)
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note(new_size);
-        System.realloc(ptr, layout, new_size)
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        System.dealloc(ptr, layout)
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: counting::Counting = counting::Counting;
 
 /// Allocations made by `f` on this thread: (count, largest size).
 fn allocations<T>(f: impl FnOnce() -> T) -> (usize, usize, T) {
-    ALLOCATIONS.with(|count| count.set(0));
-    LARGEST.with(|largest| largest.set(0));
-    let out = f();
-    (ALLOCATIONS.with(Cell::get), LARGEST.with(Cell::get), out)
+    let (out, counts) = counting::counted(f);
+    (counts.allocations as usize, counts.largest as usize, out)
 }
 
 /// Packets of 0 to 1999 payload bytes, some with bad checksums.
