@@ -13,6 +13,11 @@
 //! UDP, ICMP and ICMPv6 (deterministic for a seed); `prepare.sh` converts
 //! it to pcapng with `editcap -F pcapng`.
 
+#[path = "support/rng.rs"]
+mod rng;
+
+use rng::Rng;
+
 use std::io::{self, BufWriter, Write};
 
 use zcpkt::capture::{LinkType, Resolution};
@@ -81,22 +86,6 @@ fn replicate(input: &str, output: &str, megabytes: u64) -> io::Result<()> {
     out.flush()?;
     eprintln!("wrote {count} frames in {copy} copies, {written} bytes to {output}");
     Ok(())
-}
-
-/// xorshift64*: deterministic and good enough to mix protocols and sizes.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
 }
 
 const ETH_IPV4: u16 = 0x0800;

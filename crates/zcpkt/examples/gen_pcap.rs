@@ -15,6 +15,11 @@
 //! lower port), which would make the outputs differ for reasons unrelated to
 //! speed.
 
+#[path = "support/rng.rs"]
+mod rng;
+
+use rng::Rng;
+
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -49,22 +54,6 @@ fn main() -> ExitCode {
 enum Limit {
     Bytes(u64),
     Frames(u64),
-}
-
-/// xorshift64*: fixed seed, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
 }
 
 fn generate(path: &str, limit: Limit) -> io::Result<u64> {
