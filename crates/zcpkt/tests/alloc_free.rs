@@ -8,6 +8,8 @@ mod counting;
 use std::hint::black_box;
 
 use counting::{counted, Counts, NONE};
+use zcpkt::pkt::checkpoints_for;
+use zcpkt::source::mmap::MappedFile;
 use zcpkt::{Extension, ExtensionType, NewPacket, Packet, PacketFlags, Parser, Record};
 
 #[global_allocator]
@@ -120,8 +122,13 @@ fn walk_packets(input: &[u8]) -> (usize, usize) {
 
 /// Recover-mode `Records` over `input`: (packets, errors, skipped bytes).
 fn walk_records(input: &[u8]) -> (usize, usize, u64) {
+    tally(Parser::new().records(input, true))
+}
+
+/// (packets, errors, skipped bytes) of a record stream.
+fn tally<'a>(records: impl Iterator<Item = Record<'a>>) -> (usize, usize, u64) {
     let (mut packets, mut errors, mut skipped, mut h) = (0, 0, 0, 0u64);
-    for record in Parser::new().records(input, true) {
+    for record in records {
         match record {
             Record::Packet(p) => {
                 packets += 1;
@@ -207,4 +214,28 @@ fn strict_iterators_allocate_nothing_on_damaged_input() {
     assert_eq!(r1, r10);
     assert_eq!(c1, NONE);
     assert_eq!(c10, NONE);
+}
+
+/// A mapped file's records allocate one checkpoint table when recovering
+/// (a checkpoint per 4 KiB, at least the inline table's 4096), once,
+/// whatever the damage, and nothing without recovery.
+#[test]
+fn mapped_records_allocate_one_checkpoint_table_when_recovering() {
+    let (clean, offsets) = capture();
+    let one = damaged(&clean, &offsets);
+    let forty = repeat(&one, 40);
+    assert!(checkpoints_for(forty.len()) > 4096, "{} bytes", forty.len());
+    for (name, bytes) in [("one", &one), ("forty", &forty)] {
+        let path =
+            std::env::temp_dir().join(format!("zcpkt-alloc-free-{}-{name}", std::process::id()));
+        std::fs::write(&path, bytes).unwrap();
+        let map = MappedFile::open(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let (got, counts) = counted(|| tally(map.records(Parser::new(), true)));
+        assert_eq!(got, walk_records(bytes), "{name}");
+        let table = 4 * checkpoints_for(bytes.len()) as u64;
+        assert_eq!(counts, Counts { allocations: 1, bytes: table, largest: table }, "{name}");
+        let (_, counts) = counted(|| tally(map.records(Parser::new(), false)));
+        assert_eq!(counts, NONE, "{name}");
+    }
 }

@@ -6,8 +6,8 @@
 
 use proptest::prelude::*;
 use zcpkt::pkt::{
-    find_next_valid, find_next_valid_counted, find_next_valid_naive, Scan, Scanner, SearchProgress,
-    Window,
+    checkpoints_for, find_next_valid, find_next_valid_counted, find_next_valid_naive, Scan,
+    Scanner, SearchProgress, Window,
 };
 use zcpkt::{
     Error, ErrorKind, Extension, ExtensionType, NewPacket, Parser, Record, Records, Skipped,
@@ -255,14 +255,22 @@ proptest! {
         }
     }
 
-    /// `Records` over hostile input equals the plain reference.
+    /// `Records` over hostile input equals the plain reference, with the
+    /// inline checkpoint table or a lent one of any length.
     #[test]
-    fn records_equal_reference(pieces in prop::collection::vec(piece(), 0..16)) {
+    fn records_equal_reference(
+        pieces in prop::collection::vec(piece(), 0..16),
+        table in prop_oneof![Just(0usize), 1usize..4, Just(4096)],
+    ) {
         let input = build(&pieces);
         for parser in parsers() {
             for recover in [false, true] {
+                let expected = reference_records(&parser, &input, recover);
                 let got: Vec<R> = parser.records(&input, recover).map(|r| show(&r)).collect();
-                prop_assert_eq!(got, reference_records(&parser, &input, recover));
+                prop_assert_eq!(&got, &expected);
+                let lent = Records::with_checkpoints(parser, &input, 0, recover, vec![0; table]);
+                let got: Vec<R> = lent.map(|r| show(&r)).collect();
+                prop_assert_eq!(got, expected, "table {}", table);
             }
         }
     }
@@ -381,6 +389,76 @@ fn work_is_linear_on_long_headers() {
     assert_linear("long headers", long_headers);
 }
 
+/// Work per byte with a lent table of `checkpoints_for(n)` entries.
+fn work_per_byte_lent(input: &[u8]) -> f64 {
+    let mut scanner = Scanner::with_table(vec![0u32; checkpoints_for(input.len())]);
+    assert_eq!(scanner.find(&Parser::new(), input, 1), None);
+    scanner.work() as f64 / input.len() as f64
+}
+
+/// Payload ends scattered over the whole input: with the inline table
+/// (4096 checkpoints) the work per byte doubles with the input past
+/// 16 MiB (measured 38, 72, 141 at 16, 32, 64 MiB); a table of a
+/// checkpoint per 4 KiB keeps it flat.
+#[test]
+fn scattered_ends_are_linear_with_a_lent_table() {
+    let per_byte: Vec<f64> = [16usize, 32, 64]
+        .iter()
+        .map(|&mib| work_per_byte_lent(&far_payloads(mib << 20, mib << 20)))
+        .collect();
+    eprintln!("scattered ends, lent table: {per_byte:.1?} units per byte at 16, 32, 64 MiB");
+    for (mib, &w) in [32, 64].iter().zip(&per_byte[1..]) {
+        assert!(w <= 1.1 * per_byte[0], "{w:.1} units per byte at {mib} MiB, {per_byte:.1?}");
+    }
+    assert!(per_byte[2] <= 64.0, "{per_byte:.1?}");
+}
+
+/// Lent tables of any length, from none at all to more than the input
+/// needs, give the oracle's answers, whole and through a moving window:
+/// over 64 KiB, tables of 2, 3, 5, 17 entries give strides of 64, 32, 16
+/// and 4 KiB.
+#[test]
+fn lent_tables_of_any_length_equal_naive() {
+    let n = 64 << 10;
+    let mut input = far_payloads(n, n);
+    let mut real = |at: usize, payload: &[u8]| {
+        let p = NewPacket::new("x", "y", payload);
+        let mut buf = vec![0; p.encoded_len().unwrap()];
+        p.encode(&mut buf).unwrap();
+        input.splice(at..at, buf);
+    };
+    real(n - 300, b"near the end");
+    real(40_000, b"in the middle");
+    real(9_000, &[7; 5000]);
+    let from: Vec<usize> = (0..input.len()).step_by(97).chain([1, 9_000, 9_001]).collect();
+    let naive: Vec<Option<usize>> =
+        from.iter().map(|&at| find_next_valid_naive(&Parser::new(), &input, at, 0)).collect();
+    assert!(naive.iter().filter(|found| found.is_some()).count() > 300);
+    for len in [0, 1, 2, 3, 5, 17, 4096, checkpoints_for(n) + 100] {
+        let mut scanner = Scanner::with_table(vec![0u32; len]);
+        for (&at, &expected) in from.iter().zip(&naive) {
+            assert_eq!(
+                scanner.find(&Parser::new(), &input, at),
+                expected,
+                "table {len}, from {at}"
+            );
+        }
+        let mut borrowed = vec![0u32; len];
+        let mut scanner = Scanner::with_table(&mut borrowed[..]);
+        let (mut at, mut end) = (0, 0);
+        loop {
+            let expected = find_next_valid_naive(&Parser::new(), &input, at, 0);
+            let (found, _) =
+                scan_windowed(&mut scanner, &Parser::new(), &input, at, (4000, 3000), &mut end);
+            assert_eq!(found, expected, "windowed, table {len}, from {at}");
+            match found {
+                Some(found) => at = found + 1,
+                None => break,
+            }
+        }
+    }
+}
+
 #[test]
 fn records_recover_through_far_payloads_once() {
     // Many lost-framing errors, each followed by fakes reaching the end:
@@ -408,8 +486,8 @@ fn records_recover_through_far_payloads_once() {
 /// kept from one search to the next (a stream's buffer never gives bytes
 /// back). Returns the first valid packet at or after `from`, and the
 /// window's largest size.
-fn scan_windowed(
-    scanner: &mut Scanner,
+fn scan_windowed<C: AsRef<[u32]> + AsMut<[u32]>>(
+    scanner: &mut Scanner<C>,
     parser: &Parser,
     input: &[u8],
     from: usize,

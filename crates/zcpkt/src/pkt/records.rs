@@ -3,7 +3,7 @@
 use super::error::{Error, ErrorKind};
 use super::packet::{Packet, PacketErrors};
 use super::parse::Parser;
-use super::resync::{Scan, Scanner, Window};
+use super::resync::{InlineCheckpoints, Scan, Scanner, Window};
 
 /// A byte range that recovery jumped over.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -31,8 +31,9 @@ pub enum Record<'a> {
 pub struct SearchProgress {
     /// The search has passed every position before this one (relative to
     /// the slice); of those it reads again only checksum anchors, at most
-    /// one coarse checkpoint stride back (`len / 4095` bytes rounded up to
-    /// a power of two, at least 4 KiB).
+    /// one coarse checkpoint stride back (`len / (table - 1)` bytes rounded
+    /// up to a power of two, at least 4 KiB, for a checkpoint table of
+    /// `table` entries: 4096 inline).
     pub position: usize,
     /// The furthest position read so far: payload checksums read ahead of
     /// `position`, up to the end of the slice.
@@ -44,8 +45,11 @@ pub struct SearchProgress {
 ///
 /// Without recovery it stops after the first error that loses framing; with
 /// recovery it goes on at the next `PKT\0` that starts a valid packet.
+///
+/// `C` is the recovery scanner's checkpoint table: inline by default, or
+/// lent with [`with_checkpoints`](Records::with_checkpoints).
 #[derive(Clone, Debug)]
-pub struct Records<'a> {
+pub struct Records<'a, C = InlineCheckpoints> {
     input: &'a [u8],
     pos: usize,
     base: u64,
@@ -56,7 +60,7 @@ pub struct Records<'a> {
     /// record is next).
     recovery: Option<Recovery>,
     /// Kept across recoveries so that their total work stays linear.
-    scanner: Scanner,
+    scanner: Scanner<C>,
 }
 
 /// The search for the packet that ends a skipped range.
@@ -82,6 +86,32 @@ impl<'a> Records<'a> {
             pending_errors: None,
             recovery: None,
             scanner: Scanner::new(),
+        }
+    }
+}
+
+impl<'a, C: AsRef<[u32]> + AsMut<[u32]>> Records<'a, C> {
+    /// [`new`](Records::new), with the recovery scanner's checkpoints kept
+    /// in `table` (see [`Scanner::with_table`]): with
+    /// [`checkpoints_for`](super::checkpoints_for)`(input.len())` entries,
+    /// recovery stays linear however the fake payloads' ends are scattered,
+    /// for `input.len() / 1024` bytes of table. The records are the same.
+    pub const fn with_checkpoints(
+        parser: Parser,
+        input: &'a [u8],
+        base: u64,
+        recover: bool,
+        table: C,
+    ) -> Self {
+        Self {
+            input,
+            pos: 0,
+            base,
+            parser,
+            recover,
+            pending_errors: None,
+            recovery: None,
+            scanner: Scanner::with_table(table),
         }
     }
 
@@ -155,7 +185,7 @@ impl<'a> Records<'a> {
     }
 }
 
-impl<'a> Iterator for Records<'a> {
+impl<'a, C: AsRef<[u32]> + AsMut<[u32]>> Iterator for Records<'a, C> {
     type Item = Record<'a>;
 
     fn next(&mut self) -> Option<Record<'a>> {
@@ -189,7 +219,7 @@ impl<'a> Iterator for Records<'a> {
     }
 }
 
-impl core::iter::FusedIterator for Records<'_> {}
+impl<C: AsRef<[u32]> + AsMut<[u32]>> core::iter::FusedIterator for Records<'_, C> {}
 
 impl Parser {
     /// The record stream of `input` (offsets from 0); `recover` goes on past

@@ -28,6 +28,20 @@
 //! - CRC: see [`CrcIndex`]: raw CRC registers at checkpoints, combined in
 //!   GF(2) (`crc.rs`), so a payload is never hashed per candidate.
 //!
+//! Memory against time: the coarse CRC checkpoints that payload *ends* are
+//! computed from are at most 4096, inline (16 KiB), so over a large input
+//! they are far apart, and ends scattered over the whole input cost up to
+//! half that distance each (`n / 8192` bytes: work per byte doubles with
+//! the input past 16 MiB). A caller holding the whole input can lend a
+//! larger table ([`Scanner::with_table`], [`Records::with_checkpoints`]):
+//! [`checkpoints_for`]`(n)` entries, `n / 1024` bytes (1 MiB per GiB),
+//! keep a checkpoint every 4 KiB and the work per byte flat. The core
+//! allocates nothing either way: the table is a `&mut [u32]` or a `Vec` the
+//! caller made; `MappedFile::records` (with `std`) makes one when
+//! recovering.
+//!
+//! [`Records::with_checkpoints`]: super::Records::with_checkpoints
+//!
 //! The scanner reads its input through a [`Window`]: the whole input (a
 //! slice, [`Scanner::find`]) or the part of a stream that is buffered
 //! ([`Scanner::scan`]). Every cache holds positions, not bytes, and only
@@ -186,7 +200,8 @@ enum Verdict {
 }
 
 /// Reusable state for finding valid packets after lost framing, in fixed
-/// memory (about 32 KiB, no allocation).
+/// memory (about 32 KiB, no allocation), or with a checkpoint table the
+/// caller lends ([`with_table`](Scanner::with_table)).
 ///
 /// Calls to [`find`](Self::find) on one input with non-decreasing `from`
 /// (what a reader going forward does) share their caches, so the total
@@ -199,12 +214,13 @@ enum Verdict {
 /// input (a stream's buffer), and can stop after a budget of work.
 ///
 /// Limits: payload ends scattered over the whole input cost up to
-/// `input.len() / 8192` hashed bytes each (see `CrcIndex`), and the
-/// extension chain is memoised for one area start at a time, so a chain
-/// that other candidates' chains do not share is walked per candidate
-/// (at most 21845 steps: one header).
+/// `input.len() / 8192` hashed bytes each with the inline table (see
+/// `CrcIndex`; a table of [`checkpoints_for`] the input's length bounds
+/// that by 2 KiB), and the extension chain is memoised for one area start
+/// at a time, so a chain that other candidates' chains do not share is
+/// walked per candidate (at most 21845 steps: one header).
 #[derive(Clone)]
-pub struct Scanner {
+pub struct Scanner<C = InlineCheckpoints> {
     /// The input the caches describe, as (address, length); only compared.
     input_id: (usize, usize),
     /// The parser configuration the caches were built for.
@@ -215,10 +231,27 @@ pub struct Scanner {
     source_utf8: Utf8Cache,
     dest_utf8: Utf8Cache,
     tlv: TlvMemo,
-    crc: CrcIndex,
+    crc: CrcIndex<C>,
 }
 
-impl core::fmt::Debug for Scanner {
+/// The coarse CRC checkpoint table a [`Scanner`] holds inline when none is
+/// lent: 4096 entries (16 KiB).
+pub type InlineCheckpoints = [u32; COARSE];
+
+/// The length of a checkpoint table (for [`Scanner::with_table`]) that
+/// keeps recovery over an input of `len` bytes linear however its payload
+/// ends are scattered: one checkpoint per 4 KiB of input (`len / 1024`
+/// bytes: 1 MiB per GiB), and never fewer than the inline table holds.
+pub const fn checkpoints_for(len: usize) -> usize {
+    let needed = (len / MIN_STRIDE).saturating_add(2);
+    if needed > COARSE {
+        needed
+    } else {
+        COARSE
+    }
+}
+
+impl<C> core::fmt::Debug for Scanner<C> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         // The memo arrays are tens of KiB of noise: show the position only.
         f.debug_struct("Scanner").field("work", &self.work).finish_non_exhaustive()
@@ -232,8 +265,23 @@ impl Default for Scanner {
 }
 
 impl Scanner {
-    /// A scanner with empty caches.
+    /// A scanner with empty caches and its inline checkpoint table.
     pub const fn new() -> Self {
+        Self::with_table([0; COARSE])
+    }
+}
+
+impl<C: AsRef<[u32]> + AsMut<[u32]>> Scanner<C> {
+    /// A scanner with empty caches that keeps its coarse CRC checkpoints in
+    /// `table` (its contents do not matter) instead of inline: a table of
+    /// [`checkpoints_for`] the input's length keeps a checkpoint every
+    /// 4 KiB, so that payload ends scattered over the whole input cost at
+    /// most 2 KiB of hashing each instead of up to `len / 8192` bytes. The
+    /// scanner allocates nothing: `table` may be a borrowed `&mut [u32]`,
+    /// or a `Vec` or `Box` it then owns. Any length works; a table of
+    /// fewer than 2 entries holds no checkpoint, so each candidate's
+    /// payload is then hashed in full (as `parse_packet` does).
+    pub const fn with_table(table: C) -> Self {
         Self {
             input_id: (0, 0),
             verify: true,
@@ -243,7 +291,7 @@ impl Scanner {
             source_utf8: Utf8Cache::new(),
             dest_utf8: Utf8Cache::new(),
             tlv: TlvMemo::new(),
-            crc: CrcIndex::new(),
+            crc: CrcIndex::new(table),
         }
     }
 
@@ -389,6 +437,17 @@ impl Scanner {
         }
         if !self.verify {
             return Verdict::Valid;
+        }
+        if self.crc.cap() < 2 {
+            // No checkpoints to combine: the payload, which the window
+            // holds (size checked above), hashed once for this candidate.
+            let payload = w.get(header_end, packet_end).unwrap_or_default();
+            self.work += payload.len() as u64;
+            return if !crc::advance(u32::MAX, payload) == checksum {
+                Verdict::Valid
+            } else {
+                Verdict::Invalid
+            };
         }
         let reach = reach(parser);
         if !self.crc.prepare(w, c, packet_end, reach, stop, &mut self.work) {
@@ -606,23 +665,24 @@ const MIN_STRIDE: usize = 4096;
 /// - Payload starts lie within 64 KiB of the candidate, which only moves
 ///   forward: a ring of fine checkpoints (every 64 bytes) over the 128 KiB
 ///   after it answers them by hashing under 64 bytes.
-/// - Payload ends can be anywhere after: coarse checkpoints (at most 4096,
-///   stride a power of two fitting the rest of the input), plus a cursor at
+/// - Payload ends can be anywhere after: coarse checkpoints (as many as
+///   the table holds, 4096 inline; stride a power of two fitting the rest
+///   of the input, at least 4 KiB), plus a cursor at
 ///   the last end asked about, reached forwards by hashing or backwards by
 ///   hashing and un-shifting in GF(2) (`crc::retreat`). Ends that stay
 ///   close together or move steadily cost their distance; scattered ones
 ///   cost up to half a stride each: with fixed memory, ends scattered over
 ///   the whole input cannot all be close to a checkpoint (a time-space
-///   trade-off), so that case stays `O(n / 4096)` per candidate. Measured
-///   (a fake header every 32 bytes, ends spread over the whole input): 38
-///   units of work per byte up to 16 MiB (the 4 KiB minimum stride), then
-///   doubling with the input, 72 at 32 MiB and 141 at 64 MiB. A stride
-///   kept at 4 KiB would keep it near 40, for `n / 1024` bytes of
-///   checkpoints (256 KiB for 256 MiB): memory a caller would have to lend
-///   the scanner, as the core allocates nothing; not done.
+///   trade-off), so with the inline table that case stays `O(n / 4096)`
+///   per candidate. Measured (a fake header every 32 bytes, ends spread
+///   over the whole input, `tests/resync.rs`): 18-21 units of work per
+///   byte up to 4 MiB, 38 at 16 MiB, then doubling with the input, 72 at
+///   32 MiB and 141 at 64 MiB. A table of [`checkpoints_for`]`(n)` lent by the
+///   caller keeps the stride at 4 KiB: 21.5 units per byte at 16, 32 and
+///   64 MiB, for `n / 1024` bytes (256 KiB for 256 MiB).
 /// - The floor: see [`carry`](Self::carry).
 #[derive(Clone)]
-struct CrcIndex {
+struct CrcIndex<C> {
     /// `S` is relative to this position; `usize::MAX`: not started.
     origin: usize,
     /// Fine checkpoint `j` is `S(origin + j * FINE)`, in `ring[j % RING]`,
@@ -631,8 +691,8 @@ struct CrcIndex {
     ring_lo: usize,
     ring_hi: usize,
     /// Coarse checkpoint `i` is `S(origin + i * stride)`, held for
-    /// `i < coarse_len`.
-    coarse: [u32; COARSE],
+    /// `i < coarse_len`: inline (`COARSE` of them) or lent by the caller.
+    coarse: C,
     coarse_len: usize,
     stride: usize,
     /// `S(cursor) = cursor_s`.
@@ -645,14 +705,14 @@ struct CrcIndex {
     floor_s: u32,
 }
 
-impl CrcIndex {
-    const fn new() -> Self {
+impl<C: AsRef<[u32]> + AsMut<[u32]>> CrcIndex<C> {
+    const fn new(coarse: C) -> Self {
         Self {
             origin: usize::MAX,
             ring: [0; RING],
             ring_lo: 0,
             ring_hi: 0,
-            coarse: [0; COARSE],
+            coarse,
             coarse_len: 0,
             stride: MIN_STRIDE,
             cursor: 0,
@@ -664,6 +724,13 @@ impl CrcIndex {
 
     fn forget(&mut self) {
         self.origin = usize::MAX;
+    }
+
+    /// Coarse checkpoints the table holds (at least 2 once started: see
+    /// [`Scanner::with_table`]).
+    #[inline]
+    fn cap(&self) -> usize {
+        self.coarse.as_ref().len()
     }
 
     /// The furthest position whose `S` is known (0 before any start).
@@ -694,7 +761,7 @@ impl CrcIndex {
         if j < floor_j + RING {
             return true;
         }
-        let i = ((x - self.origin) / self.stride).min(COARSE - 1);
+        let i = ((x - self.origin) / self.stride).min(self.cap() - 1);
         // At least one checkpoint per call, so that any budget progresses.
         while self.coarse_len <= i && self.extend_coarse(w, i, work) {
             if *work >= stop && self.coarse_len <= i {
@@ -714,7 +781,8 @@ impl CrcIndex {
     fn start(&mut self, w: &Window<'_>, c: usize, reach: usize) {
         let rest = w.end() - c;
         let needed = c.saturating_add(reach.min(rest));
-        let coverage = self.origin.saturating_add((COARSE - 1).saturating_mul(self.stride));
+        let cap = self.cap();
+        let coverage = self.origin.saturating_add((cap - 1).saturating_mul(self.stride));
         if self.origin != usize::MAX && self.floor >= w.start && c >= self.floor {
             let frontier = self.frontier();
             if c <= frontier && frontier <= w.end() && needed <= coverage {
@@ -728,9 +796,9 @@ impl CrcIndex {
         self.ring[0] = 0;
         self.ring_lo = 0;
         self.ring_hi = 1;
-        self.coarse[0] = 0;
+        self.coarse.as_mut()[0] = 0;
         self.coarse_len = 1;
-        self.stride = span.div_ceil(COARSE - 1).max(MIN_STRIDE).next_power_of_two();
+        self.stride = span.div_ceil(cap - 1).max(MIN_STRIDE).next_power_of_two();
         self.cursor = c;
         self.cursor_s = 0;
         self.floor = c;
@@ -755,7 +823,7 @@ impl CrcIndex {
         self.floor_s = s;
     }
 
-    /// Computes the next coarse checkpoint (coarse_len <= i < COARSE), or
+    /// Computes the next coarse checkpoint (coarse_len <= i < cap), or
     /// the first one at or above the floor when the last one is below it;
     /// `false` if that one is past checkpoint `i` (the floor is then
     /// within a stride of any position before it).
@@ -768,12 +836,12 @@ impl CrcIndex {
                 return false;
             }
             let to = self.origin + next * self.stride;
-            self.coarse[next] = hash_from(self.floor_s, w, self.floor, to, work);
+            self.coarse.as_mut()[next] = hash_from(self.floor_s, w, self.floor, to, work);
             self.coarse_len = next + 1;
             return true;
         }
-        let s = hash_from(self.coarse[prev], w, at, at + self.stride, work);
-        self.coarse[self.coarse_len] = s;
+        let s = hash_from(self.coarse.as_ref()[prev], w, at, at + self.stride, work);
+        self.coarse.as_mut()[self.coarse_len] = s;
         self.coarse_len += 1;
         true
     }
@@ -837,7 +905,7 @@ impl CrcIndex {
     fn far(&mut self, w: &Window<'_>, x: usize, work: &mut u64) -> u32 {
         let i = (x - self.origin) / self.stride;
         // Coarse checkpoints are computed once each, in order.
-        let wanted = i.min(COARSE - 1);
+        let wanted = i.min(self.cap() - 1);
         while self.coarse_len <= wanted && self.extend_coarse(w, wanted, work) {}
         let i = i.min(self.coarse_len - 1);
         let lower = self.origin + i * self.stride;
@@ -854,8 +922,10 @@ impl CrcIndex {
         }
         let s = match best.1 {
             Anchor::Floor => hash_from(self.floor_s, w, self.floor, x, work),
-            Anchor::Lower => hash_from(self.coarse[i], w, lower, x, work),
-            Anchor::Upper => hash_back(self.coarse[i + 1], w, x, lower + self.stride, work),
+            Anchor::Lower => hash_from(self.coarse.as_ref()[i], w, lower, x, work),
+            Anchor::Upper => {
+                hash_back(self.coarse.as_ref()[i + 1], w, x, lower + self.stride, work)
+            }
             Anchor::Cursor if self.cursor <= x => hash_from(self.cursor_s, w, self.cursor, x, work),
             Anchor::Cursor => hash_back(self.cursor_s, w, x, self.cursor, work),
         };

@@ -20,7 +20,7 @@ use std::path::Path;
 
 use memmap2::Mmap;
 
-use crate::pkt::{Packet, Packets, Parser, Record, Records};
+use crate::pkt::{checkpoints_for, Packet, Packets, Parser, Record, Records};
 use crate::Error;
 
 /// Bytes of progress between two releases of the pages behind the reader.
@@ -98,9 +98,19 @@ impl MappedFile {
 
     /// The record stream of the whole file (as [`Parser::records`]),
     /// releasing the pages behind the reader as it goes.
+    ///
+    /// When recovering, its scanner keeps a CRC checkpoint every 4 KiB of
+    /// the file (see [`Records::with_checkpoints`]), so that a recovery
+    /// stays linear however fake payloads' ends are scattered: one
+    /// allocation of `len / 1024` bytes (256 KiB for 256 MiB), zeroed
+    /// lazily by the kernel, so only the part a recovery uses is resident.
     pub fn records(&self, parser: Parser, recover: bool) -> MappedRecords<'_> {
+        let bytes = self.as_bytes();
+        // Without recovery nothing searches: no table (an empty `Vec` does
+        // not allocate).
+        let table = if recover { vec![0; checkpoints_for(bytes.len())] } else { Vec::new() };
         MappedRecords {
-            inner: Records::new(parser, self.as_bytes(), 0, recover),
+            inner: Records::with_checkpoints(parser, bytes, 0, recover, table),
             releaser: Releaser::new(self.map.as_ref()),
         }
     }
@@ -251,7 +261,7 @@ fn release(map: &Mmap, offset: usize, len: usize) {
 /// The record stream of a [`MappedFile`]; see [`MappedFile::records`].
 #[derive(Debug)]
 pub struct MappedRecords<'a> {
-    inner: Records<'a>,
+    inner: Records<'a, Vec<u32>>,
     releaser: Releaser<'a>,
 }
 
