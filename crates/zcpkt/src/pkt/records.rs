@@ -3,7 +3,7 @@
 use super::error::{Error, ErrorKind};
 use super::packet::{Packet, PacketErrors};
 use super::parse::Parser;
-use super::resync::{InlineCheckpoints, Scan, Scanner, Window};
+use super::resync::{InlineCheckpoints, Scan, Scanner, Window, COARSE};
 
 /// A byte range that recovery jumped over.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -77,16 +77,7 @@ struct Recovery {
 impl<'a> Records<'a> {
     /// Records of `input`, whose first byte is at absolute offset `base`.
     pub const fn new(parser: Parser, input: &'a [u8], base: u64, recover: bool) -> Self {
-        Self {
-            input,
-            pos: 0,
-            base,
-            parser,
-            recover,
-            pending_errors: None,
-            recovery: None,
-            scanner: Scanner::new(),
-        }
+        Self::with_checkpoints(parser, input, base, recover, [0; COARSE])
     }
 }
 

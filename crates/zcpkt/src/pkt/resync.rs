@@ -653,7 +653,7 @@ const FINE: usize = 64;
 /// which holds every payload start (at most 64 KiB after its packet).
 const RING: usize = 2048;
 /// Coarse checkpoints: the whole rest of the input in at most this many.
-const COARSE: usize = 4096;
+pub(super) const COARSE: usize = 4096;
 /// The smallest coarse stride, so that small inputs do not hash in tiny
 /// pieces.
 const MIN_STRIDE: usize = 4096;
