@@ -273,3 +273,32 @@ fn capture_blocks_in_order_allocates_a_bounded_amount() {
         assert!(small <= bound && large <= bound, "1x: {small}, 10x: {large}, bound {bound}");
     }
 }
+
+/// A capture of `copies` times the same packets with garbage between, so
+/// that every copy loses framing once and recovers.
+fn damaged(copies: usize) -> Vec<u8> {
+    let config = GenConfig { profile: Profile::Small, seed: 3, limit: Limit::Bytes(256 << 10) };
+    let mut one = generate_to_vec(&config);
+    one.extend_from_slice(b"garbage, then PKT\0 that frames nothing");
+    one.repeat(copies)
+}
+
+#[test]
+fn recovery_allocates_one_checkpoint_table_whatever_the_damage() {
+    let _tests = exclusive();
+    let recovering = |input: &[u8]| {
+        let parallel = parallel().recover(true);
+        let expected = Parser::new().records(input, true).count();
+        let count = |n: usize, _| n + 1;
+        assert_eq!(parallel.fold(input, || 0, count, |a, b| a + b), expected);
+        let (n, allocations) = counted(|| parallel.fold(input, || 0, count, |a, b| a + b));
+        assert_eq!(n, expected);
+        allocations
+    };
+    let (once, ten) = (damaged(1), damaged(10));
+    let (small, large) = (recovering(&once), recovering(&ten));
+    println!("recovering fold: 1x {small} allocations, 10x {large} (10 recoveries)");
+    assert_eq!(small, large, "1x: {small}, 10x: {large}");
+    // The fold's own, and the checkpoint table (none without recovery).
+    assert_eq!(small, fold_allocations(&once) + 1);
+}

@@ -39,9 +39,12 @@
 //! (shared with [`capture`]). So the heap allocations of a call are a
 //! fixed number that does not grow with the input: the ring, one rayon job
 //! per thread (rayon's queue of injected jobs also allocates a block per 63
-//! jobs it has ever taken), and for
+//! jobs it has ever taken), for
 //! [`records_in_order`](ParallelParser::records_in_order) the per-chunk
-//! record buffers (see there). `tests/parallel_alloc.rs` checks this.
+//! record buffers (see there), and with recovery on, one checkpoint table
+//! of `input.len() / 1024` bytes for the sequential re-synchronisations
+//! (linear however the fake payloads' ends are scattered: see
+//! [`Records::with_checkpoints`]). `tests/parallel_alloc.rs` checks this.
 
 pub mod capture;
 mod exchange;
@@ -53,7 +56,7 @@ use rayon::ThreadPoolBuildError;
 use exchange::{catch, Exchange, JobResult, Leftover, Workers};
 
 use crate::pkt::format::MAGIC;
-use crate::pkt::{ErrorKind, FixedHeader, PacketErrors, Parser, Record, Records};
+use crate::pkt::{checkpoints_for, ErrorKind, FixedHeader, PacketErrors, Parser, Record, Records};
 use crate::source::mmap::SEARCH_STEP;
 
 /// Default bytes per chunk: enough work per task (a fraction of a
@@ -215,8 +218,14 @@ impl ParallelParser {
         let job = |(chunk, seed)| parse_chunk(parser, input, chunk, seed, work);
         self.workers.run(&exchange, &job, || {
             // One sequential reader for every re-synchronisation, so that
-            // they share the scanner's caches.
-            let mut sequential = Records::new(self.parser, input, 0, self.recover);
+            // they share the scanner's caches, with a checkpoint table for
+            // the whole input so that a recovery stays linear however the
+            // fake payloads' ends are scattered (`Records::with_checkpoints`):
+            // one allocation a call, and only when recovering.
+            let table =
+                if self.recover { vec![0; checkpoints_for(input.len())] } else { Vec::new() };
+            let mut sequential =
+                Records::with_checkpoints(self.parser, input, 0, self.recover, table);
             let mut start = 0;
             while start < input.len() {
                 let lost_at = self.pass(&exchange, input, start, work, sink);
@@ -293,7 +302,7 @@ impl ParallelParser {
     /// where it did, or `None` at the end of input.
     fn resynchronise<'a, S: Sink<'a>>(
         &self,
-        records: &mut Records<'a>,
+        records: &mut Records<'a, Vec<u32>>,
         sink: &mut S,
     ) -> Option<usize> {
         loop {
