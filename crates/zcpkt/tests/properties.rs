@@ -11,45 +11,7 @@ use zcpkt::{
 };
 
 mod support;
-use support::config;
-
-/// The fields a writer chooses.
-#[derive(Clone, Debug)]
-struct Spec {
-    flags: u8,
-    timestamp: u64,
-    source: String,
-    dest: String,
-    exts: Vec<(u8, Vec<u8>)>,
-    payload: Vec<u8>,
-}
-
-impl Spec {
-    /// HEADER_LEN as pkt-format.md defines it.
-    fn header_len(&self) -> usize {
-        24 + self.source.len()
-            + 1
-            + self.dest.len()
-            + 1
-            + self.exts.iter().map(|(_, v)| 3 + v.len()).sum::<usize>()
-    }
-
-    fn encode(&self) -> Vec<u8> {
-        let exts: Vec<Extension> = self
-            .exts
-            .iter()
-            .map(|(t, v)| Extension { ty: ExtensionType::from_byte(*t), value: v })
-            .collect();
-        let packet = NewPacket::new(&self.source, &self.dest, &self.payload)
-            .flags(PacketFlags::from_bits_retain(self.flags))
-            .timestamp(self.timestamp)
-            .extensions(&exts);
-        let mut buf = vec![0u8; packet.encoded_len().unwrap()];
-        let n = packet.encode(&mut buf).unwrap();
-        assert_eq!(n, buf.len());
-        buf
-    }
-}
+use support::{config, Spec};
 
 /// Any UTF-8 text without NUL: empty, arbitrary chars, multi-byte heavy.
 fn id() -> impl Strategy<Value = String> {

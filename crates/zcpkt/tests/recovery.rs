@@ -42,47 +42,12 @@ use std::ops::Range;
 use proptest::prelude::*;
 use proptest::sample::Index;
 use zcpkt::source::stream::StreamReader;
-use zcpkt::{Error, ErrorKind, Extension, ExtensionType, NewPacket, PacketFlags, Parser, Record};
+use zcpkt::{Error, ErrorKind, Parser, Record};
 
 mod support;
-use support::config;
+use support::{config, Spec};
 
 // ---------------------------------------------------------------- capture
-
-/// The fields a writer chooses.
-#[derive(Clone, Debug)]
-struct Spec {
-    flags: u8,
-    timestamp: u64,
-    source: String,
-    dest: String,
-    exts: Vec<(u8, Vec<u8>)>,
-    payload: Vec<u8>,
-}
-
-impl Spec {
-    fn encode(&self) -> Vec<u8> {
-        let exts: Vec<Extension> = self
-            .exts
-            .iter()
-            .map(|(t, v)| Extension { ty: ExtensionType::from_byte(*t), value: v })
-            .collect();
-        let packet = NewPacket::new(&self.source, &self.dest, &self.payload)
-            .flags(PacketFlags::from_bits_retain(self.flags))
-            .timestamp(self.timestamp)
-            .extensions(&exts);
-        let mut buf = vec![0u8; packet.encoded_len().unwrap()];
-        packet.encode(&mut buf).unwrap();
-        buf
-    }
-
-    fn header_len(&self) -> usize {
-        24 + self.source.len()
-            + self.dest.len()
-            + 2
-            + self.exts.iter().map(|(_, v)| 3 + v.len()).sum::<usize>()
-    }
-}
 
 /// UTF-8 without NUL: empty, ASCII, multi-byte heavy.
 fn id() -> impl Strategy<Value = String> {
