@@ -60,6 +60,7 @@ fn every_job_sees_every_packet_and_zero_copy_jobs_do_not_allocate_per_packet() {
             "mmap-whole",
             "stream",
             "parallel",
+            "parallel-slice",
             "collect",
             "baseline-stream",
             "baseline-collect",
@@ -69,6 +70,10 @@ fn every_job_sees_every_packet_and_zero_copy_jobs_do_not_allocate_per_packet() {
                 assert_eq!(field(&row, "packets"), packets, "{job} crc={crc}");
                 assert_eq!(field(&row, "errors"), 0, "{job} crc={crc}");
                 allocs.push((job, crc, field(&row, "allocs")));
+                // The map's pages come in by faults during the job.
+                if job.starts_with("mmap") {
+                    assert!(field(&row, "page_faults") >= 1, "{job}: {row}");
+                }
             }
         }
         allocs_by_size.push(allocs);
@@ -84,7 +89,9 @@ fn every_job_sees_every_packet_and_zero_copy_jobs_do_not_allocate_per_packet() {
             // Starting a thread pool (its count varies a little with thread
             // timing) and a fixed ring of chunk slots: a few dozen, whatever
             // the size. tests/parallel_alloc.rs pins the parser's own count.
-            "parallel" => assert!(*a1 <= 64 && *a10 <= 64, "{job} crc={crc}: {a1} / {a10}"),
+            "parallel" | "parallel-slice" => {
+                assert!(*a1 <= 64 && *a10 <= 64, "{job} crc={crc}: {a1} / {a10}")
+            }
             // The baseline copies every packet: at least one allocation each.
             "baseline-stream" | "baseline-collect" => assert!(*a10 >= 20_000, "{job}: {a10}"),
             _ => {}
@@ -105,16 +112,20 @@ fn bench_on_a_given_file_reports_every_job_as_json() {
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
-    // 8 parsing jobs with and without CRC, recovery, then 5 ceilings.
-    assert_eq!(rows.len(), 22);
+    // 9 parsing jobs with and without CRC, recovery, then 5 ceilings.
+    assert_eq!(rows.len(), 24);
     for row in &rows {
         assert_eq!(row["input"], "in.pkt");
+        // A given file is measured as found in the page cache.
+        assert_eq!(row["page_cache"], "keep");
         let job = row["job"].as_str().unwrap();
         if !job.starts_with("crc") && job != "read" {
             assert_eq!(field(row, "packets"), 500, "{job}");
         }
-        let has_baseline =
-            matches!(job, "slice" | "mmap" | "mmap-whole" | "stream" | "parallel" | "collect");
+        let has_baseline = matches!(
+            job,
+            "slice" | "mmap" | "mmap-whole" | "stream" | "parallel" | "parallel-slice" | "collect"
+        );
         assert_eq!(row["vs_baseline"].is_f64(), has_baseline, "{job}");
     }
 }
@@ -134,7 +145,9 @@ fn bench_generates_and_removes_its_inputs_including_hostile_ones() {
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
     let labels: Vec<&str> = rows.iter().map(|r| r["input"].as_str().unwrap()).collect();
-    assert_eq!(labels.iter().filter(|l| **l == "seed").count(), 22);
+    assert_eq!(labels.iter().filter(|l| **l == "seed").count(), 24);
+    // Generated captures are evicted and read back before they are measured.
+    assert!(rows.iter().all(|r| r["page_cache"] == "reread"), "{rows:?}");
     // Recovery through hostile files: one error, then everything skipped.
     for hostile in ["hostile-magic", "hostile-crc"] {
         let row = rows.iter().find(|r| r["input"] == hostile).expect(hostile);
@@ -144,4 +157,28 @@ fn bench_generates_and_removes_its_inputs_including_hostile_ones() {
         assert_eq!(field(row, "input_bytes"), 64 << 10, "{hostile}");
     }
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0, "temporary inputs left behind");
+}
+
+#[test]
+fn bench_rereads_a_given_file_on_request_and_leaves_it_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("in.pkt");
+    let config = GenConfig { profile: Profile::Small, seed: 2, limit: Limit::Packets(300) };
+    let bytes = generate_to_vec(&config);
+    std::fs::write(&file, &bytes).unwrap();
+    let out = zcpkt()
+        .arg("bench")
+        .arg(&file)
+        .args(["--runs", "1", "--json", "--page-cache", "reread"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 24);
+    assert!(rows.iter().all(|r| r["page_cache"] == "reread"), "{rows:?}");
+    assert_eq!(std::fs::read(&file).unwrap(), bytes);
 }

@@ -33,6 +33,9 @@ pub enum Job {
     Stream,
     /// zcpkt over a memory map on all cores.
     Parallel,
+    /// zcpkt over a slice in RAM on all cores (the file is read in before
+    /// the clock starts): the parallel parser without the map's costs.
+    ParallelSlice,
     /// zcpkt collecting every packet (borrowed) into a Vec, over a memory map.
     Collect,
     /// zcpkt over a memory map in recover mode: every packet, error and
@@ -58,12 +61,13 @@ pub enum Job {
 
 impl Job {
     /// The parsing jobs, run once with CRC verification and once without.
-    pub const PARSERS: [Job; 8] = [
+    pub const PARSERS: [Job; 9] = [
         Job::Slice,
         Job::Mmap,
         Job::MmapWhole,
         Job::Stream,
         Job::Parallel,
+        Job::ParallelSlice,
         Job::Collect,
         Job::BaselineStream,
         Job::BaselineCollect,
@@ -80,6 +84,7 @@ impl Job {
             Job::MmapWhole => "zcpkt mmap, no release",
             Job::Stream => "zcpkt stream",
             Job::Parallel => "zcpkt parallel",
+            Job::ParallelSlice => "zcpkt parallel, slice",
             Job::Collect => "zcpkt collect",
             Job::Recover => "zcpkt recover",
             Job::BaselineStream => "baseline stream",
@@ -95,9 +100,12 @@ impl Job {
     /// The baseline job this zcpkt job is compared with, if any.
     pub fn baseline(self) -> Option<Job> {
         match self {
-            Job::Slice | Job::Mmap | Job::MmapWhole | Job::Stream | Job::Parallel => {
-                Some(Job::BaselineStream)
-            }
+            Job::Slice
+            | Job::Mmap
+            | Job::MmapWhole
+            | Job::Stream
+            | Job::Parallel
+            | Job::ParallelSlice => Some(Job::BaselineStream),
             Job::Collect => Some(Job::BaselineCollect),
             _ => None,
         }
@@ -158,6 +166,8 @@ pub struct Measured {
     pub elapsed: Duration,
     /// Heap allocations during the timed part.
     pub allocs: AllocSnapshot,
+    /// Page faults (minor and major) during the timed part.
+    pub page_faults: u64,
 }
 
 /// Runs `job` on the file at `path`.
@@ -165,9 +175,10 @@ pub fn run(job: Job, path: &Path, crc: bool, threads: usize) -> io::Result<Measu
     let parser = Parser::new().verify_checksum(crc);
     // Jobs that need the bytes in RAM read them before the clock starts.
     let in_ram = match job {
-        Job::Slice | Job::Crc1 | Job::CrcAll => std::fs::read(path)?,
+        Job::Slice | Job::ParallelSlice | Job::Crc1 | Job::CrcAll => std::fs::read(path)?,
         _ => Vec::new(),
     };
+    let faults_before = page_faults();
     let before = AllocSnapshot::now();
     let start = Instant::now();
     let tally = match job {
@@ -176,6 +187,7 @@ pub fn run(job: Job, path: &Path, crc: bool, threads: usize) -> io::Result<Measu
         Job::MmapWhole => visit_all(parser.packets(MappedFile::open(path)?.as_bytes())),
         Job::Stream => stream(path, parser)?,
         Job::Parallel => parallel(&MappedFile::open(path)?, parser, threads)?,
+        Job::ParallelSlice => parallel_slice(&in_ram, parser, threads)?,
         Job::Collect => collect(&MappedFile::open(path)?, parser),
         Job::Recover => recover(&MappedFile::open(path)?, parser),
         Job::BaselineStream => baseline(path, crc, false)?,
@@ -188,7 +200,20 @@ pub fn run(job: Job, path: &Path, crc: bool, threads: usize) -> io::Result<Measu
     };
     let elapsed = start.elapsed();
     let allocs = AllocSnapshot::now().since(before);
-    Ok(Measured { tally, elapsed, allocs })
+    let page_faults = page_faults().saturating_sub(faults_before);
+    Ok(Measured { tally, elapsed, allocs, page_faults })
+}
+
+/// The process's page faults so far, minor and major (0 where `/proc` is
+/// missing): fields 10 and 12 of `/proc/self/stat`, counted after the
+/// command name, which may hold spaces but ends at the last `)`.
+fn page_faults() -> u64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0 };
+    let Some((_, fields)) = stat.rsplit_once(')') else { return 0 };
+    let field = |n: usize| -> u64 {
+        fields.split_whitespace().nth(n).and_then(|f| f.parse().ok()).unwrap_or(0)
+    };
+    field(7) + field(9)
 }
 
 fn visit_all<'a>(packets: impl Iterator<Item = Result<Packet<'a>, zcpkt::Error>>) -> Tally {
@@ -220,16 +245,31 @@ fn parallel(map: &MappedFile, parser: Parser, threads: usize) -> io::Result<Tall
         .chunk_size(crate::input::PARALLEL_CHUNK)
         .threads(threads)
         .map_err(io::Error::other)?;
-    let fold = |mut tally: Tally, record: Record<'_>| {
-        match record {
-            Record::Packet(p) if p.is_valid() => tally.packet(&p),
-            _ => tally.errors += 1,
-        }
-        tally
-    };
     let mut releaser = map.releaser();
     let progress = |position| releaser.reached(position);
-    Ok(parallel.fold_with_progress(map.as_bytes(), Tally::default, fold, Tally::merge, progress))
+    Ok(parallel.fold_with_progress(
+        map.as_bytes(),
+        Tally::default,
+        fold_record,
+        Tally::merge,
+        progress,
+    ))
+}
+
+fn parallel_slice(bytes: &[u8], parser: Parser, threads: usize) -> io::Result<Tally> {
+    let parallel = ParallelParser::new(parser)
+        .chunk_size(crate::input::PARALLEL_CHUNK)
+        .threads(threads)
+        .map_err(io::Error::other)?;
+    Ok(parallel.fold(bytes, Tally::default, fold_record, Tally::merge))
+}
+
+fn fold_record(mut tally: Tally, record: Record<'_>) -> Tally {
+    match record {
+        Record::Packet(p) if p.is_valid() => tally.packet(&p),
+        _ => tally.errors += 1,
+    }
+    tally
 }
 
 fn collect(map: &MappedFile, parser: Parser) -> Tally {

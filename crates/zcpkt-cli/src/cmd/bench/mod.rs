@@ -8,6 +8,7 @@
 
 mod hostile;
 mod jobs;
+mod page_cache;
 mod report;
 mod worker;
 
@@ -23,6 +24,7 @@ pub use jobs::Job;
 pub use worker::WorkerArgs;
 
 use hostile::Hostile;
+use page_cache::PageCache;
 use report::{Row, Sample};
 
 /// Errors of the benchmark driver, shown as one line.
@@ -33,14 +35,17 @@ pub type BenchResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 /// Runs every job (zcpkt over a slice, mmap, stream, all cores, collecting;
 /// the copying baseline streaming and collecting; each with and without CRC;
 /// then the CRC-32 and read ceilings) on the same capture, each run in a
-/// fresh process, and prints medians. Without FILE it generates one capture
+/// fresh process, and prints medians. Generated captures are first evicted
+/// from the page cache and read back once, as a capture read from disk is
+/// cached (`--page-cache`). Without FILE it generates one capture
 /// per profile (small, seed, large) in the temporary directory and removes
 /// them afterwards.
 ///
 /// JSON rows (--json), one object per line: input, job, crc, input_bytes,
 /// seconds, gb_per_s, packets, mpkt_per_s, errors, allocs, alloc_bytes,
-/// peak_rss_kib, vs_baseline (baseline seconds / job seconds, same job and
-/// CRC setting, or null), vs_crc (job GB/s / one-core CRC-32 GB/s), threads.
+/// peak_rss_kib, page_faults (during the job), vs_baseline (baseline
+/// seconds / job seconds, same job and CRC setting, or null), vs_crc (job
+/// GB/s / one-core CRC-32 GB/s), threads, page_cache (`reread` or `keep`).
 #[derive(Debug, clap::Args)]
 pub struct BenchArgs {
     /// A capture to measure; without it, captures are generated (one per profile).
@@ -63,6 +68,12 @@ pub struct BenchArgs {
     /// Seed of the generated captures.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// The page-cache state to measure in: `reread` evicts each input and
+    /// reads it back once (cached as after reading from disk: large folios,
+    /// cheap to map), `keep` leaves it as it is. Default: `reread` for the
+    /// generated captures, `keep` for a FILE.
+    #[arg(long, value_enum)]
+    pub page_cache: Option<PageCache>,
     /// Print the rows as JSON Lines instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -88,11 +99,16 @@ fn drive(args: &BenchArgs) -> BenchResult<()> {
         std::thread::available_parallelism().map(std::num::NonZeroUsize::get).unwrap_or(1)
     });
     let inputs = inputs(args)?;
+    let default_state = if args.file.is_some() { PageCache::Keep } else { PageCache::Reread };
+    let page_cache = args.page_cache.unwrap_or(default_state);
     let mut rows = Vec::new();
     for input in &inputs {
+        page_cache
+            .prepare(&input.path)
+            .map_err(|e| format!("cannot prepare {}: {e}", input.path.display()))?;
         rows.extend(measure(&input.label, &input.path, &input.plan, args.runs.max(1), threads)?);
     }
-    report::print(&rows, args.json, threads)?;
+    report::print(&rows, args.json, threads, page_cache)?;
     Ok(())
 }
 

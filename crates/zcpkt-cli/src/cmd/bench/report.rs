@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use super::jobs::Job;
+use super::page_cache::PageCache;
 use super::BenchResult;
 
 /// One worker run, as the worker printed it.
@@ -14,6 +15,7 @@ pub struct Sample {
     allocs: u64,
     alloc_bytes: u64,
     peak_rss_kib: u64,
+    page_faults: u64,
 }
 
 impl Sample {
@@ -32,6 +34,7 @@ impl Sample {
             allocs: field("allocs")?,
             alloc_bytes: field("alloc_bytes")?,
             peak_rss_kib: field("peak_rss_kib")?,
+            page_faults: field("page_faults")?,
         })
     }
 }
@@ -49,6 +52,7 @@ pub struct Row {
     allocs: u64,
     alloc_bytes: u64,
     peak_rss_kib: u64,
+    page_faults: u64,
     vs_baseline: Option<f64>,
     vs_crc: Option<f64>,
 }
@@ -79,6 +83,7 @@ impl Row {
             allocs: pick(|s| s.allocs),
             alloc_bytes: pick(|s| s.alloc_bytes),
             peak_rss_kib: pick(|s| s.peak_rss_kib),
+            page_faults: pick(|s| s.page_faults),
             vs_baseline: None,
             vs_crc: None,
         }
@@ -110,20 +115,20 @@ fn add_ratios(rows: &mut [Row]) {
 }
 
 /// Prints the rows as a table (or JSON Lines) on standard output.
-pub fn print(rows: &[Row], json: bool, threads: usize) -> BenchResult<()> {
+pub fn print(rows: &[Row], json: bool, threads: usize, page_cache: PageCache) -> BenchResult<()> {
     let mut rows = rows.to_vec();
     add_ratios(&mut rows);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if json {
         for row in &rows {
-            writeln!(out, "{}", row_json(row, threads))?;
+            writeln!(out, "{}", row_json(row, threads, page_cache))?;
         }
         return Ok(());
     }
     writeln!(
         out,
-        "{:<13} {:<28} {:>3} {:>8} {:>7} {:>8} {:>9} {:>9} {:>8} {:>9} {:>7}",
+        "{:<13} {:<28} {:>3} {:>8} {:>7} {:>8} {:>9} {:>9} {:>8} {:>8} {:>9} {:>7}",
         "input",
         "job",
         "crc",
@@ -133,6 +138,7 @@ pub fn print(rows: &[Row], json: bool, threads: usize) -> BenchResult<()> {
         "allocs",
         "alloc MB",
         "RSS MB",
+        "faults",
         "vs base",
         "vs crc"
     )?;
@@ -141,7 +147,7 @@ pub fn print(rows: &[Row], json: bool, threads: usize) -> BenchResult<()> {
             |r: Option<f64>, suffix: &str| r.map_or("-".into(), |v| format!("{v:.2}{suffix}"));
         writeln!(
             out,
-            "{:<13} {:<28} {:>3} {:>8.3} {:>7.2} {:>8.2} {:>9} {:>9.1} {:>8.1} {:>9} {:>7}",
+            "{:<13} {:<28} {:>3} {:>8.3} {:>7.2} {:>8.2} {:>9} {:>9.1} {:>8.1} {:>8} {:>9} {:>7}",
             row.input,
             row.job.name(),
             if row.crc { "on" } else { "off" },
@@ -151,20 +157,26 @@ pub fn print(rows: &[Row], json: bool, threads: usize) -> BenchResult<()> {
             row.allocs,
             row.alloc_bytes as f64 / 1e6,
             row.peak_rss_kib as f64 / 1024.0,
+            row.page_faults,
             ratio(row.vs_baseline, "x"),
             ratio(row.vs_crc.map(|v| v * 100.0), "%"),
         )?;
     }
     writeln!(
         out,
-        "\n{threads} threads for all-cores jobs; medians of fresh-process runs; files in the page cache. \
+        "\n{threads} threads for all-cores jobs; medians of fresh-process runs; files in the page cache ({}). \
+         'faults' = page faults during the job; \
          'vs base' = baseline seconds / job seconds (same job, same CRC setting); \
-         'vs crc' = job GB/s / one-core CRC-32 GB/s."
+         'vs crc' = job GB/s / one-core CRC-32 GB/s.",
+        match page_cache {
+            PageCache::Reread => "evicted, then read back once, as after reading from disk",
+            PageCache::Keep => "as found",
+        }
     )?;
     Ok(())
 }
 
-fn row_json(row: &Row, threads: usize) -> serde_json::Value {
+fn row_json(row: &Row, threads: usize, page_cache: PageCache) -> serde_json::Value {
     serde_json::json!({
         "input": row.input,
         "job": row.job.cli_name(),
@@ -178,8 +190,10 @@ fn row_json(row: &Row, threads: usize) -> serde_json::Value {
         "allocs": row.allocs,
         "alloc_bytes": row.alloc_bytes,
         "peak_rss_kib": row.peak_rss_kib,
+        "page_faults": row.page_faults,
         "vs_baseline": row.vs_baseline,
         "vs_crc": row.vs_crc,
         "threads": threads,
+        "page_cache": page_cache.name(),
     })
 }

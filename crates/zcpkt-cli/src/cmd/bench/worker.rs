@@ -32,6 +32,7 @@ pub fn run(args: &WorkerArgs) -> super::BenchResult<()> {
         "allocs": measured.allocs.count,
         "alloc_bytes": measured.allocs.bytes,
         "peak_rss_kib": peak_rss_kib().unwrap_or(0),
+        "page_faults": measured.page_faults,
     });
     println!("{line}");
     Ok(())
