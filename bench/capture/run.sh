@@ -6,13 +6,18 @@
 #
 # Every row runs RUNS times (default 5), each in a fresh process under
 # /usr/bin/time; the table shows medians of wall time, CPU time (user +
-# system) and peak RSS. Files are read from the page cache (one untimed
-# warm-up read first). Environment: RUNS, FILES (default "bulk.pcap
-# small.pcapng"), CARGO_TARGET_DIR (as for cargo).
+# system) and peak RSS. Files are read from the page cache: with
+# PAGE_CACHE=reread (the default) each file is first evicted and read back
+# once, as a capture read from disk is cached (large folios, which a map
+# takes in with one fault per 2 MiB; see crates/zcpkt-cli/src/cmd/bench/
+# page_cache.rs); with PAGE_CACHE=keep it is only read once, its pages left
+# as they were written. Environment: RUNS, FILES (default "bulk.pcap
+# small.pcapng"), PAGE_CACHE, CARGO_TARGET_DIR (as for cargo).
 set -euo pipefail
 
 dir=${1:?usage: run.sh DIR}
 runs=${RUNS:-5}
+page_cache=${PAGE_CACHE:-reread}
 files=${FILES:-bulk.pcap small.pcapng}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 target=${CARGO_TARGET_DIR:-$root/target}
@@ -67,11 +72,18 @@ echo "- date: $(date -u +%Y-%m-%dT%H:%MZ); machine: $(nproc) cores, $(awk -F': '
 echo "- load at start: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
 echo "- $runs runs per row, medians; tools: $(tshark --version 2>/dev/null | head -1 | cut -d' ' -f1-3), tcpdump $(tcpdump --version | head -1 | awk '{print $3}'), pcap-parser $(awk '/name = "pcap-parser"/ {getline; print $3}' "$root/Cargo.lock" | tr -d '"'), etherparse $(awk '/name = "etherparse"/ {getline; print $3}' "$root/Cargo.lock" | tr -d '"')"
 echo "- fields: ${fields[*]}"
+echo "- page cache: $page_cache ($([ "$page_cache" = reread ] && echo "each file evicted, then read back once, as after reading it from disk" || echo "as the files were written"))"
 
 for name in $files; do
     file=$dir/$name
     size=$(stat -c %s "$file")
-    cat "$file" >/dev/null # warm the page cache
+    if [ "$page_cache" = reread ]; then
+        python3 -c 'import os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+os.fsync(fd)
+os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)' "$file"
+    fi
+    cat "$file" >/dev/null # (re)fill the page cache
     frames=$("$worker" zcpkt-count "$file" | awk '{print $2}')
 
     # tshark runs on the first 1/16 of the frames; its time for the whole
