@@ -7,6 +7,7 @@
 
 mod alloc_count;
 mod capture_fold;
+mod chunked;
 mod cmd;
 mod error;
 mod input;

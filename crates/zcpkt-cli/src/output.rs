@@ -6,6 +6,7 @@ use std::io::{self, BufWriter, IsTerminal, StdoutLock, Write};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
+use crate::chunked::ChunkedWriter;
 use crate::error::CliError;
 
 /// Buffered, locked standard output: `print!` would lock per call and panic
@@ -56,7 +57,7 @@ pub fn stdout_is_terminal() -> bool {
 /// a stream, like standard output, and renaming over it would replace the
 /// device node with a regular file.
 pub struct AtomicFile {
-    writer: BufWriter<File>,
+    writer: ChunkedWriter<File>,
     /// `None` when writing in place to a special file.
     temp: Option<PathBuf>,
     dest: PathBuf,
@@ -74,7 +75,7 @@ impl AtomicFile {
             let (file, temp) = create_temp_beside(dest).map_err(|e| CliError::io(context(), e))?;
             (file, Some(temp))
         };
-        let writer = BufWriter::with_capacity(256 * 1024, file);
+        let writer = ChunkedWriter::new(file);
         Ok(Self { writer, temp, dest: dest.to_path_buf(), committed: false })
     }
 
