@@ -23,6 +23,18 @@ fn worker(job: &str, file: &Path, crc: bool) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// Runs `zcpkt bench ... --json` and returns its rows.
+fn bench_rows(cmd: &mut Command) -> Vec<serde_json::Value> {
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    rows
+}
+
 fn field(row: &serde_json::Value, name: &str) -> u64 {
     row[name].as_u64().unwrap_or_else(|| panic!("no {name} in {row}"))
 }
@@ -105,13 +117,7 @@ fn bench_on_a_given_file_reports_every_job_as_json() {
     let file = dir.path().join("in.pkt");
     let config = GenConfig { profile: Profile::Seed, seed: 1, limit: Limit::Packets(500) };
     std::fs::write(&file, generate_to_vec(&config)).unwrap();
-    let out = zcpkt().arg("bench").arg(&file).args(["--runs", "1", "--json"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect();
+    let rows = bench_rows(zcpkt().arg("bench").arg(&file).args(["--runs", "1", "--json"]));
     // 9 parsing jobs with and without CRC, recovery, then 5 ceilings.
     assert_eq!(rows.len(), 24);
     for row in &rows {
@@ -133,17 +139,11 @@ fn bench_on_a_given_file_reports_every_job_as_json() {
 #[test]
 fn bench_generates_and_removes_its_inputs_including_hostile_ones() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = zcpkt()
-        .args(["bench", "--size", "256KiB", "--runs", "1", "--profile", "seed", "--json"])
-        .env("TMPDIR", tmp.path())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect();
+    let rows = bench_rows(
+        zcpkt()
+            .args(["bench", "--size", "256KiB", "--runs", "1", "--profile", "seed", "--json"])
+            .env("TMPDIR", tmp.path()),
+    );
     let labels: Vec<&str> = rows.iter().map(|r| r["input"].as_str().unwrap()).collect();
     assert_eq!(labels.iter().filter(|l| **l == "seed").count(), 24);
     // Generated captures are evicted and read back before they are measured.
@@ -166,18 +166,13 @@ fn bench_rereads_a_given_file_on_request_and_leaves_it_unchanged() {
     let config = GenConfig { profile: Profile::Small, seed: 2, limit: Limit::Packets(300) };
     let bytes = generate_to_vec(&config);
     std::fs::write(&file, &bytes).unwrap();
-    let out = zcpkt()
-        .arg("bench")
-        .arg(&file)
-        .args(["--runs", "1", "--json", "--page-cache", "reread"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect();
+    let rows = bench_rows(zcpkt().arg("bench").arg(&file).args([
+        "--runs",
+        "1",
+        "--json",
+        "--page-cache",
+        "reread",
+    ]));
     assert_eq!(rows.len(), 24);
     assert!(rows.iter().all(|r| r["page_cache"] == "reread"), "{rows:?}");
     assert_eq!(std::fs::read(&file).unwrap(), bytes);
