@@ -162,8 +162,8 @@ impl ParallelParser {
     /// with the re-synchronisations' checksum reads far ahead of their
     /// search served by `far` where it can (see
     /// [`Records::search_reading`]): for an `input` that is a memory map,
-    /// e.g. with a [`MappedFile`](crate::source::MappedFile)'s
-    /// [`positioned_reader`](crate::source::MappedFile::positioned_reader),
+    /// e.g. with a [`MappedFile`](crate::source::mmap::MappedFile)'s
+    /// [`positioned_reader`](crate::source::mmap::MappedFile::positioned_reader),
     /// so that those scattered reads do not map the pages they touch.
     /// `far` is only used on the calling thread. The records are the same.
     pub fn records_in_order_reading<'a>(
@@ -200,8 +200,8 @@ impl ParallelParser {
     /// thread each time every record before `position` has been folded in.
     ///
     /// For a reader that gives back what it has finished with, e.g. a
-    /// [`MappedFile`](crate::source::MappedFile)'s
-    /// [`Releaser`](crate::source::Releaser): the workers only ever read a
+    /// [`MappedFile`](crate::source::mmap::MappedFile)'s
+    /// [`Releaser`](crate::source::mmap::Releaser): the workers only ever read a
     /// few chunks past the last position reported.
     pub fn fold_with_progress<'a, T, ID, F, R>(
         &self,
