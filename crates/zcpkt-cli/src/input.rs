@@ -207,7 +207,10 @@ fn records_of_map(
             .map_err(|e| CliError::usage(format!("cannot start {} threads: {e}", opts.threads)))?;
         // A long recovery releases pages as it searches, not only at its end.
         let searching = |at, read_to| releaser.borrow_mut().searching(at, read_to);
-        parallel.records_in_order_searching(map.as_bytes(), visit, searching);
+        // Its checksum reads far ahead of the search are positioned reads,
+        // which map nothing (see `MappedFile::positioned_reader`).
+        let mut far = map.positioned_reader();
+        parallel.records_in_order_reading(map.as_bytes(), visit, searching, &mut far);
     } else {
         map.records(parser, opts.recover).for_each(&mut visit);
     }

@@ -134,3 +134,64 @@ fn one_long_recovery_releasing_pages_as_it_searches_gives_the_slice_records() {
     assert!(matches!(records[1], Record::Skipped(s) if s.len == n as u64), "{:?}", records[1]);
     assert_records_match("long-recovery", &bytes);
 }
+
+/// After a bad first byte, a fake header every 30 bytes (empty ids) whose
+/// payload ends at a point spread over the whole file, each with a wrong
+/// checksum (`bench/hostile/scattered_ends.py`), with real packets spliced
+/// in at `real`.
+fn scattered_ends(n: usize, real: &[usize]) -> Vec<u8> {
+    let mut bytes = b"X".to_vec();
+    let mut i = 0usize;
+    while bytes.len() + 30 <= n {
+        let at = bytes.len() - 1;
+        let end = (n - (i.wrapping_mul(2_654_435_761) % n)).max(at + 26);
+        bytes.extend_from_slice(b"PKT\0\x01\x00\x1a\x00");
+        bytes.extend_from_slice(&((end - at - 26) as u32).to_le_bytes());
+        bytes.extend_from_slice(&0xBADu32.to_le_bytes());
+        bytes.extend_from_slice(&7u64.to_le_bytes());
+        bytes.extend_from_slice(&[0, 0, 1, 2, 3, 4]);
+        i += 1;
+    }
+    bytes.resize(n, 9);
+    for &at in real.iter().rev() {
+        bytes.splice(at..at, capture(1));
+    }
+    bytes
+}
+
+/// Scattered payload ends: the mapped records' far checksum reads are
+/// positioned reads of the file, not the map's; the records are still the
+/// slice's (whole windows of them released meanwhile).
+#[test]
+fn scattered_payload_ends_read_by_positioned_reads_give_the_slice_records() {
+    let n = 3 * RELEASE_WINDOW;
+    let bytes = scattered_ends(n, &[200_000, 2 * RELEASE_WINDOW + 7, n - 5000]);
+    let records: Vec<Record> = Parser::new().records(&bytes, true).collect();
+    let skipped = records.iter().filter(|r| matches!(r, Record::Skipped(_))).count();
+    assert!(skipped >= 3, "{records:?}");
+    assert_records_match("scattered-ends", &bytes);
+}
+
+/// The same through the parallel parser's sequential recovery, with the
+/// map's positioned reader.
+#[cfg(feature = "parallel")]
+#[test]
+fn parallel_recovery_reading_far_bytes_by_positioned_reads_gives_the_sequential_records() {
+    use zcpkt::parallel::ParallelParser;
+    let n = 3 * RELEASE_WINDOW;
+    let bytes = scattered_ends(n, &[150_000, RELEASE_WINDOW + 3, n - 7000]);
+    let file = TempFile::with("scattered-parallel", &bytes);
+    let mapped = MappedFile::open(&file.0).expect("map");
+    let expected: Vec<Record> = Parser::new().records(&bytes, true).collect();
+    let parallel = ParallelParser::new(Parser::new()).recover(true).chunk_size(64 << 10);
+    let mut got = Vec::new();
+    let mut releaser = mapped.releaser();
+    let mut far = mapped.positioned_reader();
+    parallel.records_in_order_reading(
+        mapped.as_bytes(),
+        |r| got.push(r),
+        |at, to| releaser.searching(at, to),
+        &mut far,
+    );
+    assert_eq!(got, expected);
+}

@@ -6,8 +6,8 @@
 
 use proptest::prelude::*;
 use zcpkt::pkt::{
-    checkpoints_for, find_next_valid, find_next_valid_counted, find_next_valid_naive, Scan,
-    Scanner, SearchProgress, Window,
+    checkpoints_for, find_next_valid, find_next_valid_counted, find_next_valid_naive, ReadAt, Scan,
+    Scanner, SearchProgress, Window, READ_AT_MAX,
 };
 use zcpkt::{
     Error, ErrorKind, Extension, ExtensionType, NewPacket, Parser, Record, Records, Skipped,
@@ -270,7 +270,17 @@ proptest! {
                 prop_assert_eq!(&got, &expected);
                 let lent = Records::with_checkpoints(parser, &input, 0, recover, vec![0; table]);
                 let got: Vec<R> = lent.map(|r| show(&r)).collect();
-                prop_assert_eq!(got, expected, "table {}", table);
+                prop_assert_eq!(&got, &expected, "table {}", table);
+                // Far reads served by another copy of the input, some refused.
+                let mut reader = CopyReader::new(&input, 3);
+                let mut lent = Records::with_checkpoints(parser, &input, 0, recover, vec![0; table]);
+                let mut got = Vec::new();
+                loop {
+                    while lent.search_reading(1000, &mut reader).is_some() {}
+                    let Some(record) = lent.next() else { break };
+                    got.push(show(&record));
+                }
+                prop_assert_eq!(got, expected, "read far, table {}", table);
             }
         }
     }
@@ -457,6 +467,109 @@ fn lent_tables_of_any_length_equal_naive() {
             }
         }
     }
+}
+
+/// Serves far reads from its own copy of the input, refusing every
+/// `refuse`-th read (none for 0), and counts the reads it served.
+struct CopyReader {
+    bytes: Vec<u8>,
+    refuse: usize,
+    calls: usize,
+    served: usize,
+}
+
+impl CopyReader {
+    fn new(input: &[u8], refuse: usize) -> Self {
+        Self { bytes: input.to_vec(), refuse, calls: 0, served: 0 }
+    }
+}
+
+impl ReadAt for CopyReader {
+    fn read_at(&mut self, at: usize, len: usize) -> Option<&[u8]> {
+        assert!(len > 0 && len <= READ_AT_MAX, "{len} bytes asked for");
+        assert!(at + len <= self.bytes.len(), "{at}+{len} past the input");
+        self.calls += 1;
+        if self.refuse != 0 && self.calls % self.refuse == 0 {
+            return None;
+        }
+        self.served += 1;
+        self.bytes.get(at..at + len)
+    }
+}
+
+/// Scattered payload ends (and a few real packets), their far checksum
+/// reads served by a reader (as a mapped file's positioned reads are):
+/// the same answers and the same work as reading the window (which
+/// `lent_tables_of_any_length_equal_naive` checks against the oracle),
+/// whether the reader serves every read or refuses some (the window then
+/// serves them).
+#[test]
+fn far_reads_through_a_reader_give_the_window_answers() {
+    let n = 384 << 10;
+    let mut input = far_payloads(n, n);
+    for (at, payload) in
+        [(n - 300, &b"near the end"[..]), (200_000, b"middle"), (9_000, &[7; 5000])]
+    {
+        let p = NewPacket::new("x", "y", payload);
+        let mut buf = vec![0; p.encoded_len().unwrap()];
+        p.encode(&mut buf).unwrap();
+        input.splice(at..at, buf);
+    }
+    let from: Vec<usize> = (0..input.len()).step_by(4099).chain([9_000, 9_001]).collect();
+    let mut from = from;
+    from.sort_unstable();
+    // Tables short of a checkpoint per 4 KiB hash far more per candidate:
+    // `lent_tables_of_any_length_equal_naive` covers them.
+    for len in [4096, checkpoints_for(input.len()) + 5] {
+        for refuse in [0, 3] {
+            let mut plain = Scanner::with_table(vec![0u32; len]);
+            let mut reading = Scanner::with_table(vec![0u32; len]);
+            let mut reader = CopyReader::new(&input, refuse);
+            let mut found = 0;
+            for &at in &from {
+                let expected = plain.find(&Parser::new(), &input, at);
+                found += usize::from(expected.is_some());
+                let window = Window::whole(&input);
+                let got = reading.scan_reading(&Parser::new(), window, at, u64::MAX, &mut reader);
+                let expected = expected.map_or(Scan::NotFound, Scan::Found);
+                assert_eq!(got, expected, "table {len}, refuse {refuse}, from {at}");
+            }
+            assert!(found > 10, "{found} found");
+            assert_eq!(reading.work(), plain.work(), "table {len}, refuse {refuse}");
+            assert!(reader.served > 100, "table {len}: {} reads served", reader.served);
+        }
+    }
+}
+
+/// The records of a scattered-ends input with real packets and damage,
+/// searched a little at a time with far reads through a reader, are the
+/// slice's.
+#[test]
+fn records_searching_through_a_reader_are_the_slice_records() {
+    let n = 512 << 10;
+    let mut input = b"junk".to_vec();
+    input.extend(far_payloads(n, n));
+    for at in [100_000, 300_000, n - 500] {
+        let p = NewPacket::new("a", "b", b"ok");
+        let mut buf = vec![0; p.encoded_len().unwrap()];
+        p.encode(&mut buf).unwrap();
+        buf.extend_from_slice(b"more junk");
+        input.splice(at..at, buf);
+    }
+    let parser = Parser::new();
+    let expected: Vec<Record> = parser.records(&input, true).collect();
+    assert!(expected.len() >= 6, "{expected:?}");
+    let table = vec![0u32; checkpoints_for(input.len())];
+    let mut records = Records::with_checkpoints(parser, &input, 0, true, table);
+    let mut reader = CopyReader::new(&input, 0);
+    let mut got = Vec::new();
+    loop {
+        while records.search_reading(10_000, &mut reader).is_some() {}
+        let Some(record) = records.next() else { break };
+        got.push(record);
+    }
+    assert_eq!(got, expected);
+    assert!(reader.served > 1000, "{} reads served", reader.served);
 }
 
 #[test]

@@ -56,7 +56,9 @@ use rayon::ThreadPoolBuildError;
 use exchange::{catch, Exchange, JobResult, Leftover, Workers};
 
 use crate::pkt::format::MAGIC;
-use crate::pkt::{checkpoints_for, ErrorKind, FixedHeader, PacketErrors, Parser, Record, Records};
+use crate::pkt::{
+    checkpoints_for, ErrorKind, FixedHeader, PacketErrors, Parser, ReadAt, Record, Records,
+};
 use crate::source::mmap::SEARCH_STEP;
 
 /// Default bytes per chunk: enough work per task (a fraction of a
@@ -153,9 +155,27 @@ impl ParallelParser {
         f: impl FnMut(Record<'a>),
         searching: impl FnMut(usize, usize),
     ) {
+        self.records_in_order_reading(input, f, searching, &mut ());
+    }
+
+    /// [`records_in_order_searching`](Self::records_in_order_searching),
+    /// with the re-synchronisations' checksum reads far ahead of their
+    /// search served by `far` where it can (see
+    /// [`Records::search_reading`]): for an `input` that is a memory map,
+    /// e.g. with a [`MappedFile`](crate::source::mmap::MappedFile)'s
+    /// [`positioned_reader`](crate::source::mmap::MappedFile::positioned_reader),
+    /// so that those scattered reads do not map the pages they touch.
+    /// `far` is only used on the calling thread. The records are the same.
+    pub fn records_in_order_reading<'a>(
+        &self,
+        input: &'a [u8],
+        f: impl FnMut(Record<'a>),
+        searching: impl FnMut(usize, usize),
+        far: &mut dyn ReadAt,
+    ) {
         let spare = Vec::with_capacity(self.workers.max_in_flight());
         let mut sink = OrderedSink { f, searching, spare };
-        self.drive(input, &collect_chunk, &mut sink);
+        self.drive(input, &collect_chunk, &mut sink, far);
     }
 
     /// Folds every record of `input` (the same records as
@@ -180,8 +200,8 @@ impl ParallelParser {
     /// thread each time every record before `position` has been folded in.
     ///
     /// For a reader that gives back what it has finished with, e.g. a
-    /// [`MappedFile`](crate::source::MappedFile)'s
-    /// [`Releaser`](crate::source::Releaser): the workers only ever read a
+    /// [`MappedFile`](crate::source::mmap::MappedFile)'s
+    /// [`Releaser`](crate::source::mmap::Releaser): the workers only ever read a
     /// few chunks past the last position reported.
     pub fn fold_with_progress<'a, T, ID, F, R>(
         &self,
@@ -199,13 +219,13 @@ impl ParallelParser {
     {
         let work = |(), records: &mut ChunkRecords<'a>| records.fold(identity(), &fold);
         let mut sink = FoldSink { acc: Some(identity()), fold: &fold, reduce, progress };
-        self.drive(input, &work, &mut sink);
+        self.drive(input, &work, &mut sink, &mut ());
         sink.acc.unwrap_or_else(identity)
     }
 
     /// Starts the workers, then alternates parallel passes and sequential
     /// re-synchronisations until the end of `input`.
-    fn drive<'a, S, W>(&self, input: &'a [u8], work: &W, sink: &mut S)
+    fn drive<'a, S, W>(&self, input: &'a [u8], work: &W, sink: &mut S, far: &mut dyn ReadAt)
     where
         S: Sink<'a>,
         W: Fn(S::Seed, &mut ChunkRecords<'a>) -> S::Out + Sync,
@@ -230,7 +250,7 @@ impl ParallelParser {
             while start < input.len() {
                 let lost_at = self.pass(&exchange, input, start, work, sink);
                 sequential.resume_at(lost_at);
-                let Some(resync) = self.resynchronise(&mut sequential, sink) else { return };
+                let Some(resync) = self.resynchronise(&mut sequential, sink, far) else { return };
                 start = resync;
             }
         });
@@ -304,9 +324,10 @@ impl ParallelParser {
         &self,
         records: &mut Records<'a, Vec<u32>>,
         sink: &mut S,
+        far: &mut dyn ReadAt,
     ) -> Option<usize> {
         loop {
-            while let Some(at) = records.search(SEARCH_STEP) {
+            while let Some(at) = records.search_reading(SEARCH_STEP, far) {
                 sink.searching(at.position, at.read_to);
             }
             let record = records.next()?;

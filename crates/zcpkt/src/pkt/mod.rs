@@ -27,6 +27,8 @@ pub use packet::{Packet, PacketErrors};
 pub use packets::Packets;
 pub use parse::{FixedHeader, Parser};
 pub use records::{Record, Records, SearchProgress, Skipped};
-pub use resync::{checkpoints_for, find_next_valid, InlineCheckpoints, Scan, Scanner, Window};
+pub use resync::{
+    checkpoints_for, find_next_valid, InlineCheckpoints, ReadAt, Scan, Scanner, Window, READ_AT_MAX,
+};
 #[doc(hidden)]
 pub use resync::{find_next_valid_counted, find_next_valid_naive};

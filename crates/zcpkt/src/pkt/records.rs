@@ -3,7 +3,7 @@
 use super::error::{Error, ErrorKind};
 use super::packet::{Packet, PacketErrors};
 use super::parse::Parser;
-use super::resync::{InlineCheckpoints, Scan, Scanner, Window, COARSE};
+use super::resync::{InlineCheckpoints, ReadAt, Scan, Scanner, Window, COARSE};
 
 /// A byte range that recovery jumped over.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -132,15 +132,31 @@ impl<'a, C: AsRef<[u32]> + AsMut<[u32]>> Records<'a, C> {
     /// are the same either way.
     #[inline]
     pub fn search(&mut self, budget: u64) -> Option<SearchProgress> {
+        self.search_reading(budget, &mut ())
+    }
+
+    /// [`search`](Self::search), with the checksum reads far ahead of the
+    /// search served by `far` where it can (see [`Scanner::scan_reading`]):
+    /// `far` reads the slice's positions, e.g. a mapped file's bytes by
+    /// positioned reads, so that those scattered reads do not map the
+    /// pages they touch. The records are the same.
+    #[inline]
+    pub fn search_reading(&mut self, budget: u64, far: &mut dyn ReadAt) -> Option<SearchProgress> {
         match self.recovery {
-            Some(recovery) if recovery.found.is_none() => self.search_from(recovery, budget),
+            Some(recovery) if recovery.found.is_none() => self.search_from(recovery, budget, far),
             _ => None,
         }
     }
 
-    fn search_from(&mut self, recovery: Recovery, budget: u64) -> Option<SearchProgress> {
+    fn search_from(
+        &mut self,
+        recovery: Recovery,
+        budget: u64,
+        far: &mut dyn ReadAt,
+    ) -> Option<SearchProgress> {
         let window = Window::whole(self.input);
-        let found = match self.scanner.scan(&self.parser, window, recovery.at, budget) {
+        let found = match self.scanner.scan_reading(&self.parser, window, recovery.at, budget, far)
+        {
             Scan::Found(at) => at,
             Scan::Paused { resume_at, read_to } => {
                 self.recovery = Some(Recovery { at: resume_at, ..recovery });
@@ -166,7 +182,7 @@ impl<'a, C: AsRef<[u32]> + AsMut<[u32]>> Records<'a, C> {
     fn skipped(&mut self, recovery: Recovery) -> Record<'a> {
         if recovery.found.is_none() {
             // With no budget the search runs to its end.
-            let _ = self.search_from(recovery, u64::MAX);
+            let _ = self.search_from(recovery, u64::MAX, &mut ());
         }
         let next = self.recovery.and_then(|r| r.found).unwrap_or(self.input.len());
         self.recovery = None;

@@ -54,6 +54,15 @@
 //! usable. A budget makes
 //! [`Scanner::scan`] return control ([`Scan::Paused`]) during a long
 //! search, so a caller can release memory behind and ahead of it.
+//!
+//! Reads far from the search: the bytes between a coarse checkpoint (or
+//! the cursor) and a payload end far ahead are read at a new, scattered
+//! place for each candidate. Through a memory map each such read faults in
+//! a whole page-cache folio (up to 2 MiB), so over a hostile input they
+//! would map most of it. [`Scanner::scan_reading`] takes a [`ReadAt`] that
+//! serves those reads instead (a file's positioned reads, say, with
+//! `std`); the window still serves everything near the search, and the
+//! sequential pass that computes the checkpoints.
 
 use super::crc;
 use super::format::{field, FIXED_HEADER_LEN, MAGIC, MAX_HEADER_LEN, MIN_HEADER_LEN, VERSION};
@@ -156,6 +165,32 @@ impl<'a> Window<'a> {
     #[inline]
     fn byte(&self, at: usize) -> Option<u8> {
         self.get(at, at.checked_add(1)?).map(|bytes| bytes[0])
+    }
+}
+
+/// Most bytes a [`ReadAt`] is asked for at once.
+pub const READ_AT_MAX: usize = 4096;
+
+/// Another way than its window to read the input, for the checksum reads
+/// a [`Scanner`] makes far ahead of its search, at scattered positions
+/// (see the module documentation): lets a caller whose window is a memory
+/// map read those bytes without mapping them (with `std`,
+/// `zcpkt::source::mmap::PositionedReader` does so by positioned reads).
+///
+/// Positions are the window's. The bytes must be the input's: the
+/// scanner's answers are only right if they are.
+pub trait ReadAt {
+    /// The input's bytes at positions `at..at + len` (`len` is at most
+    /// [`READ_AT_MAX`] and more than 0), borrowed from the reader's own
+    /// buffer, or `None` if it cannot read them (the scanner then reads them
+    /// from its window, which must hold them as usual).
+    fn read_at(&mut self, at: usize, len: usize) -> Option<&[u8]>;
+}
+
+/// Reads nothing: the scanner reads every byte from its window.
+impl ReadAt for () {
+    fn read_at(&mut self, _: usize, _: usize) -> Option<&[u8]> {
+        None
     }
 }
 
@@ -339,6 +374,22 @@ impl<C: AsRef<[u32]> + AsMut<[u32]>> Scanner<C> {
     /// total work stays linear in the input's size plus the bytes the
     /// windows kept from one call to the next.
     pub fn scan(&mut self, parser: &Parser, window: Window<'_>, from: usize, budget: u64) -> Scan {
+        self.scan_reading(parser, window, from, budget, &mut ())
+    }
+
+    /// [`scan`](Self::scan), with the checksum reads far ahead of the
+    /// search (between a checkpoint and a payload end at least 128 KiB
+    /// on) served by `far` where it can: for a window that is a memory
+    /// map, so that those scattered reads do not map the pages they touch.
+    /// The answer and the work counted are the same.
+    pub fn scan_reading(
+        &mut self,
+        parser: &Parser,
+        window: Window<'_>,
+        from: usize,
+        budget: u64,
+        far: &mut dyn ReadAt,
+    ) -> Scan {
         self.verify = parser.verifies_checksum();
         let stop = self.work.saturating_add(budget);
         let finder = memchr::memmem::Finder::new(&MAGIC);
@@ -355,16 +406,16 @@ impl<C: AsRef<[u32]> + AsMut<[u32]>> Scanner<C> {
             while let Some(found) = finder.find(&stretch[off..]) {
                 let candidate = at + off + found;
                 self.work += found as u64 + 1;
-                match self.judge(parser, &window, candidate, stop) {
+                match self.judge(parser, &window, candidate, stop, far) {
                     Verdict::Invalid => off += found + 1,
-                    verdict => return self.decided(verdict, &window, candidate),
+                    verdict => return self.decided(verdict, &window, candidate, far),
                 }
                 if self.work >= stop {
                     return self.paused(at + off);
                 }
             }
             if stretch.len() == rest.len() {
-                return self.end_of_window(&window, at + off);
+                return self.end_of_window(&window, at + off, far);
             }
             // No magic starts before the stretch's last three bytes.
             let searched = stretch.len() - (MAGIC.len() - 1);
@@ -378,11 +429,17 @@ impl<C: AsRef<[u32]> + AsMut<[u32]>> Scanner<C> {
     }
 
     /// The answer once the candidate at `c` is not plainly invalid.
-    fn decided(&mut self, verdict: Verdict, window: &Window<'_>, c: usize) -> Scan {
+    fn decided(
+        &mut self,
+        verdict: Verdict,
+        window: &Window<'_>,
+        c: usize,
+        far: &mut dyn ReadAt,
+    ) -> Scan {
         match verdict {
             Verdict::Valid => Scan::Found(c),
             Verdict::NeedMore(need_to) => {
-                self.crc.carry(window, c, &mut self.work);
+                self.crc.carry(window, c, &mut self.work, far);
                 Scan::NeedMore { keep_from: c, need_to }
             }
             Verdict::Paused => self.paused(c),
@@ -392,7 +449,7 @@ impl<C: AsRef<[u32]> + AsMut<[u32]>> Scanner<C> {
     }
 
     /// No `PKT\0` starts in the window at or after `at`.
-    fn end_of_window(&mut self, window: &Window<'_>, at: usize) -> Scan {
+    fn end_of_window(&mut self, window: &Window<'_>, at: usize, far: &mut dyn ReadAt) -> Scan {
         let end = window.end();
         self.work += end.saturating_sub(at) as u64;
         if window.is_end {
@@ -400,14 +457,21 @@ impl<C: AsRef<[u32]> + AsMut<[u32]>> Scanner<C> {
         }
         // Keep the start of a magic that the next bytes may complete.
         let keep_from = end.saturating_sub(MAGIC.len() - 1).max(at);
-        self.crc.carry(window, keep_from, &mut self.work);
+        self.crc.carry(window, keep_from, &mut self.work, far);
         Scan::NeedMore { keep_from, need_to: end.saturating_add(1) }
     }
 
     /// Whether the `PKT\0` at `c` starts a packet with no error at all:
     /// the verdict of `parse_packet(..).is_valid()`, reached in another
     /// order (the verdict is a conjunction, so the order does not matter).
-    fn judge(&mut self, parser: &Parser, w: &Window<'_>, c: usize, stop: u64) -> Verdict {
+    fn judge(
+        &mut self,
+        parser: &Parser,
+        w: &Window<'_>,
+        c: usize,
+        stop: u64,
+        far: &mut dyn ReadAt,
+    ) -> Verdict {
         // c is in the window: the caller found its magic there.
         let rest = w.bytes.get(c - w.start..).unwrap_or_default();
         let Some(head) = rest.first_chunk::<FIXED_HEADER_LEN>() else {
@@ -449,12 +513,12 @@ impl<C: AsRef<[u32]> + AsMut<[u32]>> Scanner<C> {
                 Verdict::Invalid
             };
         }
-        let reach = reach(parser);
-        if !self.crc.prepare(w, c, packet_end, reach, stop, &mut self.work) {
+        self.crc.start(w, c, reach(parser));
+        if !self.crc.prepare(w, c, packet_end, stop, &mut self.work, far) {
             return Verdict::Paused;
         }
-        let s_a = self.crc.s_at(w, header_end, c, &mut self.work);
-        let s_b = self.crc.s_at(w, packet_end, c, &mut self.work);
+        let s_a = self.crc.s_at(w, header_end, c, &mut self.work, far);
+        let s_b = self.crc.s_at(w, packet_end, c, &mut self.work, far);
         if crc::range_crc(s_a, s_b, u64::from(payload_len)) == checksum {
             Verdict::Valid
         } else {
@@ -744,26 +808,25 @@ impl<C: AsRef<[u32]> + AsMut<[u32]>> CrcIndex<C> {
     }
 
     /// Prepares to check the candidate at `c`, whose payload ends at `x`
-    /// (`c < x <= w.end()`): see [`start`](Self::start). Then computes the
-    /// coarse checkpoints a far `x` needs, in order, stopping once `work`
-    /// reaches `stop`: `false` if it did (call again to go on).
+    /// (`c < x <= w.end()`), once [`start`](Self::start)ed for it: computes
+    /// the coarse checkpoints a far `x` needs, in order, stopping once
+    /// `work` reaches `stop`: `false` if it did (call again to go on).
     fn prepare(
         &mut self,
         w: &Window<'_>,
         c: usize,
         x: usize,
-        reach: usize,
         stop: u64,
         work: &mut u64,
+        far: &mut dyn ReadAt,
     ) -> bool {
-        self.start(w, c, reach);
         let (j, floor_j) = ((x - self.origin) / FINE, (c - self.origin) / FINE);
         if j < floor_j + RING {
             return true;
         }
         let i = ((x - self.origin) / self.stride).min(self.cap() - 1);
         // At least one checkpoint per call, so that any budget progresses.
-        while self.coarse_len <= i && self.extend_coarse(w, i, work) {
+        while self.coarse_len <= i && self.extend_coarse(w, i, work, far) {
             if *work >= stop && self.coarse_len <= i {
                 return false;
             }
@@ -808,7 +871,7 @@ impl<C: AsRef<[u32]> + AsMut<[u32]>> CrcIndex<C> {
     /// Raises the floor to `to`, the start of the caller's next window, so
     /// that what is known from `to` on stays usable once the bytes before
     /// it are gone. Costs what `S(to)` costs, as for a payload start.
-    fn carry(&mut self, w: &Window<'_>, to: usize, work: &mut u64) {
+    fn carry(&mut self, w: &Window<'_>, to: usize, work: &mut u64, far: &mut dyn ReadAt) {
         if self.origin == usize::MAX || to <= self.floor {
             return;
         }
@@ -818,7 +881,7 @@ impl<C: AsRef<[u32]> + AsMut<[u32]>> CrcIndex<C> {
             self.forget();
             return;
         }
-        let s = self.s_at(w, to, to, work);
+        let s = self.s_at(w, to, to, work, far);
         self.floor = to;
         self.floor_s = s;
     }
@@ -827,7 +890,17 @@ impl<C: AsRef<[u32]> + AsMut<[u32]>> CrcIndex<C> {
     /// the first one at or above the floor when the last one is below it;
     /// `false` if that one is past checkpoint `i` (the floor is then
     /// within a stride of any position before it).
-    fn extend_coarse(&mut self, w: &Window<'_>, i: usize, work: &mut u64) -> bool {
+    ///
+    /// The pass runs ahead of the search, up to the furthest payload end
+    /// asked about (the whole input, on hostile input), so it reads through
+    /// `far` where it can, as [`far`](Self::far) does.
+    fn extend_coarse(
+        &mut self,
+        w: &Window<'_>,
+        i: usize,
+        work: &mut u64,
+        far: &mut dyn ReadAt,
+    ) -> bool {
         let prev = self.coarse_len - 1;
         let at = self.origin + prev * self.stride;
         if at < self.floor {
@@ -836,11 +909,11 @@ impl<C: AsRef<[u32]> + AsMut<[u32]>> CrcIndex<C> {
                 return false;
             }
             let to = self.origin + next * self.stride;
-            self.coarse.as_mut()[next] = hash_from(self.floor_s, w, self.floor, to, work);
+            self.coarse.as_mut()[next] = read_from(self.floor_s, w, self.floor, to, work, far);
             self.coarse_len = next + 1;
             return true;
         }
-        let s = hash_from(self.coarse.as_ref()[prev], w, at, at + self.stride, work);
+        let s = read_from(self.coarse.as_ref()[prev], w, at, at + self.stride, work, far);
         self.coarse.as_mut()[self.coarse_len] = s;
         self.coarse_len += 1;
         true
@@ -848,12 +921,19 @@ impl<C: AsRef<[u32]> + AsMut<[u32]>> CrcIndex<C> {
 
     /// `S(x)`, for `origin <= x <= w.end()`, asked while checking the
     /// candidate at `floor` (`origin <= floor <= x`; it never decreases).
-    fn s_at(&mut self, w: &Window<'_>, x: usize, floor: usize, work: &mut u64) -> u32 {
+    fn s_at(
+        &mut self,
+        w: &Window<'_>,
+        x: usize,
+        floor: usize,
+        work: &mut u64,
+        far: &mut dyn ReadAt,
+    ) -> u32 {
         let j = (x - self.origin) / FINE;
         let floor_j = (floor - self.origin) / FINE;
         if j < floor_j + RING {
             if j >= self.ring_hi {
-                self.extend_ring(w, j, work);
+                self.extend_ring(w, j, work, far);
             }
             if (self.ring_lo..self.ring_hi).contains(&j) {
                 let at = self.origin + j * FINE;
@@ -864,13 +944,13 @@ impl<C: AsRef<[u32]> + AsMut<[u32]>> CrcIndex<C> {
                 return hash_from(self.ring[j % RING], w, at, x, work);
             }
         }
-        self.far(w, x, work)
+        self.far(w, x, work, far)
     }
 
     /// Computes fine checkpoints up to `j`, sequentially, or re-seeds the
     /// ring at `j` when the gap is larger than the ring, or just above the
     /// floor when the ring ends below it.
-    fn extend_ring(&mut self, w: &Window<'_>, j: usize, work: &mut u64) {
+    fn extend_ring(&mut self, w: &Window<'_>, j: usize, work: &mut u64, far: &mut dyn ReadAt) {
         let last = self.origin + (self.ring_hi - 1) * FINE;
         if last < self.floor && j < self.ring_hi + RING {
             let next = (self.floor - self.origin).div_ceil(FINE);
@@ -884,7 +964,7 @@ impl<C: AsRef<[u32]> + AsMut<[u32]>> CrcIndex<C> {
             self.ring_hi = next + 1;
         }
         if j >= self.ring_hi + RING {
-            let s = self.far(w, self.origin + j * FINE, work);
+            let s = self.far(w, self.origin + j * FINE, work, far);
             self.ring[j % RING] = s;
             self.ring_lo = j;
             self.ring_hi = j + 1;
@@ -902,11 +982,14 @@ impl<C: AsRef<[u32]> + AsMut<[u32]>> CrcIndex<C> {
 
     /// `S(x)` from the nearest of: the coarse checkpoints around `x`, the
     /// cursor and the floor (none below the floor); moves the cursor to `x`.
-    fn far(&mut self, w: &Window<'_>, x: usize, work: &mut u64) -> u32 {
+    /// The bytes between are read through `reader` where it can: they lie
+    /// at a far, scattered place (the coarse checkpoints before it were
+    /// computed in order, from the window).
+    fn far(&mut self, w: &Window<'_>, x: usize, work: &mut u64, reader: &mut dyn ReadAt) -> u32 {
         let i = (x - self.origin) / self.stride;
         // Coarse checkpoints are computed once each, in order.
         let wanted = i.min(self.cap() - 1);
-        while self.coarse_len <= wanted && self.extend_coarse(w, wanted, work) {}
+        while self.coarse_len <= wanted && self.extend_coarse(w, wanted, work, reader) {}
         let i = i.min(self.coarse_len - 1);
         let lower = self.origin + i * self.stride;
         let mut best = (x - self.floor, Anchor::Floor);
@@ -920,14 +1003,16 @@ impl<C: AsRef<[u32]> + AsMut<[u32]>> CrcIndex<C> {
         if self.cursor >= self.floor {
             best = best.min((self.cursor.abs_diff(x), Anchor::Cursor));
         }
-        let s = match best.1 {
-            Anchor::Floor => hash_from(self.floor_s, w, self.floor, x, work),
-            Anchor::Lower => hash_from(self.coarse.as_ref()[i], w, lower, x, work),
-            Anchor::Upper => {
-                hash_back(self.coarse.as_ref()[i + 1], w, x, lower + self.stride, work)
-            }
-            Anchor::Cursor if self.cursor <= x => hash_from(self.cursor_s, w, self.cursor, x, work),
-            Anchor::Cursor => hash_back(self.cursor_s, w, x, self.cursor, work),
+        let (s, at) = match best.1 {
+            Anchor::Floor => (self.floor_s, self.floor),
+            Anchor::Lower => (self.coarse.as_ref()[i], lower),
+            Anchor::Upper => (self.coarse.as_ref()[i + 1], lower + self.stride),
+            Anchor::Cursor => (self.cursor_s, self.cursor),
+        };
+        let s = if at <= x {
+            read_from(s, w, at, x, work, reader)
+        } else {
+            read_back(s, w, x, at, work, reader)
         };
         self.cursor = x;
         self.cursor_s = s;
@@ -951,6 +1036,51 @@ fn hash_from(s: u32, w: &Window<'_>, at: usize, to: usize, work: &mut u64) -> u3
     debug_assert_eq!(bytes.len(), to - at, "hashing outside the window");
     *work += bytes.len() as u64;
     crc::advance(s, bytes)
+}
+
+/// [`hash_from`], reading the bytes through `reader` where it can (in
+/// pieces of at most [`READ_AT_MAX`]), and from the window otherwise.
+fn read_from(
+    mut s: u32,
+    w: &Window<'_>,
+    mut at: usize,
+    to: usize,
+    work: &mut u64,
+    reader: &mut dyn ReadAt,
+) -> u32 {
+    while at < to {
+        let len = (to - at).min(READ_AT_MAX);
+        let Some(bytes) = reader.read_at(at, len).filter(|bytes| bytes.len() == len) else {
+            return hash_from(s, w, at, to, work);
+        };
+        *work += len as u64;
+        s = crc::advance(s, bytes);
+        at += len;
+    }
+    s
+}
+
+/// [`hash_back`], reading the bytes through `reader` where it can (in
+/// pieces of at most [`READ_AT_MAX`], the last first), and from the window
+/// otherwise.
+fn read_back(
+    mut s: u32,
+    w: &Window<'_>,
+    to: usize,
+    mut at: usize,
+    work: &mut u64,
+    reader: &mut dyn ReadAt,
+) -> u32 {
+    while at > to {
+        let len = (at - to).min(READ_AT_MAX);
+        let Some(bytes) = reader.read_at(at - len, len).filter(|bytes| bytes.len() == len) else {
+            return hash_back(s, w, to, at, work);
+        };
+        *work += len as u64;
+        s = crc::retreat(s, bytes);
+        at -= len;
+    }
+    s
 }
 
 /// `S(to)` from `s = S(at)`, `to <= at`.

@@ -13,6 +13,15 @@
 //! [`SEARCH_STEP`] of work at a time, and in between releases both the
 //! pages the search has passed and those its checksum pass has read ahead
 //! ([`Releaser::searching`]).
+//!
+//! Its checksum pass also reads, for each candidate whose payload ends far
+//! ahead, a few KiB at a scattered place (between a checkpoint and the
+//! claimed end). Through the map, each such read would fault in a whole
+//! page-cache folio (up to 2 MiB, mapped at once), and a hostile file whose
+//! fake payload ends are spread over the whole file would end with most of
+//! it resident. So those reads are positioned reads of the file instead
+//! ([`PositionedReader`], a fixed 8 KiB buffer): nothing they read is
+//! mapped.
 
 use std::fs::File;
 use std::io;
@@ -20,7 +29,7 @@ use std::path::Path;
 
 use memmap2::Mmap;
 
-use crate::pkt::{checkpoints_for, Packet, Packets, Parser, Record, Records};
+use crate::pkt::{checkpoints_for, Packet, Packets, Parser, ReadAt, Record, Records, READ_AT_MAX};
 use crate::Error;
 
 /// Bytes of progress between two releases of the pages behind the reader.
@@ -52,6 +61,9 @@ const RELEASE_ALIGN: usize = 64 << 10;
 pub struct MappedFile {
     /// `None` for an empty file: mapping zero bytes fails on some platforms.
     map: Option<Mmap>,
+    /// The file, for positioned reads ([`PositionedReader`]); `None` if its
+    /// descriptor could not be duplicated (the map then serves every read).
+    file: Option<File>,
 }
 
 impl MappedFile {
@@ -74,11 +86,13 @@ impl MappedFile {
     /// empty.
     pub fn from_file(file: &File) -> io::Result<Self> {
         if file.metadata()?.len() == 0 {
-            return Ok(Self { map: None });
+            return Ok(Self { map: None, file: None });
         }
         let map = map_read_only(file)?;
         advise_sequential(&map);
-        Ok(Self { map: Some(map) })
+        // Positioned reads are an optimisation (see `PositionedReader`):
+        // without them the map serves every read.
+        Ok(Self { map: Some(map), file: file.try_clone().ok() })
     }
 
     /// The file's bytes.
@@ -104,6 +118,9 @@ impl MappedFile {
     /// stays linear however fake payloads' ends are scattered: one
     /// allocation of `len / 1024` bytes (256 KiB for 256 MiB), zeroed
     /// lazily by the kernel, so only the part a recovery uses is resident.
+    /// Its checksum reads far ahead of the search are positioned reads
+    /// ([`positioned_reader`](Self::positioned_reader)), so that they map
+    /// nothing.
     pub fn records(&self, parser: Parser, recover: bool) -> MappedRecords<'_> {
         let bytes = self.as_bytes();
         // Without recovery nothing searches: no table (an empty `Vec` does
@@ -112,6 +129,25 @@ impl MappedFile {
         MappedRecords {
             inner: Records::with_checkpoints(parser, bytes, 0, recover, table),
             releaser: Releaser::new(self.map.as_ref()),
+            far: self.positioned_reader(),
+        }
+    }
+
+    /// A reader of the file's bytes by positioned reads (`pread`), with a
+    /// fixed 8 KiB buffer: for a recovery's checksum reads at scattered
+    /// places far ahead of its search, which through the map would fault
+    /// in (and keep resident) a whole page-cache folio each. Hand it to
+    /// [`Records::search_reading`] or the parallel parser's
+    /// [`records_in_order_reading`](crate::parallel::ParallelParser::records_in_order_reading),
+    /// over [`as_bytes`](Self::as_bytes). It reads nothing (so the map
+    /// serves every read) off Unix, or if the file could not be kept open.
+    pub fn positioned_reader(&self) -> PositionedReader<'_> {
+        PositionedReader {
+            file: self.file.as_ref(),
+            len: self.len(),
+            start: 0,
+            filled: 0,
+            buf: [0; POSITIONED_BUFFER],
         }
     }
 
@@ -143,6 +179,91 @@ impl MappedFile {
             releaser: Releaser::new(self.map.as_ref()),
         }
     }
+}
+
+/// The buffer of a [`PositionedReader`]: room for [`READ_AT_MAX`] bytes and
+/// [`POSITIONED_PAD`] on each side.
+const POSITIONED_BUFFER: usize = 2 * READ_AT_MAX;
+
+/// Bytes a [`PositionedReader`] reads before those asked for (and up to
+/// its buffer's end after them), so that reads that move steadily (payload
+/// ends close together, forwards or backwards) are served from its buffer.
+const POSITIONED_PAD: usize = 1024;
+
+/// Reads a [`MappedFile`]'s bytes by positioned reads into a fixed buffer,
+/// without mapping them: see [`MappedFile::positioned_reader`].
+pub struct PositionedReader<'a> {
+    file: Option<&'a File>,
+    /// The map's length: nothing past it is read.
+    len: usize,
+    /// `buf[..filled]` holds the file's bytes from `start` on.
+    start: usize,
+    filled: usize,
+    buf: [u8; POSITIONED_BUFFER],
+}
+
+impl core::fmt::Debug for PositionedReader<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // The buffer is 8 KiB of noise.
+        f.debug_struct("PositionedReader")
+            .field("start", &self.start)
+            .field("filled", &self.filled)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ReadAt for PositionedReader<'_> {
+    fn read_at(&mut self, at: usize, len: usize) -> Option<&[u8]> {
+        let end = at.checked_add(len).filter(|&end| end <= self.len && len <= READ_AT_MAX)?;
+        if at < self.start || end > self.start.saturating_add(self.filled) {
+            self.refill(at, end)?;
+        }
+        self.buf.get(at - self.start..end - self.start)
+    }
+}
+
+impl PositionedReader<'_> {
+    /// Reads the file's bytes around `at..end` (`end - at` at most
+    /// [`READ_AT_MAX`], `end` within the file) into the buffer; `None` if
+    /// it could not read them all.
+    #[cold]
+    fn refill(&mut self, at: usize, end: usize) -> Option<()> {
+        let file = self.file?;
+        // A whole buffer (a positioned read costs about the same up to
+        // several KiB): `end - from` is at most READ_AT_MAX +
+        // POSITIONED_PAD, so it fits.
+        let from = at.saturating_sub(POSITIONED_PAD);
+        let to = end.saturating_add(POSITIONED_PAD).min(from.saturating_add(POSITIONED_BUFFER));
+        let to = to.min(self.len);
+        self.start = from;
+        self.filled = 0;
+        self.filled = read_at_most(file, self.buf.get_mut(..to.checked_sub(from)?)?, from)?;
+        (end <= from.saturating_add(self.filled)).then_some(())
+    }
+}
+
+/// Fills `buf` from the file's offset `at`, short only at the file's end;
+/// `None` on an error.
+#[cfg(unix)]
+fn read_at_most(file: &File, buf: &mut [u8], at: usize) -> Option<usize> {
+    use std::os::unix::fs::FileExt;
+    let mut got = 0;
+    while got < buf.len() {
+        let offset = u64::try_from(at.checked_add(got)?).ok()?;
+        match file.read_at(&mut buf[got..], offset) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    Some(got)
+}
+
+/// No positioned reads off Unix: the map serves every read.
+#[cfg(not(unix))]
+fn read_at_most(_: &File, _: &mut [u8], _: usize) -> Option<usize> {
+    None
 }
 
 #[allow(unsafe_code)]
@@ -263,6 +384,8 @@ fn release(map: &Mmap, offset: usize, len: usize) {
 pub struct MappedRecords<'a> {
     inner: Records<'a, Vec<u32>>,
     releaser: Releaser<'a>,
+    /// Serves the search's far checksum reads.
+    far: PositionedReader<'a>,
 }
 
 impl<'a> Iterator for MappedRecords<'a> {
@@ -270,7 +393,7 @@ impl<'a> Iterator for MappedRecords<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Record<'a>> {
-        while let Some(at) = self.inner.search(SEARCH_STEP) {
+        while let Some(at) = self.inner.search_reading(SEARCH_STEP, &mut self.far) {
             self.releaser.searching(at.position, at.read_to);
         }
         let record = self.inner.next();
@@ -322,8 +445,34 @@ mod tests {
     }
 
     #[test]
+    fn a_positioned_reader_reads_the_map_bytes_and_nothing_past_them() {
+        let path = std::env::temp_dir().join(format!("zcpkt-pread-{}", std::process::id()));
+        let bytes: Vec<u8> = (0..50_000u32).map(|i| (i * 7 + i / 251) as u8).collect();
+        std::fs::write(&path, &bytes).unwrap();
+        let map = MappedFile::open(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let mut reader = map.positioned_reader();
+        // Forwards, backwards, far, at both ends, in and out of the buffer.
+        let reads = [(0, 1), (10, 4096), (4000, 30), (3000, 900), (40_000, 4096)]
+            .into_iter()
+            .chain([(45_903, 4096), (49_999, 1), (12_345, 2048), (12_000, 300), (100, 64)]);
+        for (at, len) in reads {
+            let got = reader.read_at(at, len);
+            #[cfg(unix)]
+            assert_eq!(got, Some(&bytes[at..at + len]), "{at}+{len}");
+            #[cfg(not(unix))]
+            assert_eq!(got, None);
+        }
+        assert_eq!(reader.read_at(49_999, 2), None);
+        assert_eq!(reader.read_at(usize::MAX, 1), None);
+        assert_eq!(reader.read_at(0, READ_AT_MAX + 1), None);
+        let empty = MappedFile { map: None, file: None };
+        assert_eq!(empty.positioned_reader().read_at(0, 1), None);
+    }
+
+    #[test]
     fn a_releaser_from_an_offset_starts_at_the_next_aligned_block() {
-        let map = MappedFile { map: None };
+        let map = MappedFile { map: None, file: None };
         assert_eq!(map.releaser_from(0).released, 0);
         assert_eq!(map.releaser_from(1).released, RELEASE_ALIGN);
         assert_eq!(map.releaser_from(RELEASE_ALIGN).released, RELEASE_ALIGN);
