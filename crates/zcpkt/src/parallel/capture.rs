@@ -34,8 +34,9 @@
 //!
 //! As for [`ParallelParser`](super::ParallelParser): the batches go through
 //! a ring of `2 × threads + 1` slots to one long-lived worker per pool
-//! thread, and a call allocates a fixed number of times whatever the input's
-//! size (the ring, one rayon job per thread, and for
+//! thread but one (the calling thread parses too), and a call allocates a
+//! fixed number of times whatever the input's size (the ring, one rayon job
+//! per worker, and for
 //! [`blocks_in_order`](ParallelCapture::blocks_in_order) one reused block
 //! buffer per batch in flight). `tests/parallel_alloc.rs` checks this.
 

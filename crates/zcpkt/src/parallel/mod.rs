@@ -36,9 +36,11 @@
 //! # Threads and allocations
 //!
 //! Chunks go to long-lived workers through the ring of [`exchange`]
-//! (shared with [`capture`]). So the heap allocations of a call are a
-//! fixed number that does not grow with the input: the ring, one rayon job
-//! per thread (rayon's queue of injected jobs also allocates a block per 63
+//! (shared with [`capture`]): one worker per pool thread but one, the
+//! calling thread parsing too whenever it would otherwise wait, so that
+//! `threads` threads share `threads` cores. So the heap allocations of a
+//! call are a fixed number that does not grow with the input: the ring, one
+//! rayon job per worker (rayon's queue of injected jobs also allocates a block per 63
 //! jobs it has ever taken), for
 //! [`records_in_order`](ParallelParser::records_in_order) the per-chunk
 //! record buffers (see there), and with recovery on, one checkpoint table
