@@ -33,7 +33,7 @@
 //! # Threads and allocations
 //!
 //! As for [`ParallelParser`](super::ParallelParser): the batches go through
-//! a ring of `2 × threads + 1` slots to one long-lived worker per pool
+//! a ring of `threads + 2` slots to one long-lived worker per pool
 //! thread but one (the calling thread parses too), and a call allocates a
 //! fixed number of times whatever the input's size (the ring, one rayon job
 //! per worker, and for
@@ -122,8 +122,9 @@ impl ParallelCapture {
         self
     }
 
-    /// Parses on a dedicated pool of `threads` worker threads (0: one per
-    /// core) instead of rayon's global pool.
+    /// Parses on `threads` threads (0: one per core): the calling thread
+    /// and a dedicated pool of `threads - 1`, instead of rayon's global
+    /// pool (whose threads but one work with the calling thread).
     pub fn threads(mut self, threads: usize) -> Result<Self, ThreadPoolBuildError> {
         self.workers = Workers::dedicated(threads)?;
         Ok(self)

@@ -2,8 +2,9 @@
 //! of long-lived workers fed through a ring of job slots, results taken out
 //! in launch order.
 //!
-//! A call starts one worker per pool thread but one (one rayon job each) and
-//! hands them jobs through a ring of `2 × threads + 1` slots behind one
+//! A call on `threads` threads starts `threads - 1` workers (one rayon job
+//! each, on a dedicated pool of that many threads or on the global pool) and
+//! hands them jobs through a ring of `threads + 2` slots behind one
 //! mutex and two condition variables: the calling thread fills a slot with
 //! a job, a worker takes it and puts the result back in the same slot, the
 //! calling thread takes the results out in slot order. The calling thread
@@ -16,8 +17,10 @@
 //! per job while everyone is busy. Once built, the ring allocates nothing.
 
 use std::mem;
+use std::num::NonZeroUsize;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::thread;
 
 use rayon::{ThreadPool, ThreadPoolBuildError, ThreadPoolBuilder};
 
@@ -33,31 +36,41 @@ pub(crate) fn catch<J, R>(work: impl FnOnce(J) -> R, job: J) -> JobResult<R> {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Workers {
     pool: Option<Arc<ThreadPool>>,
+    /// The threads that run jobs, the calling thread included (0: as many
+    /// as the global pool has threads).
+    runners: usize,
 }
 
 impl Workers {
     /// Rayon's global pool.
     pub(crate) const fn global() -> Self {
-        Self { pool: None }
+        Self { pool: None, runners: 0 }
     }
 
-    /// A dedicated pool of `threads` threads (0: one per core).
+    /// `threads` runners (0: one per core): the calling thread and a
+    /// dedicated pool of the others (one idle thread if there are none).
     pub(crate) fn dedicated(threads: usize) -> Result<Self, ThreadPoolBuildError> {
-        let pool = ThreadPoolBuilder::new().num_threads(threads).build()?;
-        Ok(Self { pool: Some(Arc::new(pool)) })
+        let runners = match threads {
+            0 => thread::available_parallelism().map_or(1, NonZeroUsize::get),
+            n => n,
+        };
+        let pool = ThreadPoolBuilder::new().num_threads((runners - 1).max(1)).build()?;
+        Ok(Self { pool: Some(Arc::new(pool)), runners })
     }
 
+    /// The threads that run jobs, the calling thread included.
     pub(crate) fn count(&self) -> usize {
-        self.pool
-            .as_ref()
-            .map_or_else(rayon::current_num_threads, |pool| pool.current_num_threads())
+        match self.runners {
+            0 => rayon::current_num_threads(),
+            n => n,
+        }
     }
 
     /// Jobs queued or running at any time: enough that every worker has
     /// the next one queued while the calling thread runs one or consumes a
     /// result.
     pub(crate) fn max_in_flight(&self) -> usize {
-        2 * self.count() + 1
+        self.count() + 2
     }
 
     /// Starts one worker per thread but one (the calling thread being the

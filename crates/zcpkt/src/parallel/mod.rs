@@ -117,8 +117,9 @@ impl ParallelParser {
         self
     }
 
-    /// Parses on a dedicated pool of `threads` worker threads (0: one per
-    /// core) instead of rayon's global pool.
+    /// Parses on `threads` threads (0: one per core): the calling thread
+    /// and a dedicated pool of `threads - 1`, instead of rayon's global
+    /// pool (whose threads but one work with the calling thread).
     pub fn threads(mut self, threads: usize) -> Result<Self, ThreadPoolBuildError> {
         self.workers = Workers::dedicated(threads)?;
         Ok(self)
@@ -128,8 +129,9 @@ impl ParallelParser {
     /// records of `Records::new(parser, input, 0, recover)`.
     ///
     /// `f` runs on the calling thread while the workers parse the next
-    /// chunks. Parsed records wait in one `Vec` per chunk in flight (at most
-    /// twice the number of threads, plus one). The vectors are reused: each
+    /// chunks (the calling thread parses too when it has no record to hand
+    /// out). Parsed records wait in one `Vec` per chunk in flight (at most
+    /// the number of threads plus two). The vectors are reused: each
     /// reserves room for one record per [`RECORD_SPACING`] bytes of chunk
     /// when first used, and reallocates only when a chunk holds more records
     /// than it has room for, doubling. A packet is at least 26 bytes and
