@@ -188,16 +188,22 @@ fn records_of_map(
     // Shared by the record visitor and the re-synchronisation's progress.
     let releaser = RefCell::new(map.releaser());
     let mut stopped = false;
+    let parallel = opts.threads > 1;
     let mut visit = |record: Record<'_>| {
         if stopped {
             return;
         }
         let offset = record_offset(&record);
         progress.set(offset);
-        releaser.borrow_mut().reached(usize::try_from(offset).unwrap_or(usize::MAX));
+        let offset = usize::try_from(offset).unwrap_or(usize::MAX);
+        if parallel {
+            releaser.borrow_mut().reached_in_blocks(offset);
+        } else {
+            releaser.borrow_mut().reached(offset);
+        }
         stopped = f(record).is_break();
     };
-    if opts.threads > 1 {
+    if parallel {
         // Half-MiB chunks: the chunks in flight ahead of the releaser stay
         // a few MiB, so resident memory stays small on any file size.
         let parallel = ParallelParser::new(parser)

@@ -349,7 +349,7 @@ fn fake_packets_at_chunk_edges_and_resync_into_a_payload() {
 fn dedicated_pools_of_any_size_give_the_same_records() {
     let input = fake_packets_at_edges();
     let sequential: Vec<Record> = Parser::new().records(&input, true).collect();
-    for threads in [1, 2, 3] {
+    for threads in [0, 1, 2, 3, 4] {
         let parallel = ParallelParser::new(Parser::new())
             .recover(true)
             .chunk_size(64)

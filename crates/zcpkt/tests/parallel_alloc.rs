@@ -33,8 +33,8 @@ fn counted<R>(f: impl FnOnce() -> R) -> (R, u64) {
 }
 
 const THREADS: usize = 2;
-/// The chunks in flight: `2 × THREADS + 1`.
-const IN_FLIGHT: u64 = 2 * THREADS as u64 + 1;
+/// The chunks in flight: `THREADS + 2`.
+const IN_FLIGHT: u64 = THREADS as u64 + 2;
 const CHUNK: usize = 64 << 10;
 
 /// A capture of about `mib` MiB, and the same repeated ten times.

@@ -33,9 +33,10 @@
 //! # Threads and allocations
 //!
 //! As for [`ParallelParser`](super::ParallelParser): the batches go through
-//! a ring of `2 × threads + 1` slots to one long-lived worker per pool
-//! thread, and a call allocates a fixed number of times whatever the input's
-//! size (the ring, one rayon job per thread, and for
+//! a ring of `threads + 2` slots to one long-lived worker per pool
+//! thread but one (the calling thread parses too), and a call allocates a
+//! fixed number of times whatever the input's size (the ring, one rayon job
+//! per worker, and for
 //! [`blocks_in_order`](ParallelCapture::blocks_in_order) one reused block
 //! buffer per batch in flight). `tests/parallel_alloc.rs` checks this.
 
@@ -121,8 +122,9 @@ impl ParallelCapture {
         self
     }
 
-    /// Parses on a dedicated pool of `threads` worker threads (0: one per
-    /// core) instead of rayon's global pool.
+    /// Parses on `threads` threads (0: one per core): the calling thread
+    /// and a dedicated pool of `threads - 1`, instead of rayon's global
+    /// pool (whose threads but one work with the calling thread).
     pub fn threads(mut self, threads: usize) -> Result<Self, ThreadPoolBuildError> {
         self.workers = Workers::dedicated(threads)?;
         Ok(self)

@@ -2,18 +2,25 @@
 //! of long-lived workers fed through a ring of job slots, results taken out
 //! in launch order.
 //!
-//! A call starts one worker per pool thread (one rayon job each) and hands
-//! them jobs through a ring of `2 × threads + 1` slots behind one mutex and
-//! two condition variables: the calling thread fills a slot with a job, a
-//! worker takes it and puts the result back in the same slot, the calling
-//! thread takes the results out in slot order. The calling thread runs a
-//! job itself when it needs its result and no worker has started it yet,
-//! rather than wait for one to wake up. Once built, the ring allocates
-//! nothing.
+//! A call on `threads` threads starts `threads - 1` workers (one rayon job
+//! each, on a dedicated pool of that many threads or on the global pool) and
+//! hands them jobs through a ring of `threads + 2` slots behind one
+//! mutex and two condition variables: the calling thread fills a slot with
+//! a job, a worker takes it and puts the result back in the same slot, the
+//! calling thread takes the results out in slot order. The calling thread
+//! is the remaining runner: rather than wait for the oldest job's result,
+//! it runs the oldest job no worker has started. So `threads` threads
+//! parse, not `threads + 1` competing for `threads` cores (where the one
+//! descheduled may hold the job everyone waits for), and the calling thread
+//! only sleeps when every job in flight is running elsewhere. Condition
+//! variables are signalled only when someone waits on them: no system call
+//! per job while everyone is busy. Once built, the ring allocates nothing.
 
 use std::mem;
+use std::num::NonZeroUsize;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::thread;
 
 use rayon::{ThreadPool, ThreadPoolBuildError, ThreadPoolBuilder};
 
@@ -29,33 +36,45 @@ pub(crate) fn catch<J, R>(work: impl FnOnce(J) -> R, job: J) -> JobResult<R> {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Workers {
     pool: Option<Arc<ThreadPool>>,
+    /// The threads that run jobs, the calling thread included (0: as many
+    /// as the global pool has threads).
+    runners: usize,
 }
 
 impl Workers {
     /// Rayon's global pool.
     pub(crate) const fn global() -> Self {
-        Self { pool: None }
+        Self { pool: None, runners: 0 }
     }
 
-    /// A dedicated pool of `threads` threads (0: one per core).
+    /// `threads` runners (0: one per core): the calling thread and a
+    /// dedicated pool of the others (one idle thread if there are none).
     pub(crate) fn dedicated(threads: usize) -> Result<Self, ThreadPoolBuildError> {
-        let pool = ThreadPoolBuilder::new().num_threads(threads).build()?;
-        Ok(Self { pool: Some(Arc::new(pool)) })
+        let runners = match threads {
+            0 => thread::available_parallelism().map_or(1, NonZeroUsize::get),
+            n => n,
+        };
+        let pool = ThreadPoolBuilder::new().num_threads((runners - 1).max(1)).build()?;
+        Ok(Self { pool: Some(Arc::new(pool)), runners })
     }
 
+    /// The threads that run jobs, the calling thread included.
     pub(crate) fn count(&self) -> usize {
-        self.pool
-            .as_ref()
-            .map_or_else(rayon::current_num_threads, |pool| pool.current_num_threads())
+        match self.runners {
+            0 => rayon::current_num_threads(),
+            n => n,
+        }
     }
 
-    /// Jobs queued or running at any time: enough that every thread has
-    /// the next one queued while the calling thread consumes a result.
+    /// Jobs queued or running at any time: enough that every worker has
+    /// the next one queued while the calling thread runs one or consumes a
+    /// result.
     pub(crate) fn max_in_flight(&self) -> usize {
-        2 * self.count() + 1
+        self.count() + 2
     }
 
-    /// Starts one worker per thread serving `exchange` with `work`, runs
+    /// Starts one worker per thread but one (the calling thread being the
+    /// last runner, see [`Exchange::next`]) serving `exchange` with `work`, runs
     /// `body` on the calling thread, then closes the exchange (also when
     /// `body` unwinds) and waits for the workers. The workers hold the
     /// pool's threads meanwhile: `body` must not wait for other jobs of the
@@ -71,7 +90,7 @@ impl Workers {
         R: Send + 's,
         W: Fn(J) -> JobResult<R> + Sync,
     {
-        let threads = self.count();
+        let threads = self.count().saturating_sub(1);
         let op = |scope: &rayon::Scope<'s>| {
             let _close = CloseOnDrop(exchange);
             for _ in 0..threads {
@@ -111,6 +130,10 @@ struct Ring<J, R> {
     taken: usize,
     next_out: usize,
     closed: bool,
+    /// Workers waiting on `job_ready`.
+    idle_workers: usize,
+    /// Whether the calling thread waits on `result_ready`.
+    awaiting_result: bool,
 }
 
 enum Slot<J, R> {
@@ -124,6 +147,18 @@ impl<J, R> Ring<J, R> {
     fn slot(&mut self, seq: usize) -> &mut Slot<J, R> {
         let len = self.slots.len();
         &mut self.slots[seq % len]
+    }
+
+    /// The oldest queued job, marked running, with its number.
+    fn take_queued(&mut self) -> Option<(usize, J)> {
+        if self.taken == self.launched {
+            return None;
+        }
+        let seq = self.taken;
+        // Slots `taken..launched` are all queued.
+        let Slot::Queued(job) = mem::replace(self.slot(seq), Slot::Running) else { return None };
+        self.taken += 1;
+        Some((seq, job))
     }
 }
 
@@ -141,7 +176,15 @@ impl<J, R> Exchange<J, R> {
     /// Room for `capacity` (at least 1) jobs in flight.
     pub(crate) fn new(capacity: usize) -> Self {
         let slots = (0..capacity.max(1)).map(|_| Slot::Free).collect();
-        let ring = Ring { slots, launched: 0, taken: 0, next_out: 0, closed: false };
+        let ring = Ring {
+            slots,
+            launched: 0,
+            taken: 0,
+            next_out: 0,
+            closed: false,
+            idle_workers: 0,
+            awaiting_result: false,
+        };
         Self { ring: Mutex::new(ring), job_ready: Condvar::new(), result_ready: Condvar::new() }
     }
 
@@ -171,15 +214,28 @@ impl<J, R> Exchange<J, R> {
         let seq = ring.launched;
         *ring.slot(seq) = Slot::Queued(job);
         ring.launched += 1;
+        let idle = ring.idle_workers > 0;
         drop(ring);
-        self.job_ready.notify_one();
+        if idle {
+            self.job_ready.notify_one();
+        }
     }
 
     /// A worker's loop: runs the queued jobs with `run` until closed.
     fn serve(&self, run: impl Fn(J) -> JobResult<R>) {
         while let Some((seq, job)) = self.take_job() {
-            let result = run(job);
-            *self.lock().slot(seq) = Slot::Done(result);
+            self.finish(seq, run(job));
+        }
+    }
+
+    /// Stores the result of job `seq`, waking the calling thread if it
+    /// waits for one.
+    fn finish(&self, seq: usize, result: JobResult<R>) {
+        let mut ring = self.lock();
+        *ring.slot(seq) = Slot::Done(result);
+        let awaited = ring.awaiting_result;
+        drop(ring);
+        if awaited {
             self.result_ready.notify_one();
         }
     }
@@ -191,23 +247,20 @@ impl<J, R> Exchange<J, R> {
             if ring.closed {
                 return None;
             }
-            if ring.taken < ring.launched {
-                let seq = ring.taken;
-                let Slot::Queued(job) = mem::replace(ring.slot(seq), Slot::Running) else {
-                    // Slots `taken..launched` are all queued.
-                    return None;
-                };
-                ring.taken += 1;
-                return Some((seq, job));
+            if let Some(job) = ring.take_queued() {
+                return Some(job);
             }
+            ring.idle_workers += 1;
             ring = self.wait(&self.job_ready, ring);
+            ring.idle_workers -= 1;
         }
     }
 
     /// The oldest job's result, waiting for it, or running it with `run` if
-    /// no worker has started it; `None` when none is in flight. A worker's
-    /// panic is resumed here.
-    pub(crate) fn next(&self, run: impl FnOnce(J) -> JobResult<R>) -> Option<R> {
+    /// no worker has started it; `None` when none is in flight. While it
+    /// runs on a worker, the oldest queued job is run here with `run`
+    /// rather than waited for. A worker's panic is resumed here.
+    pub(crate) fn next(&self, run: impl Fn(J) -> JobResult<R>) -> Option<R> {
         let mut ring = self.lock();
         loop {
             let seq = ring.next_out;
@@ -230,10 +283,27 @@ impl<J, R> Exchange<J, R> {
                 }
                 running => {
                     *ring.slot(seq) = running;
-                    ring = self.wait(&self.result_ready, ring);
+                    if let Some((later, job)) = ring.take_queued() {
+                        drop(ring);
+                        self.finish(later, run(job));
+                        ring = self.lock();
+                    } else {
+                        ring = self.wait_for_result(ring);
+                    }
                 }
             }
         }
+    }
+
+    /// Waits until a worker stores a result.
+    fn wait_for_result<'g>(
+        &self,
+        mut ring: MutexGuard<'g, Ring<J, R>>,
+    ) -> MutexGuard<'g, Ring<J, R>> {
+        ring.awaiting_result = true;
+        ring = self.wait(&self.result_ready, ring);
+        ring.awaiting_result = false;
+        ring
     }
 
     /// Empties the ring: hands the jobs no worker has started, and the
@@ -266,7 +336,7 @@ impl<J, R> Exchange<J, R> {
                 }
                 running => {
                     *ring.slot(seq) = running;
-                    drop(self.wait(&self.result_ready, ring));
+                    drop(self.wait_for_result(ring));
                 }
             }
         }

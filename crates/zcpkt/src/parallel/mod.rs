@@ -36,9 +36,11 @@
 //! # Threads and allocations
 //!
 //! Chunks go to long-lived workers through the ring of [`exchange`]
-//! (shared with [`capture`]). So the heap allocations of a call are a
-//! fixed number that does not grow with the input: the ring, one rayon job
-//! per thread (rayon's queue of injected jobs also allocates a block per 63
+//! (shared with [`capture`]): one worker per pool thread but one, the
+//! calling thread parsing too whenever it would otherwise wait, so that
+//! `threads` threads share `threads` cores. So the heap allocations of a
+//! call are a fixed number that does not grow with the input: the ring, one
+//! rayon job per worker (rayon's queue of injected jobs also allocates a block per 63
 //! jobs it has ever taken), for
 //! [`records_in_order`](ParallelParser::records_in_order) the per-chunk
 //! record buffers (see there), and with recovery on, one checkpoint table
@@ -117,8 +119,9 @@ impl ParallelParser {
         self
     }
 
-    /// Parses on a dedicated pool of `threads` worker threads (0: one per
-    /// core) instead of rayon's global pool.
+    /// Parses on `threads` threads (0: one per core): the calling thread
+    /// and a dedicated pool of `threads - 1`, instead of rayon's global
+    /// pool (whose threads but one work with the calling thread).
     pub fn threads(mut self, threads: usize) -> Result<Self, ThreadPoolBuildError> {
         self.workers = Workers::dedicated(threads)?;
         Ok(self)
@@ -128,8 +131,9 @@ impl ParallelParser {
     /// records of `Records::new(parser, input, 0, recover)`.
     ///
     /// `f` runs on the calling thread while the workers parse the next
-    /// chunks. Parsed records wait in one `Vec` per chunk in flight (at most
-    /// twice the number of threads, plus one). The vectors are reused: each
+    /// chunks (the calling thread parses too when it has no record to hand
+    /// out). Parsed records wait in one `Vec` per chunk in flight (at most
+    /// the number of threads plus two). The vectors are reused: each
     /// reserves room for one record per [`RECORD_SPACING`] bytes of chunk
     /// when first used, and reallocates only when a chunk holds more records
     /// than it has room for, doubling. A packet is at least 26 bytes and
