@@ -204,15 +204,11 @@ fn records_of_map(
         let offset = record_offset(&record);
         progress.set(offset);
         let offset = usize::try_from(offset).unwrap_or(usize::MAX);
-        if parallel {
-            releaser.borrow_mut().reached_in_blocks(offset);
-        } else {
-            releaser.borrow_mut().reached(offset);
-        }
+        releaser.borrow_mut().reached(offset);
         stopped = f(record).is_break();
     };
     if parallel {
-        // Half-MiB chunks: the chunks in flight ahead of the releaser stay
+        // Small chunks: the chunks in flight ahead of the releaser stay
         // a few MiB, so resident memory stays small on any file size.
         let parallel = ParallelParser::new(parser)
             .recover(opts.recover)

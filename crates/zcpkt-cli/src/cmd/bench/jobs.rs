@@ -246,7 +246,7 @@ fn parallel(map: &MappedFile, parser: Parser, threads: usize) -> io::Result<Tall
         .threads(threads)
         .map_err(io::Error::other)?;
     let mut releaser = map.releaser();
-    let progress = |position| releaser.reached_in_blocks(position);
+    let progress = |position| releaser.reached(position);
     Ok(parallel.fold_with_progress(
         map.as_bytes(),
         Tally::default,
