@@ -526,5 +526,4 @@ mod tests {
         assert_eq!(releaser.released, 2 * RELEASE_WINDOW + RELEASE_ALIGN);
         assert_eq!(releaser.ahead, 12 * RELEASE_WINDOW - SEARCH_KEEP);
     }
-
 }
