@@ -29,7 +29,9 @@ use std::path::Path;
 
 use memmap2::Mmap;
 
-use crate::pkt::{checkpoints_for, Packet, Packets, Parser, ReadAt, Record, Records, READ_AT_MAX};
+use crate::pkt::{
+    checkpoints_for, HashProgress, Packet, Packets, Parser, ReadAt, Record, Records, READ_AT_MAX,
+};
 use crate::Error;
 
 /// Bytes of progress between two releases of the pages behind the reader.
@@ -365,6 +367,18 @@ impl<'a> Releaser<'a> {
     }
 }
 
+/// Over one huge packet (a payload larger than
+/// [`HASH_PIECE`](crate::pkt::HASH_PIECE)), releases
+/// the blocks behind the hashing as it goes, so that the whole packet is
+/// never resident at once (the pages of the returned packet fault back in
+/// if it is read).
+impl HashProgress for Releaser<'_> {
+    #[inline]
+    fn hashed(&mut self, _payload_start: u64, hashed_to: u64) {
+        self.reached(usize::try_from(hashed_to).unwrap_or(usize::MAX));
+    }
+}
+
 #[allow(unsafe_code)]
 fn release(map: &Mmap, offset: usize, len: usize) {
     // Never past the map: the kernel is handed a raw range, which must not
@@ -409,7 +423,8 @@ impl<'a> Iterator for MappedRecords<'a> {
         while let Some(at) = self.inner.search_reading(SEARCH_STEP, &mut self.far) {
             self.releaser.searching(at.position, at.read_to);
         }
-        let record = self.inner.next();
+        // A huge packet's payload is hashed in pieces, releasing behind each.
+        let record = self.inner.next_hashing(&mut self.releaser);
         self.releaser.reached(self.inner.position());
         record
     }
@@ -429,7 +444,7 @@ impl<'a> Iterator for MappedPackets<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        let item = self.inner.next();
+        let item = self.inner.next_hashing(&mut self.releaser);
         self.releaser.reached(self.inner.position());
         item
     }
@@ -526,5 +541,4 @@ mod tests {
         assert_eq!(releaser.released, 2 * RELEASE_WINDOW + RELEASE_ALIGN);
         assert_eq!(releaser.ahead, 12 * RELEASE_WINDOW - SEARCH_KEEP);
     }
-
 }
