@@ -137,5 +137,36 @@ fn a_mapped_parse_of_one_huge_packet_stays_small() {
         assert_eq!(packets, [first, Ok(tail)]);
         eprintln!("mapped packets: peak {rise} KiB above the start");
         assert!(rise < bound, "packets: peak rose {rise} KiB for a {} MiB packet", PAYLOAD / MIB);
+
+        #[cfg(feature = "parallel")]
+        {
+            use zcpkt::parallel::ParallelParser;
+            // As `zcpkt check` on two threads: small chunks, the calling
+            // thread's releaser behind the records handed out.
+            let parallel =
+                ParallelParser::new(Parser::new()).chunk_size(256 << 10).threads(2).unwrap();
+            let mut records = Vec::new();
+            let rise = peak_rise(|| {
+                let mut releaser = map.releaser();
+                parallel.records_in_order_hashing(
+                    map.as_bytes(),
+                    |r| {
+                        records.push(brief(r));
+                        releaser.reached(records.last().map_or(0, |r| r.0 as usize));
+                    },
+                    |_, _| {},
+                    &mut map.positioned_reader(),
+                    map.interior_releaser(),
+                );
+            })
+            .expect("reset above");
+            assert_eq!(records, expected);
+            eprintln!("parallel records: peak {rise} KiB above the start");
+            assert!(
+                rise < bound,
+                "parallel: peak rose {rise} KiB for a {} MiB packet",
+                PAYLOAD / MIB
+            );
+        }
     }
 }

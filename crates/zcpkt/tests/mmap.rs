@@ -238,4 +238,41 @@ fn packets_larger_than_the_hash_piece_give_the_slice_records() {
     assert_eq!(mismatches, sizes.len());
     assert!(records.iter().any(|r| matches!(r, Record::Skipped(_))));
     assert_records_match("huge-packets", &bytes);
+    #[cfg(feature = "parallel")]
+    parallel_over_the_map_gives(&bytes, &records);
+}
+
+/// The parallel parser over a map of `bytes`, releasing the inside of each
+/// huge payload as it hashes it (on whichever thread), in order and folded,
+/// with chunks smaller and larger than the hash piece: exactly `expected`
+/// (the sequential records with recovery).
+#[cfg(feature = "parallel")]
+fn parallel_over_the_map_gives(bytes: &[u8], expected: &[Record<'_>]) {
+    use zcpkt::parallel::ParallelParser;
+    let file = TempFile::with("huge-parallel", bytes);
+    let mapped = MappedFile::open(&file.0).expect("map");
+    for chunk_size in [64 << 10, 3 << 20] {
+        let parallel =
+            ParallelParser::new(Parser::new()).recover(true).chunk_size(chunk_size).threads(3);
+        let parallel = parallel.expect("threads");
+        let mut got = Vec::new();
+        let mut releaser = mapped.releaser();
+        parallel.records_in_order_hashing(
+            mapped.as_bytes(),
+            |r| got.push(r),
+            |at, to| releaser.searching(at, to),
+            &mut mapped.positioned_reader(),
+            mapped.interior_releaser(),
+        );
+        assert_eq!(got, expected, "chunk size {chunk_size}");
+        let count = parallel.fold_hashing(
+            mapped.as_bytes(),
+            || 0usize,
+            |n, _| n + 1,
+            |a, b| a + b,
+            |_| {},
+            mapped.interior_releaser(),
+        );
+        assert_eq!(count, expected.len(), "chunk size {chunk_size}");
+    }
 }

@@ -184,6 +184,18 @@ impl MappedFile {
         Releaser { map: self.map.as_ref(), released, ahead: released }
     }
 
+    /// A [`HashProgress`] for readers that visit the map from several
+    /// threads at once (the parallel parser's
+    /// [`records_in_order_hashing`](crate::parallel::ParallelParser::records_in_order_hashing)):
+    /// each clone releases, as the hashing of a huge payload goes on, only
+    /// what lies inside that payload and behind the hashing (from its first
+    /// 64 KiB-aligned offset to the last whole [`RELEASE_BLOCK`] hashed),
+    /// which no other packet's bytes share (another thread reading there
+    /// speculatively faults them back in).
+    pub const fn interior_releaser(&self) -> InteriorReleaser<'_> {
+        InteriorReleaser { map: self.map.as_ref(), payload_start: None, released: 0 }
+    }
+
     /// The strict packet iterator over the whole file (as
     /// [`Parser::packets`]), releasing the pages behind the reader as it goes.
     pub fn packets(&self, parser: Parser) -> MappedPackets<'_> {
@@ -376,6 +388,40 @@ impl HashProgress for Releaser<'_> {
     #[inline]
     fn hashed(&mut self, _payload_start: u64, hashed_to: u64) {
         self.reached(usize::try_from(hashed_to).unwrap_or(usize::MAX));
+    }
+}
+
+/// Releases the inside of each huge payload as it is hashed: see
+/// [`MappedFile::interior_releaser`].
+#[derive(Clone, Debug)]
+pub struct InteriorReleaser<'a> {
+    map: Option<&'a Mmap>,
+    /// The payload being hashed.
+    payload_start: Option<u64>,
+    /// Its blocks are released up to here.
+    released: usize,
+}
+
+impl HashProgress for InteriorReleaser<'_> {
+    #[inline]
+    fn hashed(&mut self, payload_start: u64, hashed_to: u64) {
+        if self.payload_start != Some(payload_start) {
+            // A new payload: its first page-aligned offset (not the next
+            // whole block: the first block also holds the chunks other
+            // threads guess starts in meanwhile, and would stay resident).
+            self.payload_start = Some(payload_start);
+            self.released = usize::try_from(payload_start)
+                .ok()
+                .and_then(|start| start.checked_next_multiple_of(RELEASE_ALIGN))
+                .unwrap_or(usize::MAX);
+        }
+        let Some(map) = self.map else { return };
+        let to = usize::try_from(hashed_to).unwrap_or(usize::MAX).min(map.len());
+        let to = to - to % RELEASE_BLOCK;
+        if to.saturating_sub(self.released) >= RELEASE_WINDOW {
+            release(map, self.released, to - self.released);
+            self.released = to;
+        }
     }
 }
 
