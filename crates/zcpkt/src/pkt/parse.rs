@@ -248,7 +248,12 @@ fn hash_in_pieces<H: HashProgress + ?Sized>(
 ) -> u32 {
     let mut hasher = crc32fast::Hasher::new();
     let mut hashed_to = payload_offset;
-    for piece in payload.chunks(HASH_PIECE) {
+    // The pieces end on multiples of HASH_PIECE in absolute offsets (the
+    // first may be shorter), so that a map's whole blocks are done with,
+    // and can be released, before the next one is read.
+    let misalign = (payload_offset % HASH_PIECE as u64) as usize;
+    let (first, rest) = payload.split_at((HASH_PIECE - misalign).min(payload.len()));
+    for piece in core::iter::once(first).chain(rest.chunks(HASH_PIECE)) {
         hasher.update(piece);
         // A piece is at most 1 MiB: the conversion is exact.
         hashed_to = hashed_to.saturating_add(piece.len() as u64);
@@ -352,12 +357,15 @@ mod tests {
                         packet.checksum_ok(),
                         parser.verifies_checksum().then_some(!wrong || size == 0)
                     );
-                    // One report per piece, from the payload's start to its end.
+                    // One report per piece, from the payload's start to its
+                    // end, at each multiple of the piece between.
                     let start = base + u64::from(packet.header_len);
+                    let end = start + size as u64;
+                    let piece = HASH_PIECE as u64;
                     let expected: Vec<(u64, u64)> =
                         if parser.verifies_checksum() && size > HASH_PIECE {
-                            (1..=size.div_ceil(HASH_PIECE))
-                                .map(|k| (start, start + (k * HASH_PIECE).min(size) as u64))
+                            (start / piece + 1..=end.div_ceil(piece))
+                                .map(|k| (start, (k * piece).min(end)))
                                 .collect()
                         } else {
                             Vec::new()

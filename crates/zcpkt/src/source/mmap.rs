@@ -193,7 +193,7 @@ impl MappedFile {
     /// which no other packet's bytes share (another thread reading there
     /// speculatively faults them back in).
     pub const fn interior_releaser(&self) -> InteriorReleaser<'_> {
-        InteriorReleaser { map: self.map.as_ref(), payload_start: None, released: 0 }
+        InteriorReleaser { map: self.map.as_ref(), payload_start: None, head: 0, released: 0 }
     }
 
     /// The strict packet iterator over the whole file (as
@@ -398,7 +398,9 @@ pub struct InteriorReleaser<'a> {
     map: Option<&'a Mmap>,
     /// The payload being hashed.
     payload_start: Option<u64>,
-    /// Its blocks are released up to here.
+    /// Its first page-aligned offset.
+    head: usize,
+    /// Released up to here.
     released: usize,
 }
 
@@ -406,20 +408,24 @@ impl HashProgress for InteriorReleaser<'_> {
     #[inline]
     fn hashed(&mut self, payload_start: u64, hashed_to: u64) {
         if self.payload_start != Some(payload_start) {
-            // A new payload: its first page-aligned offset (not the next
-            // whole block: the first block also holds the chunks other
-            // threads guess starts in meanwhile, and would stay resident).
+            // A new payload: from its first page-aligned offset (not the
+            // next whole block, which would keep the first one resident).
             self.payload_start = Some(payload_start);
-            self.released = usize::try_from(payload_start)
+            self.head = usize::try_from(payload_start)
                 .ok()
                 .and_then(|start| start.checked_next_multiple_of(RELEASE_ALIGN))
                 .unwrap_or(usize::MAX);
+            self.released = self.head;
         }
         let Some(map) = self.map else { return };
         let to = usize::try_from(hashed_to).unwrap_or(usize::MAX).min(map.len());
         let to = to - to % RELEASE_BLOCK;
         if to.saturating_sub(self.released) >= RELEASE_WINDOW {
-            release(map, self.released, to - self.released);
+            // From the head again: meanwhile other threads guess packet
+            // starts in the chunks they were given inside this payload,
+            // mapping those pages again. The kernel skips what is not
+            // mapped, at little cost.
+            release(map, self.head, to - self.head);
             self.released = to;
         }
     }
