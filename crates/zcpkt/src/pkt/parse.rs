@@ -12,9 +12,11 @@ use super::flags::PacketFlags;
 use super::format::{field, FIXED_HEADER_LEN, MAGIC, MIN_HEADER_LEN, VERSION};
 use super::packet::Packet;
 
-/// Payloads larger than this are hashed in pieces of this size by
-/// [`Parser::parse_packet_hashing`], which reports its progress after each.
-/// Smaller payloads (every ordinary packet) are hashed in one call.
+/// Payloads larger than this are hashed in pieces by
+/// [`Parser::parse_packet_hashing`], which reports its progress after each:
+/// pieces of this size, ending on multiples of it in absolute offsets (the
+/// first may be shorter). Smaller payloads (every ordinary packet) are
+/// hashed in one call.
 pub const HASH_PIECE: usize = 1 << 20;
 
 /// Hears how far the checksum of a large payload has got, during
