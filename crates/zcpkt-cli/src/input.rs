@@ -220,7 +220,10 @@ fn records_of_map(
         // Its checksum reads far ahead of the search are positioned reads,
         // which map nothing (see `MappedFile::positioned_reader`).
         let mut far = map.positioned_reader();
-        parallel.records_in_order_reading(map.as_bytes(), visit, searching, &mut far);
+        // A huge packet's payload is released as it is hashed, on whichever
+        // thread parses it (only its inside: see `interior_releaser`).
+        let hashing = map.interior_releaser();
+        parallel.records_in_order_hashing(map.as_bytes(), visit, searching, &mut far, hashing);
     } else {
         map.records(parser, opts.recover).for_each(&mut visit);
     }

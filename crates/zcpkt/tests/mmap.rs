@@ -195,3 +195,84 @@ fn parallel_recovery_reading_far_bytes_by_positioned_reads_gives_the_sequential_
     );
     assert_eq!(got, expected);
 }
+
+/// Packets whose payloads are around and above the hash piece (hashed in
+/// pieces over the map, releasing the blocks behind each piece), valid and
+/// with a wrong checksum, between small ones, then damage and recovery
+/// onto another huge packet: the slice's records, packet for packet and
+/// error for error (stored and computed checksums, offsets).
+#[test]
+fn packets_larger_than_the_hash_piece_give_the_slice_records() {
+    use zcpkt::pkt::HASH_PIECE;
+    let sizes = [HASH_PIECE - 1, HASH_PIECE, HASH_PIECE + 1, 2 * HASH_PIECE + 196_613];
+    let mut bytes = capture(3);
+    for (i, &size) in sizes.iter().enumerate() {
+        for wrong_checksum in [false, true] {
+            let payload: Vec<u8> = (0..size).map(|j| (j * 31 + i) as u8).collect();
+            let start = bytes.len();
+            NewPacket::new("big", "sink", &payload)
+                .timestamp(i as u64)
+                .write_to(&mut bytes)
+                .unwrap();
+            if wrong_checksum {
+                // A payload byte near the end: the mismatch shows only once
+                // every piece is hashed.
+                let last = bytes.len() - 3;
+                bytes[last] ^= 0x5A;
+            }
+            assert!(bytes.len() - start > size);
+            bytes.extend(capture(2));
+        }
+    }
+    // A lost framing, then recovery onto one more huge packet.
+    bytes.extend_from_slice(b"garbage PKT\0 garbage");
+    let payload = vec![0xA5; 3 * HASH_PIECE + 17];
+    NewPacket::new("after", "recovery", &payload).write_to(&mut bytes).unwrap();
+    bytes.extend(capture(1));
+
+    let records: Vec<Record> = Parser::new().records(&bytes, true).collect();
+    let mismatches = records
+        .iter()
+        .filter(|r| matches!(r, Record::Error(e) if matches!(e.kind, zcpkt::ErrorKind::ChecksumMismatch { .. })))
+        .count();
+    assert_eq!(mismatches, sizes.len());
+    assert!(records.iter().any(|r| matches!(r, Record::Skipped(_))));
+    assert_records_match("huge-packets", &bytes);
+    #[cfg(feature = "parallel")]
+    parallel_over_the_map_gives(&bytes, &records);
+}
+
+/// The parallel parser over a map of `bytes`, releasing the inside of each
+/// huge payload as it hashes it (on whichever thread), in order and folded,
+/// with chunks smaller and larger than the hash piece: exactly `expected`
+/// (the sequential records with recovery).
+#[cfg(feature = "parallel")]
+fn parallel_over_the_map_gives(bytes: &[u8], expected: &[Record<'_>]) {
+    use zcpkt::parallel::ParallelParser;
+    let file = TempFile::with("huge-parallel", bytes);
+    let mapped = MappedFile::open(&file.0).expect("map");
+    for chunk_size in [64 << 10, 3 << 20] {
+        let parallel =
+            ParallelParser::new(Parser::new()).recover(true).chunk_size(chunk_size).threads(3);
+        let parallel = parallel.expect("threads");
+        let mut got = Vec::new();
+        let mut releaser = mapped.releaser();
+        parallel.records_in_order_hashing(
+            mapped.as_bytes(),
+            |r| got.push(r),
+            |at, to| releaser.searching(at, to),
+            &mut mapped.positioned_reader(),
+            mapped.interior_releaser(),
+        );
+        assert_eq!(got, expected, "chunk size {chunk_size}");
+        let count = parallel.fold_hashing(
+            mapped.as_bytes(),
+            || 0usize,
+            |n, _| n + 1,
+            |a, b| a + b,
+            |_| {},
+            mapped.interior_releaser(),
+        );
+        assert_eq!(count, expected.len(), "chunk size {chunk_size}");
+    }
+}

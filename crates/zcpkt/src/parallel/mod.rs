@@ -59,7 +59,8 @@ use exchange::{catch, Exchange, JobResult, Leftover, Workers};
 
 use crate::pkt::format::MAGIC;
 use crate::pkt::{
-    checkpoints_for, ErrorKind, FixedHeader, PacketErrors, Parser, ReadAt, Record, Records,
+    checkpoints_for, ErrorKind, FixedHeader, HashProgress, PacketErrors, Parser, ReadAt, Record,
+    Records,
 };
 use crate::source::mmap::SEARCH_STEP;
 
@@ -177,9 +178,29 @@ impl ParallelParser {
         searching: impl FnMut(usize, usize),
         far: &mut dyn ReadAt,
     ) {
+        self.records_in_order_hashing(input, f, searching, far, ());
+    }
+
+    /// [`records_in_order_reading`](Self::records_in_order_reading), with
+    /// every payload larger than [`HASH_PIECE`](crate::pkt::HASH_PIECE)
+    /// hashed in pieces, a clone of `hashing` hearing how far each got (see
+    /// [`Parser::parse_packet_hashing`]), on whichever thread parses it: for
+    /// an `input` that is a memory map, e.g. with a
+    /// [`MappedFile`](crate::source::mmap::MappedFile)'s
+    /// [`interior_releaser`](crate::source::mmap::MappedFile::interior_releaser),
+    /// so that one huge packet is not resident all at once. The records are
+    /// the same.
+    pub fn records_in_order_hashing<'a, H: HashProgress + Clone + Sync>(
+        &self,
+        input: &'a [u8],
+        f: impl FnMut(Record<'a>),
+        searching: impl FnMut(usize, usize),
+        far: &mut dyn ReadAt,
+        hashing: H,
+    ) {
         let spare = Vec::with_capacity(self.workers.max_in_flight());
         let mut sink = OrderedSink { f, searching, spare };
-        self.drive(input, &collect_chunk, &mut sink, far);
+        self.drive(input, &collect_chunk, &mut sink, far, &hashing);
     }
 
     /// Folds every record of `input` (the same records as
@@ -221,25 +242,56 @@ impl ParallelParser {
         F: Fn(T, Record<'a>) -> T + Sync,
         R: FnMut(T, T) -> T,
     {
-        let work = |(), records: &mut ChunkRecords<'a>| records.fold(identity(), &fold);
+        self.fold_hashing(input, identity, fold, reduce, progress, ())
+    }
+
+    /// [`fold_with_progress`](Self::fold_with_progress), with every payload
+    /// larger than [`HASH_PIECE`](crate::pkt::HASH_PIECE) hashed in pieces,
+    /// a clone of `hashing` hearing how far each got (as
+    /// [`records_in_order_hashing`](Self::records_in_order_hashing)). The
+    /// result is the same.
+    pub fn fold_hashing<'a, T, ID, F, R, H>(
+        &self,
+        input: &'a [u8],
+        identity: ID,
+        fold: F,
+        reduce: R,
+        progress: impl FnMut(usize),
+        hashing: H,
+    ) -> T
+    where
+        T: Send,
+        ID: Fn() -> T + Sync,
+        F: Fn(T, Record<'a>) -> T + Sync,
+        R: FnMut(T, T) -> T,
+        H: HashProgress + Clone + Sync,
+    {
+        let work = |(), records: &mut ChunkRecords<'a, H>| records.fold(identity(), &fold);
         let mut sink = FoldSink { acc: Some(identity()), fold: &fold, reduce, progress };
-        self.drive(input, &work, &mut sink, &mut ());
+        self.drive(input, &work, &mut sink, &mut (), &hashing);
         sink.acc.unwrap_or_else(identity)
     }
 
     /// Starts the workers, then alternates parallel passes and sequential
     /// re-synchronisations until the end of `input`.
-    fn drive<'a, S, W>(&self, input: &'a [u8], work: &W, sink: &mut S, far: &mut dyn ReadAt)
-    where
+    fn drive<'a, S, W, H>(
+        &self,
+        input: &'a [u8],
+        work: &W,
+        sink: &mut S,
+        far: &mut dyn ReadAt,
+        hashing: &H,
+    ) where
         S: Sink<'a>,
-        W: Fn(S::Seed, &mut ChunkRecords<'a>) -> S::Out + Sync,
+        W: Fn(S::Seed, &mut ChunkRecords<'a, H>) -> S::Out + Sync,
+        H: HashProgress + Clone + Sync,
     {
         if input.is_empty() {
             return;
         }
         let exchange = Exchange::new(self.workers.max_in_flight());
         let parser = self.parser;
-        let job = |(chunk, seed)| parse_chunk(parser, input, chunk, seed, work);
+        let job = |(chunk, seed)| parse_chunk(parser, input, chunk, seed, work, hashing);
         self.workers.run(&exchange, &job, || {
             // One sequential reader for every re-synchronisation, so that
             // they share the scanner's caches, with a checkpoint table for
@@ -252,9 +304,10 @@ impl ParallelParser {
                 Records::with_checkpoints(self.parser, input, 0, self.recover, table);
             let mut start = 0;
             while start < input.len() {
-                let lost_at = self.pass(&exchange, input, start, work, sink);
+                let lost_at = self.pass(&exchange, input, start, work, sink, hashing);
                 sequential.resume_at(lost_at);
-                let Some(resync) = self.resynchronise(&mut sequential, sink, far) else { return };
+                let resync = self.resynchronise(&mut sequential, sink, far, hashing);
+                let Some(resync) = resync else { return };
                 start = resync;
             }
         });
@@ -263,17 +316,19 @@ impl ParallelParser {
     /// Parses from `start` (a packet boundary) in parallel, handing the
     /// records to `sink` in order, up to the first error that loses framing;
     /// returns its offset (the input's length if there is none).
-    fn pass<'a, S, W>(
+    fn pass<'a, S, W, H>(
         &self,
         exchange: &ChunkExchange<S::Seed, S::Out>,
         input: &'a [u8],
         start: usize,
         work: &W,
         sink: &mut S,
+        hashing: &H,
     ) -> usize
     where
         S: Sink<'a>,
-        W: Fn(S::Seed, &mut ChunkRecords<'a>) -> S::Out,
+        W: Fn(S::Seed, &mut ChunkRecords<'a, H>) -> S::Out,
+        H: HashProgress + Clone,
     {
         let mut cuts =
             Cuts { next: start, first: start, len: input.len(), chunk_size: self.chunk_size };
@@ -283,14 +338,15 @@ impl ParallelParser {
                 let Some(chunk) = cuts.next() else { break };
                 exchange.launch((chunk, sink.seed(chunk.to - chunk.from)));
             }
-            let run_here = |(chunk, seed)| parse_chunk(self.parser, input, chunk, seed, work);
+            let run_here =
+                |(chunk, seed)| parse_chunk(self.parser, input, chunk, seed, work, hashing);
             let Some((out, outcome)) = exchange.next(run_here) else { return position };
             let outcome = if outcome.start == Some(position) {
                 sink.consume(out);
                 outcome
             } else {
                 sink.discard(out);
-                self.reparse(input, position..outcome.target, sink)
+                self.reparse(input, position..outcome.target, sink, hashing)
             };
             if let Some(lost_at) = outcome.lost_at {
                 exchange.discard_all(|leftover| match leftover {
@@ -302,19 +358,22 @@ impl ParallelParser {
             if outcome.end > position {
                 position = outcome.end;
                 sink.reached(position);
+                cuts.skip_to(position);
             }
         }
     }
 
     /// Parses a chunk whose guessed start was wrong on the calling thread,
     /// from its true start.
-    fn reparse<'a, S: Sink<'a>>(
+    fn reparse<'a, S: Sink<'a>, H: HashProgress + Clone>(
         &self,
         input: &'a [u8],
         chunk: Range<usize>,
         sink: &mut S,
+        hashing: &H,
     ) -> Outcome {
-        let mut records = ChunkRecords::new(self.parser, input, chunk.start, chunk.end);
+        let mut records =
+            ChunkRecords::new(self.parser, input, chunk.start, chunk.end, hashing.clone());
         for record in &mut records {
             sink.record(record);
         }
@@ -324,17 +383,19 @@ impl ParallelParser {
     /// Runs the sequential record stream (over the whole input, at the
     /// error that lost framing) until it has re-synchronised; returns
     /// where it did, or `None` at the end of input.
-    fn resynchronise<'a, S: Sink<'a>>(
+    fn resynchronise<'a, S: Sink<'a>, H: HashProgress + Clone>(
         &self,
         records: &mut Records<'a, Vec<u32>>,
         sink: &mut S,
         far: &mut dyn ReadAt,
+        hashing: &H,
     ) -> Option<usize> {
+        let mut hashing = hashing.clone();
         loop {
             while let Some(at) = records.search_reading(SEARCH_STEP, far) {
                 sink.searching(at.position, at.read_to);
             }
-            let record = records.next()?;
+            let record = records.next_hashing(&mut hashing)?;
             sink.record(record);
             if let Record::Skipped(skipped) = record {
                 // After a `skipped` record, `Records` has nothing pending:
@@ -348,14 +409,15 @@ impl ParallelParser {
 }
 
 /// Parses `chunk` speculatively with `work`, catching a panic.
-fn parse_chunk<'a, Seed, Out>(
+fn parse_chunk<'a, Seed, Out, H: HashProgress + Clone>(
     parser: Parser,
     input: &'a [u8],
     chunk: Chunk,
     seed: Seed,
-    work: &impl Fn(Seed, &mut ChunkRecords<'a>) -> Out,
+    work: &impl Fn(Seed, &mut ChunkRecords<'a, H>) -> Out,
+    hashing: &H,
 ) -> ChunkResult<Out> {
-    let mut records = ChunkRecords::speculative(parser, input, chunk);
+    let mut records = ChunkRecords::speculative(parser, input, chunk, hashing.clone());
     let out = catch(|seed| work(seed, &mut records), seed);
     out.map(|out| (out, records.outcome()))
 }
@@ -380,9 +442,9 @@ trait Sink<'a> {
     fn searching(&mut self, position: usize, read_to: usize);
 }
 
-fn collect_chunk<'a>(
+fn collect_chunk<'a, H: HashProgress>(
     mut buffer: Vec<Record<'a>>,
-    records: &mut ChunkRecords<'a>,
+    records: &mut ChunkRecords<'a, H>,
 ) -> Vec<Record<'a>> {
     buffer.extend(records);
     buffer
@@ -492,6 +554,17 @@ struct Chunk {
 }
 
 impl Cuts {
+    /// The records are known up to `boundary`: if no chunk has been cut
+    /// past it yet (a packet larger than the chunks in flight), the next
+    /// chunk starts there, a known boundary, instead of cutting (and
+    /// reading, to guess a start) chunks inside that packet's bytes.
+    fn skip_to(&mut self, boundary: usize) {
+        if boundary > self.next {
+            self.next = boundary;
+            self.first = boundary;
+        }
+    }
+
     fn next(&mut self) -> Option<Chunk> {
         let from = self.next;
         if from >= self.len {
@@ -518,8 +591,9 @@ struct Outcome {
 
 /// The records from a packet boundary up to the first boundary at or past a
 /// target, or up to (not including) the first error that loses framing:
-/// exactly what [`Records`] yields over that span.
-struct ChunkRecords<'a> {
+/// exactly what [`Records`] yields over that span. `hashing` hears how far
+/// the hashing of each huge payload got.
+struct ChunkRecords<'a, H> {
     parser: Parser,
     input: &'a [u8],
     start: Option<usize>,
@@ -527,22 +601,23 @@ struct ChunkRecords<'a> {
     target: usize,
     pending_errors: Option<PacketErrors>,
     lost_at: Option<usize>,
+    hashing: H,
 }
 
-impl<'a> ChunkRecords<'a> {
-    fn new(parser: Parser, input: &'a [u8], start: usize, target: usize) -> Self {
+impl<'a, H: HashProgress> ChunkRecords<'a, H> {
+    fn new(parser: Parser, input: &'a [u8], start: usize, target: usize, hashing: H) -> Self {
         let (start, pos, lost_at, pending_errors) = (Some(start), start, None, None);
-        Self { parser, input, start, pos, target, pending_errors, lost_at }
+        Self { parser, input, start, pos, target, pending_errors, lost_at, hashing }
     }
 
     /// Parses `chunk` from a guessed start (nothing if there is none).
-    fn speculative(parser: Parser, input: &'a [u8], chunk: Chunk) -> Self {
+    fn speculative(parser: Parser, input: &'a [u8], chunk: Chunk, hashing: H) -> Self {
         let start = if chunk.known_boundary {
             Some(chunk.from)
         } else {
             plausible_packet_start(input, chunk.from, chunk.to)
         };
-        let mut records = Self::new(parser, input, start.unwrap_or(chunk.to), chunk.to);
+        let mut records = Self::new(parser, input, start.unwrap_or(chunk.to), chunk.to, hashing);
         records.start = start;
         records
     }
@@ -552,7 +627,7 @@ impl<'a> ChunkRecords<'a> {
     }
 }
 
-impl<'a> Iterator for ChunkRecords<'a> {
+impl<'a, H: HashProgress> Iterator for ChunkRecords<'a, H> {
     type Item = Record<'a>;
 
     fn next(&mut self) -> Option<Record<'a>> {
@@ -564,7 +639,7 @@ impl<'a> Iterator for ChunkRecords<'a> {
             return None;
         }
         let rest = self.input.get(self.pos..).filter(|rest| !rest.is_empty())?;
-        match self.parser.parse_packet(rest, self.pos as u64) {
+        match self.parser.parse_packet_hashing(rest, self.pos as u64, &mut self.hashing) {
             Ok(packet) => {
                 self.pos += packet.len();
                 if !packet.is_valid() {

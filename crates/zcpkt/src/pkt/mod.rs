@@ -25,7 +25,7 @@ pub use extension::{Extension, ExtensionType, Extensions};
 pub use flags::PacketFlags;
 pub use packet::{Packet, PacketErrors};
 pub use packets::Packets;
-pub use parse::{FixedHeader, Parser};
+pub use parse::{FixedHeader, HashProgress, Parser, HASH_PIECE};
 pub use records::{Record, Records, SearchProgress, Skipped};
 pub use resync::{
     checkpoints_for, find_next_valid, InlineCheckpoints, ReadAt, Scan, Scanner, Window, READ_AT_MAX,

@@ -2,7 +2,7 @@
 
 use super::error::Error;
 use super::packet::Packet;
-use super::parse::Parser;
+use super::parse::{HashProgress, Parser};
 
 /// Iterates over the packets of a slice, stopping at the first error that
 /// loses framing.
@@ -32,14 +32,18 @@ impl<'a> Packets<'a> {
     }
 }
 
-impl<'a> Iterator for Packets<'a> {
-    type Item = Result<Packet<'a>, Error>;
-
+impl<'a> Packets<'a> {
+    /// [`next`](Iterator::next), hashing a large payload in pieces and
+    /// telling `progress` how far it got (see
+    /// [`Parser::parse_packet_hashing`]). The items are the same.
     #[inline]
-    fn next(&mut self) -> Option<Self::Item> {
+    pub fn next_hashing<H: HashProgress + ?Sized>(
+        &mut self,
+        progress: &mut H,
+    ) -> Option<Result<Packet<'a>, Error>> {
         let rest = self.input.get(self.pos..).filter(|rest| !rest.is_empty())?;
         let offset = self.base + self.pos as u64;
-        match self.parser.parse_packet(rest, offset) {
+        match self.parser.parse_packet_hashing(rest, offset, progress) {
             Ok(packet) => {
                 self.pos += packet.len();
                 // `is_valid` is two flag tests; building the error list is
@@ -59,6 +63,15 @@ impl<'a> Iterator for Packets<'a> {
                 Some(Err(error))
             }
         }
+    }
+}
+
+impl<'a> Iterator for Packets<'a> {
+    type Item = Result<Packet<'a>, Error>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_hashing(&mut ())
     }
 }
 

@@ -12,6 +12,38 @@ use super::flags::PacketFlags;
 use super::format::{field, FIXED_HEADER_LEN, MAGIC, MIN_HEADER_LEN, VERSION};
 use super::packet::Packet;
 
+/// Payloads larger than this are hashed in pieces by
+/// [`Parser::parse_packet_hashing`], which reports its progress after each:
+/// pieces of this size, ending on multiples of it in absolute offsets (the
+/// first may be shorter). Smaller payloads (every ordinary packet) are
+/// hashed in one call.
+pub const HASH_PIECE: usize = 1 << 20;
+
+/// Hears how far the checksum of a large payload has got, during
+/// [`Parser::parse_packet_hashing`] (and the `*_hashing` methods of the
+/// iterators built on it), e.g. to release the memory behind it.
+///
+/// `()` hears nothing and turns the piecewise hashing off.
+pub trait HashProgress {
+    /// Whether to hash payloads larger than [`HASH_PIECE`] in pieces and
+    /// call [`hashed`](Self::hashed); `false` only for `()`.
+    const PIECES: bool = true;
+
+    /// The payload that starts at absolute offset `payload_start` has been
+    /// hashed up to (not including) absolute offset `hashed_to`: the parse
+    /// reads none of `payload_start..hashed_to` again. (The packet it hands
+    /// out still points there: bytes given back to the system must read
+    /// back the same, as the pages of a read-only file map do.)
+    fn hashed(&mut self, payload_start: u64, hashed_to: u64);
+}
+
+impl HashProgress for () {
+    const PIECES: bool = false;
+
+    #[inline(always)]
+    fn hashed(&mut self, _: u64, _: u64) {}
+}
+
 /// How packets are checked. `Parser::default()` verifies checksums and sets
 /// no maximum packet size.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,6 +173,21 @@ impl Parser {
     /// read more retries with more bytes.
     #[inline]
     pub fn parse_packet<'a>(&self, input: &'a [u8], offset: u64) -> Result<Packet<'a>, Error> {
+        self.parse_packet_hashing(input, offset, &mut ())
+    }
+
+    /// [`parse_packet`](Self::parse_packet), hashing a payload larger than
+    /// [`HASH_PIECE`] one piece at a time and telling `progress` after each
+    /// piece how far it got (see [`HashProgress`]): for a reader that gives
+    /// back the memory behind a huge packet while it is being checked. The
+    /// result is the same; with `()` this is exactly `parse_packet`.
+    #[inline]
+    pub fn parse_packet_hashing<'a, H: HashProgress + ?Sized>(
+        &self,
+        input: &'a [u8],
+        offset: u64,
+        progress: &mut H,
+    ) -> Result<Packet<'a>, Error> {
         let fixed = FixedHeader::read(input, offset)?;
         let size = fixed.packet_len();
         let available = input.len() as u64;
@@ -161,7 +208,16 @@ impl Parser {
             extension::validate(extension_area).err().map(|at| at as u16)
         };
         // Two plain fields rather than an `Option<u32>`: 4 bytes less per packet.
-        let computed_checksum = if self.verify_checksum { crc32fast::hash(payload) } else { 0 };
+        // `H::PIECES` is a constant: for `()` the test and the cold call
+        // compile away, leaving the one `crc32fast::hash` call.
+        let computed_checksum = if !self.verify_checksum {
+            0
+        } else if H::PIECES && payload.len() > HASH_PIECE {
+            let payload_offset = offset.saturating_add(u64::from(fixed.header_len));
+            hash_in_pieces(payload, payload_offset, progress)
+        } else {
+            crc32fast::hash(payload)
+        };
         Ok(Packet {
             offset,
             version: VERSION,
@@ -181,6 +237,31 @@ impl Parser {
             checksum_verified: self.verify_checksum,
         })
     }
+}
+
+/// The CRC-32 of `payload` (whose first byte is at absolute `payload_offset`),
+/// [`HASH_PIECE`] bytes at a time, telling `progress` after each piece.
+#[cold]
+#[inline(never)]
+fn hash_in_pieces<H: HashProgress + ?Sized>(
+    payload: &[u8],
+    payload_offset: u64,
+    progress: &mut H,
+) -> u32 {
+    let mut hasher = crc32fast::Hasher::new();
+    let mut hashed_to = payload_offset;
+    // The pieces end on multiples of HASH_PIECE in absolute offsets (the
+    // first may be shorter), so that a map's whole blocks are done with,
+    // and can be released, before the next one is read.
+    let misalign = (payload_offset % HASH_PIECE as u64) as usize;
+    let (first, rest) = payload.split_at((HASH_PIECE - misalign).min(payload.len()));
+    for piece in core::iter::once(first).chain(rest.chunks(HASH_PIECE)) {
+        hasher.update(piece);
+        // A piece is at most 1 MiB: the conversion is exact.
+        hashed_to = hashed_to.saturating_add(piece.len() as u64);
+        progress.hashed(payload_offset, hashed_to);
+    }
+    hasher.finalize()
 }
 
 /// Splits SOURCE_ID and DEST_ID off `ids` (the header after its fixed
@@ -245,7 +326,57 @@ fn split_id(
 
 #[cfg(test)]
 mod tests {
-    use super::find_terminators;
+    use super::{find_terminators, HashProgress, Parser, HASH_PIECE};
+    use crate::pkt::NewPacket;
+
+    /// Records every report.
+    struct Reports(Vec<(u64, u64)>);
+
+    impl HashProgress for Reports {
+        fn hashed(&mut self, payload_start: u64, hashed_to: u64) {
+            self.0.push((payload_start, hashed_to));
+        }
+    }
+
+    #[test]
+    fn a_payload_over_the_piece_is_hashed_in_pieces_with_the_same_result() {
+        let base = 1_000_003u64;
+        for size in [0, 1, HASH_PIECE - 1, HASH_PIECE, HASH_PIECE + 1, 3 * HASH_PIECE + 5] {
+            for wrong in [false, true] {
+                let payload: Vec<u8> = (0..size).map(|i| (i * 7 + i / 251) as u8).collect();
+                let mut bytes = Vec::new();
+                NewPacket::new("src", "dst", &payload).write_to(&mut bytes).unwrap();
+                if wrong && size > 0 {
+                    let last = bytes.len() - 1;
+                    bytes[last] ^= 1;
+                }
+                for parser in [Parser::new(), Parser::new().verify_checksum(false)] {
+                    let mut reports = Reports(Vec::new());
+                    let pieced = parser.parse_packet_hashing(&bytes, base, &mut reports);
+                    assert_eq!(pieced, parser.parse_packet(&bytes, base), "{size}");
+                    let packet = pieced.unwrap();
+                    assert_eq!(
+                        packet.checksum_ok(),
+                        parser.verifies_checksum().then_some(!wrong || size == 0)
+                    );
+                    // One report per piece, from the payload's start to its
+                    // end, at each multiple of the piece between.
+                    let start = base + u64::from(packet.header_len);
+                    let end = start + size as u64;
+                    let piece = HASH_PIECE as u64;
+                    let expected: Vec<(u64, u64)> =
+                        if parser.verifies_checksum() && size > HASH_PIECE {
+                            (start / piece + 1..=end.div_ceil(piece))
+                                .map(|k| (start, (k * piece).min(end)))
+                                .collect()
+                        } else {
+                            Vec::new()
+                        };
+                    assert_eq!(reports.0, expected, "{size}");
+                }
+            }
+        }
+    }
 
     /// The first two 00 bytes, found the obvious way.
     fn reference(ids: &[u8]) -> Option<(usize, usize)> {

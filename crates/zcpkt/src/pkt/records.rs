@@ -2,7 +2,7 @@
 
 use super::error::{Error, ErrorKind};
 use super::packet::{Packet, PacketErrors};
-use super::parse::Parser;
+use super::parse::{HashProgress, Parser};
 use super::resync::{InlineCheckpoints, ReadAt, Scan, Scanner, Window, COARSE};
 
 /// A byte range that recovery jumped over.
@@ -196,6 +196,21 @@ impl<'a, C: AsRef<[u32]> + AsMut<[u32]>> Iterator for Records<'a, C> {
     type Item = Record<'a>;
 
     fn next(&mut self) -> Option<Record<'a>> {
+        self.next_hashing(&mut ())
+    }
+}
+
+impl<'a, C: AsRef<[u32]> + AsMut<[u32]>> Records<'a, C> {
+    /// [`next`](Iterator::next), hashing a large payload in pieces and
+    /// telling `progress` how far it got (see
+    /// [`Parser::parse_packet_hashing`]), e.g. to release the memory behind
+    /// it (as [`MappedFile`](crate::source::mmap::MappedFile) does). The
+    /// records are the same.
+    #[inline]
+    pub fn next_hashing<H: HashProgress + ?Sized>(
+        &mut self,
+        progress: &mut H,
+    ) -> Option<Record<'a>> {
         if let Some(error) = self.pending_errors.as_mut().and_then(Iterator::next) {
             return Some(Record::Error(error));
         }
@@ -205,7 +220,7 @@ impl<'a, C: AsRef<[u32]> + AsMut<[u32]>> Iterator for Records<'a, C> {
         }
         let rest = self.input.get(self.pos..).filter(|rest| !rest.is_empty())?;
         let offset = self.base + self.pos as u64;
-        match self.parser.parse_packet(rest, offset) {
+        match self.parser.parse_packet_hashing(rest, offset, progress) {
             Ok(packet) => {
                 self.pos += packet.len();
                 if !packet.is_valid() {

@@ -29,7 +29,9 @@ use std::path::Path;
 
 use memmap2::Mmap;
 
-use crate::pkt::{checkpoints_for, Packet, Packets, Parser, ReadAt, Record, Records, READ_AT_MAX};
+use crate::pkt::{
+    checkpoints_for, HashProgress, Packet, Packets, Parser, ReadAt, Record, Records, READ_AT_MAX,
+};
 use crate::Error;
 
 /// Bytes of progress between two releases of the pages behind the reader.
@@ -180,6 +182,18 @@ impl MappedFile {
             None => usize::MAX,
         };
         Releaser { map: self.map.as_ref(), released, ahead: released }
+    }
+
+    /// A [`HashProgress`] for readers that visit the map from several
+    /// threads at once (the parallel parser's
+    /// [`records_in_order_hashing`](crate::parallel::ParallelParser::records_in_order_hashing)):
+    /// each clone releases, as the hashing of a huge payload goes on, only
+    /// what lies inside that payload and behind the hashing (from its first
+    /// 64 KiB-aligned offset to the last whole [`RELEASE_BLOCK`] hashed),
+    /// which no other packet's bytes share (another thread reading there
+    /// speculatively faults them back in).
+    pub const fn interior_releaser(&self) -> InteriorReleaser<'_> {
+        InteriorReleaser { map: self.map.as_ref(), payload_start: None, head: 0, released: 0 }
     }
 
     /// The strict packet iterator over the whole file (as
@@ -365,6 +379,58 @@ impl<'a> Releaser<'a> {
     }
 }
 
+/// Over one huge packet (a payload larger than
+/// [`HASH_PIECE`](crate::pkt::HASH_PIECE)), releases
+/// the blocks behind the hashing as it goes, so that the whole packet is
+/// never resident at once (the pages of the returned packet fault back in
+/// if it is read).
+impl HashProgress for Releaser<'_> {
+    #[inline]
+    fn hashed(&mut self, _payload_start: u64, hashed_to: u64) {
+        self.reached(usize::try_from(hashed_to).unwrap_or(usize::MAX));
+    }
+}
+
+/// Releases the inside of each huge payload as it is hashed: see
+/// [`MappedFile::interior_releaser`].
+#[derive(Clone, Debug)]
+pub struct InteriorReleaser<'a> {
+    map: Option<&'a Mmap>,
+    /// The payload being hashed.
+    payload_start: Option<u64>,
+    /// Its first page-aligned offset.
+    head: usize,
+    /// Released up to here.
+    released: usize,
+}
+
+impl HashProgress for InteriorReleaser<'_> {
+    #[inline]
+    fn hashed(&mut self, payload_start: u64, hashed_to: u64) {
+        if self.payload_start != Some(payload_start) {
+            // A new payload: from its first page-aligned offset (not the
+            // next whole block, which would keep the first one resident).
+            self.payload_start = Some(payload_start);
+            self.head = usize::try_from(payload_start)
+                .ok()
+                .and_then(|start| start.checked_next_multiple_of(RELEASE_ALIGN))
+                .unwrap_or(usize::MAX);
+            self.released = self.head;
+        }
+        let Some(map) = self.map else { return };
+        let to = usize::try_from(hashed_to).unwrap_or(usize::MAX).min(map.len());
+        let to = to - to % RELEASE_BLOCK;
+        if to.saturating_sub(self.released) >= RELEASE_WINDOW {
+            // From the head again: meanwhile other threads guess packet
+            // starts in the chunks they were given inside this payload,
+            // mapping those pages again. The kernel skips what is not
+            // mapped, at little cost.
+            release(map, self.head, to - self.head);
+            self.released = to;
+        }
+    }
+}
+
 #[allow(unsafe_code)]
 fn release(map: &Mmap, offset: usize, len: usize) {
     // Never past the map: the kernel is handed a raw range, which must not
@@ -409,7 +475,8 @@ impl<'a> Iterator for MappedRecords<'a> {
         while let Some(at) = self.inner.search_reading(SEARCH_STEP, &mut self.far) {
             self.releaser.searching(at.position, at.read_to);
         }
-        let record = self.inner.next();
+        // A huge packet's payload is hashed in pieces, releasing behind each.
+        let record = self.inner.next_hashing(&mut self.releaser);
         self.releaser.reached(self.inner.position());
         record
     }
@@ -429,7 +496,7 @@ impl<'a> Iterator for MappedPackets<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        let item = self.inner.next();
+        let item = self.inner.next_hashing(&mut self.releaser);
         self.releaser.reached(self.inner.position());
         item
     }

@@ -247,12 +247,15 @@ fn parallel(map: &MappedFile, parser: Parser, threads: usize) -> io::Result<Tall
         .map_err(io::Error::other)?;
     let mut releaser = map.releaser();
     let progress = |position| releaser.reached(position);
-    Ok(parallel.fold_with_progress(
+    // A huge packet's payload is released as it is hashed, on whichever
+    // thread parses it.
+    Ok(parallel.fold_hashing(
         map.as_bytes(),
         Tally::default,
         fold_record,
         Tally::merge,
         progress,
+        map.interior_releaser(),
     ))
 }
 
