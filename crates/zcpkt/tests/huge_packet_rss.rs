@@ -8,10 +8,12 @@
 
 #![cfg(all(feature = "std", target_os = "linux"))]
 
+mod rss;
+
+use rss::{peak_rise, TempFile};
 use std::fs::File;
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::os::unix::fs::FileExt;
-use std::path::PathBuf;
 
 use zcpkt::pkt::HASH_PIECE;
 use zcpkt::source::mmap::MappedFile;
@@ -22,15 +24,6 @@ const MIB: usize = 1 << 20;
 /// The payload's size: large against the bound below, small enough for a
 /// debug build to write and hash in about a second.
 const PAYLOAD: usize = 96 * MIB + 12_345;
-
-/// A file in the temporary directory, removed on drop.
-struct TempFile(PathBuf);
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
 
 /// Writes, without holding it in memory, one packet from `a` to `b` with a
 /// [`PAYLOAD`]-byte payload, then a small packet; returns the big one's
@@ -59,22 +52,6 @@ fn write_huge_packet(file: &File) -> u32 {
     let crc = hasher.finalize();
     file.write_all_at(&crc.to_le_bytes(), 12).unwrap();
     crc
-}
-
-/// A field of `/proc/self/status`, in KiB.
-fn status_kib(field: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").expect("status");
-    let line = status.lines().find(|l| l.starts_with(field)).expect(field);
-    line.split_whitespace().nth(1).and_then(|v| v.parse().ok()).expect(field)
-}
-
-/// Runs `f`, returning how far the peak resident set rose above the
-/// resident set before it (KiB), or `None` if the peak cannot be reset.
-fn peak_rise(f: impl FnOnce()) -> Option<u64> {
-    std::fs::write("/proc/self/clear_refs", "5").ok()?;
-    let before = status_kib("VmRSS:");
-    f();
-    Some(status_kib("VmHWM:").saturating_sub(before))
 }
 
 /// The records in brief: (offset, payload length or 0, checksum ok, error).

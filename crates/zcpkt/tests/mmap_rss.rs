@@ -9,9 +9,13 @@
 
 #![cfg(all(feature = "std", target_os = "linux"))]
 
+mod rss;
+
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use rss::{peak_rise, TempFile};
 
 use zcpkt::source::mmap::MappedFile;
 use zcpkt::{ErrorKind, Parser, Record};
@@ -25,15 +29,6 @@ const SIZE: usize = 64 * MIB;
 /// Fake headers this far apart: 4096 candidates, so 4096 checksum reads at
 /// scattered places (plenty to map the whole file through the map).
 const STRIDE: usize = 16 << 10;
-
-/// A file in the temporary directory, removed on drop.
-struct TempFile(PathBuf);
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
 
 /// Writes, without holding it in memory, a bad first byte then a fake
 /// header every [`STRIDE`] bytes (empty ids, wrong checksum) whose payload
@@ -56,22 +51,6 @@ fn write_scattered_ends(path: &Path, n: usize) {
     }
     out.write_all(&vec![9u8; n - at]).unwrap();
     out.flush().unwrap();
-}
-
-/// A field of `/proc/self/status`, in KiB.
-fn status_kib(field: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").expect("status");
-    let line = status.lines().find(|l| l.starts_with(field)).expect(field);
-    line.split_whitespace().nth(1).and_then(|v| v.parse().ok()).expect(field)
-}
-
-/// Runs `f`, returning how far the peak resident set rose above the
-/// resident set before it (KiB), or `None` if the peak cannot be reset.
-fn peak_rise(f: impl FnOnce()) -> Option<u64> {
-    std::fs::write("/proc/self/clear_refs", "5").ok()?;
-    let before = status_kib("VmRSS:");
-    f();
-    Some(status_kib("VmHWM:").saturating_sub(before))
 }
 
 /// The records must be: the bad first byte's error, then the whole file
