@@ -241,10 +241,7 @@ fn stream(path: &Path, parser: Parser) -> io::Result<Tally> {
 }
 
 fn parallel(map: &MappedFile, parser: Parser, threads: usize) -> io::Result<Tally> {
-    let parallel = ParallelParser::new(parser)
-        .chunk_size(crate::input::PARALLEL_CHUNK)
-        .threads(threads)
-        .map_err(io::Error::other)?;
+    let parallel = parallel_parser(parser, threads)?;
     let mut releaser = map.releaser();
     let progress = |position| releaser.reached(position);
     // A huge packet's payload is released as it is hashed, on whichever
@@ -259,11 +256,16 @@ fn parallel(map: &MappedFile, parser: Parser, threads: usize) -> io::Result<Tall
     ))
 }
 
-fn parallel_slice(bytes: &[u8], parser: Parser, threads: usize) -> io::Result<Tally> {
-    let parallel = ParallelParser::new(parser)
+/// The parallel parser of the all-cores jobs: the CLI's chunk size.
+fn parallel_parser(parser: Parser, threads: usize) -> io::Result<ParallelParser> {
+    ParallelParser::new(parser)
         .chunk_size(crate::input::PARALLEL_CHUNK)
         .threads(threads)
-        .map_err(io::Error::other)?;
+        .map_err(io::Error::other)
+}
+
+fn parallel_slice(bytes: &[u8], parser: Parser, threads: usize) -> io::Result<Tally> {
+    let parallel = parallel_parser(parser, threads)?;
     Ok(parallel.fold(bytes, Tally::default, fold_record, Tally::merge))
 }
 
