@@ -466,9 +466,10 @@ pub enum CaptureErrorKind {
         /// The fraction-of-a-second field read (µs or ns).
         fraction: u32,
     },
-    /// A pcap record that the strict reader takes, but no record starts
-    /// where it ends while a plausible one starts inside it: its captured
-    /// length was damaged. Only the recovering reader reports it.
+    /// A pcap record or pcapng packet block that the strict reader takes,
+    /// but no record or block starts where it ends while a plausible one
+    /// starts inside it: its length was damaged. Only the recovering
+    /// readers report it.
     RecordOverlapsNext {
         /// Where the plausible record inside it starts.
         next_record: u64,

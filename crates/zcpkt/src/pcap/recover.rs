@@ -1,22 +1,23 @@
 //! `Recovering`: the records of a pcap slice, read past damage.
 //!
 //! Records are read as [`Frames`](super::Frames) reads them, with two more
-//! checks, each costing O(1) per record:
+//! checks:
 //!
 //! - a record header that no writer produces — an original length of 0,
 //!   or a fraction of a second at or over one second — is damage
 //!   (`ImplausibleRecord`): that is how a zeroed or overwritten region
 //!   reads, which the strict reader would take for empty records;
-//! - the record after each record must be one the reader takes, or the
-//!   input must end there. When it is not, either this record's captured
-//!   length or what follows it is damaged: a search from just inside the
-//!   record tells which. A plausible record (the rule below) starting
-//!   before its end means its length is wrong: `RecordOverlapsNext` at
-//!   the record, skipped up to that one. Otherwise the record is handed
-//!   out and the damage reported where it ends, as the strict reader does.
+//! - when the header right after a record is not plausible (the rule
+//!   below) and the input does not end there, either the record's
+//!   captured length or what follows it is damaged. A search inside the
+//!   record tells which: a plausible record starting before its end
+//!   means its length is wrong (`RecordOverlapsNext` at the record,
+//!   skipped up to the one inside). Otherwise the record is handed out and what follows
+//!   is read as usual (damage there is reported there, as the strict
+//!   reader does; an odd but valid record is read).
 //!
 //! At damage the error is handed out, then a search finds the first
-//! position after it where a record is *plausible* and reading goes on
+//! position after it where a record is plausible and reading goes on
 //! there; the bytes in between are one skipped range.
 //!
 //! # The re-synchronisation rule
@@ -29,7 +30,10 @@
 //! - its original length is between 1 and [`MAX_ORIGINAL_LEN`];
 //! - its fraction of a second is below 10^6 (µs files) or 10^9 (ns files);
 //! - its seconds are within [`TIMESTAMP_WINDOW_SECS`] of the last record
-//!   read (either way; not checked before the first record);
+//!   read that a plausible record followed (either way; not checked before
+//!   the first such record): a record right before damage may be garbage
+//!   that passed, so it does not move the window. A search inside a record
+//!   compares with that record's own seconds instead;
 //! - the record lies within the input;
 //!
 //! and the header right after the record is plausible too, or the record
@@ -38,12 +42,19 @@
 //!
 //! # What it cannot guarantee
 //!
-//! - A damaged captured length that lands, by chance, on a header the
-//!   reader takes (inside the record's own data, say) misframes the
-//!   records after it, which are read until a header fails; records in
-//!   that stretch are lost and frames of garbage handed out. A captured
-//!   length made smaller hands out the record cut short (its end is not
-//!   known), then resumes at the next record.
+//! - A damaged captured length that lands, by chance, on a plausible
+//!   header misframes the records after it, which are read until a header
+//!   fails; records in that stretch are lost and frames of garbage handed
+//!   out. A captured length made smaller hands out the record cut short
+//!   (nothing tells where it really ended), then resumes at the next one.
+//! - A record right before damage can be condemned by a record "inside" it
+//!   whose header is partly its last bytes and partly what follows: the
+//!   first bytes of the next header removed, say, leave a header whose
+//!   high-order bytes are real. That record is then lost
+//!   (`RecordOverlapsNext` at its offset) and the damaged one read.
+//! - On an undamaged file, a record followed by an odd one (a timestamp
+//!   jump, a captured length over the original) whose data holds two
+//!   plausible headers in a row is reported as `RecordOverlapsNext`.
 //! - Packet data that holds two plausible headers in a row, each at the
 //!   other's end, is taken for records when the search reaches it (the
 //!   real records after it are found again at the next damage).
@@ -55,10 +66,10 @@
 //!
 //! # Work
 //!
-//! Each position costs O(1). A search after an error starts past the
-//! record before it, and one that tells a record's damage apart starts
-//! inside that record, so each position is searched at most twice and
-//! the total work is linear in the input's length.
+//! Each position costs O(1). A search that tells a record's damage apart
+//! covers that record only; a search after an error starts past the
+//! error. So each position is searched at most twice and the total work
+//! is linear in the input's length.
 
 use super::header::{Header, HEADER_LEN, RECORD_HEADER_LEN};
 use super::parse::{Parser, DEFAULT_MAX_RECORD_SIZE};
@@ -93,7 +104,9 @@ pub struct Recovering<'a> {
     base: u64,
     parser: Parser,
     header: Option<Header>,
-    /// The seconds of the last record read: the timestamp window's centre.
+    /// The seconds of the last record read that a plausible record follows
+    /// (or the input's end): the timestamp window's centre. A record
+    /// before damage is not trusted with it: it may be garbage that passed.
     last_secs: Option<u32>,
     /// An error was given at `pos`: its skipped range is next, up to the
     /// position given or to where a search from `pos` resumes reading.
@@ -152,7 +165,7 @@ impl<'a> Recovering<'a> {
 
     /// The end of the record at `at` if its header is plausible (the rule's
     /// first half).
-    fn plausible(&self, at: usize) -> Option<usize> {
+    fn plausible(&self, at: usize, reference: Option<u32>) -> Option<usize> {
         let f = self.fields(at)?;
         let snaplen = self.header?.snaplen;
         let limit = self.parser.record_size_limit();
@@ -160,8 +173,7 @@ impl<'a> Recovering<'a> {
             && (snaplen == 0 || f.captured <= snaplen)
             && f.captured <= f.original
             && f.original <= MAX_ORIGINAL_LEN;
-        let near =
-            self.last_secs.map_or(true, |last| f.secs.abs_diff(last) <= TIMESTAMP_WINDOW_SECS);
+        let near = reference.map_or(true, |r| f.secs.abs_diff(r) <= TIMESTAMP_WINDOW_SECS);
         if !(fits && near && self.is_sane(f)) {
             return None;
         }
@@ -169,17 +181,17 @@ impl<'a> Recovering<'a> {
         (end <= self.input.len()).then_some(end)
     }
 
-    /// The first position at or after `from` where the rule holds, or the
-    /// input's end.
-    fn search(&mut self, from: usize) -> usize {
-        for at in from..self.input.len() {
+    /// The first position in `from..to` where the rule holds, with
+    /// timestamps near `reference`.
+    fn search(&mut self, from: usize, to: usize, reference: Option<u32>) -> Option<usize> {
+        for at in from..to.min(self.input.len()) {
             self.work += 1;
-            let Some(end) = self.plausible(at) else { continue };
-            if end == self.input.len() || self.plausible(end).is_some() {
-                return at;
+            let Some(end) = self.plausible(at, reference) else { continue };
+            if end == self.input.len() || self.plausible(end, reference).is_some() {
+                return Some(at);
             }
         }
-        self.input.len()
+        None
     }
 
     /// The skipped range from the damage at `pos` to `to` (or to where
@@ -188,7 +200,10 @@ impl<'a> Recovering<'a> {
         let from = self.pos;
         let next = match (to, self.header) {
             (Some(to), _) => to,
-            (None, Some(_)) => self.search(from + 1),
+            (None, Some(_)) => {
+                let to = self.input.len();
+                self.search(from + 1, to, self.last_secs).unwrap_or(to)
+            }
             (None, None) => self.input.len(),
         };
         self.pos = next;
@@ -196,26 +211,20 @@ impl<'a> Recovering<'a> {
         CaptureRecord::Skipped(Skipped { offset: self.base + from as u64, len })
     }
 
+    /// Hands out `error` at `pos`; its skipped range ends at `skip_to`, or
+    /// where a search from `pos` resumes reading.
     fn fail(&mut self, error: CaptureError, skip_to: Option<usize>) -> Option<CaptureRecord<'a>> {
         self.damaged = Some(skip_to);
         Some(CaptureRecord::Error(error))
     }
 
-    /// Whether the record at `at` is one the reader takes (strictly read,
-    /// sane): what must follow a record read, unless the input ends.
-    fn readable(&self, header: &Header, at: usize) -> bool {
-        let Some(rest) = self.input.get(at..) else { return false };
-        self.parser.parse_record(header, rest, 0).is_ok()
-            && self.fields(at).is_some_and(|f| self.is_sane(f))
-    }
-
     /// The record at `pos`, checked strictly and for sanity.
     ///
-    /// When what follows it cannot be read, either its own captured length
-    /// or what follows is damaged. A search from just inside it tells them
-    /// apart: a plausible record starting before its end means its length
-    /// is wrong (`RecordOverlapsNext`); otherwise it is handed out and the
-    /// damage is reported where it ends, as the strict reader does.
+    /// When no plausible record follows it, either its own captured length
+    /// or what follows is damaged (or the next record is odd). A search
+    /// inside it tells them apart: a plausible record starting before its
+    /// end means its length is wrong (`RecordOverlapsNext`); otherwise it
+    /// is handed out, and what follows is read as usual.
     fn record(&mut self, header: &Header) -> Option<CaptureRecord<'a>> {
         let rest = self.input.get(self.pos..).filter(|rest| !rest.is_empty())?;
         let offset = self.base + self.pos as u64;
@@ -233,15 +242,13 @@ impl<'a> Recovering<'a> {
             return self.fail(CaptureError::new(offset, kind), None);
         }
         let end = self.pos + RECORD_HEADER_LEN + frame.data.len();
-        if end != self.input.len() && !self.readable(header, end) {
-            let next = self.search(self.pos + 1);
-            if next < end {
-                let kind =
-                    CaptureErrorKind::RecordOverlapsNext { next_record: self.base + next as u64 };
-                return self.fail(CaptureError::new(offset, kind), Some(next));
-            }
+        if end == self.input.len() || self.plausible(end, self.last_secs).is_some() {
+            self.last_secs = Some(fields.secs);
+        } else if let Some(next) = self.search(self.pos + 1, end, Some(fields.secs)) {
+            let kind =
+                CaptureErrorKind::RecordOverlapsNext { next_record: self.base + next as u64 };
+            return self.fail(CaptureError::new(offset, kind), Some(next));
         }
-        self.last_secs = Some(fields.secs);
         self.pos = end;
         Some(frame_record(frame))
     }

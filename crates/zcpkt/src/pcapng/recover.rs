@@ -1,9 +1,19 @@
 //! `Recovering`: the pcapng blocks of a slice, read past damage.
 //!
 //! Blocks are read as [`Frames::next_block`](super::Frames::next_block)
-//! reads them. At damage the strict reader's error is handed out, then a
-//! search finds the first position after it where a block is *plausible*
-//! and reading goes on there; the bytes in between are one skipped range.
+//! reads them, with one more check: when no block is framed where a
+//! packet (or other non-section, non-interface) block ends, and the input
+//! does not end there, either its length or what follows is damaged (a
+//! length damaged so that its trailing copy still matches: a later block
+//! of the same length, say). A search inside the block tells which: a
+//! block that passes the rule below starting before its end means its
+//! length is wrong (`RecordOverlapsNext` at the block, skipped up to the
+//! one inside); otherwise it is handed out and the damage after it is
+//! reported there, as the strict reader does.
+//!
+//! At damage the strict reader's error is handed out, then a search finds
+//! the first position after it where a block is *plausible* and reading
+//! goes on there; the bytes in between are one skipped range.
 //!
 //! # The re-synchronisation rule
 //!
@@ -42,6 +52,9 @@
 //!   unless it is the last of the input.
 //! - A block whose options area is over [`MAX_CANDIDATE_OPTIONS`] bytes is
 //!   never where reading resumes (it can still be read after one that is).
+//! - A damaged length that still frames (its trailing copy matching by
+//!   chance) and ends where a block is framed misframes the blocks after
+//!   it until framing fails; blocks in that stretch are lost.
 //! - Packets need their section's Section Header Block and their
 //!   interface's Interface Description Block: packets of an interface whose
 //!   IDB is damaged fail rule 4 (`UnknownInterface` or `NoInterface`), and
@@ -50,15 +63,16 @@
 //! # Work
 //!
 //! Each position costs O(1) for rules 1 to 3 and, for the few that pass
-//! them, at most a walk of [`MAX_CANDIDATE_OPTIONS`] bytes for rule 4. The
-//! searches cover disjoint ranges of the input (each starts after the last
-//! error, which is after the previous search's end), so the total work is
-//! linear in the input's length, whatever it holds. [`Recovering::work`]
+//! them, at most a walk of [`MAX_CANDIDATE_OPTIONS`] bytes for rule 4. A
+//! search inside a block covers that block only; a search after an error
+//! starts past the error. So each position is searched at most twice and
+//! the total work is linear in the input's length, whatever it holds. [`Recovering::work`]
 //! counts it for the tests.
 
 use super::block::{block_type, minimum_len, RawBlock};
 use super::parse::{Block, Parser};
 use super::state::{State, DEFAULT_INTERFACE_CAPACITY};
+use crate::capture::{CaptureError, CaptureErrorKind};
 use crate::capture_record::{CaptureRecord, Skipped};
 
 /// The largest options area (bytes) of a block where reading may resume
@@ -85,6 +99,8 @@ pub struct Recovering<'a, const N: usize = DEFAULT_INTERFACE_CAPACITY> {
     /// The block where the last search resumed reading, parsed (with the
     /// state updated) when it was judged, due after its skipped range.
     found: Option<(Block<'a>, usize)>,
+    /// Where `found` starts.
+    found_at: usize,
     work: u64,
 }
 
@@ -100,6 +116,7 @@ impl<'a, const N: usize> Recovering<'a, N> {
             state: State::new(),
             damaged: false,
             found: None,
+            found_at: 0,
             work: 0,
         }
     }
@@ -121,26 +138,51 @@ impl<'a, const N: usize> Recovering<'a, N> {
         self.work
     }
 
-    /// The skipped range from the damage at `pos` to where reading resumes.
+    /// The skipped range from the damage at `pos` to where reading resumes
+    /// (`found` was set when the damage was judged, or is set now).
     fn skip(&mut self) -> CaptureRecord<'a> {
         let from = self.pos;
-        let next = self.search(from.saturating_add(1));
+        let next = match self.found {
+            Some((_, _)) => self.found_at,
+            None => {
+                let to = self.input.len();
+                self.search(from.saturating_add(1), to).unwrap_or(to)
+            }
+        };
         self.pos = next;
         let len = (next - from) as u64;
         CaptureRecord::Skipped(Skipped { offset: self.base + from as u64, len })
     }
 
-    /// The first position at or after `from` where the rule holds (the
-    /// input's end if none), its block parsed into `found`.
-    fn search(&mut self, from: usize) -> usize {
-        for at in from..self.input.len() {
+    /// The first position in `from..to` where the rule holds, its block
+    /// parsed into `found`.
+    fn search(&mut self, from: usize, to: usize) -> Option<usize> {
+        for at in from..to.min(self.input.len()) {
             self.work += 1;
             if let Some(found) = self.candidate(at) {
                 self.found = Some(found);
-                return at;
+                self.found_at = at;
+                return Some(at);
             }
         }
-        self.input.len()
+        None
+    }
+
+    /// Whether `block`, just read at `pos`, is a packet or other block
+    /// whose length runs over a block that the rule accepts, while no block
+    /// is framed where it ends: its length is damaged (a section or
+    /// interface block changed the state already, and is kept).
+    fn overlaps_next(&mut self, block: &Block<'a>, end: usize) -> Option<usize> {
+        if matches!(block, Block::Section(_) | Block::Interface { .. }) || end == self.input.len() {
+            return None;
+        }
+        let rest = self.input.get(end..)?;
+        let order = self.state.byte_order();
+        let limit = self.parser.block_size_limit();
+        if RawBlock::read(rest, self.base + end as u64, order, limit).is_ok() {
+            return None;
+        }
+        self.search(self.pos + 1, end)
     }
 
     /// The block at `at` if reading may resume there: rules 1 to 3 first
@@ -224,6 +266,13 @@ impl<'a, const N: usize> Iterator for Recovering<'a, N> {
         let offset = self.base + self.pos as u64;
         match self.parser.parse_block(&mut self.state, rest, offset) {
             Ok((block, len)) => {
+                if let Some(next) = self.overlaps_next(&block, self.pos + len) {
+                    self.damaged = true;
+                    let kind = CaptureErrorKind::RecordOverlapsNext {
+                        next_record: self.base + next as u64,
+                    };
+                    return Some(CaptureRecord::Error(CaptureError::new(offset, kind)));
+                }
                 self.pos += len;
                 Some(CaptureRecord::Block(block))
             }
