@@ -450,7 +450,8 @@ fn filter_interface_time_and_damage() {
     );
     assert_eq!(code, 0, "{err}");
     assert_eq!(frames_of(&out.unwrap()), [f_udp()]);
-    // Damage: no output without --recover; the frames before it with.
+    // Damage at the end: no output without --recover; the frames before
+    // it with.
     let mut cut = sample_pcap();
     cut.truncate(cut.len() - 2);
     let (out, err, code) = filter(&cut, "c.pcap", &[]);
@@ -580,4 +581,50 @@ fn check_recovers_past_damage_in_the_middle() {
             1
         )
     );
+}
+
+#[test]
+fn dump_and_filter_recover_past_damage_in_the_middle() {
+    // pcap: the second record's captured length over the limit.
+    let mut pcap = sample_pcap();
+    let second = 24 + 16 + f_tcp().len();
+    let third = second + 16 + f_udp().len();
+    pcap[second + 8..second + 12].copy_from_slice(&[0xff; 4]);
+    let damage = format!("offset {second}: length 4294967295 exceeds the limit of 262144 bytes");
+    let (out, err, code) = filter(&pcap, "mid.pcap", &[]);
+    assert_eq!((out, code), (None, 1));
+    assert!(err.ends_with("zcpkt filter: no output written (--recover reads past the damage)\n"));
+    let (out, err, code) = filter(&pcap, "mid.pcap", &["--recover"]);
+    let out = out.unwrap();
+    assert_eq!((frames_of(&out), code), (vec![f_tcp(), f_udp6()], 1));
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines[0].ends_with(&format!("mid.pcap: {damage}")), "{err}");
+    let skipped = third - second;
+    let out_name = "out-mid.pcap";
+    assert!(lines[1].starts_with("zcpkt filter: 2 of 2 frames matched, written to "), "{err}");
+    assert!(lines[1].ends_with(&format!("{out_name}; skipped {skipped} damaged bytes")), "{err}");
+    // The output is whole frames only: clean.
+    let dir = tempfile::tempdir().unwrap();
+    let (check, _, code) = run_on("check", &temp(&dir, "o.pcap", &out), &["-q"]);
+    assert_eq!(code, 0, "{check}");
+    // dump: the table goes on past the damage; without --recover it stops.
+    let (table, err, code) = run(&["dump", "-"], Some(&pcap));
+    assert_eq!((table.lines().count(), code), (2, 1), "{table}");
+    assert_eq!(err, format!("zcpkt: standard input: {damage}\n"));
+    let (table, err, code) = run(&["dump", "--recover", "-"], Some(&pcap));
+    let numbers: Vec<&str> =
+        table.lines().skip(1).map(|l| l.split_whitespace().next().unwrap()).collect();
+    assert_eq!((numbers, code), (vec!["1", "2"], 1), "{table}");
+    assert!(table.lines().nth(2).unwrap().contains("IPv6"), "{table}");
+    assert_eq!(err, format!("zcpkt: standard input: {damage}\n"));
+    // pcapng: the second packet block's length not a multiple of 4.
+    let mut ng = sample_pcapng();
+    let first = shb().len() + 2 * idb(1, 65535).len();
+    let second = first + epb(0, 0, &f_tcp()).len();
+    ng[second + 4..second + 8].copy_from_slice(&[0x42; 4]);
+    let (out, err, code) = filter(&ng, "mid.pcapng", &["--recover"]);
+    assert_eq!((frames_of(&out.unwrap()), code), (vec![f_tcp(), f_udp6()], 1), "{err}");
+    let damage = format!("offset {second}: block total length 1111638594 is not a multiple of 4");
+    assert!(err.lines().next().unwrap().ends_with(&format!("mid.pcapng: {damage}")), "{err}");
 }

@@ -115,7 +115,11 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
                     framing.see(&block);
                     return std::ops::ControlFlow::Continue(());
                 }
-                CaptureEvent::PcapHeader(_) => return std::ops::ControlFlow::Continue(()),
+                // Damage and Skipped only when recovering captures, which
+                // check does itself (`check_capture`).
+                CaptureEvent::PcapHeader(_)
+                | CaptureEvent::Damage(_)
+                | CaptureEvent::Skipped(_) => return std::ops::ControlFlow::Continue(()),
             };
             tally.add(&record);
             let written = match record {

@@ -2,15 +2,11 @@
 //! read past damage by the library's recovering readers over a memory map
 //! (`zcpkt::pcap::Recovering`, `zcpkt::pcapng::Recovering`).
 //!
-//! Recovery judges a candidate by the bytes after it, so it needs the
-//! whole input at hand: a piped capture is first copied to an unlinked
-//! temporary file and mapped, so that memory stays bounded whatever its
-//! size and its report is the one its file would give.
+//! A piped capture is first copied to a temporary file and mapped
+//! (`crate::spill`).
 
 use std::collections::BTreeMap;
-use std::fs::{File, OpenOptions};
-use std::io::{self, Read, Write};
-use std::path::PathBuf;
+use std::io::{self, Write};
 
 use zcpkt::capture_record::CaptureRecord;
 use zcpkt::source::mmap::MappedFile;
@@ -22,6 +18,7 @@ use crate::error::{CliError, Outcome};
 use crate::input::{Input, Opened, ReadOptions};
 use crate::output;
 use crate::progress::Progress;
+use crate::spill::map_piped_capture;
 
 /// How `check` reads an input it has opened.
 pub enum Plan {
@@ -35,66 +32,18 @@ pub enum Plan {
 /// Decides how to read `opened`. A piped pcap or pcapng capture is copied
 /// to a temporary file here.
 pub fn plan(input: &Input, opened: Opened, opts: &ReadOptions) -> Result<Plan, CliError> {
-    match opened {
-        Opened::Mapped(map, file) => {
-            let bytes = map.as_bytes();
-            match detect(bytes) {
-                Some(format @ (Format::Pcap | Format::PcapNg))
-                    if !(parallel(opts) && small_frames(bytes, format)) =>
-                {
-                    Ok(Plan::Recover(map))
-                }
-                _ => Ok(Plan::Fold(Opened::Mapped(map, file))),
-            }
+    let (map, file) = match map_piped_capture(input, opened)? {
+        Opened::Mapped(map, file) => (map, file),
+        streamed => return Ok(Plan::Fold(streamed)),
+    };
+    let bytes = map.as_bytes();
+    match detect(bytes) {
+        Some(format @ (Format::Pcap | Format::PcapNg))
+            if !(parallel(opts) && small_frames(bytes, format)) =>
+        {
+            Ok(Plan::Recover(map))
         }
-        Opened::Streamed(mut reader) => {
-            let cannot_read = |e| CliError::io(format!("cannot read {input}"), e);
-            let mut head = [0u8; 4];
-            let got = read_up_to(&mut reader, &mut head).map_err(cannot_read)?;
-            let rest = io::Cursor::new(head[..got].to_vec()).chain(reader);
-            match detect(&head[..got]) {
-                Some(Format::Pcap | Format::PcapNg) => Ok(Plan::Recover(spill(input, rest)?)),
-                _ => Ok(Plan::Fold(Opened::Streamed(Box::new(rest)))),
-            }
-        }
-    }
-}
-
-fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut got = 0;
-    while got < buf.len() {
-        match reader.read(&mut buf[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(got)
-}
-
-/// `reader` copied to a temporary file, unlinked at once (it lives while
-/// open), and mapped.
-fn spill(input: &Input, mut reader: impl Read) -> Result<MappedFile, CliError> {
-    let (mut file, path) = temporary_file()
-        .map_err(|e| CliError::io("cannot create a temporary file".to_string(), e))?;
-    let _ = std::fs::remove_file(&path);
-    io::copy(&mut reader, &mut file)
-        .map_err(|e| CliError::io(format!("cannot read {input}"), e))?;
-    MappedFile::from_file(&file)
-        .map_err(|e| CliError::io("cannot map the temporary file".to_string(), e))
-}
-
-fn temporary_file() -> io::Result<(File, PathBuf)> {
-    let dir = std::env::temp_dir();
-    let mut attempt = 0u32;
-    loop {
-        let path = dir.join(format!("zcpkt-check-{}-{attempt}", std::process::id()));
-        match OpenOptions::new().read(true).write(true).create_new(true).open(&path) {
-            Ok(file) => return Ok((file, path)),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
-            Err(e) => return Err(e),
-        }
+        _ => Ok(Plan::Fold(Opened::Mapped(map, file))),
     }
 }
 
