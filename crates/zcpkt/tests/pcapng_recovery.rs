@@ -3,6 +3,8 @@
 //! the re-synchronisation point, linear work on hostile input, and a
 //! property test that no frame outside the damage is lost.
 
+#[path = "capture_util/arb.rs"]
+mod arb;
 mod capture_util;
 
 use capture_util::Ng;
@@ -505,6 +507,23 @@ proptest! {
                 if *o < at && o + 32 + d.len() as u64 > at));
             prop_assert!(got.contains(&expected) || overlapped,
                 "lost {:?} (damage {}..{}): {:?}", expected, a, b, got);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Every kind of block, several sections, both byte orders: what the
+    /// strict reader reads whole, the recovering one reads the same.
+    #[test]
+    fn undamaged_files_read_as_the_strict_reader_reads_them(bytes in arb::pcapng_file()) {
+        let mut strict = Parser::new().frames(&bytes);
+        let blocks: Result<Vec<R>, _> = std::iter::from_fn(|| strict.next_block())
+            .map(|b| b.map(|b| reduce(CaptureRecord::Block(b))))
+            .collect();
+        if let Ok(blocks) = blocks {
+            prop_assert_eq!(recover(&bytes), blocks);
         }
     }
 }
