@@ -327,6 +327,33 @@ fn a_fake_record_far_in_time_is_not_taken() {
     );
 }
 
+#[test]
+fn the_timestamp_window_follows_a_jump_of_the_clock() {
+    // An embedded recorder setting its clock: 1970, then 2023. The records
+    // after the jump confirm each other, so the window moves with them.
+    let mut file = Pcap::new(ByteOrder::Little, false, 65535, 1);
+    let a = file.record(10, 0, 40, &[0x44; 40]);
+    let b = file.record(11, 0, 40, &[0x45; 40]);
+    let c = file.record(T0, 0, 40, &[0x46; 40]);
+    let d = file.record(T0 + 1, 0, 40, &[0x47; 40]);
+    let e = file.record(T0 + 2, 0, 40, &[0x48; 40]);
+    let g = file.record(T0 + 3, 0, 40, &[0x49; 40]);
+    patch32(&mut file.bytes, e + 8, 0xffff_ffff);
+    let limit = u64::from(zcpkt::pcap::DEFAULT_MAX_RECORD_SIZE);
+    assert_eq!(
+        recover(&file.bytes),
+        [
+            frame(a, &[0x44; 40]),
+            frame(b, &[0x45; 40]),
+            frame(c, &[0x46; 40]),
+            frame(d, &[0x47; 40]),
+            R::Error(CaptureError::new(e, K::RecordTooLarge { size: u32::MAX as u64, limit })),
+            R::Skip(e, g - e),
+            frame(g, &[0x49; 40]),
+        ]
+    );
+}
+
 /// Records whose every position looks like a header but for the
 /// timestamp: the search tries each and takes none.
 fn hostile(records: usize) -> Vec<u8> {

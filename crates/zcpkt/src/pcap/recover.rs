@@ -12,9 +12,9 @@
 //!   captured length or what follows it is damaged. A search inside the
 //!   record tells which: a plausible record starting before its end
 //!   means its length is wrong (`RecordOverlapsNext` at the record,
-//!   skipped up to the one inside). Otherwise the record is handed out and what follows
-//!   is read as usual (damage there is reported there, as the strict
-//!   reader does; an odd but valid record is read).
+//!   skipped up to the one inside). Otherwise the record is handed out
+//!   and what follows is read as usual (damage there is reported there,
+//!   as the strict reader does; an odd but valid record is read).
 //!
 //! At damage the error is handed out, then a search finds the first
 //! position after it where a record is plausible and reading goes on
@@ -30,10 +30,10 @@
 //! - its original length is between 1 and [`MAX_ORIGINAL_LEN`];
 //! - its fraction of a second is below 10^6 (µs files) or 10^9 (ns files);
 //! - its seconds are within [`TIMESTAMP_WINDOW_SECS`] of the last record
-//!   read that a plausible record followed (either way; not checked before
-//!   the first such record): a record right before damage may be garbage
-//!   that passed, so it does not move the window. A search inside a record
-//!   compares with that record's own seconds instead;
+//!   read that a plausible record near it in time followed (either way;
+//!   not checked before the first such record): a record right before
+//!   damage may be garbage that passed, so it does not move the window. A
+//!   search inside a record compares with that record's own seconds;
 //! - the record lies within the input;
 //!
 //! and the header right after the record is plausible too, or the record
@@ -60,9 +60,11 @@
 //!   real records after it are found again at the next damage).
 //! - A record right before further damage fails the rule's second half and
 //!   is skipped, unless it is the last of the input; so is one whose
-//!   captured length is over the snap length or its original length, or
-//!   whose timestamp jumps more than the window from the last record read
-//!   (a capture paused for weeks): the search resumes at a later one.
+//!   captured length is over the snap length or its original length (the
+//!   search resumes at a later one). Records more than the window away in
+//!   time from the last good one are never where reading resumes: if the
+//!   capture's clock jumped (or it paused for weeks) right at the damage,
+//!   every record after it is skipped.
 //!
 //! # Work
 //!
@@ -83,7 +85,7 @@ pub const MAX_ORIGINAL_LEN: u32 = DEFAULT_MAX_RECORD_SIZE;
 
 /// How far (seconds, either way) a plausible record's timestamp may be from
 /// the last record read: 30 days, so a recorder restarted after a long
-/// weekend still resumes, while random bytes pass one time in ~1600.
+/// weekend still resumes, while random seconds pass one time in ~800.
 pub const TIMESTAMP_WINDOW_SECS: u32 = 30 * 24 * 3600;
 
 /// Iterates over the frames of a pcap file in a slice, going on past
@@ -96,7 +98,8 @@ pub const TIMESTAMP_WINDOW_SECS: u32 = 30 * 24 * 3600;
 /// records with: its error, then the whole input skipped. An empty input
 /// has no records. On an undamaged file it gives exactly the frames of
 /// [`Frames`](super::Frames), unless a record has an original length of 0
-/// or a fraction of a second at or over one second (see the module docs).
+/// or a fraction of a second at or over one second, or an odd record
+/// follows one whose data looks like records (see the module docs).
 #[derive(Clone, Debug)]
 pub struct Recovering<'a> {
     input: &'a [u8],
@@ -104,9 +107,10 @@ pub struct Recovering<'a> {
     base: u64,
     parser: Parser,
     header: Option<Header>,
-    /// The seconds of the last record read that a plausible record follows
-    /// (or the input's end): the timestamp window's centre. A record
-    /// before damage is not trusted with it: it may be garbage that passed.
+    /// The seconds of the last record read that a plausible record near it
+    /// in time follows (or the input's end): the timestamp window's centre.
+    /// A record before damage is not trusted with it (it may be garbage
+    /// that passed); one after a jump of the clock is, once confirmed.
     last_secs: Option<u32>,
     /// An error was given at `pos`: its skipped range is next, up to the
     /// position given or to where a search from `pos` resumes reading.
@@ -242,7 +246,7 @@ impl<'a> Recovering<'a> {
             return self.fail(CaptureError::new(offset, kind), None);
         }
         let end = self.pos + RECORD_HEADER_LEN + frame.data.len();
-        if end == self.input.len() || self.plausible(end, self.last_secs).is_some() {
+        if end == self.input.len() || self.plausible(end, Some(fields.secs)).is_some() {
             self.last_secs = Some(fields.secs);
         } else if let Some(next) = self.search(self.pos + 1, end, Some(fields.secs)) {
             let kind =
