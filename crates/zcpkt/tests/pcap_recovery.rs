@@ -507,3 +507,24 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// Any bytes after a valid header: recovery ends, never panics, and
+    /// its frames and skipped ranges tile the input (`recover` checks).
+    #[test]
+    fn arbitrary_bytes_are_tiled(
+        tail in prop::collection::vec(any::<u8>(), 0..600),
+        small in prop::collection::vec(0..16u8, 0..600),
+        nanos in any::<bool>(),
+    ) {
+        let header = Pcap::new(ByteOrder::Big, nanos, 0, 1).bytes;
+        for body in [&tail, &small] {
+            let mut bytes = header.clone();
+            bytes.extend(body);
+            recover(&bytes);
+            recover(body);
+        }
+    }
+}

@@ -527,3 +527,27 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// Any bytes after a valid start: recovery ends, never panics, and
+    /// its blocks and skipped ranges tile the input (`recover` checks).
+    #[test]
+    fn arbitrary_bytes_are_tiled(
+        tail in prop::collection::vec(any::<u8>(), 0..600),
+        small in prop::collection::vec(0..16u8, 0..600),
+    ) {
+        let mut ng = Ng::new();
+        ng.shb(ByteOrder::Little, &[]);
+        ng.idb(1, 0, &[]);
+        // Small byte values make lengths, types and interface IDs that
+        // pass more checks than uniform bytes do.
+        for body in [&tail, &small] {
+            let mut bytes = ng.bytes.clone();
+            bytes.extend(body);
+            recover(&bytes);
+            recover(body);
+        }
+    }
+}
