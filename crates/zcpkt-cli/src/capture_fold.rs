@@ -59,9 +59,19 @@ pub fn fold_capture_events<A: FrameFold>(
     input: &Input,
     opts: &ReadOptions,
     pkt_fallback: bool,
+    other: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
+) -> Result<(A, CaptureSummary), CliError> {
+    fold_opened_events(input, open(input)?, opts, pkt_fallback, other)
+}
+
+/// [`fold_capture_events`] of an input already opened.
+pub fn fold_opened_events<A: FrameFold>(
+    input: &Input,
+    opened: Opened,
+    opts: &ReadOptions,
+    pkt_fallback: bool,
     mut other: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
 ) -> Result<(A, CaptureSummary), CliError> {
-    let opened = open(input)?;
     if let Opened::Mapped(map, file) = &opened {
         let bytes = map.as_bytes();
         let format = detect_input(input, bytes, pkt_fallback)?;
@@ -95,7 +105,7 @@ pub fn fold_capture_events<A: FrameFold>(
 /// `stats` (a layer walk and four map updates a frame, the maps merged per
 /// batch) 39% more CPU time, 1.19x faster in one run and 0.77x in another,
 /// as the other core was free or not.
-fn parallel(opts: &ReadOptions) -> bool {
+pub fn parallel(opts: &ReadOptions) -> bool {
     opts.threads > 1 && opts.threads_given
 }
 

@@ -14,14 +14,16 @@ use std::io::{self, Read};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 
+use zcpkt::capture_record::CaptureRecord;
 use zcpkt::parallel::ParallelParser;
 use zcpkt::source::capture_stream::{CaptureStream, StreamCaptureError};
-use zcpkt::source::mmap::MappedFile;
+use zcpkt::source::mmap::{MappedFile, Releaser};
 use zcpkt::source::stream::StreamReader;
-use zcpkt::{detect, pcap, pcapng, CaptureError, Format, Parser, Record};
+use zcpkt::{detect, pcap, pcapng, CaptureError, Format, Parser, Record, Skipped};
 
 use crate::error::CliError;
 use crate::progress::Progress;
+use crate::spill::map_piped_capture;
 use crate::text::Hex;
 use crate::units::parse_size;
 
@@ -122,6 +124,10 @@ pub struct ReadOptions {
     pub max_packet: Option<PacketLimit>,
     /// Go on past errors that lose framing (dump-json.md `--recover`).
     pub recover: bool,
+    /// Read pcap and pcapng past damage too (the recovering readers over a
+    /// map; a piped capture copied to a temporary file first), handing out
+    /// [`CaptureEvent::Damage`] and [`CaptureEvent::Skipped`].
+    pub recover_captures: bool,
     /// Whether a progress bar may be shown (callers say no when their own
     /// output goes to the same terminal).
     pub progress: bool,
@@ -138,6 +144,7 @@ impl ReadOptions {
             verify_checksum: !args.no_crc,
             max_packet: args.max_packet,
             recover,
+            recover_captures: false,
             progress: true,
             threads: args.threads.unwrap_or_else(default_threads).max(1),
             threads_given: args.threads.is_some(),
@@ -279,6 +286,11 @@ pub enum CaptureEvent<'a> {
     /// commands that write pcap (`filter` copies its link type, snap length
     /// and resolution).
     PcapHeader(pcap::Header),
+    /// pcap/pcapng damage read past (only with `recover_captures`): the
+    /// error the strict reader gives there. A `Skipped` follows.
+    Damage(CaptureError),
+    /// The bytes passed over after a `Damage`.
+    Skipped(Skipped),
 }
 
 /// What [`opened_events`] saw of the input as a whole.
@@ -306,7 +318,9 @@ pub fn for_each_input_event(
     opts: &ReadOptions,
     f: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
 ) -> Result<CaptureSummary, CliError> {
-    opened_events(input, open(input)?, opts, true, f)
+    let opened = open(input)?;
+    let opened = if opts.recover_captures { map_piped_capture(input, opened)? } else { opened };
+    opened_events(input, opened, opts, true, f)
 }
 
 /// The format to read `bytes` as: with `pkt_fallback`, anything that is not
@@ -388,6 +402,9 @@ fn events_of_map(
         Some(Format::Pkt) => {
             records_of_map(map, opts.parser(false), opts, |record| f(CaptureEvent::Pkt(record)))?;
         }
+        Some(format @ (Format::Pcap | Format::PcapNg)) if opts.recover_captures => {
+            (pcap_header, error) = recovering_events(bytes, format, pkt_fallback, &mut releaser, f);
+        }
         Some(Format::Pcap) => {
             let mut frames = pcap::Frames::new(pcap::Parser::new(), bytes, 0);
             let mut header_due = pkt_fallback;
@@ -438,6 +455,57 @@ fn events_of_map(
     Ok(CaptureSummary { format, bytes: total, pcap_header, error })
 }
 
+/// A mapped pcap or pcapng capture read past damage: its events in file
+/// order, as the strict readers' path gives them plus `Damage` and
+/// `Skipped`. Returns the pcap header and the first damage.
+fn recovering_events<'a>(
+    bytes: &'a [u8],
+    format: Format,
+    pkt_fallback: bool,
+    releaser: &mut Releaser<'_>,
+    mut f: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
+) -> (Option<pcap::Header>, Option<CaptureError>) {
+    let mut first = None;
+    let mut emit = |record: CaptureRecord<'a>| -> CaptureEvent<'a> {
+        releaser.reached(usize::try_from(record.offset()).unwrap_or(usize::MAX));
+        match record {
+            CaptureRecord::Block(block) => CaptureEvent::Block(block),
+            CaptureRecord::Error(error) => {
+                first = first.or(Some(error));
+                CaptureEvent::Damage(error)
+            }
+            CaptureRecord::Skipped(skipped) => CaptureEvent::Skipped(skipped),
+        }
+    };
+    if format == Format::PcapNg {
+        for record in pcapng::Parser::new().recovering(bytes) {
+            if f(emit(record)).is_break() {
+                break;
+            }
+        }
+        return (None, first);
+    }
+    let mut records = pcap::Parser::new().recovering(bytes);
+    let mut header_due = pkt_fallback;
+    let mut stopped = false;
+    while let Some(record) = records.next() {
+        // The global header first, as the strict path gives it.
+        if let (true, Some(header)) = (header_due, records.header()) {
+            header_due = false;
+            stopped = f(CaptureEvent::PcapHeader(*header)).is_break();
+        }
+        stopped = stopped || f(emit(record)).is_break();
+        if stopped {
+            break;
+        }
+    }
+    let header = records.header().copied();
+    if let (true, false, Some(header)) = (header_due, stopped, header) {
+        let _ = f(CaptureEvent::PcapHeader(header));
+    }
+    (header, first)
+}
+
 /// The format of `bytes` by magic: `None` when empty, an error (exit 2)
 /// when they start with no known magic.
 fn detect_or_fail(input: &Input, bytes: &[u8]) -> Result<Option<Format>, CliError> {
@@ -467,7 +535,7 @@ impl<R: Read> Read for Counting<R> {
 }
 
 /// Fills `buf` from `reader` as far as it goes; the bytes read.
-fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+pub fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut got = 0;
     while got < buf.len() {
         match reader.read(&mut buf[got..]) {

@@ -13,6 +13,7 @@ mod error;
 mod input;
 mod output;
 mod progress;
+mod spill;
 mod text;
 mod time;
 mod units;

@@ -135,7 +135,7 @@ fn check_clean_pcap_and_pcapng() {
         out,
         format!(
             "format:              pcap\nframes ok:           3\ndamage:              none\n\
-             total bytes:         {}\n",
+             bytes skipped:       0\ntotal bytes:         {}\n",
             pcap.len()
         )
     );
@@ -148,7 +148,7 @@ fn check_clean_pcap_and_pcapng() {
         format!(
             "format:              pcapng\nframes ok:           3\nsections:            1\n\
              interfaces:          2\nother blocks:        1\ndamage:              none\n\
-             total bytes:         {}\n",
+             bytes skipped:       0\ntotal bytes:         {}\n",
             ng.len()
         )
     );
@@ -161,14 +161,21 @@ fn check_damage_gives_offset_and_exit_1_on_files_and_stdin() {
     let cut = pcap.len() - 5; // inside the third record
     pcap.truncate(cut);
     let third = 24 + 2 * 16 + f_tcp().len() + f_udp().len();
+    let (left, needed) = (cut - third, 16 + f_udp6().len());
     let path = temp(&dir, "cut.pcap", &pcap);
-    for (out, err, code) in [run_on("check", &path, &[]), run(&["check", "-"], Some(&pcap))] {
-        assert_eq!(code, 1, "{out}{err}");
-        assert!(out.contains("frames ok:           2\n"), "{out}");
-        assert!(out.contains(&format!("damage:              offset {third}: truncated")), "{out}");
-        assert_eq!(err.lines().count(), 1, "{err}");
-        assert!(err.contains(&format!("offset {third}: truncated")), "{err}");
-    }
+    let damage = format!("offset {third}: truncated ({left} bytes left in input, {needed} needed)");
+    let expected = format!(
+        "{damage}\noffset {third}: skipped {left} bytes up to offset {cut}\n\
+         format:              pcap\nframes ok:           2\ndamage:              1\n\
+         \x20 Truncated:         1\nbytes skipped:       {left}\ntotal bytes:         {cut}\n"
+    );
+    let (out, err, code) = run_on("check", &path, &[]);
+    assert_eq!(
+        (out, err, code),
+        (expected.clone(), format!("zcpkt: {}: {damage}\n", path.display()), 1)
+    );
+    let (out, err, code) = run(&["check", "-"], Some(&pcap));
+    assert_eq!((out, err, code), (expected, format!("zcpkt: standard input: {damage}\n"), 1));
     // A block whose trailing length disagrees.
     let mut ng = sample_pcapng();
     let at = ng.len() - 4;
@@ -443,7 +450,8 @@ fn filter_interface_time_and_damage() {
     );
     assert_eq!(code, 0, "{err}");
     assert_eq!(frames_of(&out.unwrap()), [f_udp()]);
-    // Damage: no output without --recover; the frames before it with.
+    // Damage at the end: no output without --recover; the frames before
+    // it with.
     let mut cut = sample_pcap();
     cut.truncate(cut.len() - 2);
     let (out, err, code) = filter(&cut, "c.pcap", &[]);
@@ -519,4 +527,104 @@ fn filter_output_is_read_by_tshark() {
             assert!(raw.contains(&format!("\"{h}\"")), "{raw}");
         }
     }
+}
+
+#[test]
+fn check_recovers_past_damage_in_the_middle() {
+    let dir = tempfile::tempdir().unwrap();
+    // pcap: the second record's captured length over the limit.
+    let mut pcap = sample_pcap();
+    let second = 24 + 16 + f_tcp().len();
+    let third = second + 16 + f_udp().len();
+    pcap[second + 8..second + 12].copy_from_slice(&[0xff; 4]);
+    let path = temp(&dir, "mid.pcap", &pcap);
+    let damage = format!("offset {second}: length 4294967295 exceeds the limit of 262144 bytes");
+    let (out, err, code) = run_on("check", &path, &[]);
+    assert_eq!(
+        (out, err, code),
+        (
+            format!(
+                "{damage}\noffset {second}: skipped {} bytes up to offset {third}\n\
+                 format:              pcap\nframes ok:           2\ndamage:              1\n\
+                 \x20 RecordTooLarge:    1\nbytes skipped:       {}\n\
+                 total bytes:         {}\n",
+                third - second,
+                third - second,
+                pcap.len()
+            ),
+            format!("zcpkt: {}: {damage}\n", path.display()),
+            1
+        )
+    );
+    // pcapng: the second packet block's length not a multiple of 4.
+    let ng = sample_pcapng();
+    let first = shb().len() + 2 * idb(1, 65535).len();
+    let second = first + epb(0, 0, &f_tcp()).len();
+    let isb = second + epb(1, 0, &f_udp()).len();
+    let mut damaged = ng.clone();
+    damaged[second + 4..second + 8].copy_from_slice(&[0x42; 4]);
+    let path = temp(&dir, "mid.pcapng", &damaged);
+    let damage = format!("offset {second}: block total length 1111638594 is not a multiple of 4");
+    let (out, err, code) = run_on("check", &path, &["-q"]);
+    assert_eq!(
+        (out, err, code),
+        (
+            format!(
+                "format:              pcapng\nframes ok:           2\nsections:            1\n\
+                 interfaces:          2\nother blocks:        1\ndamage:              1\n\
+                 \x20 UnalignedBlockLength: 1\nbytes skipped:       {}\n\
+                 total bytes:         {}\n",
+                isb - second,
+                ng.len()
+            ),
+            format!("zcpkt: {}: {damage}\n", path.display()),
+            1
+        )
+    );
+}
+
+#[test]
+fn dump_and_filter_recover_past_damage_in_the_middle() {
+    // pcap: the second record's captured length over the limit.
+    let mut pcap = sample_pcap();
+    let second = 24 + 16 + f_tcp().len();
+    let third = second + 16 + f_udp().len();
+    pcap[second + 8..second + 12].copy_from_slice(&[0xff; 4]);
+    let damage = format!("offset {second}: length 4294967295 exceeds the limit of 262144 bytes");
+    let (out, err, code) = filter(&pcap, "mid.pcap", &[]);
+    assert_eq!((out, code), (None, 1));
+    assert!(err.ends_with("zcpkt filter: no output written (--recover reads past the damage)\n"));
+    let (out, err, code) = filter(&pcap, "mid.pcap", &["--recover"]);
+    let out = out.unwrap();
+    assert_eq!((frames_of(&out), code), (vec![f_tcp(), f_udp6()], 1));
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines[0].ends_with(&format!("mid.pcap: {damage}")), "{err}");
+    let skipped = third - second;
+    let out_name = "out-mid.pcap";
+    assert!(lines[1].starts_with("zcpkt filter: 2 of 2 frames matched, written to "), "{err}");
+    assert!(lines[1].ends_with(&format!("{out_name}; skipped {skipped} damaged bytes")), "{err}");
+    // The output is whole frames only: clean.
+    let dir = tempfile::tempdir().unwrap();
+    let (check, _, code) = run_on("check", &temp(&dir, "o.pcap", &out), &["-q"]);
+    assert_eq!(code, 0, "{check}");
+    // dump: the table goes on past the damage; without --recover it stops.
+    let (table, err, code) = run(&["dump", "-"], Some(&pcap));
+    assert_eq!((table.lines().count(), code), (2, 1), "{table}");
+    assert_eq!(err, format!("zcpkt: standard input: {damage}\n"));
+    let (table, err, code) = run(&["dump", "--recover", "-"], Some(&pcap));
+    let numbers: Vec<&str> =
+        table.lines().skip(1).map(|l| l.split_whitespace().next().unwrap()).collect();
+    assert_eq!((numbers, code), (vec!["1", "2"], 1), "{table}");
+    assert!(table.lines().nth(2).unwrap().contains("IPv6"), "{table}");
+    assert_eq!(err, format!("zcpkt: standard input: {damage}\n"));
+    // pcapng: the second packet block's length not a multiple of 4.
+    let mut ng = sample_pcapng();
+    let first = shb().len() + 2 * idb(1, 65535).len();
+    let second = first + epb(0, 0, &f_tcp()).len();
+    ng[second + 4..second + 8].copy_from_slice(&[0x42; 4]);
+    let (out, err, code) = filter(&ng, "mid.pcapng", &["--recover"]);
+    assert_eq!((frames_of(&out.unwrap()), code), (vec![f_tcp(), f_udp6()], 1), "{err}");
+    let damage = format!("offset {second}: block total length 1111638594 is not a multiple of 4");
+    assert!(err.lines().next().unwrap().ends_with(&format!("mid.pcapng: {damage}")), "{err}");
 }

@@ -455,6 +455,25 @@ pub enum CaptureErrorKind {
         /// Where the option starts.
         option_offset: u64,
     },
+    /// A pcap record header that the strict reader takes but no writer
+    /// produces: an original length of 0 or a fraction of a second at or
+    /// over one second (what a zeroed or overwritten region looks like).
+    /// Only the recovering reader ([`pcap::Recovering`](crate::pcap::Recovering))
+    /// reports it.
+    ImplausibleRecord {
+        /// The original length read.
+        original_len: u32,
+        /// The fraction-of-a-second field read (µs or ns).
+        fraction: u32,
+    },
+    /// A pcap record or pcapng packet block that the strict reader takes,
+    /// but no record or block starts where it ends while a plausible one
+    /// starts inside it: its length was damaged. Only the recovering
+    /// readers report it.
+    RecordOverlapsNext {
+        /// Where the plausible record inside it starts.
+        next_record: u64,
+    },
 }
 
 impl CaptureErrorKind {
@@ -474,6 +493,8 @@ impl CaptureErrorKind {
             Self::TooManyInterfaces { .. } => "TooManyInterfaces",
             Self::UnsupportedTsresol { .. } => "UnsupportedTsresol",
             Self::MalformedOption { .. } => "MalformedOption",
+            Self::ImplausibleRecord { .. } => "ImplausibleRecord",
+            Self::RecordOverlapsNext { .. } => "RecordOverlapsNext",
         }
     }
 }
@@ -556,6 +577,13 @@ impl fmt::Display for CaptureError {
             }
             K::MalformedOption { option_offset } => {
                 write!(f, "option at offset {option_offset} runs past the end of its block")
+            }
+            K::ImplausibleRecord { original_len, fraction } => write!(
+                f,
+                "implausible record header (original length {original_len}, fraction {fraction})"
+            ),
+            K::RecordOverlapsNext { next_record } => {
+                write!(f, "record runs past the record at offset {next_record}")
             }
         }
     }

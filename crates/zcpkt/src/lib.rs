@@ -53,6 +53,7 @@
 #[cfg(feature = "std")]
 pub mod baseline;
 pub mod capture;
+pub mod capture_record;
 #[cfg(feature = "std")]
 pub mod generate;
 #[cfg(feature = "parallel")]
@@ -65,6 +66,7 @@ pub mod proto;
 pub mod source;
 
 pub use capture::{detect, CaptureError, CaptureErrorKind, Format, Frame, LinkType, Timestamp};
+pub use capture_record::CaptureRecord;
 pub use pkt::{
     EncodeError, Error, ErrorKind, Extension, ExtensionArea, ExtensionType, Extensions, IdField,
     NewPacket, Packet, PacketFlags, Packets, Parser, Record, Records, Skipped,

@@ -2,12 +2,13 @@
 
 use std::io::Write;
 
-use zcpkt::{CaptureError, ErrorKind, Format, Record};
+use zcpkt::{ErrorKind, Record};
 
-use crate::capture_fold::{fold_capture_events, FrameFold};
-use crate::cmd::capture::{format_name, is_capture, report_damage, Framing};
+use crate::capture_fold::{fold_opened_events, FrameFold};
+use crate::cmd::capture::{is_capture, Framing};
+use crate::cmd::check_capture::{self, Plan};
 use crate::error::{CliError, Outcome};
-use crate::input::{CaptureEvent, Input, InputArgs, ReadOptions};
+use crate::input::{open, CaptureEvent, Input, InputArgs, ReadOptions};
 use crate::output;
 
 /// Validate a whole capture (PKT, pcap or pcapng, by magic), going on past
@@ -19,10 +20,18 @@ use crate::output;
 /// errors by kind, bytes skipped and total bytes.
 ///
 /// pcap and pcapng: every block is framed and validated to the end of the
-/// file; the summary gives the format, frames ok, sections, interfaces and
-/// other blocks (pcapng), the damage (`none`, or the byte offset and what is
-/// wrong: a pcap or pcapng capture cannot be read past damage) and the
-/// total bytes. Damage is also one line on standard error.
+/// file, going on past damage: one line per damage (`offset N: ...`, the
+/// error the strict reader gives there) and per skipped byte range on
+/// standard output, and one line per damage on standard error. Reading
+/// resumes at the first byte position after the damage where a plausible
+/// block (pcapng: known type, matching lengths, valid content) or record
+/// (pcap: lengths within the snap length, a fraction below one second, a
+/// timestamp within 30 days of the last good frame) starts and another
+/// follows it or the input ends. A frame right before further damage is
+/// skipped with it. The summary gives the format, frames ok, sections,
+/// interfaces and other blocks (pcapng), the damage (`none`, or how many,
+/// by kind), bytes skipped and total bytes. A piped capture is copied to a
+/// temporary file first.
 ///
 /// Exit status: 0 when the capture is clean, 1 when it holds any error,
 /// 2 on a usage error or unreadable input (or a pcap/pcapng header that
@@ -90,51 +99,63 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
     let input = Input::new(args.input.file.clone());
     let mut opts = ReadOptions::new(&args.input, true);
     opts.progress = args.quiet || !output::stdout_is_terminal();
+    let opened = match check_capture::plan(&input, open(&input)?, &opts)? {
+        Plan::Recover(map) => return check_capture::run(&input, &map, args.quiet, &opts),
+        Plan::Fold(opened) => opened,
+    };
     let mut out = output::stdout();
     let mut tally = Tally::default();
     let mut write_error = None;
     let mut framing = Framing::default();
-    let (frames, summary) = fold_capture_events::<FrameCount>(&input, &opts, true, |event| {
-        let record = match event {
-            CaptureEvent::Pkt(record) => record,
-            CaptureEvent::Block(block) => {
-                framing.see(&block);
-                return std::ops::ControlFlow::Continue(());
-            }
-            CaptureEvent::PcapHeader(_) => return std::ops::ControlFlow::Continue(()),
-        };
-        tally.add(&record);
-        let written = match record {
-            _ if args.quiet => Ok(()),
-            Record::Packet(_) => Ok(()),
-            Record::Error(error) => writeln!(out, "{error}"),
-            Record::Skipped(s) => {
-                writeln!(
-                    out,
-                    "offset {}: skipped {} bytes up to offset {}",
-                    s.offset,
-                    s.len,
-                    s.offset + s.len
-                )
-            }
-        };
-        output::keep_going(written, &mut write_error)
-    })?;
+    let (frames, summary) =
+        fold_opened_events::<FrameCount>(&input, opened, &opts, true, |event| {
+            let record = match event {
+                CaptureEvent::Pkt(record) => record,
+                CaptureEvent::Block(block) => {
+                    framing.see(&block);
+                    return std::ops::ControlFlow::Continue(());
+                }
+                // Damage and Skipped only when recovering captures, which
+                // check does itself (`check_capture`).
+                CaptureEvent::PcapHeader(_)
+                | CaptureEvent::Damage(_)
+                | CaptureEvent::Skipped(_) => return std::ops::ControlFlow::Continue(()),
+            };
+            tally.add(&record);
+            let written = match record {
+                _ if args.quiet => Ok(()),
+                Record::Packet(_) => Ok(()),
+                Record::Error(error) => writeln!(out, "{error}"),
+                Record::Skipped(s) => {
+                    writeln!(
+                        out,
+                        "offset {}: skipped {} bytes up to offset {}",
+                        s.offset,
+                        s.len,
+                        s.offset + s.len
+                    )
+                }
+            };
+            output::keep_going(written, &mut write_error)
+        })?;
     framing.frames += frames.0;
     if let Some(e) = write_error {
         return Err(CliError::stdout(e));
     }
     if let (true, Some(format)) = (is_capture(summary.format), summary.format) {
-        write_capture_summary(&mut out, format, &framing, summary.error.as_ref(), summary.bytes)
+        // Folded on several threads: read again past the damage, alone.
+        if summary.error.is_some() {
+            let alone = ReadOptions { threads_given: false, ..opts };
+            return match check_capture::plan(&input, open(&input)?, &alone)? {
+                Plan::Recover(map) => check_capture::run(&input, &map, args.quiet, &opts),
+                Plan::Fold(_) => Err(CliError::usage(format!("{input}: changed while read"))),
+            };
+        }
+        let tally = check_capture::Tally { framing, ..Default::default() };
+        check_capture::write_summary(&mut out, format, &tally, summary.bytes)
             .and_then(|()| out.flush())
             .map_err(CliError::stdout)?;
-        return Ok(match summary.error {
-            Some(error) => {
-                report_damage(&input, &error);
-                Outcome::ErrorsFound
-            }
-            None => Outcome::Clean,
-        });
+        return Ok(Outcome::Clean);
     }
     write_summary(&mut out, &tally, summary.bytes)
         .and_then(|()| out.flush())
@@ -152,27 +173,5 @@ fn write_summary(out: &mut impl Write, tally: &Tally, total_bytes: u64) -> std::
         }
     }
     writeln!(out, "bytes skipped:       {}", tally.skipped)?;
-    writeln!(out, "total bytes:         {total_bytes}")
-}
-
-/// The pcap/pcapng summary: what was read up to the end or the damage.
-fn write_capture_summary(
-    out: &mut impl Write,
-    format: Format,
-    framing: &Framing,
-    damage: Option<&CaptureError>,
-    total_bytes: u64,
-) -> std::io::Result<()> {
-    writeln!(out, "format:              {}", format_name(format))?;
-    writeln!(out, "frames ok:           {}", framing.frames)?;
-    if format == Format::PcapNg {
-        writeln!(out, "sections:            {}", framing.sections)?;
-        writeln!(out, "interfaces:          {}", framing.interfaces)?;
-        writeln!(out, "other blocks:        {}", framing.other_blocks)?;
-    }
-    match damage {
-        None => writeln!(out, "damage:              none")?,
-        Some(error) => writeln!(out, "damage:              {error}")?,
-    }
     writeln!(out, "total bytes:         {total_bytes}")
 }

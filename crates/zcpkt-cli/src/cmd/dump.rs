@@ -30,6 +30,9 @@ use crate::time::{Iso, IsoNanos};
 /// (dump-json.md) and refused on them (exit 2; `zcpkt fields` prints
 /// per-frame fields for scripts). Damage ends the table: the frames before
 /// it are shown, then one line on standard error with its offset (exit 1).
+/// With --recover the table goes on past damage, re-synchronising as
+/// `zcpkt check` does (see its help), and each damage is one line on
+/// standard error (exit 1).
 ///
 /// Exit status: 0 when the records shown hold no error, 1 when they hold
 /// any (all records are still printed), 2 on a usage error or unreadable
@@ -45,7 +48,9 @@ pub struct Args {
     pub json: bool,
 
     /// Go on past corruption: re-synchronise at the next valid packet and
-    /// report the skipped byte ranges.
+    /// report the skipped byte ranges (pcap and pcapng: at the next
+    /// plausible block or record, as `zcpkt check` does; each damage is
+    /// one line on standard error).
     #[arg(long)]
     pub recover: bool,
 
@@ -70,6 +75,7 @@ pub enum PayloadMode {
 pub fn run(args: &Args) -> Result<Outcome, CliError> {
     let input = Input::new(args.input.file.clone());
     let mut opts = ReadOptions::new(&args.input, args.recover);
+    opts.recover_captures = args.recover;
     opts.progress = !output::stdout_is_terminal();
     // Formatting, not parsing, bounds dump's speed, and `--limit` or a closed
     // pipe stops early: one parsing thread unless asked for more.
@@ -84,9 +90,15 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
     let mut table = FrameTable::new(args.limit, args.payload);
     let mut scratch = String::new();
     let mut refused_json = false;
+    let mut damage = Vec::new();
     let summary = for_each_input_event(&input, &opts, |event| {
         let record = match event {
             CaptureEvent::Pkt(record) => record,
+            CaptureEvent::Damage(error) => {
+                damage.push(error);
+                return ControlFlow::Continue(());
+            }
+            CaptureEvent::Skipped(_) => return ControlFlow::Continue(()),
             // dump-json.md describes PKT records only.
             CaptureEvent::PcapHeader(_) => return ControlFlow::Continue(()),
             CaptureEvent::Block(_) if args.json => {
@@ -123,6 +135,11 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
     if is_capture(summary.format) {
         // Zero frames still get the table's header.
         table.header(&mut out).and_then(|()| out.flush()).map_err(CliError::stdout)?;
+        if !damage.is_empty() {
+            // Read past, each reported; reading stops at a --limit stop.
+            damage.iter().for_each(|error| report_damage(&input, error));
+            return Ok(Outcome::ErrorsFound);
+        }
         // Damage after a --limit stop was never reached, so not reported.
         return Ok(match summary.error.filter(|_| !table.stopped) {
             Some(error) => {

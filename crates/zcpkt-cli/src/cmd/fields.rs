@@ -323,6 +323,7 @@ fn for_each_frame(
         verify_checksum: false,
         max_packet: None,
         recover: false,
+        recover_captures: false,
         progress: false,
         // PKT input is refused at its first record: no parallel read-ahead.
         threads: 1,
@@ -345,7 +346,11 @@ fn for_each_frame(
                 ControlFlow::Break(())
             }
         },
-        CaptureEvent::Block(_) | CaptureEvent::PcapHeader(_) => ControlFlow::Continue(()),
+        // Damage and Skipped come only when recovering, which fields does not.
+        CaptureEvent::Block(_)
+        | CaptureEvent::PcapHeader(_)
+        | CaptureEvent::Damage(_)
+        | CaptureEvent::Skipped(_) => ControlFlow::Continue(()),
         CaptureEvent::Pkt(_) => {
             pkt = true;
             ControlFlow::Break(())

@@ -81,7 +81,9 @@ pub struct Args {
     pub flags: Option<PacketFlags>,
 
     /// Skip damaged input instead of stopping at the first error (pcap and
-    /// pcapng cannot be read past damage: the frames before it are written).
+    /// pcapng: re-synchronise at the next plausible block or record, as
+    /// `zcpkt check` does; only whole frames the reader accepted are
+    /// written, and each damage is one line on standard error).
     #[arg(long)]
     pub recover: bool,
 
@@ -176,6 +178,7 @@ struct Counts {
 pub fn run(args: &Args) -> Result<Outcome, CliError> {
     let input = Input::new(args.input.file.clone());
     let mut opts = ReadOptions::new(&args.input, args.recover);
+    opts.recover_captures = args.recover;
     opts.progress = !output::stdout_is_terminal();
     let mut sink = Sink::open(&args.output)?;
     let mut counts = Counts::default();
@@ -183,8 +186,18 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
     let mut write_error = None;
     let mut frames = FrameFilter::new(args);
     let mut pkt_options_refused = false;
+    let mut damage = Vec::new();
+    let mut skipped = 0;
     let summary = for_each_input_event(&input, &opts, |event| match event {
         CaptureEvent::Block(block) => frames.block(sink.writer(), &block),
+        CaptureEvent::Damage(error) => {
+            damage.push(error);
+            ControlFlow::Continue(())
+        }
+        CaptureEvent::Skipped(range) => {
+            skipped += range.len;
+            ControlFlow::Continue(())
+        }
         CaptureEvent::PcapHeader(header) => frames.pcap_header(sink.writer(), &header),
         CaptureEvent::Pkt(_) if !args.interface.is_empty() || args.expr.is_some() => {
             pkt_options_refused = true;
@@ -217,7 +230,9 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
         )));
     }
     if is_capture(summary.format) {
-        return frames.finish(&input, sink, summary.error);
+        // Strict reading ends at its one damage; recovery gives each.
+        damage.extend(summary.error.filter(|_| damage.is_empty()));
+        return frames.finish(&input, sink, &damage, skipped);
     }
     if let Some(e) = write_error {
         return Err(CliError::io(format!("cannot write {}", sink.name()), e));

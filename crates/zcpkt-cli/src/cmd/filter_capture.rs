@@ -238,12 +238,14 @@ impl<'a> FrameFilter<'a> {
     }
 
     /// Ends the run: refusals and write errors (exit 2), damage (exit 1;
-    /// without --recover no output is left), else the output committed.
+    /// without --recover no output is left; with it, `skipped` bytes were
+    /// read past), else the output committed.
     pub fn finish(
         self,
         input: &Input,
         sink: Sink,
-        damage: Option<CaptureError>,
+        damage: &[CaptureError],
+        skipped: u64,
     ) -> Result<Outcome, CliError> {
         if let Some(option) = self.refused {
             return Err(CliError::usage(format!(
@@ -254,24 +256,26 @@ impl<'a> FrameFilter<'a> {
             return Err(CliError::io(format!("cannot write {}", sink.name()), e));
         }
         let (matched, total) = (self.matched, self.framing.frames);
-        if let Some(error) = damage {
-            report_damage(input, &error);
-            if !self.args.recover {
-                let note = match sink {
-                    Sink::File(_) => "no output written",
-                    Sink::Stdout(_) => "output is incomplete",
-                };
-                if let Sink::Stdout(_) = sink {
-                    sink.finish()?;
-                }
-                report(&format!("{note} (--recover keeps the frames before the damage)"));
-                return Ok(Outcome::ErrorsFound);
+        damage.iter().for_each(|error| report_damage(input, error));
+        if !damage.is_empty() && !self.args.recover {
+            let note = match sink {
+                Sink::File(_) => "no output written",
+                Sink::Stdout(_) => "output is incomplete",
+            };
+            if let Sink::Stdout(_) = sink {
+                sink.finish()?;
             }
+            report(&format!("{note} (--recover reads past the damage)"));
+            return Ok(Outcome::ErrorsFound);
         }
         let name = sink.name();
         sink.finish()?;
-        report(&format!("{matched} of {total} frames matched, written to {name}"));
-        Ok(if damage.is_some() { Outcome::ErrorsFound } else { Outcome::Clean })
+        let skipped = match skipped {
+            0 => String::new(),
+            n => format!("; skipped {n} damaged bytes"),
+        };
+        report(&format!("{matched} of {total} frames matched, written to {name}{skipped}"));
+        Ok(if damage.is_empty() { Outcome::Clean } else { Outcome::ErrorsFound })
     }
 }
 

@@ -60,6 +60,8 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
             CaptureEvent::Pkt(record) => info.pkt(&record),
             // Only `for_each_input_event` sends it; the summary has it.
             CaptureEvent::PcapHeader(_) => {}
+            // Only when recovering, which info does not.
+            CaptureEvent::Damage(_) | CaptureEvent::Skipped(_) => {}
         }
         std::ops::ControlFlow::Continue(())
     })?;

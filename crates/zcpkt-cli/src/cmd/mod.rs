@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod capture;
 pub mod check;
+pub mod check_capture;
 pub mod dump;
 pub mod fields;
 pub mod filter;

@@ -1,0 +1,156 @@
+//! `zcpkt check` on a pcap or pcapng capture: every frame and every damage,
+//! read past damage by the library's recovering readers over a memory map
+//! (`zcpkt::pcap::Recovering`, `zcpkt::pcapng::Recovering`).
+//!
+//! A piped capture is first copied to a temporary file and mapped
+//! (`crate::spill`).
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use zcpkt::capture_record::CaptureRecord;
+use zcpkt::source::mmap::MappedFile;
+use zcpkt::{detect, pcap, pcapng, Format};
+
+use crate::capture_fold::{parallel, small_frames};
+use crate::cmd::capture::{format_name, report_damage, Framing};
+use crate::error::{CliError, Outcome};
+use crate::input::{Input, Opened, ReadOptions};
+use crate::output;
+use crate::progress::Progress;
+use crate::spill::map_piped_capture;
+
+/// How `check` reads an input it has opened.
+pub enum Plan {
+    /// A pcap or pcapng capture, mapped: read by the recovering reader.
+    Recover(MappedFile),
+    /// Anything else, or a mapped capture to fold on several threads first
+    /// (`--threads`): read as the other commands read it.
+    Fold(Opened),
+}
+
+/// Decides how to read `opened`. A piped pcap or pcapng capture is copied
+/// to a temporary file here.
+pub fn plan(input: &Input, opened: Opened, opts: &ReadOptions) -> Result<Plan, CliError> {
+    let (map, file) = match map_piped_capture(input, opened)? {
+        Opened::Mapped(map, file) => (map, file),
+        streamed => return Ok(Plan::Fold(streamed)),
+    };
+    let bytes = map.as_bytes();
+    match detect(bytes) {
+        Some(format @ (Format::Pcap | Format::PcapNg))
+            if !(parallel(opts) && small_frames(bytes, format)) =>
+        {
+            Ok(Plan::Recover(map))
+        }
+        _ => Ok(Plan::Fold(Opened::Mapped(map, file))),
+    }
+}
+
+/// What a capture held, for the summary.
+#[derive(Default)]
+pub struct Tally {
+    pub framing: Framing,
+    /// Damage by kind name.
+    pub damage: BTreeMap<&'static str, u64>,
+    pub skipped: u64,
+}
+
+impl Tally {
+    /// Counts `record`; a damage is reported on standard error and, with
+    /// each skipped range, on `out` unless `quiet`.
+    fn add(
+        &mut self,
+        record: &CaptureRecord<'_>,
+        input: &Input,
+        quiet: bool,
+        out: &mut impl Write,
+    ) -> io::Result<()> {
+        match record {
+            CaptureRecord::Block(block) => {
+                self.framing.see(block);
+                Ok(())
+            }
+            CaptureRecord::Error(error) => {
+                *self.damage.entry(error.kind.name()).or_default() += 1;
+                report_damage(input, error);
+                if quiet {
+                    return Ok(());
+                }
+                writeln!(out, "{error}")
+            }
+            CaptureRecord::Skipped(s) => {
+                self.skipped += s.len;
+                if quiet {
+                    return Ok(());
+                }
+                let end = s.offset + s.len;
+                writeln!(out, "offset {}: skipped {} bytes up to offset {end}", s.offset, s.len)
+            }
+        }
+    }
+}
+
+/// Reads the capture in `map` past every damage: one line per damage and
+/// per skipped range on standard output (unless `quiet`), one line per
+/// damage on standard error, then the summary.
+pub fn run(
+    input: &Input,
+    map: &MappedFile,
+    quiet: bool,
+    opts: &ReadOptions,
+) -> Result<Outcome, CliError> {
+    let bytes = map.as_bytes();
+    let total = bytes.len() as u64;
+    let format = detect(bytes).unwrap_or(Format::Pcap);
+    let records: Box<dyn Iterator<Item = CaptureRecord<'_>>> = match format {
+        Format::PcapNg => Box::new(pcapng::Parser::new().recovering(bytes)),
+        _ => Box::new(pcap::Parser::new().recovering(bytes)),
+    };
+    let mut out = output::stdout();
+    let mut tally = Tally::default();
+    let mut write_error = None;
+    let mut progress = Progress::new(Some(total), opts.progress);
+    let mut releaser = map.releaser();
+    for record in records {
+        let written = tally.add(&record, input, quiet, &mut out);
+        let _ = output::keep_going(written, &mut write_error);
+        progress.set(record.offset());
+        releaser.reached(usize::try_from(record.offset()).unwrap_or(usize::MAX));
+    }
+    progress.finish();
+    if let Some(e) = write_error {
+        return Err(CliError::stdout(e));
+    }
+    write_summary(&mut out, format, &tally, total)
+        .and_then(|()| out.flush())
+        .map_err(CliError::stdout)?;
+    Ok(Outcome::from_errors(tally.damage.values().sum()))
+}
+
+/// The pcap/pcapng summary: frames read, blocks (pcapng), damage by kind,
+/// bytes skipped, total bytes.
+pub fn write_summary(
+    out: &mut impl Write,
+    format: Format,
+    tally: &Tally,
+    total_bytes: u64,
+) -> io::Result<()> {
+    let framing = &tally.framing;
+    writeln!(out, "format:              {}", format_name(format))?;
+    writeln!(out, "frames ok:           {}", framing.frames)?;
+    if format == Format::PcapNg {
+        writeln!(out, "sections:            {}", framing.sections)?;
+        writeln!(out, "interfaces:          {}", framing.interfaces)?;
+        writeln!(out, "other blocks:        {}", framing.other_blocks)?;
+    }
+    match tally.damage.values().sum::<u64>() {
+        0 => writeln!(out, "damage:              none")?,
+        n => writeln!(out, "damage:              {n}")?,
+    }
+    for (name, count) in &tally.damage {
+        writeln!(out, "  {:<18} {count}", format!("{name}:"))?;
+    }
+    writeln!(out, "bytes skipped:       {}", tally.skipped)?;
+    writeln!(out, "total bytes:         {total_bytes}")
+}

@@ -1,0 +1,299 @@
+//! `Recovering`: the records of a pcap slice, read past damage.
+//!
+//! Records are read as [`Frames`](super::Frames) reads them, with two more
+//! checks:
+//!
+//! - a record header that no writer produces — an original length of 0,
+//!   or a fraction of a second at or over one second — is damage
+//!   (`ImplausibleRecord`): that is how a zeroed or overwritten region
+//!   reads, which the strict reader would take for empty records;
+//! - when the header right after a record is not plausible (the rule
+//!   below) and the input does not end there, either the record's
+//!   captured length or what follows it is damaged. A search inside the
+//!   record tells which: a plausible record starting before its end
+//!   means its length is wrong (`RecordOverlapsNext` at the record,
+//!   skipped up to the one inside). Otherwise the record is handed out
+//!   and what follows is read as usual (damage there is reported there,
+//!   as the strict reader does; an odd but valid record is read).
+//!
+//! At damage the error is handed out, then a search finds the first
+//! position after it where a record is plausible and reading goes on
+//! there; the bytes in between are one skipped range.
+//!
+//! # The re-synchronisation rule
+//!
+//! pcap records have no magic, so a position `q` is where reading resumes
+//! iff the record header at `q` is plausible:
+//!
+//! - its captured length is at most the parser's limit, at most the file's
+//!   snap length (unless that is 0), and at most its original length;
+//! - its original length is between 1 and [`MAX_ORIGINAL_LEN`];
+//! - its fraction of a second is below 10^6 (µs files) or 10^9 (ns files);
+//! - its seconds are within [`TIMESTAMP_WINDOW_SECS`] of the last record
+//!   read that a plausible record near it in time followed (either way;
+//!   not checked before the first such record): a record right before
+//!   damage may be garbage that passed, so it does not move the window. A
+//!   search inside a record compares with that record's own seconds;
+//! - the record lies within the input;
+//!
+//! and the header right after the record is plausible too, or the record
+//! ends exactly at the input's end. Every byte position after the damage is
+//! tried: pcap records are not aligned.
+//!
+//! # What it cannot guarantee
+//!
+//! - A damaged captured length that lands, by chance, on a plausible
+//!   header misframes the records after it, which are read until a header
+//!   fails; records in that stretch are lost and frames of garbage handed
+//!   out. A captured length made smaller hands out the record cut short
+//!   (nothing tells where it really ended), then resumes at the next one.
+//! - A record right before damage can be condemned by a record "inside" it
+//!   whose header is partly its last bytes and partly what follows: the
+//!   first bytes of the next header removed, say, leave a header whose
+//!   high-order bytes are real. That record is then lost
+//!   (`RecordOverlapsNext` at its offset) and the damaged one read.
+//! - On an undamaged file, a record followed by an odd one (a timestamp
+//!   jump, a captured length over the original) whose data holds two
+//!   plausible headers in a row is reported as `RecordOverlapsNext`.
+//! - Packet data that holds two plausible headers in a row, each at the
+//!   other's end, is taken for records when the search reaches it (the
+//!   real records after it are found again at the next damage).
+//! - A record right before further damage fails the rule's second half and
+//!   is skipped, unless it is the last of the input; so is one whose
+//!   captured length is over the snap length or its original length (the
+//!   search resumes at a later one). Records more than the window away in
+//!   time from the last good one are never where reading resumes: if the
+//!   capture's clock jumped (or it paused for weeks) right at the damage,
+//!   every record after it is skipped.
+//!
+//! # Work
+//!
+//! Each position costs O(1). A search that tells a record's damage apart
+//! covers that record only; a search after an error starts past the
+//! error. So each position is searched at most twice and the total work
+//! is linear in the input's length.
+
+use super::header::{Header, HEADER_LEN, RECORD_HEADER_LEN};
+use super::parse::{Parser, DEFAULT_MAX_RECORD_SIZE};
+use crate::capture::{bytes_at, CaptureError, CaptureErrorKind, Frame};
+use crate::capture_record::{CaptureRecord, Skipped};
+use crate::pcapng::Block;
+
+/// The largest original length a plausible record header has: libpcap's
+/// largest snap length, which no link type's frames exceed in practice.
+pub const MAX_ORIGINAL_LEN: u32 = DEFAULT_MAX_RECORD_SIZE;
+
+/// How far (seconds, either way) a plausible record's timestamp may be from
+/// the last record read: 30 days, so a recorder restarted after a long
+/// weekend still resumes, while random seconds pass one time in ~800.
+pub const TIMESTAMP_WINDOW_SECS: u32 = 30 * 24 * 3600;
+
+/// Iterates over the frames of a pcap file in a slice, going on past
+/// damage: every frame (as a [`Block::Frame`]), then at damage a
+/// [`CaptureRecord::Error`] and a [`CaptureRecord::Skipped`] for the bytes
+/// up to where reading resumes (see the module docs for the rule).
+///
+/// The global header and the frames and skipped ranges tile the input.
+/// A global header that cannot be read leaves no byte order to read
+/// records with: its error, then the whole input skipped. An empty input
+/// has no records. On an undamaged file it gives exactly the frames of
+/// [`Frames`](super::Frames), unless a record has an original length of 0
+/// or a fraction of a second at or over one second, or an odd record
+/// follows one whose data looks like records (see the module docs).
+#[derive(Clone, Debug)]
+pub struct Recovering<'a> {
+    input: &'a [u8],
+    pos: usize,
+    base: u64,
+    parser: Parser,
+    header: Option<Header>,
+    /// The seconds of the last record read that a plausible record near it
+    /// in time follows (or the input's end): the timestamp window's centre.
+    /// A record before damage is not trusted with it (it may be garbage
+    /// that passed); one after a jump of the clock is, once confirmed.
+    last_secs: Option<u32>,
+    /// An error was given at `pos`: its skipped range is next, up to the
+    /// position given or to where a search from `pos` resumes reading.
+    damaged: Option<Option<usize>>,
+    work: u64,
+}
+
+/// The four fields of a record header, as written.
+#[derive(Clone, Copy)]
+struct Fields {
+    secs: u32,
+    frac: u32,
+    captured: u32,
+    original: u32,
+}
+
+impl<'a> Recovering<'a> {
+    /// Frames of the whole file `input` (global header first), whose first
+    /// byte is at absolute offset `base`.
+    pub const fn new(parser: Parser, input: &'a [u8], base: u64) -> Self {
+        Self { input, pos: 0, base, parser, header: None, last_secs: None, damaged: None, work: 0 }
+    }
+
+    /// The global header, once read.
+    pub const fn header(&self) -> Option<&Header> {
+        self.header.as_ref()
+    }
+
+    /// Bytes consumed so far (relative to the slice's start).
+    pub const fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// Work done by the searches so far: one per position tried.
+    pub const fn work(&self) -> u64 {
+        self.work
+    }
+
+    fn fields(&self, at: usize) -> Option<Fields> {
+        let order = self.header?.byte_order;
+        let head = self.input.get(at..)?.first_chunk::<RECORD_HEADER_LEN>()?;
+        Some(Fields {
+            secs: order.u32(bytes_at(head, 0)),
+            frac: order.u32(bytes_at(head, 4)),
+            captured: order.u32(bytes_at(head, 8)),
+            original: order.u32(bytes_at(head, 12)),
+        })
+    }
+
+    /// Whether `fields` are what a writer could produce: checked on every
+    /// record, the strict checks aside.
+    fn is_sane(&self, fields: Fields) -> bool {
+        let per_sec = self.header.and_then(|h| h.resolution.units_per_second()).unwrap_or(0);
+        fields.original != 0 && u64::from(fields.frac) < per_sec
+    }
+
+    /// The end of the record at `at` if its header is plausible (the rule's
+    /// first half).
+    fn plausible(&self, at: usize, reference: Option<u32>) -> Option<usize> {
+        let f = self.fields(at)?;
+        let snaplen = self.header?.snaplen;
+        let limit = self.parser.record_size_limit();
+        let fits = f.captured <= limit
+            && (snaplen == 0 || f.captured <= snaplen)
+            && f.captured <= f.original
+            && f.original <= MAX_ORIGINAL_LEN;
+        let near = reference.map_or(true, |r| f.secs.abs_diff(r) <= TIMESTAMP_WINDOW_SECS);
+        if !(fits && near && self.is_sane(f)) {
+            return None;
+        }
+        let end = at.checked_add(RECORD_HEADER_LEN)?.checked_add(f.captured as usize)?;
+        (end <= self.input.len()).then_some(end)
+    }
+
+    /// The first position in `from..to` where the rule holds, with
+    /// timestamps near `reference`.
+    fn search(&mut self, from: usize, to: usize, reference: Option<u32>) -> Option<usize> {
+        for at in from..to.min(self.input.len()) {
+            self.work += 1;
+            let Some(end) = self.plausible(at, reference) else { continue };
+            if end == self.input.len() || self.plausible(end, reference).is_some() {
+                return Some(at);
+            }
+        }
+        None
+    }
+
+    /// The skipped range from the damage at `pos` to `to` (or to where
+    /// the search from there resumes reading).
+    fn skip(&mut self, to: Option<usize>) -> CaptureRecord<'a> {
+        let from = self.pos;
+        let next = match (to, self.header) {
+            (Some(to), _) => to,
+            (None, Some(_)) => {
+                let to = self.input.len();
+                self.search(from + 1, to, self.last_secs).unwrap_or(to)
+            }
+            (None, None) => self.input.len(),
+        };
+        self.pos = next;
+        let len = (next - from) as u64;
+        CaptureRecord::Skipped(Skipped { offset: self.base + from as u64, len })
+    }
+
+    /// Hands out `error` at `pos`; its skipped range ends at `skip_to`, or
+    /// where a search from `pos` resumes reading.
+    fn fail(&mut self, error: CaptureError, skip_to: Option<usize>) -> Option<CaptureRecord<'a>> {
+        self.damaged = Some(skip_to);
+        Some(CaptureRecord::Error(error))
+    }
+
+    /// The record at `pos`, checked strictly and for sanity.
+    ///
+    /// When no plausible record follows it, either its own captured length
+    /// or what follows is damaged (or the next record is odd). A search
+    /// inside it tells them apart: a plausible record starting before its
+    /// end means its length is wrong (`RecordOverlapsNext`); otherwise it
+    /// is handed out, and what follows is read as usual.
+    fn record(&mut self, header: &Header) -> Option<CaptureRecord<'a>> {
+        let rest = self.input.get(self.pos..).filter(|rest| !rest.is_empty())?;
+        let offset = self.base + self.pos as u64;
+        let frame = match self.parser.parse_record(header, rest, offset) {
+            Ok(frame) => frame,
+            Err(error) => return self.fail(error, None),
+        };
+        // The strict parse read a whole header there.
+        let fields = self.fields(self.pos)?;
+        if !self.is_sane(fields) {
+            let kind = CaptureErrorKind::ImplausibleRecord {
+                original_len: fields.original,
+                fraction: fields.frac,
+            };
+            return self.fail(CaptureError::new(offset, kind), None);
+        }
+        let end = self.pos + RECORD_HEADER_LEN + frame.data.len();
+        if end == self.input.len() || self.plausible(end, Some(fields.secs)).is_some() {
+            self.last_secs = Some(fields.secs);
+        } else if let Some(next) = self.search(self.pos + 1, end, Some(fields.secs)) {
+            let kind =
+                CaptureErrorKind::RecordOverlapsNext { next_record: self.base + next as u64 };
+            return self.fail(CaptureError::new(offset, kind), Some(next));
+        }
+        self.pos = end;
+        Some(frame_record(frame))
+    }
+}
+
+fn frame_record(frame: Frame<'_>) -> CaptureRecord<'_> {
+    CaptureRecord::Block(Block::Frame(frame))
+}
+
+impl<'a> Iterator for Recovering<'a> {
+    type Item = CaptureRecord<'a>;
+
+    fn next(&mut self) -> Option<CaptureRecord<'a>> {
+        if let Some(to) = self.damaged.take() {
+            return Some(self.skip(to));
+        }
+        let header = match self.header {
+            Some(header) => header,
+            None if self.pos > 0 || self.input.is_empty() => return None,
+            None => match Header::read(self.input) {
+                Ok(header) => {
+                    self.header = Some(header);
+                    self.pos = HEADER_LEN;
+                    header
+                }
+                Err(mut error) => {
+                    error.offset += self.base;
+                    return self.fail(error, None);
+                }
+            },
+        };
+        self.record(&header)
+    }
+}
+
+impl core::iter::FusedIterator for Recovering<'_> {}
+
+impl Parser {
+    /// The recovering iterator over the frames of a whole pcap file in
+    /// `input`.
+    pub const fn recovering<'a>(&self, input: &'a [u8]) -> Recovering<'a> {
+        Recovering::new(*self, input, 0)
+    }
+}

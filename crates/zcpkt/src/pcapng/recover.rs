@@ -1,0 +1,295 @@
+//! `Recovering`: the pcapng blocks of a slice, read past damage.
+//!
+//! Blocks are read as [`Frames::next_block`](super::Frames::next_block)
+//! reads them, with one more check: when no block is framed where a
+//! packet (or other non-section, non-interface) block ends, and the input
+//! does not end there, either its length or what follows is damaged (a
+//! length damaged so that its trailing copy still matches: a later block
+//! of the same length, say). A search inside the block tells which: a
+//! block that passes the rule below starting before its end means its
+//! length is wrong (`RecordOverlapsNext` at the block, skipped up to the
+//! one inside); otherwise it is handed out and the damage after it is
+//! reported there, as the strict reader does.
+//!
+//! At damage the strict reader's error is handed out, then a search finds
+//! the first position after it where a block is *plausible* and reading
+//! goes on there; the bytes in between are one skipped range.
+//!
+//! # The re-synchronisation rule
+//!
+//! A position `q` is where reading resumes iff:
+//!
+//! 1. a block is framed at `q`: a known block type (SHB, IDB, PB, SPB, NRB,
+//!    ISB, EPB, DSB, custom) in the current section's byte order, or an
+//!    SHB with its byte-order magic (which brings its own order); a total
+//!    length that is a multiple of 4, at least the type's minimum, within
+//!    the parser's block size limit and within the input; the trailing
+//!    copy of the length equal to the leading one;
+//! 2. the block after it (at `q` + its length) is framed the same way, in
+//!    the candidate's byte order, or the candidate ends exactly at the
+//!    input's end. One block's framing passes by chance inside packet data
+//!    now and then; two in a row, each with a matching trailer, much less;
+//! 3. its options area (EPB, PB, SHB, IDB) is at most
+//!    [`MAX_CANDIDATE_OPTIONS`] bytes, which bounds the work per candidate;
+//! 4. its content passes the block's own checks, against the reader's
+//!    state at the damage: a packet block names an interface the current
+//!    section has, an SHB has version 1.x, options are well formed, and so
+//!    on ([`Parser::parse_block`]). A new SHB starts a new section (its
+//!    byte order, an empty interface table).
+//!
+//! Every byte position after the damage is tried, not only those 4-byte
+//! aligned from the section's start: damage that removes or inserts a
+//! number of bytes that is not a multiple of 4 shifts every block after it.
+//!
+//! # What it cannot guarantee
+//!
+//! - Packet data that holds two consecutive blocks that pass the rule (a
+//!   capture of a pcapng file's transfer, say) is taken for blocks when the
+//!   search reaches it; the real blocks after it are still found, as
+//!   reading goes on from those fake blocks and re-synchronises again at
+//!   the next damage.
+//! - A block right before further damage fails rule 2 and is skipped,
+//!   unless it is the last of the input.
+//! - A block whose options area is over [`MAX_CANDIDATE_OPTIONS`] bytes is
+//!   never where reading resumes (it can still be read after one that is).
+//! - A damaged length that still frames (its trailing copy matching by
+//!   chance) and ends where a block is framed misframes the blocks after
+//!   it until framing fails; blocks in that stretch are lost.
+//! - Packets need their section's Section Header Block and their
+//!   interface's Interface Description Block: packets of an interface whose
+//!   IDB is damaged fail rule 4 (`UnknownInterface` or `NoInterface`), and
+//!   with the first SHB damaged only a later SHB can resume reading.
+//!
+//! # Work
+//!
+//! Each position costs O(1) for rules 1 to 3 and, for the few that pass
+//! them, at most a walk of [`MAX_CANDIDATE_OPTIONS`] bytes for rule 4. A
+//! search inside a block covers that block only; a search after an error
+//! starts past the error. So each position is searched at most twice and
+//! the total work is linear in the input's length, whatever it holds. [`Recovering::work`]
+//! counts it for the tests.
+
+use super::block::{block_type, minimum_len, RawBlock};
+use super::parse::{Block, Parser};
+use super::state::{State, DEFAULT_INTERFACE_CAPACITY};
+use crate::capture::{CaptureError, CaptureErrorKind};
+use crate::capture_record::{CaptureRecord, Skipped};
+
+/// The largest options area (bytes) of a block where reading may resume
+/// after damage. Writers put a few dozen bytes of options on a packet and
+/// a few hundred on a section or interface; the bound keeps the work per
+/// candidate constant.
+pub const MAX_CANDIDATE_OPTIONS: usize = 4096;
+
+/// Iterates over the blocks of a pcapng file in a slice, going on past
+/// damage: every block, then at damage a [`CaptureRecord::Error`] and a
+/// [`CaptureRecord::Skipped`] for the bytes up to where reading resumes
+/// (see the module docs for the rule). The blocks and skipped ranges tile
+/// the input. On an undamaged file it gives exactly the blocks of
+/// [`Frames::next_block`](super::Frames::next_block).
+#[derive(Clone, Debug)]
+pub struct Recovering<'a, const N: usize = DEFAULT_INTERFACE_CAPACITY> {
+    input: &'a [u8],
+    pos: usize,
+    base: u64,
+    parser: Parser,
+    state: State<N>,
+    /// An error was given at `pos`: a search and its skipped range are next.
+    damaged: bool,
+    /// The block where the last search resumed reading, parsed (with the
+    /// state updated) when it was judged, due after its skipped range.
+    found: Option<(Block<'a>, usize)>,
+    /// Where `found` starts.
+    found_at: usize,
+    work: u64,
+}
+
+impl<'a, const N: usize> Recovering<'a, N> {
+    /// Blocks of the whole file `input`, whose first byte is at absolute
+    /// offset `base`.
+    pub const fn new(parser: Parser, input: &'a [u8], base: u64) -> Self {
+        Self {
+            input,
+            pos: 0,
+            base,
+            parser,
+            state: State::new(),
+            damaged: false,
+            found: None,
+            found_at: 0,
+            work: 0,
+        }
+    }
+
+    /// The reader's state: the current section and its interfaces.
+    pub const fn state(&self) -> &State<N> {
+        &self.state
+    }
+
+    /// Bytes consumed so far (relative to the slice's start): blocks read
+    /// and ranges skipped.
+    pub const fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// Work done by the searches so far: one per position tried plus the
+    /// options bytes of the candidates whose content was checked.
+    pub const fn work(&self) -> u64 {
+        self.work
+    }
+
+    /// The skipped range from the damage at `pos` to where reading resumes
+    /// (`found` was set when the damage was judged, or is set now).
+    fn skip(&mut self) -> CaptureRecord<'a> {
+        let from = self.pos;
+        let next = match self.found {
+            Some((_, _)) => self.found_at,
+            None => {
+                let to = self.input.len();
+                self.search(from.saturating_add(1), to).unwrap_or(to)
+            }
+        };
+        self.pos = next;
+        let len = (next - from) as u64;
+        CaptureRecord::Skipped(Skipped { offset: self.base + from as u64, len })
+    }
+
+    /// The first position in `from..to` where the rule holds, its block
+    /// parsed into `found`.
+    fn search(&mut self, from: usize, to: usize) -> Option<usize> {
+        for at in from..to.min(self.input.len()) {
+            self.work += 1;
+            if let Some(found) = self.candidate(at) {
+                self.found = Some(found);
+                self.found_at = at;
+                return Some(at);
+            }
+        }
+        None
+    }
+
+    /// Whether `block`, just read at `pos`, is a packet or other block
+    /// whose length runs over a block that the rule accepts, while no block
+    /// is framed where it ends: its length is damaged (a section or
+    /// interface block changed the state already, and is kept).
+    fn overlaps_next(&mut self, block: &Block<'a>, end: usize) -> Option<usize> {
+        if matches!(block, Block::Section(_) | Block::Interface { .. }) || end == self.input.len() {
+            return None;
+        }
+        let rest = self.input.get(end..)?;
+        let order = self.state.byte_order();
+        let limit = self.parser.block_size_limit();
+        if RawBlock::read(rest, self.base + end as u64, order, limit).is_ok() {
+            return None;
+        }
+        self.search(self.pos + 1, end)
+    }
+
+    /// The block at `at` if reading may resume there: rules 1 to 3 first
+    /// (constant work), then rule 4, which updates the state only when the
+    /// block passes (as [`Parser::parse_block`] does).
+    fn candidate(&mut self, at: usize) -> Option<(Block<'a>, usize)> {
+        let raw = self.framed(at, self.state.byte_order())?;
+        let end = at.checked_add(raw.total_len())?;
+        if end != self.input.len() {
+            self.framed(end, Some(raw.byte_order))?;
+        }
+        let options = options_len(&raw)?;
+        if options > MAX_CANDIDATE_OPTIONS {
+            return None;
+        }
+        self.work += options as u64;
+        let rest = self.input.get(at..)?;
+        let offset = self.base + at as u64;
+        self.parser.parse_block(&mut self.state, rest, offset).ok()
+    }
+
+    /// The block of a known type framed at `at`, in `order` (or its own,
+    /// for a Section Header Block).
+    fn framed(&self, at: usize, order: Option<crate::capture::ByteOrder>) -> Option<RawBlock<'a>> {
+        let rest = self.input.get(at..)?;
+        let offset = self.base + at as u64;
+        let raw = RawBlock::read(rest, offset, order, self.parser.block_size_limit()).ok()?;
+        is_known(raw.block_type).then_some(raw)
+    }
+}
+
+/// Whether `code` is a block type of the pcapng spec (§10.1) that writers
+/// use; anything else at a candidate position is taken as noise.
+fn is_known(code: u32) -> bool {
+    use block_type as t;
+    matches!(
+        code,
+        t::SECTION_HEADER
+            | t::INTERFACE_DESCRIPTION
+            | t::PACKET
+            | t::SIMPLE_PACKET
+            | t::NAME_RESOLUTION
+            | t::INTERFACE_STATISTICS
+            | t::ENHANCED_PACKET
+            | t::DECRYPTION_SECRETS
+            | t::CUSTOM
+            | t::CUSTOM_NO_COPY
+    )
+}
+
+/// Bytes of `raw`'s options area that [`Parser::parse_block`] walks: after
+/// the fixed fields (and a packet's padded data). `None` when the packet
+/// data does not fit (the block then fails its content check anyway).
+fn options_len(raw: &RawBlock<'_>) -> Option<usize> {
+    let fixed = (minimum_len(raw.block_type) - super::BLOCK_OVERHEAD) as usize;
+    let body = raw.body.len();
+    match raw.block_type {
+        block_type::ENHANCED_PACKET | block_type::PACKET => {
+            let head = raw.body.get(12..16)?;
+            let captured = raw.byte_order.u32([head[0], head[1], head[2], head[3]]);
+            let padded = usize::try_from(captured).ok()?.checked_next_multiple_of(4)?;
+            body.checked_sub(fixed)?.checked_sub(padded)
+        }
+        block_type::SECTION_HEADER | block_type::INTERFACE_DESCRIPTION => body.checked_sub(fixed),
+        _ => Some(0),
+    }
+}
+
+impl<'a, const N: usize> Iterator for Recovering<'a, N> {
+    type Item = CaptureRecord<'a>;
+
+    fn next(&mut self) -> Option<CaptureRecord<'a>> {
+        if core::mem::take(&mut self.damaged) {
+            return Some(self.skip());
+        }
+        if let Some((block, len)) = self.found.take() {
+            self.pos += len;
+            return Some(CaptureRecord::Block(block));
+        }
+        let rest = self.input.get(self.pos..).filter(|rest| !rest.is_empty())?;
+        let offset = self.base + self.pos as u64;
+        match self.parser.parse_block(&mut self.state, rest, offset) {
+            Ok((block, len)) => {
+                if let Some(next) = self.overlaps_next(&block, self.pos + len) {
+                    self.damaged = true;
+                    let kind = CaptureErrorKind::RecordOverlapsNext {
+                        next_record: self.base + next as u64,
+                    };
+                    return Some(CaptureRecord::Error(CaptureError::new(offset, kind)));
+                }
+                self.pos += len;
+                Some(CaptureRecord::Block(block))
+            }
+            Err(error) => {
+                self.damaged = true;
+                Some(CaptureRecord::Error(error))
+            }
+        }
+    }
+}
+
+impl<const N: usize> core::iter::FusedIterator for Recovering<'_, N> {}
+
+impl Parser {
+    /// The recovering iterator over the blocks of a whole pcapng file in
+    /// `input`, with the default interface capacity.
+    pub const fn recovering<'a>(&self, input: &'a [u8]) -> Recovering<'a> {
+        Recovering::new(*self, input, 0)
+    }
+}
