@@ -23,7 +23,6 @@ use zcpkt::{detect, pcap, pcapng, CaptureError, Format, Parser, Record, Skipped}
 
 use crate::error::CliError;
 use crate::progress::Progress;
-use crate::spill::map_piped_capture;
 use crate::text::Hex;
 use crate::units::parse_size;
 
@@ -124,9 +123,10 @@ pub struct ReadOptions {
     pub max_packet: Option<PacketLimit>,
     /// Go on past errors that lose framing (dump-json.md `--recover`).
     pub recover: bool,
-    /// Read pcap and pcapng past damage too (the recovering readers over a
-    /// map; a piped capture copied to a temporary file first), handing out
-    /// [`CaptureEvent::Damage`] and [`CaptureEvent::Skipped`].
+    /// Read mapped pcap and pcapng captures past damage too (the
+    /// recovering readers), handing out [`CaptureEvent::Damage`] and
+    /// [`CaptureEvent::Skipped`]. A streamed capture is read strictly, up
+    /// to its first damage: recovery needs the bytes after each candidate.
     pub recover_captures: bool,
     /// Whether a progress bar may be shown (callers say no when their own
     /// output goes to the same terminal).
@@ -318,9 +318,7 @@ pub fn for_each_input_event(
     opts: &ReadOptions,
     f: impl FnMut(CaptureEvent<'_>) -> ControlFlow<()>,
 ) -> Result<CaptureSummary, CliError> {
-    let opened = open(input)?;
-    let opened = if opts.recover_captures { map_piped_capture(input, opened)? } else { opened };
-    opened_events(input, opened, opts, true, f)
+    opened_events(input, open(input)?, opts, true, f)
 }
 
 /// The format to read `bytes` as: with `pkt_fallback`, anything that is not
@@ -535,7 +533,7 @@ impl<R: Read> Read for Counting<R> {
 }
 
 /// Fills `buf` from `reader` as far as it goes; the bytes read.
-pub fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut got = 0;
     while got < buf.len() {
         match reader.read(&mut buf[got..]) {

@@ -13,7 +13,6 @@ mod error;
 mod input;
 mod output;
 mod progress;
-mod spill;
 mod text;
 mod time;
 mod units;

@@ -187,6 +187,41 @@ fn check_damage_gives_offset_and_exit_1_on_files_and_stdin() {
     assert!(err.contains("offset"), "{err}");
 }
 
+/// Damage in the middle: a file is read past it, a pipe up to it (recovery
+/// needs the bytes after each candidate), the rest reported skipped.
+#[test]
+fn check_reads_a_file_past_damage_and_a_pipe_up_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pcap = sample_pcap();
+    let second = 24 + 16 + f_tcp().len();
+    let third = second + 16 + f_udp().len();
+    pcap[second + 8..second + 12].copy_from_slice(&[0xff; 4]);
+    let damage = format!("offset {second}: length 4294967295 exceeds the limit of 262144 bytes");
+    let summary = |frames: usize, skipped: usize| {
+        format!(
+            "format:              pcap\nframes ok:           {frames}\ndamage:              1\n\
+             \x20 RecordTooLarge:    1\nbytes skipped:       {skipped}\ntotal bytes:         {}\n",
+            pcap.len()
+        )
+    };
+    let path = temp(&dir, "mid.pcap", &pcap);
+    let (out, _, code) = run_on("check", &path, &[]);
+    let skipped = third - second;
+    let expected = format!(
+        "{damage}\noffset {second}: skipped {skipped} bytes up to offset {third}\n{}",
+        summary(2, skipped)
+    );
+    assert_eq!((out, code), (expected, 1));
+    let (out, err, code) = run(&["check", "-"], Some(&pcap));
+    let rest = pcap.len() - second;
+    let expected = format!(
+        "{damage}\noffset {second}: skipped {rest} bytes up to offset {}\n{}",
+        pcap.len(),
+        summary(1, rest)
+    );
+    assert_eq!((out, err, code), (expected, format!("zcpkt: standard input: {damage}\n"), 1));
+}
+
 #[test]
 fn check_empty_shb_only_and_unknown() {
     let dir = tempfile::tempdir().unwrap();
@@ -612,11 +647,17 @@ fn dump_and_filter_recover_past_damage_in_the_middle() {
     let (table, err, code) = run(&["dump", "-"], Some(&pcap));
     assert_eq!((table.lines().count(), code), (2, 1), "{table}");
     assert_eq!(err, format!("zcpkt: standard input: {damage}\n"));
-    let (table, err, code) = run(&["dump", "--recover", "-"], Some(&pcap));
+    let file = temp(&dir, "mid.pcap", &pcap);
+    let (table, err, code) = run(&["dump", "--recover", file.to_str().unwrap()], None);
     let numbers: Vec<&str> =
         table.lines().skip(1).map(|l| l.split_whitespace().next().unwrap()).collect();
     assert_eq!((numbers, code), (vec!["1", "2"], 1), "{table}");
     assert!(table.lines().nth(2).unwrap().contains("IPv6"), "{table}");
+    assert_eq!(err, format!("zcpkt: {}: {damage}\n", file.display()));
+    // A pipe is read up to its first damage, --recover or not: recovery
+    // needs the bytes after each candidate.
+    let (table, err, code) = run(&["dump", "--recover", "-"], Some(&pcap));
+    assert_eq!((table.lines().count(), code), (2, 1), "{table}");
     assert_eq!(err, format!("zcpkt: standard input: {damage}\n"));
     // pcapng: the second packet block's length not a multiple of 4.
     let mut ng = sample_pcapng();

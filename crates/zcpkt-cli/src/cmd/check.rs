@@ -2,13 +2,13 @@
 
 use std::io::Write;
 
-use zcpkt::{ErrorKind, Record};
+use zcpkt::{ErrorKind, Record, Skipped};
 
 use crate::capture_fold::{fold_opened_events, FrameFold};
 use crate::cmd::capture::{is_capture, Framing};
 use crate::cmd::check_capture::{self, Plan};
 use crate::error::{CliError, Outcome};
-use crate::input::{open, CaptureEvent, Input, InputArgs, ReadOptions};
+use crate::input::{open, CaptureEvent, Input, InputArgs, Opened, ReadOptions};
 use crate::output;
 
 /// Validate a whole capture (PKT, pcap or pcapng, by magic), going on past
@@ -30,8 +30,10 @@ use crate::output;
 /// follows it or the input ends. A frame right before further damage is
 /// skipped with it. The summary gives the format, frames ok, sections,
 /// interfaces and other blocks (pcapng), the damage (`none`, or how many,
-/// by kind), bytes skipped and total bytes. A piped capture is copied to a
-/// temporary file first.
+/// by kind), bytes skipped and total bytes. Recovery needs the whole capture
+/// at hand (it judges a candidate by the bytes after it): a piped capture
+/// is streamed as it arrives, in bounded memory, and read up to its first
+/// damage, the rest of it reported skipped.
 ///
 /// Exit status: 0 when the capture is clean, 1 when it holds any error,
 /// 2 on a usage error or unreadable input (or a pcap/pcapng header that
@@ -99,10 +101,11 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
     let input = Input::new(args.input.file.clone());
     let mut opts = ReadOptions::new(&args.input, true);
     opts.progress = args.quiet || !output::stdout_is_terminal();
-    let opened = match check_capture::plan(&input, open(&input)?, &opts)? {
+    let opened = match check_capture::plan(open(&input)?, &opts)? {
         Plan::Recover(map) => return check_capture::run(&input, &map, args.quiet, &opts),
         Plan::Fold(opened) => opened,
     };
+    let streamed = matches!(opened, Opened::Streamed(_));
     let mut out = output::stdout();
     let mut tally = Tally::default();
     let mut write_error = None;
@@ -143,19 +146,34 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
         return Err(CliError::stdout(e));
     }
     if let (true, Some(format)) = (is_capture(summary.format), summary.format) {
-        // Folded on several threads: read again past the damage, alone.
-        if summary.error.is_some() {
-            let alone = ReadOptions { threads_given: false, ..opts };
-            return match check_capture::plan(&input, open(&input)?, &alone)? {
-                Plan::Recover(map) => check_capture::run(&input, &map, args.quiet, &opts),
-                Plan::Fold(_) => Err(CliError::usage(format!("{input}: changed while read"))),
-            };
+        let mut tally = check_capture::Tally { framing, ..Default::default() };
+        match summary.error {
+            None => {}
+            // Streamed: the strict reader stopped there, and the rest of
+            // the input was only counted.
+            Some(error) if streamed => {
+                let skipped = Skipped {
+                    offset: error.offset,
+                    len: summary.bytes.saturating_sub(error.offset),
+                };
+                let quiet = args.quiet;
+                tally
+                    .add_stopped(error, skipped, &input, quiet, &mut out)
+                    .map_err(CliError::stdout)?;
+            }
+            // Folded on several threads: read again past the damage, alone.
+            Some(_) => {
+                let alone = ReadOptions { threads_given: false, ..opts };
+                return match check_capture::plan(open(&input)?, &alone)? {
+                    Plan::Recover(map) => check_capture::run(&input, &map, args.quiet, &opts),
+                    Plan::Fold(_) => Err(CliError::usage(format!("{input}: changed while read"))),
+                };
+            }
         }
-        let tally = check_capture::Tally { framing, ..Default::default() };
         check_capture::write_summary(&mut out, format, &tally, summary.bytes)
             .and_then(|()| out.flush())
             .map_err(CliError::stdout)?;
-        return Ok(Outcome::Clean);
+        return Ok(Outcome::from_errors(tally.damage_count()));
     }
     write_summary(&mut out, &tally, summary.bytes)
         .and_then(|()| out.flush())

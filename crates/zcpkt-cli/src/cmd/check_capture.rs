@@ -2,15 +2,16 @@
 //! read past damage by the library's recovering readers over a memory map
 //! (`zcpkt::pcap::Recovering`, `zcpkt::pcapng::Recovering`).
 //!
-//! A piped capture is first copied to a temporary file and mapped
-//! (`crate::spill`).
+//! Recovery judges a candidate by the bytes after it, so it needs the whole
+//! capture at hand: a piped capture is streamed with the strict reader, in
+//! bounded memory and as it arrives, and read up to its first damage.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use zcpkt::capture_record::CaptureRecord;
 use zcpkt::source::mmap::MappedFile;
-use zcpkt::{detect, pcap, pcapng, Format};
+use zcpkt::{detect, pcap, pcapng, CaptureError, Format, Skipped};
 
 use crate::capture_fold::{parallel, small_frames};
 use crate::cmd::capture::{format_name, report_damage, Framing};
@@ -18,7 +19,6 @@ use crate::error::{CliError, Outcome};
 use crate::input::{Input, Opened, ReadOptions};
 use crate::output;
 use crate::progress::Progress;
-use crate::spill::map_piped_capture;
 
 /// How `check` reads an input it has opened.
 pub enum Plan {
@@ -29,10 +29,9 @@ pub enum Plan {
     Fold(Opened),
 }
 
-/// Decides how to read `opened`. A piped pcap or pcapng capture is copied
-/// to a temporary file here.
-pub fn plan(input: &Input, opened: Opened, opts: &ReadOptions) -> Result<Plan, CliError> {
-    let (map, file) = match map_piped_capture(input, opened)? {
+/// Decides how to read `opened`.
+pub fn plan(opened: Opened, opts: &ReadOptions) -> Result<Plan, CliError> {
+    let (map, file) = match opened {
         Opened::Mapped(map, file) => (map, file),
         streamed => return Ok(Plan::Fold(streamed)),
     };
@@ -91,6 +90,27 @@ impl Tally {
     }
 }
 
+impl Tally {
+    /// Counts the damage a strict reader stopped at and the rest of the
+    /// input, `skipped`, as `add` counts a recovering reader's records.
+    pub fn add_stopped(
+        &mut self,
+        error: CaptureError,
+        skipped: Skipped,
+        input: &Input,
+        quiet: bool,
+        out: &mut impl Write,
+    ) -> io::Result<()> {
+        self.add(&CaptureRecord::Error(error), input, quiet, out)?;
+        self.add(&CaptureRecord::Skipped(skipped), input, quiet, out)
+    }
+
+    /// Damage met, of every kind.
+    pub fn damage_count(&self) -> u64 {
+        self.damage.values().sum()
+    }
+}
+
 /// Reads the capture in `map` past every damage: one line per damage and
 /// per skipped range on standard output (unless `quiet`), one line per
 /// damage on standard error, then the summary.
@@ -125,7 +145,7 @@ pub fn run(
     write_summary(&mut out, format, &tally, total)
         .and_then(|()| out.flush())
         .map_err(CliError::stdout)?;
-    Ok(Outcome::from_errors(tally.damage.values().sum()))
+    Ok(Outcome::from_errors(tally.damage_count()))
 }
 
 /// The pcap/pcapng summary: frames read, blocks (pcapng), damage by kind,
@@ -144,7 +164,7 @@ pub fn write_summary(
         writeln!(out, "interfaces:          {}", framing.interfaces)?;
         writeln!(out, "other blocks:        {}", framing.other_blocks)?;
     }
-    match tally.damage.values().sum::<u64>() {
+    match tally.damage_count() {
         0 => writeln!(out, "damage:              none")?,
         n => writeln!(out, "damage:              {n}")?,
     }

@@ -32,7 +32,8 @@ use crate::time::{Iso, IsoNanos};
 /// it are shown, then one line on standard error with its offset (exit 1).
 /// With --recover the table goes on past damage, re-synchronising as
 /// `zcpkt check` does (see its help), and each damage is one line on
-/// standard error (exit 1).
+/// standard error (exit 1); a piped pcap or pcapng capture is still read
+/// only up to its first damage (recovery needs the bytes after it).
 ///
 /// Exit status: 0 when the records shown hold no error, 1 when they hold
 /// any (all records are still printed), 2 on a usage error or unreadable
@@ -49,8 +50,8 @@ pub struct Args {
 
     /// Go on past corruption: re-synchronise at the next valid packet and
     /// report the skipped byte ranges (pcap and pcapng: at the next
-    /// plausible block or record, as `zcpkt check` does; each damage is
-    /// one line on standard error).
+    /// plausible block or record, as `zcpkt check` does, in files; each
+    /// damage is one line on standard error).
     #[arg(long)]
     pub recover: bool,
 

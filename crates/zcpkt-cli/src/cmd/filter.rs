@@ -81,8 +81,9 @@ pub struct Args {
     pub flags: Option<PacketFlags>,
 
     /// Skip damaged input instead of stopping at the first error (pcap and
-    /// pcapng: re-synchronise at the next plausible block or record, as
-    /// `zcpkt check` does; only whole frames the reader accepted are
+    /// pcapng files: re-synchronise at the next plausible block or record,
+    /// as `zcpkt check` does (a pipe stops at its first damage); only whole
+    /// frames the reader accepted are
     /// written, and each damage is one line on standard error).
     #[arg(long)]
     pub recover: bool,
