@@ -6,7 +6,7 @@ use zcpkt::{ErrorKind, Record, Skipped};
 
 use crate::capture_fold::{fold_opened_events, FrameFold};
 use crate::cmd::capture::{is_capture, Framing};
-use crate::cmd::check_capture::{self, Plan};
+use crate::cmd::check_capture;
 use crate::error::{CliError, Outcome};
 use crate::input::{open, CaptureEvent, Input, InputArgs, Opened, ReadOptions};
 use crate::output;
@@ -101,10 +101,8 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
     let input = Input::new(args.input.file.clone());
     let mut opts = ReadOptions::new(&args.input, true);
     opts.progress = args.quiet || !output::stdout_is_terminal();
-    let opened = match check_capture::plan(open(&input)?, &opts)? {
-        Plan::Recover(map) => return check_capture::run(&input, &map, args.quiet, &opts),
-        Plan::Fold(opened) => opened,
-    };
+    // The strict readers first: the fast path, and what a pipe gets.
+    let opened = open(&input)?;
     let streamed = matches!(opened, Opened::Streamed(_));
     let mut out = output::stdout();
     let mut tally = Tally::default();
@@ -161,12 +159,13 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
                     .add_stopped(error, skipped, &input, quiet, &mut out)
                     .map_err(CliError::stdout)?;
             }
-            // Folded on several threads: read again past the damage, alone.
+            // Mapped: read again from the start, past every damage.
             Some(_) => {
-                let alone = ReadOptions { threads_given: false, ..opts };
-                return match check_capture::plan(open(&input)?, &alone)? {
-                    Plan::Recover(map) => check_capture::run(&input, &map, args.quiet, &opts),
-                    Plan::Fold(_) => Err(CliError::usage(format!("{input}: changed while read"))),
+                return match open(&input)? {
+                    Opened::Mapped(map, _) => check_capture::run(&input, &map, args.quiet, &opts),
+                    Opened::Streamed(_) => {
+                        Err(CliError::usage(format!("{input}: changed while read")))
+                    }
                 };
             }
         }

@@ -2,9 +2,12 @@
 //! read past damage by the library's recovering readers over a memory map
 //! (`zcpkt::pcap::Recovering`, `zcpkt::pcapng::Recovering`).
 //!
-//! Recovery judges a candidate by the bytes after it, so it needs the whole
-//! capture at hand: a piped capture is streamed with the strict reader, in
-//! bounded memory and as it arrives, and read up to its first damage.
+//! `check` reads a capture with the strict readers first (the fast path, on
+//! several threads with `--threads`), and only a mapped capture they found
+//! damaged is read again here, from the start. Recovery judges a candidate
+//! by the bytes after it, so it needs the whole capture at hand: a piped
+//! capture is streamed with the strict reader, in bounded memory and as it
+//! arrives, and read up to its first damage.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -13,38 +16,11 @@ use zcpkt::capture_record::CaptureRecord;
 use zcpkt::source::mmap::MappedFile;
 use zcpkt::{detect, pcap, pcapng, CaptureError, Format, Skipped};
 
-use crate::capture_fold::{parallel, small_frames};
 use crate::cmd::capture::{format_name, report_damage, Framing};
 use crate::error::{CliError, Outcome};
-use crate::input::{Input, Opened, ReadOptions};
+use crate::input::{Input, ReadOptions};
 use crate::output;
 use crate::progress::Progress;
-
-/// How `check` reads an input it has opened.
-pub enum Plan {
-    /// A pcap or pcapng capture, mapped: read by the recovering reader.
-    Recover(MappedFile),
-    /// Anything else, or a mapped capture to fold on several threads first
-    /// (`--threads`): read as the other commands read it.
-    Fold(Opened),
-}
-
-/// Decides how to read `opened`.
-pub fn plan(opened: Opened, opts: &ReadOptions) -> Result<Plan, CliError> {
-    let (map, file) = match opened {
-        Opened::Mapped(map, file) => (map, file),
-        streamed => return Ok(Plan::Fold(streamed)),
-    };
-    let bytes = map.as_bytes();
-    match detect(bytes) {
-        Some(format @ (Format::Pcap | Format::PcapNg))
-            if !(parallel(opts) && small_frames(bytes, format)) =>
-        {
-            Ok(Plan::Recover(map))
-        }
-        _ => Ok(Plan::Fold(Opened::Mapped(map, file))),
-    }
-}
 
 /// What a capture held, for the summary.
 #[derive(Default)]
@@ -123,20 +99,30 @@ pub fn run(
     let bytes = map.as_bytes();
     let total = bytes.len() as u64;
     let format = detect(bytes).unwrap_or(Format::Pcap);
-    let records: Box<dyn Iterator<Item = CaptureRecord<'_>>> = match format {
-        Format::PcapNg => Box::new(pcapng::Parser::new().recovering(bytes)),
-        _ => Box::new(pcap::Parser::new().recovering(bytes)),
-    };
     let mut out = output::stdout();
     let mut tally = Tally::default();
     let mut write_error = None;
     let mut progress = Progress::new(Some(total), opts.progress);
     let mut releaser = map.releaser();
-    for record in records {
-        let written = tally.add(&record, input, quiet, &mut out);
-        let _ = output::keep_going(written, &mut write_error);
-        progress.set(record.offset());
-        releaser.reached(usize::try_from(record.offset()).unwrap_or(usize::MAX));
+    let mut visit = |record: &CaptureRecord<'_>, position: usize| {
+        match record {
+            // The per-frame path: no output.
+            CaptureRecord::Block(block) => {
+                tally.framing.see(block);
+            }
+            _ => {
+                let written = tally.add(record, input, quiet, &mut out);
+                let _ = output::keep_going(written, &mut write_error);
+            }
+        }
+        progress.set(position as u64);
+        releaser.reached(position);
+    };
+    match format {
+        Format::PcapNg => {
+            read_all(pcapng::Parser::new().recovering(bytes), |r| r.position(), &mut visit)
+        }
+        _ => read_all(pcap::Parser::new().recovering(bytes), |r| r.position(), &mut visit),
     }
     progress.finish();
     if let Some(e) = write_error {
@@ -146,6 +132,18 @@ pub fn run(
         .and_then(|()| out.flush())
         .map_err(CliError::stdout)?;
     Ok(Outcome::from_errors(tally.damage_count()))
+}
+
+/// Hands every record of `records` to `visit`, with the position the
+/// reader reached (statically dispatched: this is the per-frame loop).
+fn read_all<'a, I: Iterator<Item = CaptureRecord<'a>>>(
+    mut records: I,
+    position: impl Fn(&I) -> usize,
+    visit: &mut impl FnMut(&CaptureRecord<'a>, usize),
+) {
+    while let Some(record) = records.next() {
+        visit(&record, position(&records));
+    }
 }
 
 /// The pcap/pcapng summary: frames read, blocks (pcapng), damage by kind,

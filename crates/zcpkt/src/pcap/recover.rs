@@ -265,6 +265,7 @@ fn frame_record(frame: Frame<'_>) -> CaptureRecord<'_> {
 impl<'a> Iterator for Recovering<'a> {
     type Item = CaptureRecord<'a>;
 
+    #[inline]
     fn next(&mut self) -> Option<CaptureRecord<'a>> {
         if let Some(to) = self.damaged.take() {
             return Some(self.skip(to));
