@@ -286,6 +286,7 @@ PCAPNG_LE = (
     + shb(">")
     + idb(0, 0, b"", ">") + idb(101, 0, b"", ">")
     + epb(0, 1, NULL_FRAG, order=">") + epb(1, 2, RAW_V6, order=">") + epb(1, 3, b"", order=">")
+    + shb("<") + idb(1, 20) + spb(ETH_TCP) + spb(b"short", orig=3)
 )
 NG_LE_START = shb("<") + idb(1, 0)
 CAPTURES = {

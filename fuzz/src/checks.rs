@@ -1453,12 +1453,7 @@ pub fn check_pcapng(parser: pcapng::Parser, input: &[u8]) -> Vec<Result<Block<'_
                 assert!(is_shb);
                 assert_eq!((h.offset, h.index, h.byte_order), (offset, sections, o));
                 assert_eq!((h.version_major, h.version_minor), (1, rd16(rest, 14, o).unwrap()));
-                let (s, e) = span(input, h.options.as_bytes());
-                assert!(s == pos + 24 && e <= body_end);
-                for option in h.options {
-                    let (s, e) = span(input, option.value);
-                    assert!(option.offset >= offset + 24 && s > pos + 24 && e <= body_end);
-                }
+                check_options(input, &h.options, pos + 24, body_end);
                 let _ = (h.hardware(), h.os(), h.user_appl(), h.comments().count());
                 order = Some(o);
                 sections += 1;
@@ -1471,8 +1466,7 @@ pub fn check_pcapng(parser: pcapng::Parser, input: &[u8]) -> Vec<Result<Block<'_
                 assert_eq!(interface.link_type.0, rd16(rest, 8, o).unwrap());
                 assert_eq!(interface.snaplen, rd32(rest, 12, o).unwrap());
                 assert!(interface.resolution.units_per_second().is_some());
-                let (s, e) = span(input, options.as_bytes());
-                assert!(s == pos + 16 && e <= body_end);
+                check_options(input, options, pos + 16, body_end);
                 interfaces.push((interface.link_type.0, interface.snaplen));
                 assert!(interfaces.len() <= pcapng::DEFAULT_INTERFACE_CAPACITY);
             }
@@ -1495,8 +1489,7 @@ pub fn check_pcapng(parser: pcapng::Parser, input: &[u8]) -> Vec<Result<Block<'_
                         assert!(same_slice(f.data, data), "EPB data is not the block's bytes");
                         let padded = (cap as usize).next_multiple_of(4);
                         assert!(pos + 28 + padded <= body_end);
-                        let (s, e) = span(input, f.options.as_bytes());
-                        assert!(s == pos + 28 + padded && e <= body_end);
+                        check_options(input, &f.options, pos + 28 + padded, body_end);
                         assert!(f.timestamp.is_some());
                         let drops = (block_type == 2).then(|| rd16(rest, 10, o).unwrap());
                         assert_eq!(f.packet_block_drops, drops);
@@ -1521,10 +1514,6 @@ pub fn check_pcapng(parser: pcapng::Parser, input: &[u8]) -> Vec<Result<Block<'_
                     .get(f.interface_id as usize)
                     .expect("a frame of an interface the section does not have");
                 assert_eq!(f.link_type.0, link_type);
-                for option in f.options {
-                    let (_, e) = span(input, option.value);
-                    assert!(option.offset > offset && e <= body_end);
-                }
                 let _ = (f.epb_flags(), f.comments().count());
             }
             Block::Other(raw) => {
@@ -1566,6 +1555,26 @@ pub fn check_pcapng(parser: pcapng::Parser, input: &[u8]) -> Vec<Result<Block<'_
     }
     assert!(shifted.next_block().is_none());
     items
+}
+
+/// A block's options, against the bytes: the area starts at `area` (an
+/// offset in `input`) and stays before `body_end`; each option's header
+/// is where the previous one (padded to 4) ended, its offset says so, and
+/// its value is the very `len` bytes after its header.
+fn check_options(input: &[u8], options: &pcapng::Options, area: usize, body_end: usize) {
+    let (s, e) = span(input, options.as_bytes());
+    assert!(s == area && e <= body_end, "options at {s}..{e}, area {area}..{body_end}");
+    let order = options.byte_order();
+    let mut at = area;
+    for option in options.iter() {
+        assert_eq!(option.offset, at as u64, "option offset");
+        assert_eq!(Some(option.code), rd16(input, at, order));
+        assert_ne!(option.code, 0, "opt_endofopt handed out");
+        let len = usize::from(rd16(input, at + 2, order).unwrap());
+        assert_eq!(span(input, option.value), (at + 4, at + 4 + len));
+        at += 4 + len.next_multiple_of(4);
+    }
+    assert_eq!(at, e, "the options do not tile their area");
 }
 
 /// `s` is `i` read at base [`BASE`]: offsets moved by it, nothing else.
