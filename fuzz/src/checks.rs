@@ -1323,7 +1323,7 @@ pub fn check_pcap(parser: pcap::Parser, input: &[u8]) -> Vec<Result<Frame<'_>, C
 /// order (Truncated under 4 bytes, BadMagic, Truncated under 24,
 /// UnsupportedVersion).
 fn check_pcap_header_error(input: &[u8], error: &CaptureError) {
-    let magic = input.first_chunk::<4>().map(|m| *m);
+    let magic = input.first_chunk::<4>().copied();
     let order = magic.and_then(|m| {
         let known = [pcap::MAGIC_MICROS, pcap::MAGIC_NANOS];
         [ByteOrder::Little, ByteOrder::Big].into_iter().find(|o| known.contains(&o.u32(m)))
