@@ -315,6 +315,7 @@ CAPTURES = {
     "pcapng_truncated": PCAPNG_LE[:-7],
     "pcapng_huge_block": NG_LE_START + struct.pack("<II", 6, 0xFFFFFFF0) + b"\0" * 24,
     "pcapng_large_epb": NG_LE_START + epb(0, 1, bytes(200)),
+    "pcapng_65_interfaces": shb("<") + idb(1) * 65,
     "pkt_magic": b"PKT\0" + b"\0" * 20,
     "three_bytes": b"\xd4\xc3\xb2",
     "empty": b"",
