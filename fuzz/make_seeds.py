@@ -316,6 +316,10 @@ CAPTURES = {
     "pcapng_huge_block": NG_LE_START + struct.pack("<II", 6, 0xFFFFFFF0) + b"\0" * 24,
     "pcapng_large_epb": NG_LE_START + epb(0, 1, bytes(200)),
     "pcapng_65_interfaces": shb("<") + idb(1) * 65,
+    "pcapng_hostile_tsoffset": shb("<")
+    + idb(1, 0, opts(opt(9, b"\x00"), opt(14, struct.pack("<q", -2**63))))
+    + idb(1, 0, opts(opt(9, b"\x8a"), opt(14, struct.pack("<q", 2**63 - 1))))
+    + epb(0, 2**64 - 1, ETH_TCP) + epb(0, 5, b"") + epb(1, 2**64 - 1, b"x") + epb(1, 3, b"y"),
     "pkt_magic": b"PKT\0" + b"\0" * 20,
     "three_bytes": b"\xd4\xc3\xb2",
     "empty": b"",

@@ -1159,9 +1159,36 @@ pub fn check_capture_slice(input: &[u8]) {
             .collect(),
         _ => default.iter().filter_map(|f| f.as_ref().ok()).collect(),
     };
-    for frame in frames {
+    let pcapng = detect(input) == Some(Format::PcapNg);
+    for (k, frame) in frames.into_iter().enumerate() {
         check_layers_of(Layers::of_frame(frame), frame.data, frame.link_type.0);
+        check_frame_fields(k as u64 + 1, frame, pcapng);
     }
+}
+
+/// The `frame.*` fields of `frame` (the `number`th) as the CLI fills them,
+/// and a line of every field: `frame.time_epoch` prints as the capture
+/// timestamp's own `Display` does, and the timestamp is a whole second
+/// count and a fraction below one second.
+fn check_frame_fields(number: u64, frame: &Frame, pcapng: bool) {
+    use zcpkt::proto::fields::{frame_value, Timestamp as FieldTime};
+    let info = FrameInfo {
+        number,
+        time: frame.timestamp.map(|t| FieldTime { secs: t.seconds(), nanos: t.subsec_nanos() }),
+        len: frame.original_len.into(),
+        cap_len: frame.captured_len.into(),
+        interface_id: pcapng.then_some(frame.interface_id),
+        section_number: pcapng.then_some(u64::from(frame.section) + 1),
+    };
+    if let Some(t) = frame.timestamp {
+        let per_sec = t.resolution().units_per_second().expect("a timestamp of no resolution");
+        assert!(t.fraction() < per_sec, "{t:?}");
+        assert!(t.subsec_nanos() < 1_000_000_000);
+        let epoch = frame_value(FieldName::FrameTimeEpoch, &info).map(|v| v.to_string());
+        assert_eq!(epoch, Some(t.to_string()), "frame.time_epoch");
+    }
+    let mut line = String::new();
+    write_fields(&mut line, FieldName::ALL, &info, Layers::of_frame(frame), '\t', ',').unwrap();
 }
 
 /// A `u16` / `u32` of `input` at `at` in `order`, if there.
@@ -1248,7 +1275,15 @@ pub fn check_pcap(parser: pcap::Parser, input: &[u8]) -> Vec<Result<Frame<'_>, C
                 let frac = rd32(input, pos + 4, order).unwrap();
                 let ts = Timestamp::new(i64::from(secs), u64::from(frac), header.resolution);
                 assert_eq!(frame.timestamp, ts);
-                assert!(frame.timestamp.is_some());
+                let t = frame.timestamp.expect("a pcap frame without a timestamp");
+                // µs or ns: a fraction of a second or more carries.
+                let per_sec = if header.resolution == zcpkt::capture::Resolution::NANOS {
+                    1_000_000_000
+                } else {
+                    1_000_000
+                };
+                let carried = i64::from(secs) + i64::from(frac / per_sec);
+                assert_eq!((t.seconds(), t.fraction()), (carried, u64::from(frac % per_sec)));
                 assert_eq!((frame.interface_id, frame.section), (0, 0));
                 assert_eq!(frame.link_type, header.link_type());
                 assert_eq!(frame.fcs_len, header.fcs_len());
@@ -1413,8 +1448,10 @@ pub fn check_pcapng(parser: pcapng::Parser, input: &[u8]) -> Vec<Result<Block<'_
     let mut pos = 0usize;
     let mut order: Option<ByteOrder> = None;
     let mut sections = 0u32;
-    // (link type, snap length) of the current section's interfaces.
+    // (link type, snap length) of the current section's interfaces, and
+    // what the reader kept of each.
     let mut interfaces: Vec<(u16, u32)> = Vec::new();
+    let mut kept: Vec<pcapng::Interface> = Vec::new();
     let mut ended = false;
     for (k, item) in items.iter().enumerate() {
         assert!(!ended, "an item after the error");
@@ -1458,6 +1495,7 @@ pub fn check_pcapng(parser: pcapng::Parser, input: &[u8]) -> Vec<Result<Block<'_
                 order = Some(o);
                 sections += 1;
                 interfaces.clear();
+                kept.clear();
             }
             Block::Interface { id, interface, options } => {
                 assert_eq!(block_type, 1);
@@ -1468,6 +1506,7 @@ pub fn check_pcapng(parser: pcapng::Parser, input: &[u8]) -> Vec<Result<Block<'_
                 assert!(interface.resolution.units_per_second().is_some());
                 check_options(input, options, pos + 16, body_end);
                 interfaces.push((interface.link_type.0, interface.snaplen));
+                kept.push(*interface);
                 assert!(interfaces.len() <= pcapng::DEFAULT_INTERFACE_CAPACITY);
             }
             Block::Frame(f) => {
@@ -1490,7 +1529,20 @@ pub fn check_pcapng(parser: pcapng::Parser, input: &[u8]) -> Vec<Result<Block<'_
                         let padded = (cap as usize).next_multiple_of(4);
                         assert!(pos + 28 + padded <= body_end);
                         check_options(input, &f.options, pos + 28 + padded, body_end);
-                        assert!(f.timestamp.is_some());
+                        let t = f.timestamp.expect("an EPB without a timestamp");
+                        let units = u64::from(rd32(rest, 12, o).unwrap()) << 32
+                            | u64::from(rd32(rest, 16, o).unwrap());
+                        let interface = kept.get(id as usize).expect("an EPB of no interface");
+                        assert_eq!(t.resolution(), interface.resolution);
+                        // Exact unless the seconds had to saturate.
+                        let per_sec = interface.resolution.units_per_second().unwrap();
+                        let secs = i128::from(units / per_sec) + i128::from(interface.tsoffset);
+                        let whole_fits = units / per_sec <= i64::MAX as u64;
+                        if whole_fits && i64::try_from(secs).is_ok() {
+                            assert_eq!(i128::from(t.seconds()), secs);
+                            assert_eq!(t.fraction(), units % per_sec);
+                            assert_eq!(t.to_units(interface.tsoffset), Some(units));
+                        }
                         let drops = (block_type == 2).then(|| rd16(rest, 10, o).unwrap());
                         assert_eq!(f.packet_block_drops, drops);
                     }
