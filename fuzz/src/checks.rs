@@ -1930,7 +1930,17 @@ pub fn check_capture_stream(small: bool, buffer: usize, pattern: &[u8], input: &
         if let (Some(Format::Pcap), Ok(header)) = (detect(input), pcap::Header::read(input)) {
             assert_eq!(stream.pcap_header(), Some(&header));
         }
-        assert_eq!(stream.interface_info().len(), stream.state().interfaces().len());
+        // The bounded copies follow the parser's state.
+        let interfaces = stream.state().interfaces();
+        assert_eq!(stream.interface_info().len(), interfaces.len());
+        for (k, (info, interface)) in stream.interface_info().iter().zip(interfaces).enumerate() {
+            assert_eq!((info.id as usize, &info.interface), (k, interface));
+            for name in [&info.name, &info.description].into_iter().flatten() {
+                assert!(name.len() <= zcpkt::source::capture_stream::MAX_INFO_STRING);
+            }
+        }
+        let section = stream.section_info().map(|s| (s.offset, s.index));
+        assert_eq!(section, stream.state().section().map(|s| (s.offset, s.index)));
     }
 }
 
