@@ -1479,7 +1479,7 @@ pub fn check_pcapng(parser: pcapng::Parser, input: &[u8]) -> Vec<Result<Block<'_
         let o = block_order.expect("a block framed without a byte order");
         let block_type = rd32(rest, 0, o).unwrap();
         let len = rd32(rest, 4, o).unwrap();
-        assert!(len % 4 == 0 && len >= 12 + ng_fixed(block_type) && len <= block_limit, "{len}");
+        assert!(len & 3 == 0 && len >= 12 + ng_fixed(block_type) && len <= block_limit, "{len}");
         let len_usize = len as usize;
         assert!(len_usize <= rest.len());
         assert_eq!(rd32(rest, len_usize - 4, o), Some(len), "trailing length");
