@@ -150,8 +150,238 @@ RESYNC = {
     "nested_in_payload": b"\x01\x02\x00" + packet(payload=b"xPKT" + CAPTURE),
 }
 
+
+# ---------------------------------------------------------------- captures
+# pcap (pcap-savefile(5)) and pcapng (draft-ietf-opsawg-pcapng) laid out by
+# hand, with frames of every link type and layer the protocol views decode.
+
+
+def be16(v):
+    return struct.pack(">H", v)
+
+
+def ipv4(proto, payload, options=b"", total=None, flags_frag=0x4000, src=b"\x0a\0\0\x01",
+         dst=b"\x0a\0\0\x02"):
+    ihl = 5 + len(options) // 4
+    tl = 4 * ihl + len(payload) if total is None else total
+    return (bytes([0x40 | ihl, 0]) + be16(tl) + b"\x12\x34" + be16(flags_frag)
+            + bytes([64, proto]) + b"\0\0" + src + dst + options + payload)
+
+
+def ipv6(nxt, payload, plen=None):
+    return (b"\x60\x00\x00\x00" + be16(len(payload) if plen is None else plen) + bytes([nxt, 64])
+            + b"\x20\x01\x0d\xb8" + b"\0" * 11 + b"\x01" + b"\x20\x01\x0d\xb8" + b"\0" * 11 + b"\x02"
+            + payload)
+
+
+def tcp(sport, dport, payload=b"", options=b""):
+    off = 5 + len(options) // 4
+    return (be16(sport) + be16(dport) + struct.pack(">II", 1, 2) + bytes([off << 4, 0x18])
+            + be16(512) + b"\0\0\0\0" + options + payload)
+
+
+def udp(sport, dport, payload=b"", length=None):
+    return be16(sport) + be16(dport) + be16(8 + len(payload) if length is None else length) + b"\0\0" + payload
+
+
+def eth(ether_type, payload, dst=b"\x02\0\0\0\0\x01", src=b"\x02\0\0\0\0\x02"):
+    return dst + src + be16(ether_type) + payload
+
+
+ETH_TCP = eth(0x0800, ipv4(6, tcp(1234, 80, b"GET / HTTP/1.0\r\n\r\n", b"\x02\x04\x05\xb4")))
+INNER = eth(0x0800, ipv4(1, b"\x08\x00\0\0\0\x01\0\x01ping"))
+ETH_VLAN_VXLAN = eth(0x8100, b"\x00\x2a" + be16(0x86dd)
+                     + ipv6(17, udp(50000, 4789, b"\x08\0\0\0\0\0\x07\0" + INNER)))
+QINQ_ARP = eth(0x88a8, b"\x00\x05" + be16(0x8100) + b"\x00\x06" + be16(0x0806)
+               + b"\x00\x01\x08\x00\x06\x04\x00\x01" + b"\x02\0\0\0\0\x02\x0a\0\0\x01" + b"\0" * 6
+               + b"\x0a\0\0\x02")
+# ICMP time exceeded quoting IPv4 (with a loose source route) + UDP.
+QUOTED = ipv4(17, udp(5353, 53, b"q"), options=b"\x83\x07\x04\x0a\0\0\x09\x00")
+ICMP_ERROR = ipv4(1, b"\x0b\x00\0\0\0\0\0\0" + QUOTED)
+# IPv6 hop-by-hop, fragment (first, more), ICMPv6 packet too big quoting IPv6/TCP.
+V6_EXT = ipv6(0, b"\x2c\x00" + b"\x01\x04\0\0\0\0" + b"\x3a\x00\x00\x01\0\0\0\x2a"
+              + b"\x02\x00\0\0\0\0\x05\xdc" + ipv6(6, tcp(443, 1000, b"x")))
+SLL = b"\x00\x00\x00\x01\x00\x06\x02\0\0\0\0\x02\0\0" + be16(0x0800) + ICMP_ERROR
+SLL2 = be16(0x86dd) + b"\0\0" + b"\0\0\0\x02" + b"\x00\x01\x04\x06" + b"\x02\0\0\0\0\x02\0\0" + V6_EXT
+NULL_FRAG = struct.pack("<I", 2) + ipv4(17, udp(1, 2, b"abc"), flags_frag=0x2000)
+RAW_V6 = ipv6(6, tcp(22, 2222, b"ssh"))
+# LINKTYPE_ values: 0 null, 1 Ethernet, 101 raw, 113 SLL, 276 SLL2.
+LINK_FRAMES = [(1, ETH_TCP), (1, ETH_VLAN_VXLAN), (1, QINQ_ARP), (113, SLL), (276, SLL2),
+               (0, NULL_FRAG), (101, RAW_V6), (101, b"\0" * 10 + ICMP_ERROR)]
+
+
+def pcap_file(records, link=1, order="<", nanos=False, link_field=None, version=(2, 4), snaplen=65535):
+    """A pcap file: records are (secs, frac, data, orig_len or None)."""
+    magic = 0xA1B23C4D if nanos else 0xA1B2C3D4
+    lf = link if link_field is None else link_field
+    out = struct.pack(order + "IHHiIII", magic, version[0], version[1], 0, 0, snaplen, lf)
+    for secs, frac, data, orig in records:
+        out += struct.pack(order + "IIII", secs, frac, len(data), len(data) if orig is None else orig)
+        out += data
+    return out
+
+
+def pad4(b):
+    return b + b"\0" * (-len(b) % 4)
+
+
+def opt(code, value, order="<"):
+    return struct.pack(order + "HH", code, len(value)) + pad4(value)
+
+
+def opts(*options, order="<"):
+    if not options:
+        return b""
+    return b"".join(options) + struct.pack(order + "HH", 0, 0)
+
+
+def block(btype, body, order="<", trailer=None):
+    body = pad4(body)
+    length = 12 + len(body)
+    return (struct.pack(order + "II", btype, length) + body
+            + struct.pack(order + "I", length if trailer is None else trailer))
+
+
+def shb(order="<", options=b"", major=1):
+    return block(0x0A0D0D0A, struct.pack(order + "IHHq", 0x1A2B3C4D, major, 0, -1) + options, order)
+
+
+def idb(link, snaplen=0, options=b"", order="<"):
+    return block(1, struct.pack(order + "HHI", link, 0, snaplen) + options, order)
+
+
+def epb(iface, ts, data, orig=None, options=b"", order="<", cap=None):
+    head = struct.pack(order + "IIIII", iface, ts >> 32, ts & 0xFFFFFFFF,
+                       len(data) if cap is None else cap, len(data) if orig is None else orig)
+    return block(6, head + pad4(data) + options, order)
+
+
+def spb(data, orig=None, order="<"):
+    return block(3, struct.pack(order + "I", len(data) if orig is None else orig) + data, order)
+
+
+def pb(iface, drops, ts, data, order="<"):
+    head = struct.pack(order + "HHIIII", iface, drops, ts >> 32, ts & 0xFFFFFFFF, len(data), len(data))
+    return block(2, head + pad4(data), order)
+
+
+PCAP_LE = pcap_file([(1_700_000_000, i * 1000, f, None) for i, (_, f) in enumerate(LINK_FRAMES[:3])])
+PCAP_BE_NS = pcap_file([(1, 999_999_999, SLL, len(SLL) + 100), (2, 2_000_000_000, SLL[:30], None)],
+                       link=113, order=">", nanos=True)
+PCAP_FCS = pcap_file([(5, 6, ETH_TCP + b"\xde\xad\xbe\xef", None)], link_field=0x24000001)
+NG_OPTIONS = opts(opt(2, b"zcpkt hw"), opt(3, b"linux"), opt(4, b"make_seeds"), opt(1, b"hello"))
+PCAPNG_LE = (
+    shb("<", NG_OPTIONS)
+    + idb(1, 0, opts(opt(2, b"eth0"), opt(9, b"\x09"), opt(14, struct.pack("<q", -5)),
+                     opt(13, b"\x04")))
+    + idb(276, 64, opts(opt(9, b"\x83")))
+    + epb(0, 1_700_000_000_000_000_000, ETH_VLAN_VXLAN, options=opts(opt(2, struct.pack("<I", 0x80)),
+                                                                      opt(1, b"c")))
+    + epb(1, 7, SLL2, orig=len(SLL2) + 3)
+    + spb(ETH_TCP)
+    + pb(0, 3, 9, QINQ_ARP)
+    + block(4, b"\x01\x00\x08\x00\x0a\x00\x00\x01host\0\0\0\0\0\0\0\0")
+    + block(5, struct.pack("<III", 0, 0, 1) + opts(opt(4, struct.pack("<Q", 3))))
+    + block(0x0BAD, b"\x00\x00\x7e\x9bcustom")
+    + shb(">")
+    + idb(0, 0, b"", ">") + idb(101, 0, b"", ">")
+    + epb(0, 1, NULL_FRAG, order=">") + epb(1, 2, RAW_V6, order=">") + epb(1, 3, b"", order=">")
+    + shb("<") + idb(1, 20) + spb(ETH_TCP) + spb(b"short", orig=3)
+)
+NG_LE_START = shb("<") + idb(1, 0)
+CAPTURES = {
+    "pcap_le_eth": PCAP_LE,
+    "pcap_be_ns_sll": PCAP_BE_NS,
+    "pcap_fcs_bits": PCAP_FCS,
+    "pcap_header_only": pcap_file([]),
+    "pcap_version_3": pcap_file([], version=(3, 0)),
+    "pcap_short_header": PCAP_LE[:20],
+    "pcap_truncated_record": PCAP_LE[:-5],
+    "pcap_truncated_record_header": PCAP_LE + b"\x01\x02\x03",
+    "pcap_huge_caplen": pcap_file([(1, 2, b"", None)])[:32] + struct.pack("<II", 0xFFFFFFF0, 0),
+    "pcap_caplen_over_small_limit": pcap_file([(1, 2, bytes(range(60)), None)] * 2),
+    "pcapng_multi_section": PCAPNG_LE,
+    "pcapng_shb_only": shb("<"),
+    "pcapng_bad_trailer": NG_LE_START + block(6, b"\0" * 20, trailer=40),
+    "pcapng_unaligned": NG_LE_START + struct.pack("<II", 6, 33) + b"\0" * 25,
+    "pcapng_too_short": NG_LE_START + struct.pack("<II", 6, 16) + b"\0" * 8,
+    "pcapng_no_interface": shb("<") + epb(0, 1, b"abc"),
+    "pcapng_unknown_interface": NG_LE_START + epb(3, 1, b"abc"),
+    "pcapng_exceeds_block": NG_LE_START + epb(0, 1, b"abcd", cap=200),
+    "pcapng_bad_option": shb("<", struct.pack("<HH", 1, 200) + b"abcd"),
+    "pcapng_tsresol_20": shb("<") + idb(1, 0, opts(opt(9, b"\x14"))),
+    "pcapng_bad_version": shb("<", major=2),
+    "pcapng_bad_bom": b"\x0a\x0d\x0d\x0a\x1c\0\0\0\x11\x22\x33\x44" + b"\0" * 16,
+    "pcapng_truncated": PCAPNG_LE[:-7],
+    "pcapng_huge_block": NG_LE_START + struct.pack("<II", 6, 0xFFFFFFF0) + b"\0" * 24,
+    "pcapng_large_epb": NG_LE_START + epb(0, 1, bytes(200)),
+    "pcapng_65_interfaces": shb("<") + idb(1) * 65,
+    "pcapng_hostile_tsoffset": shb("<")
+    + idb(1, 0, opts(opt(9, b"\x00"), opt(14, struct.pack("<q", -2**63))))
+    + idb(1, 0, opts(opt(9, b"\x8a"), opt(14, struct.pack("<q", 2**63 - 1))))
+    + epb(0, 2**64 - 1, ETH_TCP) + epb(0, 5, b"") + epb(1, 2**64 - 1, b"x") + epb(1, 3, b"y"),
+    "pkt_magic": b"PKT\0" + b"\0" * 20,
+    "three_bytes": b"\xd4\xc3\xb2",
+    "empty": b"",
+}
+# capture_slice puts each magic before its input: the files without theirs.
+CAPTURE_SLICE = dict(CAPTURES)
+CAPTURE_SLICE.update({
+    "nomagic_pcap_le_eth": PCAP_LE[4:],
+    "nomagic_pcap_be_ns_sll": PCAP_BE_NS[4:],
+    "nomagic_pcapng_multi_section": PCAPNG_LE[4:],
+    "nomagic_pcapng_bad_option": CAPTURES["pcapng_bad_option"][4:],
+})
+
+
+def capture_stream_head(buffer_byte, pattern, small=False):
+    """checks::capture_stream's 6-byte header: buffer byte, 4 pattern
+    bytes (checks::read_step), config (bit 0 small limits, no magic)."""
+    return bytes([buffer_byte]) + bytes(pattern) + bytes([int(small)])
+
+
+CAPTURE_STREAM = {
+    "buf1_bytewise_pcapng": capture_stream_head(0, ONE_BYTE_READS) + PCAPNG_LE,
+    "buf7_faults_pcap": capture_stream_head(6, FAULTY_READS) + PCAP_LE,
+    "buf16_small_pcapng": capture_stream_head(15, [0x85, 0x01, 0x00, 0x20], True) + PCAPNG_LE,
+    "buf64_small_pcap": capture_stream_head(63, FAULTY_READS, True) + CAPTURES["pcap_caplen_over_small_limit"],
+    "buf3_truncated_pcapng": capture_stream_head(2, [0x03, 0xFD, 0x00, 0x7F]) + CAPTURES["pcapng_truncated"],
+    "buf1024_huge_block": capture_stream_head(143, [0xFF, 0x80, 0x81, 0xFE]) + CAPTURES["pcapng_huge_block"],
+    "buf2_three_bytes": capture_stream_head(1, ONE_BYTE_READS) + CAPTURES["three_bytes"],
+    "buf5_pkt_magic": capture_stream_head(4, FAULTY_READS) + CAPTURES["pkt_magic"],
+    "buf9_be_ns": capture_stream_head(8, [0x02, 0x05, 0xFC, 0x00]) + PCAP_BE_NS,
+    "magic_pcapng_prefix": capture_stream_head(10, ONE_BYTE_READS)[:-1] + b"\x06" + PCAPNG_LE[4:],
+}
+
+# Batch byte (0-31: 1-32 bytes, else 64 + 2 * (b - 32)), config byte (bit 0
+# small limits, bits 1-2 a magic of checks::CAPTURE_PREFIXES) + capture.
+CAPTURE_PARALLEL = {
+    "batch1_pcapng": b"\x00\x00" + PCAPNG_LE,
+    "batch1_pcap": b"\x00\x00" + PCAP_LE,
+    "batch16_small_pcapng": b"\x0f\x01" + PCAPNG_LE,
+    "batch8_small_pcap": b"\x07\x01" + CAPTURES["pcap_caplen_over_small_limit"],
+    "batch32_truncated": b"\x1f\x00" + CAPTURES["pcapng_truncated"],
+    "batch64_bad_trailer": b"\x20\x00" + CAPTURES["pcapng_bad_trailer"],
+    "batch4_unknown_interface": b"\x03\x00" + CAPTURES["pcapng_unknown_interface"],
+    "batch2_prefix_pcap_le": b"\x01\x02" + PCAP_LE[4:],
+}
+
+# Config byte (bits 0-2 FCS length, bits 3-7 extra wire length / 97) + frame.
+LAYERS = {f"link{lt}_{i}": bytes([0]) + f for i, (lt, f) in enumerate(LINK_FRAMES)}
+LAYERS.update({
+    "fcs4_eth_tcp": bytes([4]) + ETH_TCP + b"\xde\xad\xbe\xef",
+    "snapped_eth_tcp": bytes([5 << 3]) + ETH_TCP[:40],
+    "cut_vxlan": bytes([1 << 3]) + ETH_VLAN_VXLAN[:70],
+    "cut_v6_ext": bytes([0]) + V6_EXT[:50],
+    "ipv4_total_zero": bytes([0]) + eth(0x0800, ipv4(6, tcp(1, 2, b"tso"), total=0)),
+    "ppp_in_null": bytes([0]) + b"\xff\x03\x00\x21" + ipv4(17, udp(7, 8)),
+    "empty": b"",
+})
+
 TARGETS = {"slice_strict": SLICE, "slice_recover": RECOVER, "extensions": EXTENSIONS,
-           "stream": STREAM, "parallel": PARALLEL, "resync": RESYNC}
+           "stream": STREAM, "parallel": PARALLEL, "resync": RESYNC,
+           "capture_slice": CAPTURE_SLICE, "capture_stream": CAPTURE_STREAM,
+           "capture_parallel": CAPTURE_PARALLEL, "layers": LAYERS}
 
 
 def main():

@@ -1085,3 +1085,1109 @@ fn windowed_finds(parser: &Parser, input: &[u8], step: usize, budget: u64) -> Ve
         }
     }
 }
+
+// ------------------------------------------------------------------ captures
+//
+// pcap and pcapng: the strict slice readers checked against the layout of
+// the bytes (draft-ietf-opsawg-pcap / -pcapng, read here independently of
+// the crate's framing code), the stream and parallel readers against the
+// slice readers, and the protocol views over every frame.
+
+use zcpkt::capture::{ByteOrder, CaptureError, CaptureErrorKind, Frame, Timestamp};
+use zcpkt::pcapng::Block;
+use zcpkt::proto::fields::{layer_value, write_fields, FieldName, FrameInfo};
+use zcpkt::proto::{Layer, Layers};
+use zcpkt::{detect, pcap, pcapng, Format};
+
+/// The magics `capture_slice` puts before its input, so that both formats
+/// (pcap in either byte order and resolution, pcapng) are reached from any
+/// bytes: none, pcap µs little-endian, pcap ns big-endian, pcapng SHB type.
+pub const CAPTURE_PREFIXES: [&[u8]; 4] =
+    [b"", &[0xd4, 0xc3, 0xb2, 0xa1], &[0xa1, 0xb2, 0x3c, 0x4d], &[0x0a, 0x0d, 0x0d, 0x0a]];
+
+/// The small limits of the second parser configuration: a pcap record or
+/// pcapng packet captured length, and a pcapng Block Total Length.
+pub const SMALL_RECORD: u32 = 40;
+/// See [`SMALL_RECORD`].
+pub const SMALL_BLOCK: u32 = 96;
+
+/// The two parser configurations every capture check runs: the defaults,
+/// and [`SMALL_RECORD`] / [`SMALL_BLOCK`].
+pub fn capture_parsers(small: bool) -> (pcap::Parser, pcapng::Parser) {
+    if small {
+        (
+            pcap::Parser::new().max_record_size(SMALL_RECORD),
+            pcapng::Parser::new().max_record_size(SMALL_RECORD).max_block_size(SMALL_BLOCK),
+        )
+    } else {
+        (pcap::Parser::new(), pcapng::Parser::new())
+    }
+}
+
+/// `data` behind each of [`CAPTURE_PREFIXES`].
+pub fn prefixed(data: &[u8]) -> impl Iterator<Item = Vec<u8>> + '_ {
+    CAPTURE_PREFIXES.iter().map(move |p| [*p, data].concat())
+}
+
+/// Target `capture_slice`: `data` as a capture, and behind each magic of
+/// [`CAPTURE_PREFIXES`]; the pcap and pcapng slice readers under both
+/// parser configurations, and the protocol views over every frame.
+pub fn capture_slice(data: &[u8]) {
+    for input in prefixed(data) {
+        check_capture_slice(&input);
+    }
+}
+
+/// All the slice checks of one input (see [`capture_slice`]).
+pub fn check_capture_slice(input: &[u8]) {
+    let (pcap_default, ng_default) = capture_parsers(false);
+    let (pcap_small, ng_small) = capture_parsers(true);
+    let default = check_pcap(pcap_default, input);
+    let small = check_pcap(pcap_small, input);
+    check_pcap_limit(&default, &small);
+    let ng = check_pcapng(ng_default, input);
+    let ng_small_blocks = check_pcapng(ng_small, input);
+    check_pcapng_limit(&ng, &ng_small_blocks);
+    // The protocol views over every frame of the detected format.
+    let frames: Vec<&Frame> = match detect(input) {
+        Some(Format::PcapNg) => ng
+            .iter()
+            .filter_map(|b| match b {
+                Ok(Block::Frame(f)) => Some(f),
+                _ => None,
+            })
+            .collect(),
+        _ => default.iter().filter_map(|f| f.as_ref().ok()).collect(),
+    };
+    let pcapng = detect(input) == Some(Format::PcapNg);
+    for (k, frame) in frames.into_iter().enumerate() {
+        check_layers_of(Layers::of_frame(frame), frame.data, frame.link_type.0);
+        check_frame_fields(k as u64 + 1, frame, pcapng);
+    }
+}
+
+/// The `frame.*` fields of `frame` (the `number`th) as the CLI fills them,
+/// and a line of every field: `frame.time_epoch` prints as the capture
+/// timestamp's own `Display` does, and the timestamp is a whole second
+/// count and a fraction below one second.
+fn check_frame_fields(number: u64, frame: &Frame, pcapng: bool) {
+    use zcpkt::proto::fields::{frame_value, Timestamp as FieldTime};
+    let info = FrameInfo {
+        number,
+        time: frame.timestamp.map(|t| FieldTime { secs: t.seconds(), nanos: t.subsec_nanos() }),
+        len: frame.original_len.into(),
+        cap_len: frame.captured_len.into(),
+        interface_id: pcapng.then_some(frame.interface_id),
+        section_number: pcapng.then_some(u64::from(frame.section) + 1),
+    };
+    if let Some(t) = frame.timestamp {
+        let per_sec = t.resolution().units_per_second().expect("a timestamp of no resolution");
+        assert!(t.fraction() < per_sec, "{t:?}");
+        assert!(t.subsec_nanos() < 1_000_000_000);
+        let epoch = frame_value(FieldName::FrameTimeEpoch, &info).map(|v| v.to_string());
+        assert_eq!(epoch, Some(t.to_string()), "frame.time_epoch");
+    }
+    let mut line = String::new();
+    write_fields(&mut line, FieldName::ALL, &info, Layers::of_frame(frame), '\t', ',').unwrap();
+}
+
+/// A `u16` / `u32` of `input` at `at` in `order`, if there.
+fn rd16(input: &[u8], at: usize, order: ByteOrder) -> Option<u16> {
+    Some(order.u16(input.get(at..at.checked_add(2)?)?.try_into().ok()?))
+}
+
+fn rd32(input: &[u8], at: usize, order: ByteOrder) -> Option<u32> {
+    Some(order.u32(input.get(at..at.checked_add(4)?)?.try_into().ok()?))
+}
+
+/// Where `inner` lies in `outer` (start, end), asserting it lies inside.
+fn span(outer: &[u8], inner: &[u8]) -> (usize, usize) {
+    let (o, i) = (outer.as_ptr() as usize, inner.as_ptr() as usize);
+    assert!(
+        i >= o && i + inner.len() <= o + outer.len(),
+        "a slice of {} bytes at {:#x} lies outside the input ({} bytes at {o:#x})",
+        inner.len(),
+        i,
+        outer.len()
+    );
+    (i - o, i - o + inner.len())
+}
+
+/// Checks the error that ends a capture at `pos` (the end of the last good
+/// record/block): at that offset, inside the input, and nothing after it.
+fn check_capture_end(input: &[u8], pos: usize, error: &CaptureError) {
+    assert_eq!(error.offset, pos as u64, "error offset: {error:?}");
+    assert!(pos < input.len(), "an error at the end of input: {error:?}");
+    if let CaptureErrorKind::Truncated { available, needed } = error.kind {
+        assert_eq!(available, (input.len() - pos) as u64, "{error:?}");
+        assert!(needed > available, "{error:?}");
+    }
+}
+
+// ------------------------------------------------------------------ pcap
+
+/// The strict pcap reader over `input`, checked record by record against
+/// the bytes: offsets tile the input from byte 24, each frame's data is
+/// the very sub-slice its record header says, fields as written, and the
+/// one error (last, at the end of the last good record) is the one the
+/// documented check order gives there. Also `Frames::records` from byte 24,
+/// `parse_record_header`, fusing, `position()` and base offsets.
+pub fn check_pcap(parser: pcap::Parser, input: &[u8]) -> Vec<Result<Frame<'_>, CaptureError>> {
+    let mut frames = pcap::Frames::new(parser, input, 0);
+    let bound = input.len() / pcap::RECORD_HEADER_LEN + 2;
+    let items: Vec<_> = frames.by_ref().take(bound).collect();
+    assert!(frames.next().is_none(), "more than {bound} items");
+    assert!(frames.next().is_none(), "not fused");
+    let limit = parser.record_size_limit();
+
+    if input.is_empty() {
+        assert!(items.is_empty());
+        return items;
+    }
+    let header = match pcap::Header::read(input) {
+        Ok(header) => header,
+        Err(error) => {
+            assert_eq!(items, [Err(error)]);
+            assert_eq!(error.offset, 0);
+            assert_eq!(frames.position(), 0);
+            check_pcap_header_error(input, &error);
+            return items;
+        }
+    };
+    assert_eq!(frames.header(), Some(&header));
+    let order = header.byte_order;
+    let mut pos = pcap::HEADER_LEN;
+    let mut end = None;
+    for (k, item) in items.iter().enumerate() {
+        let rest = &input[pos..];
+        match item {
+            Ok(frame) => {
+                assert!(end.is_none(), "a frame after the error");
+                assert_eq!(frame.offset, pos as u64);
+                let cap = rd32(input, pos + 8, order).unwrap();
+                assert!(cap <= limit);
+                let data_at = pos + pcap::RECORD_HEADER_LEN;
+                let data = &input[data_at..data_at + cap as usize];
+                assert!(same_slice(frame.data, data), "frame {k}: data is not the record's bytes");
+                assert_eq!(frame.captured_len, cap);
+                assert_eq!(frame.original_len, rd32(input, pos + 12, order).unwrap());
+                let secs = rd32(input, pos, order).unwrap();
+                let frac = rd32(input, pos + 4, order).unwrap();
+                let ts = Timestamp::new(i64::from(secs), u64::from(frac), header.resolution);
+                assert_eq!(frame.timestamp, ts);
+                let t = frame.timestamp.expect("a pcap frame without a timestamp");
+                // µs or ns: a fraction of a second or more carries.
+                let per_sec = if header.resolution == zcpkt::capture::Resolution::NANOS {
+                    1_000_000_000
+                } else {
+                    1_000_000
+                };
+                let carried = i64::from(secs) + i64::from(frac / per_sec);
+                assert_eq!((t.seconds(), t.fraction()), (carried, u64::from(frac % per_sec)));
+                assert_eq!((frame.interface_id, frame.section), (0, 0));
+                assert_eq!(frame.link_type, header.link_type());
+                assert_eq!(frame.fcs_len, header.fcs_len());
+                assert!(frame.options.is_empty());
+                assert_eq!(frame.packet_block_drops, None);
+                let head: &[u8; 16] = rest[..16].try_into().unwrap();
+                let record = parser
+                    .parse_record_header(&header, head, rest.len() as u64, pos as u64)
+                    .expect("parse_record_header refuses a record parse_record took");
+                assert_eq!(record.record_len(), 16 + u64::from(cap));
+                assert_eq!(record.timestamp, frame.timestamp);
+                pos = data_at + cap as usize;
+            }
+            Err(error) => {
+                assert!(end.is_none(), "two errors");
+                assert_eq!(k, items.len() - 1, "the error is not the last item");
+                check_capture_end(input, pos, error);
+                let expected = if rest.len() < 16 {
+                    CaptureErrorKind::Truncated { available: rest.len() as u64, needed: 16 }
+                } else {
+                    let cap = rd32(rest, 8, order).unwrap();
+                    if cap > limit {
+                        CaptureErrorKind::RecordTooLarge {
+                            size: u64::from(cap),
+                            limit: u64::from(limit),
+                        }
+                    } else {
+                        CaptureErrorKind::Truncated {
+                            available: rest.len() as u64,
+                            needed: 16 + u64::from(cap),
+                        }
+                    }
+                };
+                assert_eq!(error.kind, expected, "at {pos}");
+                if let Some(head) = rest.first_chunk::<16>() {
+                    let at =
+                        parser.parse_record_header(&header, head, rest.len() as u64, pos as u64);
+                    assert_eq!(at, Err(*error), "parse_record_header");
+                }
+                end = Some(pos);
+            }
+        }
+    }
+    if end.is_none() {
+        assert_eq!(pos, input.len(), "the frames stop before the end without an error");
+    }
+    assert_eq!(frames.position(), pos);
+
+    // The records alone, from byte 24, as a windowed reader reads them.
+    let records: Vec<_> =
+        pcap::Frames::records(parser, header, &input[pcap::HEADER_LEN..], 24).collect();
+    assert_eq!(records, items, "Frames::records");
+    // At another absolute offset: the offsets move, nothing else.
+    let shifted: Vec<_> = pcap::Frames::new(parser, input, BASE).collect();
+    assert_eq!(shifted.len(), items.len());
+    for (s, i) in shifted.iter().zip(&items) {
+        match (s, i) {
+            (Ok(s), Ok(i)) => {
+                let mut moved = *i;
+                moved.offset += BASE;
+                assert_eq!(*s, moved);
+                assert!(same_slice(s.data, i.data));
+            }
+            (Err(s), Err(i)) => assert_eq!(*s, CaptureError::new(i.offset + BASE, i.kind)),
+            _ => panic!("at base {BASE:#x}: {s:?} for {i:?}"),
+        }
+    }
+    items
+}
+
+/// A global header error: what the first bytes say, in the documented
+/// order (Truncated under 4 bytes, BadMagic, Truncated under 24,
+/// UnsupportedVersion).
+fn check_pcap_header_error(input: &[u8], error: &CaptureError) {
+    let magic = input.first_chunk::<4>().copied();
+    let order = magic.and_then(|m| {
+        let known = [pcap::MAGIC_MICROS, pcap::MAGIC_NANOS];
+        [ByteOrder::Little, ByteOrder::Big].into_iter().find(|o| known.contains(&o.u32(m)))
+    });
+    let expected = match (magic, order) {
+        (None, _) => CaptureErrorKind::Truncated { available: input.len() as u64, needed: 24 },
+        (Some(m), None) => CaptureErrorKind::BadMagic { found: u32::from_be_bytes(m) },
+        (Some(_), Some(_)) if input.len() < 24 => {
+            CaptureErrorKind::Truncated { available: input.len() as u64, needed: 24 }
+        }
+        (Some(_), Some(o)) => CaptureErrorKind::UnsupportedVersion {
+            major: rd16(input, 4, o).unwrap(),
+            minor: rd16(input, 6, o).unwrap(),
+        },
+    };
+    assert_eq!(error.kind, expected);
+    if let CaptureErrorKind::UnsupportedVersion { major, .. } = expected {
+        assert_ne!(major, 2);
+    }
+}
+
+/// The small-limit reader gives the default reader's items up to the first
+/// record whose captured length is over the limit, then `RecordTooLarge`
+/// there (or, at the default reader's error, that error or RecordTooLarge).
+fn check_pcap_limit(
+    default: &[Result<Frame, CaptureError>],
+    small: &[Result<Frame, CaptureError>],
+) {
+    let limit = u64::from(SMALL_RECORD);
+    for (k, d) in default.iter().enumerate() {
+        let s = small.get(k).unwrap_or_else(|| panic!("the small-limit reader stops at item {k}"));
+        match d {
+            Ok(f) if u64::from(f.captured_len) > limit => {
+                let kind =
+                    CaptureErrorKind::RecordTooLarge { size: u64::from(f.captured_len), limit };
+                assert_eq!(*s, Err(CaptureError::new(f.offset, kind)));
+                assert_eq!(small.len(), k + 1);
+                return;
+            }
+            Ok(_) => assert_eq!(s, d),
+            Err(e) => {
+                let too_large = matches!(s, Err(CaptureError {
+                    offset, kind: CaptureErrorKind::RecordTooLarge { size, limit: l } })
+                    if *offset == e.offset && *l == limit && *size > limit);
+                assert!(s == d || too_large, "small limit: {s:?} for {d:?}");
+                assert_eq!(small.len(), k + 1);
+                return;
+            }
+        }
+    }
+    assert_eq!(small.len(), default.len());
+}
+
+// ------------------------------------------------------------------ pcapng
+
+/// The fixed part of each block type the readers interpret (after the
+/// 8-byte type and length).
+fn ng_fixed(block_type: u32) -> u32 {
+    match block_type {
+        0x0a0d_0d0a => 16,
+        1 => 8,
+        2 | 6 => 20,
+        3 => 4,
+        _ => 0,
+    }
+}
+
+/// The strict pcapng reader over `input`, block by block (`next_block`),
+/// checked against the bytes: each block at the end of the previous one,
+/// framed as its leading and trailing lengths say, sections and interfaces
+/// tracked independently, each frame's data the very sub-slice its block
+/// says, options inside the block; the one error last, at the end of the
+/// last good block, of a kind the bytes there justify. Also the frame
+/// iterator (= the frames of the blocks), interface options, fusing,
+/// `position()` and base offsets.
+pub fn check_pcapng(parser: pcapng::Parser, input: &[u8]) -> Vec<Result<Block<'_>, CaptureError>> {
+    let mut reader = pcapng::Frames::<'_, 64>::new(parser, input, 0);
+    let bound = input.len() / 12 + 2;
+    let mut items = Vec::new();
+    while let Some(item) = reader.next_block() {
+        items.push(item);
+        assert!(items.len() <= bound, "more than {bound} blocks");
+    }
+    assert!(reader.next_block().is_none() && reader.next().is_none(), "not fused");
+
+    let (record_limit, block_limit) = (parser.record_size_limit(), parser.block_size_limit());
+    let mut pos = 0usize;
+    let mut order: Option<ByteOrder> = None;
+    let mut sections = 0u32;
+    // (link type, snap length) of the current section's interfaces, and
+    // what the reader kept of each.
+    let mut interfaces: Vec<(u16, u32)> = Vec::new();
+    let mut kept: Vec<pcapng::Interface> = Vec::new();
+    let mut ended = false;
+    for (k, item) in items.iter().enumerate() {
+        assert!(!ended, "an item after the error");
+        let rest = &input[pos..];
+        let is_shb = rest.first_chunk::<4>() == Some(&[0x0a, 0x0d, 0x0d, 0x0a]);
+        let block_order = if is_shb {
+            match rest.get(8..12) {
+                Some([0x4d, 0x3c, 0x2b, 0x1a]) => Some(ByteOrder::Little),
+                Some([0x1a, 0x2b, 0x3c, 0x4d]) => Some(ByteOrder::Big),
+                _ => None,
+            }
+        } else {
+            order
+        };
+        let block = match item {
+            Ok(block) => block,
+            Err(error) => {
+                assert_eq!(k, items.len() - 1, "the error is not the last item");
+                check_capture_end(input, pos, error);
+                check_pcapng_error(input, pos, block_order, is_shb, &interfaces, parser, error);
+                ended = true;
+                continue;
+            }
+        };
+        let o = block_order.expect("a block framed without a byte order");
+        let block_type = rd32(rest, 0, o).unwrap();
+        let len = rd32(rest, 4, o).unwrap();
+        assert!(len & 3 == 0 && len >= 12 + ng_fixed(block_type) && len <= block_limit, "{len}");
+        let len_usize = len as usize;
+        assert!(len_usize <= rest.len());
+        assert_eq!(rd32(rest, len_usize - 4, o), Some(len), "trailing length");
+        let body_end = pos + len_usize - 4;
+        let offset = pos as u64;
+        match block {
+            Block::Section(h) => {
+                assert!(is_shb);
+                assert_eq!((h.offset, h.index, h.byte_order), (offset, sections, o));
+                assert_eq!((h.version_major, h.version_minor), (1, rd16(rest, 14, o).unwrap()));
+                check_options(input, &h.options, pos + 24, body_end);
+                let _ = (h.hardware(), h.os(), h.user_appl(), h.comments().count());
+                order = Some(o);
+                sections += 1;
+                interfaces.clear();
+                kept.clear();
+            }
+            Block::Interface { id, interface, options } => {
+                assert_eq!(block_type, 1);
+                assert_eq!(*id as usize, interfaces.len());
+                assert_eq!(interface.offset, offset);
+                assert_eq!(interface.link_type.0, rd16(rest, 8, o).unwrap());
+                assert_eq!(interface.snaplen, rd32(rest, 12, o).unwrap());
+                assert!(interface.resolution.units_per_second().is_some());
+                check_options(input, options, pos + 16, body_end);
+                interfaces.push((interface.link_type.0, interface.snaplen));
+                kept.push(*interface);
+                assert!(interfaces.len() <= pcapng::DEFAULT_INTERFACE_CAPACITY);
+            }
+            Block::Frame(f) => {
+                assert_eq!(f.offset, offset);
+                assert_eq!(f.section, sections.checked_sub(1).expect("a frame before any section"));
+                assert!(f.captured_len <= record_limit);
+                assert_eq!(f.data.len(), f.captured_len as usize);
+                match block_type {
+                    2 | 6 => {
+                        let id = match block_type {
+                            2 => u32::from(rd16(rest, 8, o).unwrap()),
+                            _ => rd32(rest, 8, o).unwrap(),
+                        };
+                        assert_eq!(f.interface_id, id);
+                        let cap = rd32(rest, 20, o).unwrap();
+                        assert_eq!(f.captured_len, cap);
+                        assert_eq!(f.original_len, rd32(rest, 24, o).unwrap());
+                        let data = &input[pos + 28..pos + 28 + cap as usize];
+                        assert!(same_slice(f.data, data), "EPB data is not the block's bytes");
+                        let padded = (cap as usize).next_multiple_of(4);
+                        assert!(pos + 28 + padded <= body_end);
+                        check_options(input, &f.options, pos + 28 + padded, body_end);
+                        let t = f.timestamp.expect("an EPB without a timestamp");
+                        let units = u64::from(rd32(rest, 12, o).unwrap()) << 32
+                            | u64::from(rd32(rest, 16, o).unwrap());
+                        let interface = kept.get(id as usize).expect("an EPB of no interface");
+                        assert_eq!(t.resolution(), interface.resolution);
+                        // Exact unless the seconds had to saturate.
+                        let per_sec = interface.resolution.units_per_second().unwrap();
+                        let secs = i128::from(units / per_sec) + i128::from(interface.tsoffset);
+                        let whole_fits = units / per_sec <= i64::MAX as u64;
+                        if whole_fits && i64::try_from(secs).is_ok() {
+                            assert_eq!(i128::from(t.seconds()), secs);
+                            assert_eq!(t.fraction(), units % per_sec);
+                            assert_eq!(t.to_units(interface.tsoffset), Some(units));
+                        }
+                        let drops = (block_type == 2).then(|| rd16(rest, 10, o).unwrap());
+                        assert_eq!(f.packet_block_drops, drops);
+                    }
+                    3 => {
+                        assert_eq!(f.interface_id, 0);
+                        let original = rd32(rest, 8, o).unwrap();
+                        assert_eq!(f.original_len, original);
+                        let snaplen = interfaces.first().expect("an SPB with no interface").1;
+                        let mut cap = original.min(len - 16);
+                        if snaplen != 0 {
+                            cap = cap.min(snaplen);
+                        }
+                        assert_eq!(f.captured_len, cap);
+                        assert!(same_slice(f.data, &input[pos + 12..pos + 12 + cap as usize]));
+                        assert!(f.timestamp.is_none() && f.options.is_empty());
+                        assert_eq!(f.packet_block_drops, None);
+                    }
+                    t => panic!("a frame from block type {t:#x}"),
+                }
+                let (link_type, _) = *interfaces
+                    .get(f.interface_id as usize)
+                    .expect("a frame of an interface the section does not have");
+                assert_eq!(f.link_type.0, link_type);
+                let _ = (f.epb_flags(), f.comments().count());
+            }
+            Block::Other(raw) => {
+                assert!(!matches!(block_type, 1 | 2 | 3 | 6) && !is_shb);
+                assert_eq!((raw.offset, raw.block_type, raw.byte_order), (offset, block_type, o));
+                assert!(same_slice(raw.body, &input[pos + 8..body_end]));
+                assert_eq!(raw.total_len(), len_usize);
+            }
+        }
+        pos += len_usize;
+    }
+    if !ended {
+        assert_eq!(pos, input.len(), "the blocks stop before the end without an error");
+    }
+    assert_eq!(reader.position(), pos);
+    // Every interface of the last section reads its options again.
+    let state_interfaces = reader.state().interfaces().len();
+    assert_eq!(state_interfaces, interfaces.len());
+    for id in 0..=state_interfaces as u32 {
+        assert_eq!(reader.interface_options(id).is_some(), (id as usize) < state_interfaces);
+    }
+
+    // The frame iterator: the frames of the blocks, and the same error.
+    let frames: Vec<_> = pcapng::Frames::<'_, 64>::new(parser, input, 0).collect();
+    let expected: Vec<_> = items
+        .iter()
+        .filter_map(|item| match item {
+            Ok(Block::Frame(f)) => Some(Ok(*f)),
+            Ok(_) => None,
+            Err(e) => Some(Err(*e)),
+        })
+        .collect();
+    assert_eq!(frames, expected, "Frames::next");
+    // At another absolute offset: the offsets move, nothing else.
+    let mut shifted = pcapng::Frames::<'_, 64>::new(parser, input, BASE);
+    for item in &items {
+        let s = shifted.next_block().expect("fewer blocks at another base");
+        assert_shifted(&s, item);
+    }
+    assert!(shifted.next_block().is_none());
+    items
+}
+
+/// A block's options, against the bytes: the area starts at `area` (an
+/// offset in `input`) and stays before `body_end`; each option's header
+/// is where the previous one (padded to 4) ended, its offset says so, and
+/// its value is the very `len` bytes after its header.
+fn check_options(input: &[u8], options: &pcapng::Options, area: usize, body_end: usize) {
+    let (s, e) = span(input, options.as_bytes());
+    assert!(s == area && e <= body_end, "options at {s}..{e}, area {area}..{body_end}");
+    let order = options.byte_order();
+    let mut at = area;
+    for option in options.iter() {
+        assert_eq!(option.offset, at as u64, "option offset");
+        assert_eq!(Some(option.code), rd16(input, at, order));
+        assert_ne!(option.code, 0, "opt_endofopt handed out");
+        let len = usize::from(rd16(input, at + 2, order).unwrap());
+        assert_eq!(span(input, option.value), (at + 4, at + 4 + len));
+        at += 4 + len.next_multiple_of(4);
+    }
+    assert_eq!(at, e, "the options do not tile their area");
+}
+
+/// `s` is `i` read at base [`BASE`]: offsets moved by it, nothing else.
+fn assert_shifted(s: &Result<Block, CaptureError>, i: &Result<Block, CaptureError>) {
+    let options_moved = |s: &pcapng::Options, i: &pcapng::Options| {
+        assert!(same_slice(s.as_bytes(), i.as_bytes()));
+        let so: Vec<u64> = s.iter().map(|o| o.offset).collect();
+        let io: Vec<u64> = i.iter().map(|o| o.offset + BASE).collect();
+        assert_eq!(so, io);
+    };
+    match (s, i) {
+        (Ok(Block::Section(s)), Ok(Block::Section(i))) => {
+            assert_eq!(s.offset, i.offset + BASE);
+            assert_eq!(
+                (s.index, s.byte_order, s.version_minor),
+                (i.index, i.byte_order, i.version_minor)
+            );
+            assert_eq!(s.section_length, i.section_length);
+            options_moved(&s.options, &i.options);
+        }
+        (
+            Ok(Block::Interface { id: sid, interface: si, options: so }),
+            Ok(Block::Interface { id, interface, options }),
+        ) => {
+            let mut moved = *interface;
+            moved.offset += BASE;
+            assert_eq!((*sid, *si), (*id, moved));
+            options_moved(so, options);
+        }
+        (Ok(Block::Frame(s)), Ok(Block::Frame(i))) => {
+            options_moved(&s.options, &i.options);
+            let mut moved = *i;
+            moved.offset += BASE;
+            moved.options = s.options;
+            assert_eq!(*s, moved);
+            assert!(same_slice(s.data, i.data));
+        }
+        (Ok(Block::Other(s)), Ok(Block::Other(i))) => {
+            let mut moved = *i;
+            moved.offset += BASE;
+            assert_eq!(*s, moved);
+        }
+        (Err(s), Err(i)) => {
+            let mut moved = *i;
+            moved.offset += BASE;
+            if let CaptureErrorKind::MalformedOption { option_offset } = &mut moved.kind {
+                *option_offset += BASE;
+            }
+            assert_eq!(*s, moved);
+        }
+        _ => panic!("at base {BASE:#x}: {s:?} for {i:?}"),
+    }
+}
+
+/// The error of the pcapng block at `pos`: a kind its bytes justify.
+fn check_pcapng_error(
+    input: &[u8],
+    pos: usize,
+    order: Option<ByteOrder>,
+    is_shb: bool,
+    interfaces: &[(u16, u32)],
+    parser: pcapng::Parser,
+    error: &CaptureError,
+) {
+    let rest = &input[pos..];
+    let len = order.and_then(|o| rd32(rest, 4, o));
+    let block_type = order.and_then(|o| rd32(rest, 0, o));
+    let offset = pos as u64;
+    use CaptureErrorKind as K;
+    match error.kind {
+        K::Truncated { needed, .. } => {
+            let framed_len = len.map_or(0, u64::from);
+            assert!(
+                needed <= 12 || needed == framed_len,
+                "Truncated needing {needed} of a block of length {len:?}"
+            );
+        }
+        K::BadMagic { found } => {
+            let at = if is_shb { 8 } else { 0 };
+            assert!(order.is_none(), "BadMagic with a byte order");
+            assert_eq!(found, rd32(rest, at, ByteOrder::Big).unwrap());
+        }
+        K::UnsupportedVersion { major, minor } => {
+            let o = order.unwrap();
+            assert!(is_shb && major != 1);
+            assert_eq!((major, minor), (rd16(rest, 12, o).unwrap(), rd16(rest, 14, o).unwrap()));
+        }
+        K::RecordTooLarge { size, limit } => {
+            let block = len == Some(size as u32) && limit == u64::from(parser.block_size_limit());
+            let record = limit == u64::from(parser.record_size_limit())
+                && matches!(block_type, Some(2 | 3 | 6));
+            assert!((block || record) && size > limit, "{error:?} of a block of length {len:?}");
+        }
+        K::UnalignedBlockLength { length } => {
+            assert_eq!(Some(length), len);
+            assert_ne!(length % 4, 0);
+        }
+        K::BlockTooShort { length, minimum } => {
+            assert_eq!(Some(length), len);
+            assert_eq!(minimum, 12 + ng_fixed(block_type.unwrap()));
+            assert!(length < minimum);
+        }
+        K::BlockLengthMismatch { leading, trailing } => {
+            assert_eq!(Some(leading), len);
+            let at = leading as usize - 4;
+            assert_eq!(Some(trailing), rd32(rest, at, order.unwrap()));
+            assert_ne!(leading, trailing);
+        }
+        K::PacketExceedsBlock { captured_len, room } => {
+            assert!(matches!(block_type, Some(2 | 6)));
+            assert_eq!(Some(captured_len), rd32(rest, 20, order.unwrap()));
+            assert_eq!(room, len.unwrap() - 32);
+            assert!(u64::from(captured_len).next_multiple_of(4) > u64::from(room));
+        }
+        K::NoInterface => {
+            assert!(matches!(block_type, Some(2 | 3 | 6)) && interfaces.is_empty());
+        }
+        K::UnknownInterface { interface_id, interfaces: count } => {
+            assert!(matches!(block_type, Some(2 | 3 | 6)));
+            assert_eq!(count as usize, interfaces.len());
+            assert!(interface_id >= count);
+        }
+        K::TooManyInterfaces { limit } => {
+            assert_eq!(block_type, Some(1));
+            assert_eq!(limit as usize, interfaces.len());
+        }
+        K::UnsupportedTsresol { tsresol } => {
+            assert_eq!(block_type, Some(1));
+            assert!(zcpkt::capture::Resolution::from_tsresol(tsresol).units_per_second().is_none());
+        }
+        K::MalformedOption { option_offset } => {
+            let end = offset + u64::from(len.unwrap());
+            assert!(option_offset > offset && option_offset < end, "{error:?}");
+        }
+    }
+}
+
+/// The small-limit pcapng reader gives the default reader's blocks up to
+/// the first one longer than [`SMALL_BLOCK`] or holding a packet longer
+/// than [`SMALL_RECORD`], then `RecordTooLarge` there (at the default
+/// reader's error: that error, or RecordTooLarge).
+fn check_pcapng_limit(
+    default: &[Result<Block, CaptureError>],
+    small: &[Result<Block, CaptureError>],
+) {
+    let block_limit = u64::from(SMALL_BLOCK);
+    let record_limit = u64::from(SMALL_RECORD);
+    for (k, d) in default.iter().enumerate() {
+        let s = small.get(k).unwrap_or_else(|| panic!("the small-limit reader stops at item {k}"));
+        let offset = match d {
+            Ok(Block::Section(h)) => h.offset,
+            Ok(Block::Interface { interface, .. }) => interface.offset,
+            Ok(Block::Frame(f)) => f.offset,
+            Ok(Block::Other(raw)) => raw.offset,
+            Err(e) => {
+                let too_large = matches!(s, Err(CaptureError {
+                    offset, kind: CaptureErrorKind::RecordTooLarge { size, limit } })
+                    if *offset == e.offset && *size > *limit
+                        && (*limit == block_limit || *limit == record_limit));
+                assert!(s == d || too_large, "small limits: {s:?} for {d:?}");
+                assert_eq!(small.len(), k + 1);
+                return;
+            }
+        };
+        // A block the small reader takes is the same block (`check_pcapng`
+        // checked it is within the small limits); else it is refused as
+        // RecordTooLarge, over the block limit or (a packet) the record one.
+        match s {
+            Ok(_) => assert_eq!(s, d),
+            Err(CaptureError {
+                offset: o,
+                kind: CaptureErrorKind::RecordTooLarge { size, limit },
+            }) => {
+                assert_eq!(*o, offset);
+                assert!(*size > *limit);
+                let frame_too_large = matches!(d, Ok(Block::Frame(f))
+                    if *limit == record_limit && *size == u64::from(f.captured_len));
+                assert!(*limit == block_limit || frame_too_large, "{s:?} for {d:?}");
+                assert_eq!(small.len(), k + 1);
+                return;
+            }
+            Err(e) => panic!("small limits: {e:?} for {d:?}"),
+        }
+    }
+    assert_eq!(small.len(), default.len());
+}
+
+// ------------------------------------------------------------------ capture stream
+
+/// What the slice readers give for a whole capture, as the stream and
+/// parallel readers promise to give it: the blocks of
+/// `pcapng::Frames::next_block` when `input` starts with a Section Header
+/// Block, else the frames of `pcap::Frames` (as `Block::Frame`), up to the
+/// first error, and that error.
+pub fn sequential_capture(small: bool, input: &[u8]) -> (Vec<Block<'_>>, Option<CaptureError>) {
+    let (pcap_parser, ng_parser) = capture_parsers(small);
+    let mut blocks = Vec::new();
+    if detect(input) == Some(Format::PcapNg) {
+        let mut frames = pcapng::Frames::<'_, 64>::new(ng_parser, input, 0);
+        while let Some(block) = frames.next_block() {
+            match block {
+                Ok(block) => blocks.push(block),
+                Err(error) => return (blocks, Some(error)),
+            }
+        }
+    } else {
+        for frame in pcap::Frames::new(pcap_parser, input, 0) {
+            match frame {
+                Ok(frame) => blocks.push(Block::Frame(frame)),
+                Err(error) => return (blocks, Some(error)),
+            }
+        }
+    }
+    (blocks, None)
+}
+
+/// Target `capture_stream`: byte 0: initial buffer size (`b + 1` for
+/// `b < 128`, else `64 × (b - 127)`); bytes 1-4: the read pattern
+/// ([`read_step`]; `WouldBlock` is retried by the caller); byte 5: bit 0
+/// the small limits ([`capture_parsers`]), bits 1-2 a magic of
+/// [`CAPTURE_PREFIXES`] put before the rest, the capture.
+pub fn capture_stream(data: &[u8]) {
+    let (head, rest) = data.split_at(data.len().min(6));
+    let byte = |i: usize| head.get(i).copied().unwrap_or(0);
+    let buffer = match byte(0) {
+        b @ 0..=127 => usize::from(b) + 1,
+        b => 64 * usize::from(b - 127),
+    };
+    let config = byte(5);
+    let input = [CAPTURE_PREFIXES[usize::from(config >> 1 & 3)], rest].concat();
+    check_capture_stream(config & 1 != 0, buffer, head.get(1..5).unwrap_or(&[]), &input);
+}
+
+/// A block as owned text (its `Debug` form shows every field and byte, no
+/// address), to compare blocks borrowing different buffers.
+fn owned(block: &Block) -> String {
+    format!("{block:?}")
+}
+
+/// `CaptureStream` over `input` read as `pattern` cuts it, from a `buffer`
+/// byte buffer: `next_block` gives exactly [`sequential_capture`] (blocks
+/// and error, with offsets), `next_frame` exactly its frames; inputs of 1-3
+/// bytes are `Truncated` at 0 needing 4 (the stream cannot tell the
+/// format), others of no capture magic `BadMagic`; fused; at a clean end
+/// `offset()` is the input's length; the buffer stays within its bound.
+pub fn check_capture_stream(small: bool, buffer: usize, pattern: &[u8], input: &[u8]) {
+    use zcpkt::source::capture_stream::{CaptureStream, StreamCaptureError};
+    use zcpkt::source::error::SourceError;
+
+    let (pcap_parser, ng_parser) = capture_parsers(small);
+    let (blocks, mut error) = sequential_capture(small, input);
+    let expected: Vec<String> = blocks.iter().map(owned).collect();
+    if (1..4).contains(&input.len()) {
+        let kind = CaptureErrorKind::Truncated { available: input.len() as u64, needed: 4 };
+        error = Some(CaptureError::new(0, kind));
+    }
+    let expected_frames: Vec<String> =
+        blocks.iter().filter(|b| matches!(b, Block::Frame(_))).map(owned).collect();
+    let bound = buffer
+        .max(24)
+        .max((SMALL_RECORD as usize + 16).max(SMALL_BLOCK as usize))
+        .max(if small { 0 } else { 2 * input.len() });
+    let calls_limit = 8 * input.len() + 64;
+
+    for frames_only in [false, true] {
+        let mut stream = CaptureStream::new(PatternReader::new(input, pattern))
+            .pcap_parser(pcap_parser)
+            .pcapng_parser(ng_parser)
+            .buffer_size(buffer);
+        let (mut got, mut got_error, mut calls) = (Vec::new(), None, 0);
+        loop {
+            calls += 1;
+            assert!(calls <= calls_limit, "the stream does not end");
+            let item = match frames_only {
+                false => stream.next_block().map(|b| b.map(|b| owned(&b))),
+                true => stream.next_frame().map(|f| f.map(|f| owned(&Block::Frame(f)))),
+            };
+            match item {
+                None => break,
+                Some(Ok(block)) => {
+                    assert!(got_error.is_none(), "a block after the error");
+                    got.push(block);
+                }
+                Some(Err(StreamCaptureError::Input(e))) => {
+                    assert!(got_error.is_none(), "two errors");
+                    got_error = Some(e);
+                }
+                Some(Err(SourceError::Io(e))) => {
+                    assert_eq!(e.kind(), io::ErrorKind::WouldBlock, "{e}");
+                }
+            }
+            assert!(stream.buffer_capacity() <= bound, "buffer of {}", stream.buffer_capacity());
+        }
+        assert!(stream.next_block().is_none() && stream.next_frame().is_none(), "not fused");
+        let want = if frames_only { &expected_frames } else { &expected };
+        assert_eq!(&got, want, "frames_only: {frames_only}");
+        assert_eq!(got_error, error, "frames_only: {frames_only}");
+        if error.is_none() {
+            assert_eq!(stream.offset(), input.len() as u64);
+        }
+        if let (Some(Format::Pcap), Ok(header)) = (detect(input), pcap::Header::read(input)) {
+            assert_eq!(stream.pcap_header(), Some(&header));
+        }
+        // The bounded copies follow the parser's state.
+        let interfaces = stream.state().interfaces();
+        assert_eq!(stream.interface_info().len(), interfaces.len());
+        for (k, (info, interface)) in stream.interface_info().iter().zip(interfaces).enumerate() {
+            assert_eq!((info.id as usize, &info.interface), (k, interface));
+            for name in [&info.name, &info.description].into_iter().flatten() {
+                assert!(name.len() <= zcpkt::source::capture_stream::MAX_INFO_STRING);
+            }
+        }
+        let section = stream.section_info().map(|s| (s.offset, s.index));
+        assert_eq!(section, stream.state().section().map(|s| (s.offset, s.index)));
+    }
+}
+
+// ------------------------------------------------------------------ capture parallel
+
+/// A `ParallelCapture` on a dedicated pool of 2 threads per configuration
+/// (default or small limits), built once.
+#[cfg(feature = "parallel")]
+fn pooled_capture(small: bool) -> zcpkt::parallel::capture::ParallelCapture {
+    use std::sync::{Mutex, PoisonError};
+    use zcpkt::parallel::capture::ParallelCapture;
+    static POOLS: Mutex<[Option<ParallelCapture>; 2]> = Mutex::new([None, None]);
+    let mut pools = POOLS.lock().unwrap_or_else(PoisonError::into_inner);
+    let pool = pools[usize::from(small)].get_or_insert_with(|| {
+        let (pcap_parser, ng_parser) = capture_parsers(small);
+        ParallelCapture::new()
+            .pcap_parser(pcap_parser)
+            .pcapng_parser(ng_parser)
+            .threads(2)
+            .expect("a pool of 2 threads")
+    });
+    pool.clone()
+}
+
+/// Target `capture_parallel`: byte 0: batch size (0-31: 1-32 bytes, else
+/// 64-510); byte 1: bit 0 the small limits, bits 1-2 a magic of
+/// [`CAPTURE_PREFIXES`] put before the rest, the capture.
+#[cfg(feature = "parallel")]
+pub fn capture_parallel(data: &[u8]) {
+    let byte = |i: usize| data.get(i).copied().unwrap_or(0);
+    let batch = match byte(0) {
+        b @ 0..=31 => 1 + usize::from(b),
+        b => 64 + 2 * usize::from(b - 32),
+    };
+    let config = byte(1);
+    let prefix = CAPTURE_PREFIXES[usize::from(config >> 1 & 3)];
+    let input = [prefix, data.get(2..).unwrap_or(&[])].concat();
+    check_capture_parallel(config & 1 != 0, batch, &input);
+}
+
+/// `ParallelCapture` over `input` in batches of `batch` bytes, 2 threads:
+/// `blocks_in_order` gives exactly [`sequential_capture`] (the very
+/// sub-slices), a concatenating `fold` too, `fold_counted` tells each block
+/// the frames before it, and a counting fold on rayon's global pool equals
+/// the sequential count.
+#[cfg(feature = "parallel")]
+pub fn check_capture_parallel<'a>(small: bool, batch: usize, input: &'a [u8]) {
+    let (expected, error) = sequential_capture(small, input);
+    let parallel = pooled_capture(small).batch_size(batch);
+
+    let mut got = Vec::new();
+    let got_error = parallel.blocks_in_order(input, |block| got.push(block));
+    assert_eq!((&got, got_error), (&expected, error), "blocks_in_order, batch {batch}");
+    for (g, e) in got.iter().zip(&expected) {
+        if let (Block::Frame(g), Block::Frame(e)) = (g, e) {
+            assert!(same_slice(g.data, e.data));
+        }
+    }
+
+    let push = |v: &mut Vec<Block<'a>>, b| v.push(b);
+    let concat = |mut a: Vec<Block<'a>>, mut b: Vec<Block<'a>>| {
+        a.append(&mut b);
+        a
+    };
+    let folded = parallel.fold(input, Vec::new, push, concat);
+    assert_eq!((&folded.0, folded.1), (&expected, error), "fold, batch {batch}");
+
+    let counted = parallel.fold_counted(
+        input,
+        Vec::new,
+        |v: &mut Vec<u64>, frames, block| {
+            if matches!(block, Block::Frame(_)) {
+                v.push(frames);
+            }
+        },
+        |mut a, mut b| {
+            a.append(&mut b);
+            a
+        },
+    );
+    let frames = expected.iter().filter(|b| matches!(b, Block::Frame(_))).count() as u64;
+    assert_eq!(counted, ((0..frames).collect::<Vec<_>>(), error), "fold_counted");
+
+    let (pcap_parser, ng_parser) = capture_parsers(small);
+    let global = zcpkt::parallel::capture::ParallelCapture::new()
+        .pcap_parser(pcap_parser)
+        .pcapng_parser(ng_parser)
+        .batch_size(batch);
+    let count = |n: &mut u64, b: Block<'_>| *n += u64::from(matches!(b, Block::Frame(_)));
+    assert_eq!(global.fold(input, || 0, count, |a, b| a + b), (frames, error), "global pool");
+}
+
+// ------------------------------------------------------------------ layers
+
+/// The link types `layers` walks every input as: the five decoded ones and
+/// one that is not (802.11, no layers).
+pub const LINK_TYPES: [u16; 6] = [0, 1, 101, 113, 276, 105];
+
+/// Target `layers`: byte 0: bits 0-2 an FCS length, bits 3-7 how much
+/// longer the frame was on the wire (× 97 bytes); the rest, a frame walked
+/// as each of [`LINK_TYPES`], with and without the FCS and original length.
+pub fn layers(data: &[u8]) {
+    let Some((&config, frame)) = data.split_first() else { return };
+    let fcs = config & 7;
+    let orig = frame.len() + 97 * usize::from(config >> 3);
+    for link_type in LINK_TYPES {
+        check_layers_of(
+            Layers::with_orig_len(link_type, frame, orig).with_fcs_len(fcs),
+            frame,
+            link_type,
+        );
+        check_layers_of(Layers::new(link_type, frame), frame, link_type);
+    }
+}
+
+/// The walk `layers` over `frame`: ends within `frame.len() / 4 + 2` layers
+/// and stays ended; no layers for a link type not decoded; each layer lies
+/// inside the frame and inside the previous layer, starting after its
+/// start; a `Partial` only last; every accessor and every field's value
+/// (and `write_fields` over the walk) computed without a panic.
+pub fn check_layers_of(layers: Layers<'_>, frame: &[u8], link_type: u16) {
+    let bound = frame.len() / 4 + 2;
+    let mut walk = layers.clone();
+    let list: Vec<Layer> = walk.by_ref().take(bound).collect();
+    assert!(walk.next().is_none(), "more than {bound} layers");
+    assert!(walk.next().is_none(), "not fused");
+    if !matches!(link_type, 0 | 1 | 101 | 113 | 276) {
+        assert!(list.is_empty());
+    }
+    let mut previous: Option<(usize, usize)> = None;
+    for (k, layer) in list.iter().enumerate() {
+        let (start, end) = layer_span(frame, layer);
+        assert!(start <= end);
+        if let Some((s, e)) = previous {
+            assert!(start > s && end <= e, "layer {k} {layer:?} at {start}..{end}, in {s}..{e}");
+        }
+        if matches!(layer, Layer::Partial(_)) {
+            assert_eq!(k, list.len() - 1, "a Partial layer is not the last");
+        }
+        previous = Some((start, end));
+        for &field in FieldName::ALL {
+            if let Some(value) = layer_value(field, layer) {
+                let _ = value.to_string();
+            }
+        }
+    }
+    let mut line = String::new();
+    let info = FrameInfo::default();
+    write_fields(&mut line, FieldName::ALL, &info, layers, ',', ';').unwrap();
+}
+
+/// The bytes `layer` covers in `frame` (its header's start to its
+/// payload's end), calling every accessor and checking every slice it
+/// hands out lies inside `frame` where its header says.
+fn layer_span(frame: &[u8], layer: &Layer) -> (usize, usize) {
+    let at = |inner: &[u8]| span(frame, inner);
+    // The header of `len` bytes before `payload`.
+    let before = |payload: &[u8], len: usize| {
+        let (s, e) = at(payload);
+        (s.checked_sub(len).expect("a header before the frame's start"), e)
+    };
+    match layer {
+        Layer::Ethernet(v) => {
+            let _ = (v.destination(), v.source(), v.ether_type());
+            let (s, e) = at(v.header());
+            assert_eq!(at(v.payload()).0, e);
+            (s, at(v.payload()).1)
+        }
+        Layer::Vlan(v) => {
+            let _ = (v.tpid(), v.is_8021q(), v.tci(), v.priority(), v.drop_eligible());
+            let _ = (v.vlan_id(), v.ether_type());
+            before(v.payload(), 4)
+        }
+        Layer::Sll(v) => {
+            let _ = (v.packet_type(), v.arphrd_type(), v.address_len(), v.protocol());
+            let (s, e) = before(v.payload(), 16);
+            assert_eq!(at(v.address_field()), (s + 6, s + 14));
+            (s, e)
+        }
+        Layer::Sll2(v) => {
+            let _ = (v.protocol(), v.interface_index(), v.arphrd_type(), v.packet_type());
+            let _ = v.address_len();
+            let (s, e) = before(v.payload(), 20);
+            assert_eq!(at(v.address_field()), (s + 12, s + 20));
+            (s, e)
+        }
+        Layer::Null(v) => {
+            let _ = (v.raw(), v.payload_kind());
+            before(v.payload(), 4)
+        }
+        Layer::Arp(v) => {
+            let _ = (v.hardware_type(), v.protocol_type(), v.operation());
+            before(v.addresses(), 8)
+        }
+        Layer::Ipv4(v) => {
+            let _ = (v.dsfield(), v.total_len(), v.identification(), v.dont_fragment());
+            let _ = (v.more_fragments(), v.fragment_offset(), v.is_later_fragment(), v.ttl());
+            let _ = (v.protocol(), v.checksum(), v.source(), v.destination());
+            let _ = v.route_destination();
+            assert_eq!(v.header_len(), 20 + v.options().len());
+            let (s, e) = before(v.options(), 20);
+            assert_eq!(at(v.payload()).0, e);
+            (s, at(v.payload()).1)
+        }
+        Layer::Ipv6(v) => {
+            let _ = (v.traffic_class(), v.flow_label(), v.payload_len(), v.next_header());
+            let _ = (v.hop_limit(), v.source(), v.destination());
+            before(v.payload(), 40)
+        }
+        Layer::Ipv6Ext(v) => {
+            let _ = (v.kind(), v.next_header(), v.fragment_offset(), v.more_fragments());
+            let _ = v.fragment_identification();
+            let (s, e) = at(v.header());
+            assert!(e - s >= 8);
+            assert_eq!(at(v.payload()).0, e);
+            (s, at(v.payload()).1)
+        }
+        Layer::Tcp(v) => {
+            let _ = (v.source_port(), v.destination_port(), v.sequence_number());
+            let _ = (v.acknowledgment_number(), v.flags(), v.window());
+            let _ = (v.segment_len(), v.payload_len());
+            assert_eq!(v.header_len(), 20 + v.options().len());
+            let (s, e) = before(v.options(), 20);
+            assert_eq!(at(v.payload()).0, e);
+            (s, at(v.payload()).1)
+        }
+        Layer::Udp(v) => {
+            let _ = (v.source_port(), v.destination_port(), v.length(), v.checksum());
+            before(v.payload(), 8)
+        }
+        Layer::Icmpv4(v) => {
+            let _ = (v.icmp_type(), v.code(), v.checksum(), v.rest_of_header(), v.is_error());
+            before(v.payload(), 8)
+        }
+        Layer::Icmpv6(v) => {
+            let _ = (v.icmp_type(), v.code(), v.checksum(), v.rest_of_header(), v.is_error());
+            before(v.payload(), 8)
+        }
+        Layer::Vxlan(v) => {
+            let _ = (v.flags(), v.vni());
+            before(v.payload(), 8)
+        }
+        Layer::Partial(p) => {
+            if let Some(reported) = p.reported_len {
+                assert!(reported >= p.bytes.len(), "{p:?}");
+            }
+            at(p.bytes)
+        }
+    }
+}

@@ -167,3 +167,57 @@ fn reference_crc() {
     assert_eq!(checks::crc32(b""), 0);
     assert_eq!(checks::crc32(b"hi"), 0xD893_2AAC);
 }
+
+#[test]
+fn capture_slice_seeds() {
+    for (path, bytes) in seeds("capture_slice") {
+        let _guard = Replaying(&path);
+        checks::capture_slice(&bytes);
+    }
+}
+
+#[test]
+fn capture_stream_seeds() {
+    for (path, bytes) in seeds("capture_stream") {
+        let _guard = Replaying(&path);
+        checks::capture_stream(&bytes);
+    }
+    // The captures of capture_slice too, under a spread of buffer sizes,
+    // read patterns (1-byte reads, faults, large reads) and both limits.
+    let patterns: [&[u8]; 4] = [&[0x00], &[0xFC, 0x02, 0xFE, 0x10], &[0x85, 0x00], &[]];
+    for (path, bytes) in seeds("capture_slice") {
+        let _guard = Replaying(&path);
+        for input in checks::prefixed(&bytes) {
+            for (buffer, pattern) in [1, 7, 64, 4096].into_iter().zip(patterns) {
+                checks::check_capture_stream(false, buffer, pattern, &input);
+                checks::check_capture_stream(true, buffer, pattern, &input);
+            }
+        }
+    }
+}
+
+#[cfg(feature = "parallel")]
+#[test]
+fn capture_parallel_seeds() {
+    for (path, bytes) in seeds("capture_parallel") {
+        let _guard = Replaying(&path);
+        checks::capture_parallel(&bytes);
+    }
+    // The captures of capture_slice too, in batches small enough to cut at
+    // every block, with both limits.
+    for (path, bytes) in seeds("capture_slice") {
+        let _guard = Replaying(&path);
+        for (k, batch) in [1, 7, 64, 100].into_iter().enumerate() {
+            checks::check_capture_parallel(k % 2 == 0, batch, &bytes);
+            checks::check_capture_parallel(k % 2 == 1, batch, &bytes);
+        }
+    }
+}
+
+#[test]
+fn layers_seeds() {
+    for (path, bytes) in seeds("layers") {
+        let _guard = Replaying(&path);
+        checks::layers(&bytes);
+    }
+}
