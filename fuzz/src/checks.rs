@@ -1761,6 +1761,9 @@ fn check_pcapng_error(
             let end = offset + u64::from(len.unwrap());
             assert!(option_offset > offset && option_offset < end, "{error:?}");
         }
+        K::ImplausibleRecord { .. } | K::RecordOverlapsNext { .. } => {
+            panic!("{error:?} from the strict reader: only the recovering readers give it")
+        }
     }
 }
 
