@@ -4,8 +4,10 @@
 //! that no frame outside the damage is lost.
 
 mod capture_util;
+mod damage;
 
 use capture_util::Pcap;
+use damage::{apply, damage};
 use proptest::prelude::*;
 use zcpkt::capture::{ByteOrder, CaptureError, CaptureErrorKind as K};
 use zcpkt::capture_record::CaptureRecord;
@@ -385,66 +387,6 @@ fn work_is_linear_on_hostile_input() {
 
 // ---- property: no frame outside the damage is lost ----
 
-#[derive(Clone, Debug)]
-enum Damage {
-    Overwrite(usize, Vec<u8>),
-    Zero(usize, usize),
-    Remove(usize, usize),
-    Insert(usize, Vec<u8>),
-    Truncate(usize),
-}
-
-fn damage() -> impl Strategy<Value = Damage> {
-    let at = || 0..10_000usize;
-    prop_oneof![
-        (at(), prop::collection::vec(any::<u8>(), 1..40))
-            .prop_map(|(a, b)| Damage::Overwrite(a, b)),
-        (at(), 1..200usize).prop_map(|(a, n)| Damage::Zero(a, n)),
-        (at(), 1..200usize).prop_map(|(a, n)| Damage::Remove(a, n)),
-        (at(), prop::collection::vec(any::<u8>(), 1..40)).prop_map(|(a, b)| Damage::Insert(a, b)),
-        at().prop_map(Damage::Truncate),
-    ]
-}
-
-/// Applies `damage` after the global header; returns the damaged bytes,
-/// the damaged range in the original's offsets, and how far bytes after
-/// it moved.
-fn apply(bytes: &[u8], damage: &Damage) -> (Vec<u8>, (usize, usize), i64) {
-    let mut out = bytes.to_vec();
-    let len = bytes.len();
-    let place = |a: usize| 24 + a % (len - 24 + 1);
-    match damage {
-        Damage::Overwrite(a, b) => {
-            let a = place(*a);
-            let end = (a + b.len()).min(len);
-            out[a..end].copy_from_slice(&b[..end - a]);
-            (out, (a, end), 0)
-        }
-        Damage::Zero(a, n) => {
-            let a = place(*a);
-            let end = (a + n).min(len);
-            out[a..end].fill(0);
-            (out, (a, end), 0)
-        }
-        Damage::Remove(a, n) => {
-            let a = place(*a);
-            let end = (a + n).min(len);
-            out.drain(a..end);
-            (out, (a, end), -((end - a) as i64))
-        }
-        Damage::Insert(a, b) => {
-            let a = place(*a);
-            out.splice(a..a, b.iter().copied());
-            (out, (a, a), b.len() as i64)
-        }
-        Damage::Truncate(a) => {
-            let a = place(*a);
-            out.truncate(a);
-            (out, (a, len), 0)
-        }
-    }
-}
-
 /// A record to write: seconds after T0, fraction, extra original length,
 /// data.
 type Rec = (u32, u32, u32, Vec<u8>);
@@ -474,7 +416,7 @@ proptest! {
             .map(|f| R::Frame(f.offset, f.data.to_vec()))
             .collect();
         prop_assert_eq!(&clean, &strict);
-        let (bytes, (a, b), shift) = apply(&p.bytes, &damage);
+        let (bytes, (a, b), shift) = apply(&p.bytes, 24, &damage);
         let got = recover(&bytes);
         // The frame wholly before the damage that is nearest to it.
         let last_before = frames.iter().filter(|f| f.1 <= a).map(|f| f.0 as u64).max();
