@@ -1148,6 +1148,11 @@ pub fn check_capture_slice(input: &[u8]) {
     let ng = check_pcapng(ng_default, input);
     let ng_small_blocks = check_pcapng(ng_small, input);
     check_pcapng_limit(&ng, &ng_small_blocks);
+    // The recovering readers, against the bytes and the strict readers.
+    check_pcap_recover(pcap_default, input, &default);
+    check_pcap_recover(pcap_small, input, &small);
+    check_pcapng_recover(ng_default, input, &ng);
+    check_pcapng_recover(ng_small, input, &ng_small_blocks);
     // The protocol views over every frame of the detected format.
     let frames: Vec<&Frame> = match detect(input) {
         Some(Format::PcapNg) => ng
@@ -1761,6 +1766,9 @@ fn check_pcapng_error(
             let end = offset + u64::from(len.unwrap());
             assert!(option_offset > offset && option_offset < end, "{error:?}");
         }
+        K::ImplausibleRecord { .. } | K::RecordOverlapsNext { .. } => {
+            panic!("{error:?}: a recovering reader's error from the strict one")
+        }
     }
 }
 
@@ -1812,6 +1820,334 @@ fn check_pcapng_limit(
         }
     }
     assert_eq!(small.len(), default.len());
+}
+
+// ------------------------------------------------------------------ recovering readers
+
+use zcpkt::capture_record::CaptureRecord;
+
+/// The records of a recovering reader, at most `2 * len + 2` of them (each
+/// block and skipped range takes at least one byte, an error none but is
+/// followed by a skipped range), then fused.
+fn collect_recovering<'a>(
+    mut reader: impl Iterator<Item = CaptureRecord<'a>>,
+    len: usize,
+) -> Vec<CaptureRecord<'a>> {
+    let bound = 2 * len + 2;
+    let records: Vec<_> = reader.by_ref().take(bound).collect();
+    assert!(reader.next().is_none(), "more than {bound} records");
+    assert!(reader.next().is_none(), "not fused");
+    records
+}
+
+/// The skipped range that must follow the error `records[k]` at `pos`: it
+/// starts there and is not empty.
+fn skipped_after(records: &[CaptureRecord], k: usize, pos: usize) -> Skipped {
+    match records.get(k + 1) {
+        Some(CaptureRecord::Skipped(s)) => {
+            assert_eq!(s.offset, pos as u64, "a skipped range away from its error");
+            assert!(s.len > 0, "an empty skipped range at {pos}");
+            *s
+        }
+        other => panic!("{:?} is followed by {other:?}, not a skipped range", records[k]),
+    }
+}
+
+/// `shifted` is `records` read at base [`BASE`]: every offset moved by it
+/// (those inside error kinds too), nothing else.
+fn check_recover_base(records: &[CaptureRecord], shifted: &[CaptureRecord]) {
+    assert_eq!(shifted.len(), records.len(), "at base {BASE:#x}");
+    for (s, r) in shifted.iter().zip(records) {
+        assert_eq!(s.offset(), r.offset() + BASE, "{s:?} for {r:?}");
+        match (s, r) {
+            (CaptureRecord::Block(s), CaptureRecord::Block(r)) => {
+                assert_shifted(&Ok(*s), &Ok(*r));
+            }
+            (CaptureRecord::Error(s), CaptureRecord::Error(r)) => {
+                let mut moved = *r;
+                moved.offset += BASE;
+                match &mut moved.kind {
+                    CaptureErrorKind::MalformedOption { option_offset } => *option_offset += BASE,
+                    CaptureErrorKind::RecordOverlapsNext { next_record } => *next_record += BASE,
+                    _ => {}
+                }
+                assert_eq!(*s, moved);
+            }
+            (CaptureRecord::Skipped(s), CaptureRecord::Skipped(r)) => assert_eq!(s.len, r.len),
+            _ => panic!("at base {BASE:#x}: {s:?} for {r:?}"),
+        }
+    }
+}
+
+/// The recovering pcap reader over `input`, against the bytes and the
+/// strict reader's items `strict` (same parser):
+///
+/// - records tile the input after the 24-byte global header: each frame
+///   where the previous record ended, as `parse_record` reads it there
+///   (the very sub-slice), with an original length over 0 and a fraction
+///   below one second; each error at that position, followed by a
+///   non-empty `Skipped` from it; the last record ends at the input's end;
+///   an unreadable global header is its error and the whole input skipped;
+/// - each error is `parse_record`'s error there, or `ImplausibleRecord`
+///   (the fields as written, original length 0 or fraction >= 1 s), or
+///   `RecordOverlapsNext` of a record the strict parse takes, not ending at
+///   the input's end, naming a position inside it where its skipped range
+///   ends;
+/// - the strict frames come first, unchanged, up to the first one that is
+///   implausible (then `ImplausibleRecord` there) or condemned by
+///   `RecordOverlapsNext` (only if the strict frame after it, if any, fails
+///   the documented plausibility rule measured from its seconds); then, if
+///   the strict reader failed there, its very error. So a strict read with
+///   no error and plausible records gives exactly its frames;
+/// - `work()` at most twice the input's length (each position searched at
+///   most twice, the module docs); the same records at base [`BASE`].
+pub fn check_pcap_recover(
+    parser: pcap::Parser,
+    input: &[u8],
+    strict: &[Result<Frame<'_>, CaptureError>],
+) {
+    let len = input.len();
+    let mut reader = pcap::Recovering::new(parser, input, 0);
+    let records = collect_recovering(reader.by_ref(), len);
+    assert!(reader.work() <= 2 * len as u64, "work {} for {len} bytes", reader.work());
+    assert_eq!(reader.position(), len);
+    let shifted = collect_recovering(pcap::Recovering::new(parser, input, BASE), len);
+    check_recover_base(&records, &shifted);
+    if input.is_empty() {
+        assert!(records.is_empty());
+        return;
+    }
+    let header = match pcap::Header::read(input) {
+        Ok(header) => header,
+        Err(error) => {
+            let skipped = Skipped { offset: 0, len: len as u64 };
+            assert_eq!(records, [CaptureRecord::Error(error), CaptureRecord::Skipped(skipped)]);
+            assert_eq!(reader.header(), None);
+            return;
+        }
+    };
+    assert_eq!(reader.header(), Some(&header));
+    let order = header.byte_order;
+    let per_sec = header.resolution.units_per_second().unwrap();
+    let sane = |at: usize| {
+        rd32(input, at + 12, order).unwrap() != 0
+            && u64::from(rd32(input, at + 4, order).unwrap()) < per_sec
+    };
+
+    // Tiling, and each record as the bytes and the strict parse say.
+    let mut pos = pcap::HEADER_LEN;
+    let mut k = 0;
+    while k < records.len() {
+        let rest = &input[pos..];
+        let parsed = parser.parse_record(&header, rest, pos as u64);
+        match &records[k] {
+            CaptureRecord::Block(Block::Frame(f)) => {
+                let expected = parsed.expect("a frame parse_record refuses");
+                assert_eq!(*f, expected);
+                let cap = rd32(input, pos + 8, order).unwrap() as usize;
+                let data = &input[pos + 16..pos + 16 + cap];
+                assert!(same_slice(f.data, data), "frame at {pos}: data is not the record's bytes");
+                assert!(sane(pos), "an implausible frame at {pos}");
+                pos += 16 + cap;
+            }
+            CaptureRecord::Error(e) => {
+                assert_eq!(e.offset, pos as u64, "error away from the end of the last record");
+                let s = skipped_after(&records, k, pos);
+                match e.kind {
+                    CaptureErrorKind::ImplausibleRecord { original_len, fraction } => {
+                        parsed.expect("ImplausibleRecord where parse_record fails");
+                        assert_eq!(original_len, rd32(input, pos + 12, order).unwrap());
+                        assert_eq!(fraction, rd32(input, pos + 4, order).unwrap());
+                        assert!(!sane(pos), "{e:?} of a plausible record");
+                    }
+                    CaptureErrorKind::RecordOverlapsNext { next_record } => {
+                        let f = parsed.expect("RecordOverlapsNext where parse_record fails");
+                        assert!(sane(pos), "{e:?} of an implausible record");
+                        let end = pos + 16 + f.data.len();
+                        assert_ne!(end, len, "{e:?} of the input's last record");
+                        assert!(next_record > pos as u64 && next_record < end as u64, "{e:?}");
+                        assert_eq!(s.offset + s.len, next_record, "{e:?} skips elsewhere");
+                        assert!(records.get(k + 2).is_some(), "nothing at {next_record}");
+                    }
+                    _ => assert_eq!(parsed, Err(*e)),
+                }
+                pos += s.len as usize;
+                k += 1;
+            }
+            other => panic!("{other:?} at {pos}: not a frame after an error"),
+        }
+        k += 1;
+    }
+    assert_eq!(pos, len, "the records stop before the end");
+
+    // Against the strict reader.
+    let plausible_after = |f: &Frame, next: &Frame| {
+        let at = next.offset as usize;
+        let (secs, next_secs) =
+            (rd32(input, f.offset as usize, order).unwrap(), rd32(input, at, order).unwrap());
+        sane(at)
+            && (header.snaplen == 0 || next.captured_len <= header.snaplen)
+            && next.captured_len <= next.original_len
+            && next.original_len <= pcap::MAX_ORIGINAL_LEN
+            && secs.abs_diff(next_secs) <= pcap::TIMESTAMP_WINDOW_SECS
+    };
+    let mut r = records.iter();
+    for (i, item) in strict.iter().enumerate() {
+        let rec = r.next().unwrap_or_else(|| panic!("no record for the strict {item:?}"));
+        let f = match item {
+            Ok(f) => f,
+            Err(e) => {
+                assert_eq!(*rec, CaptureRecord::Error(*e), "the strict reader's error");
+                return;
+            }
+        };
+        if *rec == CaptureRecord::Block(Block::Frame(*f)) {
+            continue;
+        }
+        let CaptureRecord::Error(e) = rec else { panic!("{rec:?} for the strict {f:?}") };
+        assert_eq!(e.offset, f.offset, "{e:?} for the strict {f:?}");
+        let at = f.offset as usize;
+        match e.kind {
+            CaptureErrorKind::ImplausibleRecord { .. } => {}
+            CaptureErrorKind::RecordOverlapsNext { .. } => {
+                assert!(sane(at));
+                match strict.get(i + 1) {
+                    Some(Ok(next)) => {
+                        assert!(
+                            !plausible_after(f, next),
+                            "{e:?} though a plausible record follows"
+                        )
+                    }
+                    Some(Err(_)) => {}
+                    None => panic!("{e:?} of the strict reader's last record"),
+                }
+            }
+            _ => panic!("{e:?} for the strict {f:?}"),
+        }
+        return;
+    }
+    assert_eq!(r.next(), None, "more records than the strict reader's frames");
+}
+
+/// The recovering pcapng reader over `input`, against the bytes, the
+/// block parser and the strict reader's items `strict` (same parser):
+///
+/// - records tile the input from 0: each block where the previous record
+///   ended, framed as its leading and trailing lengths say (in its
+///   section's byte order), equal to `parse_block` there with the state
+///   the blocks before it give (the very sub-slices); each error at that
+///   position, followed by a non-empty `Skipped` from it; the last record
+///   ends at the input's end;
+/// - each error is `parse_block`'s error there (the state unchanged), or
+///   `RecordOverlapsNext` of a packet or other block (not a section or
+///   interface) that `parse_block` takes there, not ending at the input's
+///   end, naming a position inside it where its skipped range ends;
+/// - the strict blocks come first, unchanged, then the strict reader's
+///   error, except that the last strict block before that error may be
+///   condemned by `RecordOverlapsNext` instead (the one case the module
+///   docs allow: no block starts where it ends). So a strict read with no
+///   error gives exactly the strict blocks and no error;
+/// - `work()` at most four times the input's length (positions searched
+///   at most twice, options of candidates); the same records at base
+///   [`BASE`].
+pub fn check_pcapng_recover(
+    parser: pcapng::Parser,
+    input: &[u8],
+    strict: &[Result<Block<'_>, CaptureError>],
+) {
+    let len = input.len();
+    let mut reader = pcapng::Recovering::<'_, 64>::new(parser, input, 0);
+    let records = collect_recovering(reader.by_ref(), len);
+    assert!(reader.work() <= 4 * len as u64, "work {} for {len} bytes", reader.work());
+    assert_eq!(reader.position(), len);
+    let shifted = collect_recovering(pcapng::Recovering::<'_, 64>::new(parser, input, BASE), len);
+    check_recover_base(&records, &shifted);
+
+    let mut state = pcapng::State::<64>::new();
+    let mut pos = 0usize;
+    let mut k = 0;
+    while k < records.len() {
+        let rest = &input[pos..];
+        let mut probe = state.clone();
+        let parsed = parser.parse_block(&mut probe, rest, pos as u64);
+        match &records[k] {
+            CaptureRecord::Block(block) => {
+                let (expected, block_len) = parsed.expect("a block parse_block refuses");
+                assert_eq!(*block, expected);
+                state = probe;
+                let order = state.byte_order().expect("a block with no byte order");
+                let framed = rd32(rest, 4, order).unwrap() as usize;
+                assert_eq!(framed, block_len, "block length");
+                assert_eq!(rd32(rest, block_len - 4, order), Some(framed as u32), "trailer");
+                assert!(
+                    block_len % 4 == 0 && block_len as u64 <= u64::from(parser.block_size_limit())
+                );
+                match block {
+                    Block::Frame(f) => {
+                        let at = if rd32(rest, 0, order) == Some(3) { 12 } else { 28 };
+                        let data = &input[pos + at..pos + at + f.data.len()];
+                        assert!(same_slice(f.data, data), "frame at {pos}: not the block's data");
+                    }
+                    Block::Other(raw) => {
+                        assert!(same_slice(raw.body, &input[pos + 8..pos + block_len - 4]));
+                    }
+                    Block::Section(h) => assert_eq!(h.byte_order, order),
+                    Block::Interface { .. } => {}
+                }
+                pos += block_len;
+            }
+            CaptureRecord::Error(e) => {
+                assert_eq!(e.offset, pos as u64, "error away from the end of the last block");
+                let s = skipped_after(&records, k, pos);
+                if let CaptureErrorKind::RecordOverlapsNext { next_record } = e.kind {
+                    let (block, block_len) =
+                        parsed.expect("RecordOverlapsNext where parse_block fails");
+                    assert!(
+                        !matches!(block, Block::Section(_) | Block::Interface { .. }),
+                        "{e:?} of {block:?}"
+                    );
+                    let end = pos + block_len;
+                    assert_ne!(end, len, "{e:?} of the input's last block");
+                    assert!(next_record > pos as u64 && next_record < end as u64, "{e:?}");
+                    assert_eq!(s.offset + s.len, next_record, "{e:?} skips elsewhere");
+                    assert!(records.get(k + 2).is_some(), "nothing at {next_record}");
+                    // A packet or other block leaves the state as it was.
+                } else {
+                    assert_eq!(parsed.map(|(b, _)| b), Err(*e));
+                }
+                pos += s.len as usize;
+                k += 1;
+            }
+            other => panic!("{other:?} at {pos}: not a block after an error"),
+        }
+        k += 1;
+    }
+    assert_eq!(pos, len, "the records stop before the end");
+
+    // Against the strict reader.
+    let mut r = records.iter();
+    for (i, item) in strict.iter().enumerate() {
+        let rec = r.next().unwrap_or_else(|| panic!("no record for the strict {item:?}"));
+        match item {
+            Ok(block) if *rec == CaptureRecord::Block(*block) => {}
+            Ok(block) => {
+                let condemned = matches!(rec, CaptureRecord::Error(CaptureError {
+                    offset, kind: CaptureErrorKind::RecordOverlapsNext { .. } })
+                    if *offset == CaptureRecord::Block(*block).offset());
+                assert!(condemned, "{rec:?} for the strict {block:?}");
+                assert!(
+                    i + 2 == strict.len() && strict[i + 1].is_err(),
+                    "{rec:?}: a block the strict reader follows with a block"
+                );
+                return;
+            }
+            Err(e) => {
+                assert_eq!(*rec, CaptureRecord::Error(*e), "the strict reader's error");
+                return;
+            }
+        }
+    }
+    assert_eq!(r.next(), None, "more records than the strict reader's blocks");
 }
 
 // ------------------------------------------------------------------ capture stream
