@@ -353,6 +353,14 @@ NG_EPBS = [epb(0, 1_700_000_000_000_000 + i, f) for i, f in enumerate(REC_FRAMES
 # length still finds a matching trailer (the second's leading length).
 NG_TWIN = epb(0, 5, ETH_TCP)
 NG_INNER = epb(0, 6, b"inner") + epb(0, 7, b"inner2")
+# After an EPB of no interface: 60 EPB headers 12 bytes apart, each framed
+# (its trailer among 16-byte units after the headers, an NRB right after
+# it), their options areas overlapping: the search checks the options of
+# all 60 (about 30 times the input's length in work).
+NESTED_U = 1000
+NESTED = (shb("<") + b"".join(struct.pack("<III", 6, NESTED_U + 4 * i + 4, 0) for i in range(60))
+          + bytes(NESTED_U - 720) + b"".join(struct.pack("<IIII", NESTED_U + 4 * i + 4, 4, 12, 12)
+                                             for i in range(60)))
 CAPTURE_SLICE.update({
     "recover_pcap_zeroed": zeroed(PCAP5, REC_AT[2], 40),
     "recover_pcap_garbage_inserted": PCAP5[:REC_AT[2]] + b"\xa5" * 7 + PCAP5[REC_AT[2]:],
@@ -369,6 +377,7 @@ CAPTURE_SLICE.update({
     + b"".join(NG_EPBS[:2]),
     "recover_pcapng_damaged_idb": shb("<") + with_u32(idb(1, 0), 4, 99) + b"".join(NG_EPBS[:2])
     + NG_LE_START + b"".join(NG_EPBS[2:]),
+    "recover_pcapng_nested_candidates": NESTED,
     "recover_pcapng_blocks_in_payload": NG_LE_START + NG_EPBS[0] + b"\x00" * 5
     + epb(0, 8, NG_INNER) + NG_EPBS[1],
 })
