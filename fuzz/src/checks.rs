@@ -1893,6 +1893,12 @@ fn check_recover_base(records: &[CaptureRecord], shifted: &[CaptureRecord]) {
 ///   `RecordOverlapsNext` of a record the strict parse takes, not ending at
 ///   the input's end, naming a position inside it where its skipped range
 ///   ends;
+/// - each skipped range is the documented search's: no position after the
+///   error and before its end passes the re-synchronisation rule (written
+///   here from the module docs, the timestamp window around the seconds of
+///   the last frame followed by a plausible record, or, for
+///   `RecordOverlapsNext`, the record's own), its end does (or is the
+///   input's end);
 /// - the strict frames come first, unchanged, up to the first one that is
 ///   implausible (then `ImplausibleRecord` there) or condemned by
 ///   `RecordOverlapsNext` (only if the strict frame after it, if any, fails
@@ -1934,6 +1940,36 @@ pub fn check_pcap_recover(
             && u64::from(rd32(input, at + 4, order).unwrap()) < per_sec
     };
 
+    // The re-synchronisation rule (module docs): the end of the record at
+    // `at` if its header is plausible with timestamps near `reference`.
+    let plausible = |at: usize, reference: Option<u32>| {
+        let (secs, captured, original) =
+            (rd32(input, at, order)?, rd32(input, at + 8, order)?, rd32(input, at + 12, order)?);
+        let end = at + 16 + captured as usize;
+        let ok = captured <= parser.record_size_limit()
+            && (header.snaplen == 0 || captured <= header.snaplen)
+            && captured <= original
+            && original <= pcap::MAX_ORIGINAL_LEN
+            && reference.map_or(true, |r| secs.abs_diff(r) <= pcap::TIMESTAMP_WINDOW_SECS)
+            && sane(at)
+            && end <= len;
+        ok.then_some(end)
+    };
+    let resumes = |at: usize, reference: Option<u32>| {
+        plausible(at, reference)
+            .is_some_and(|end| end == len || plausible(end, reference).is_some())
+    };
+    // A search from the damage at `pos`: nothing before `to` passes, `to`
+    // does (or is the input's end).
+    let searched = |pos: usize, to: usize, reference: Option<u32>| {
+        for at in pos + 1..to {
+            assert!(!resumes(at, reference), "the search from {pos} passes over {at}");
+        }
+        assert!(to == len || resumes(to, reference), "resumes at {to}");
+    };
+    // The seconds of the last record followed by a plausible one near it.
+    let mut last_secs: Option<u32> = None;
+
     // Tiling, and each record as the bytes and the strict parse say.
     let mut pos = pcap::HEADER_LEN;
     let mut k = 0;
@@ -1948,7 +1984,12 @@ pub fn check_pcap_recover(
                 let data = &input[pos + 16..pos + 16 + cap];
                 assert!(same_slice(f.data, data), "frame at {pos}: data is not the record's bytes");
                 assert!(sane(pos), "an implausible frame at {pos}");
-                pos += 16 + cap;
+                let secs = rd32(input, pos, order).unwrap();
+                let end = pos + 16 + cap;
+                if end == len || plausible(end, Some(secs)).is_some() {
+                    last_secs = Some(secs);
+                }
+                pos = end;
             }
             CaptureRecord::Error(e) => {
                 assert_eq!(e.offset, pos as u64, "error away from the end of the last record");
@@ -1971,6 +2012,12 @@ pub fn check_pcap_recover(
                     }
                     _ => assert_eq!(parsed, Err(*e)),
                 }
+                let reference = match e.kind {
+                    // The search inside the record, near its own seconds.
+                    CaptureErrorKind::RecordOverlapsNext { .. } => rd32(input, pos, order),
+                    _ => last_secs,
+                };
+                searched(pos, pos + s.len as usize, reference);
                 pos += s.len as usize;
                 k += 1;
             }
@@ -2037,7 +2084,12 @@ const NG_KNOWN: [u32; 10] = [0x0a0d_0d0a, 1, 2, 3, 4, 5, 6, 0x0a, 0x0bad, 0x4000
 /// its byte-order magic): a known type, a length that is a multiple of 4,
 /// at least 12 plus its fixed part, within `limit` and the input, and a
 /// trailing copy equal to it. Then the block's order too.
-fn ng_framed(input: &[u8], at: usize, order: ByteOrder, limit: u32) -> Option<(usize, ByteOrder)> {
+fn ng_framed(
+    input: &[u8],
+    at: usize,
+    order: Option<ByteOrder>,
+    limit: u32,
+) -> Option<(usize, ByteOrder)> {
     let order = if input.get(at..at + 4)? == [0x0a, 0x0d, 0x0d, 0x0a] {
         match input.get(at + 8..at + 12)? {
             [0x4d, 0x3c, 0x2b, 0x1a] => ByteOrder::Little,
@@ -2045,7 +2097,7 @@ fn ng_framed(input: &[u8], at: usize, order: ByteOrder, limit: u32) -> Option<(u
             _ => return None,
         }
     } else {
-        order
+        order?
     };
     let block_type = rd32(input, at, order)?;
     let len = rd32(input, at + 4, order)?;
@@ -2067,29 +2119,61 @@ fn candidate_options_bound(parser: pcapng::Parser, input: &[u8]) -> u64 {
     let limit = parser.block_size_limit();
     let mut total = 0u64;
     for at in 0..input.len() {
-        let mut most = 0;
-        for order in [ByteOrder::Little, ByteOrder::Big] {
-            let Some((len, o)) = ng_framed(input, at, order, limit) else { continue };
-            if at + len != input.len() && ng_framed(input, at + len, o, limit).is_none() {
-                continue;
-            }
-            let block_type = rd32(input, at, o).unwrap();
-            let room = len - 12 - ng_fixed(block_type) as usize;
-            let options = match block_type {
-                2 | 6 => {
-                    let padded = (rd32(input, at + 20, o).unwrap() as usize).next_multiple_of(4);
-                    room.saturating_sub(padded)
-                }
-                0x0a0d_0d0a | 1 => room,
-                _ => 0,
-            };
-            if options <= pcapng::MAX_CANDIDATE_OPTIONS {
-                most = most.max(options);
-            }
-        }
-        total += most as u64;
+        let most = [ByteOrder::Little, ByteOrder::Big]
+            .into_iter()
+            .filter_map(|order| ng_rules_1_to_3(input, at, Some(order), limit))
+            .max();
+        total += most.unwrap_or(0) as u64;
     }
     total
+}
+
+/// The options bytes of the block at `at` if it passes the recovering
+/// pcapng reader's rules 1 to 3 with the section's byte order `order`:
+/// framed, the block after it framed in its order (or the input's end),
+/// its options area (after a packet's padded data) at most
+/// `MAX_CANDIDATE_OPTIONS` bytes.
+fn ng_rules_1_to_3(input: &[u8], at: usize, order: Option<ByteOrder>, limit: u32) -> Option<usize> {
+    let (len, o) = ng_framed(input, at, order, limit)?;
+    if at + len != input.len() {
+        ng_framed(input, at + len, Some(o), limit)?;
+    }
+    let block_type = rd32(input, at, o)?;
+    let room = len - 12 - ng_fixed(block_type) as usize;
+    let options = match block_type {
+        2 | 6 => room.checked_sub((rd32(input, at + 20, o)? as usize).next_multiple_of(4))?,
+        0x0a0d_0d0a | 1 => room,
+        _ => 0,
+    };
+    (options <= pcapng::MAX_CANDIDATE_OPTIONS).then_some(options)
+}
+
+/// Whether the recovering pcapng reader may resume at `at` with `state`
+/// (rules 1 to 3 from the bytes, rule 4 by `parse_block` on a copy).
+fn ng_resumes_at(
+    parser: pcapng::Parser,
+    input: &[u8],
+    at: usize,
+    state: &pcapng::State<64>,
+) -> bool {
+    ng_rules_1_to_3(input, at, state.byte_order(), parser.block_size_limit()).is_some()
+        && parser.parse_block(&mut state.clone(), &input[at..], at as u64).is_ok()
+}
+
+/// The recovering pcapng reader's search from the damage at `pos` to
+/// `to` (where the skipped range ends): no position before `to` passes
+/// the rules, `to` does (or is the input's end).
+fn check_ng_search(
+    parser: pcapng::Parser,
+    input: &[u8],
+    pos: usize,
+    to: usize,
+    state: &pcapng::State<64>,
+) {
+    for at in pos + 1..to {
+        assert!(!ng_resumes_at(parser, input, at, state), "the search from {pos} passes over {at}");
+    }
+    assert!(to == input.len() || ng_resumes_at(parser, input, to, state), "resumes at {to}");
 }
 
 /// The recovering pcapng reader over `input`, against the bytes, the
@@ -2105,6 +2189,10 @@ fn candidate_options_bound(parser: pcapng::Parser, input: &[u8]) -> u64 {
 ///   `RecordOverlapsNext` of a packet or other block (not a section or
 ///   interface) that `parse_block` takes there, not ending at the input's
 ///   end, naming a position inside it where its skipped range ends;
+/// - each skipped range is the documented search's: no position after the
+///   error and before its end passes rules 1 to 3 (from the bytes, in the
+///   section's byte order) and rule 4 (`parse_block` on a copy of the
+///   state), its end does (or is the input's end);
 /// - the strict blocks come first, unchanged, then the strict reader's
 ///   error, except that the last strict block before that error may be
 ///   condemned by `RecordOverlapsNext` instead (the one case the module
@@ -2169,6 +2257,7 @@ pub fn check_pcapng_recover(
             CaptureRecord::Error(e) => {
                 assert_eq!(e.offset, pos as u64, "error away from the end of the last block");
                 let s = skipped_after(&records, k, pos);
+                check_ng_search(parser, input, pos, pos + s.len as usize, &state);
                 if let CaptureErrorKind::RecordOverlapsNext { next_record } = e.kind {
                     let (block, block_len) =
                         parsed.expect("RecordOverlapsNext where parse_block fails");
