@@ -1950,7 +1950,7 @@ pub fn check_pcap_recover(
             && (header.snaplen == 0 || captured <= header.snaplen)
             && captured <= original
             && original <= pcap::MAX_ORIGINAL_LEN
-            && reference.map_or(true, |r| secs.abs_diff(r) <= pcap::TIMESTAMP_WINDOW_SECS)
+            && !matches!(reference, Some(r) if secs.abs_diff(r) > pcap::TIMESTAMP_WINDOW_SECS)
             && sane(at)
             && end <= len;
         ok.then_some(end)
