@@ -333,6 +333,55 @@ CAPTURE_SLICE.update({
     "nomagic_pcapng_bad_option": CAPTURES["pcapng_bad_option"][4:],
 })
 
+# Damaged captures for the recovering readers (capture_slice checks them too).
+def zeroed(b, at, n):
+    return b[:at] + bytes(n) + b[at + n:]
+
+
+def with_u32(b, at, value, order="<"):
+    return b[:at] + struct.pack(order + "I", value) + b[at + 4:]
+
+
+REC_FRAMES = [ETH_TCP, QINQ_ARP, ETH_VLAN_VXLAN, ETH_TCP[:40], QINQ_ARP]
+PCAP_RECS = [(1_700_000_000 + i, i * 1000, f, None) for i, f in enumerate(REC_FRAMES)]
+PCAP5 = pcap_file(PCAP_RECS)
+REC_AT = [24]
+for f in REC_FRAMES:
+    REC_AT.append(REC_AT[-1] + 16 + len(f))
+NG_EPBS = [epb(0, 1_700_000_000_000_000 + i, f) for i, f in enumerate(REC_FRAMES)]
+# Two EPBs of the same length: with 8 bytes of the first's data lost, its
+# length still finds a matching trailer (the second's leading length).
+NG_TWIN = epb(0, 5, ETH_TCP)
+NG_INNER = epb(0, 6, b"inner") + epb(0, 7, b"inner2")
+# After an EPB of no interface: 60 EPB headers 12 bytes apart, each framed
+# (its trailer among 16-byte units after the headers, an NRB right after
+# it), their options areas overlapping: the search checks the options of
+# all 60 (about 30 times the input's length in work).
+NESTED_U = 1000
+NESTED = (shb("<") + b"".join(struct.pack("<III", 6, NESTED_U + 4 * i + 4, 0) for i in range(60))
+          + bytes(NESTED_U - 720) + b"".join(struct.pack("<IIII", NESTED_U + 4 * i + 4, 4, 12, 12)
+                                             for i in range(60)))
+CAPTURE_SLICE.update({
+    "recover_pcap_zeroed": zeroed(PCAP5, REC_AT[2], 40),
+    "recover_pcap_garbage_inserted": PCAP5[:REC_AT[2]] + b"\xa5" * 7 + PCAP5[REC_AT[2]:],
+    "recover_pcap_header_bytes_lost": PCAP5[:REC_AT[3]] + PCAP5[REC_AT[3] + 5:],
+    "recover_pcap_caplen_grown": with_u32(PCAP5, REC_AT[1] + 8, len(REC_FRAMES[1]) + 20),
+    "recover_pcap_orig_zero": pcap_file(PCAP_RECS[:2] + [(1_700_000_002, 0, b"abc", 0)] + PCAP_RECS[2:]),
+    "recover_pcap_frac_over": pcap_file(PCAP_RECS[:1] + [(1_700_000_001, 1_500_000, b"abc", None)]
+                                        + PCAP_RECS[1:]),
+    "recover_pcap_garbage_tail": PCAP5 + b"\xff" * 9,
+    "recover_pcapng_garbage_inserted": NG_LE_START + b"".join(NG_EPBS[:2]) + b"\xa5" * 6
+    + b"".join(NG_EPBS[2:]),
+    "recover_pcapng_zeroed": zeroed(NG_LE_START + b"".join(NG_EPBS), len(NG_LE_START) + 70, 40),
+    "recover_pcapng_length_finds_twin": NG_LE_START + NG_TWIN[:36] + NG_TWIN[44:] + NG_TWIN
+    + b"".join(NG_EPBS[:2]),
+    "recover_pcapng_damaged_idb": shb("<") + with_u32(idb(1, 0), 4, 99) + b"".join(NG_EPBS[:2])
+    + NG_LE_START + b"".join(NG_EPBS[2:]),
+    "recover_pcapng_nested_candidates": NESTED,
+    "recover_pcapng_blocks_in_payload": NG_LE_START + NG_EPBS[0] + b"\x00" * 5
+    + epb(0, 8, NG_INNER) + NG_EPBS[1],
+})
+
 
 def capture_stream_head(buffer_byte, pattern, small=False):
     """checks::capture_stream's 6-byte header: buffer byte, 4 pattern

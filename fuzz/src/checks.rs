@@ -1148,6 +1148,11 @@ pub fn check_capture_slice(input: &[u8]) {
     let ng = check_pcapng(ng_default, input);
     let ng_small_blocks = check_pcapng(ng_small, input);
     check_pcapng_limit(&ng, &ng_small_blocks);
+    // The recovering readers, against the bytes and the strict readers.
+    check_pcap_recover(pcap_default, input, &default);
+    check_pcap_recover(pcap_small, input, &small);
+    check_pcapng_recover(ng_default, input, &ng);
+    check_pcapng_recover(ng_small, input, &ng_small_blocks);
     // The protocol views over every frame of the detected format.
     let frames: Vec<&Frame> = match detect(input) {
         Some(Format::PcapNg) => ng
@@ -1815,6 +1820,493 @@ fn check_pcapng_limit(
         }
     }
     assert_eq!(small.len(), default.len());
+}
+
+// ------------------------------------------------------------------ recovering readers
+
+use zcpkt::capture_record::CaptureRecord;
+
+/// The records of a recovering reader, at most `2 * len + 2` of them (each
+/// block and skipped range takes at least one byte, an error none but is
+/// followed by a skipped range), then fused.
+fn collect_recovering<'a>(
+    mut reader: impl Iterator<Item = CaptureRecord<'a>>,
+    len: usize,
+) -> Vec<CaptureRecord<'a>> {
+    let bound = 2 * len + 2;
+    let records: Vec<_> = reader.by_ref().take(bound).collect();
+    assert!(reader.next().is_none(), "more than {bound} records");
+    assert!(reader.next().is_none(), "not fused");
+    records
+}
+
+/// The skipped range that must follow the error `records[k]` at `pos`: it
+/// starts there and is not empty.
+fn skipped_after(records: &[CaptureRecord], k: usize, pos: usize) -> Skipped {
+    match records.get(k + 1) {
+        Some(CaptureRecord::Skipped(s)) => {
+            assert_eq!(s.offset, pos as u64, "a skipped range away from its error");
+            assert!(s.len > 0, "an empty skipped range at {pos}");
+            *s
+        }
+        other => panic!("{:?} is followed by {other:?}, not a skipped range", records[k]),
+    }
+}
+
+/// `shifted` is `records` read at base [`BASE`]: every offset moved by it
+/// (those inside error kinds too), nothing else.
+fn check_recover_base(records: &[CaptureRecord], shifted: &[CaptureRecord]) {
+    assert_eq!(shifted.len(), records.len(), "at base {BASE:#x}");
+    for (s, r) in shifted.iter().zip(records) {
+        assert_eq!(s.offset(), r.offset() + BASE, "{s:?} for {r:?}");
+        match (s, r) {
+            (CaptureRecord::Block(s), CaptureRecord::Block(r)) => {
+                assert_shifted(&Ok(*s), &Ok(*r));
+            }
+            (CaptureRecord::Error(s), CaptureRecord::Error(r)) => {
+                let mut moved = *r;
+                moved.offset += BASE;
+                match &mut moved.kind {
+                    CaptureErrorKind::MalformedOption { option_offset } => *option_offset += BASE,
+                    CaptureErrorKind::RecordOverlapsNext { next_record } => *next_record += BASE,
+                    _ => {}
+                }
+                assert_eq!(*s, moved);
+            }
+            (CaptureRecord::Skipped(s), CaptureRecord::Skipped(r)) => assert_eq!(s.len, r.len),
+            _ => panic!("at base {BASE:#x}: {s:?} for {r:?}"),
+        }
+    }
+}
+
+/// The recovering pcap reader over `input`, against the bytes and the
+/// strict reader's items `strict` (same parser):
+///
+/// - records tile the input after the 24-byte global header: each frame
+///   where the previous record ended, as `parse_record` reads it there
+///   (the very sub-slice), with an original length over 0 and a fraction
+///   below one second; each error at that position, followed by a
+///   non-empty `Skipped` from it; the last record ends at the input's end;
+///   an unreadable global header is its error and the whole input skipped;
+/// - each error is `parse_record`'s error there, or `ImplausibleRecord`
+///   (the fields as written, original length 0 or fraction >= 1 s), or
+///   `RecordOverlapsNext` of a record the strict parse takes, not ending at
+///   the input's end, naming a position inside it where its skipped range
+///   ends;
+/// - each skipped range is the documented search's: no position after the
+///   error and before its end passes the re-synchronisation rule (written
+///   here from the module docs, the timestamp window around the seconds of
+///   the last frame followed by a plausible record, or, for
+///   `RecordOverlapsNext`, the record's own), its end does (or is the
+///   input's end);
+/// - the strict frames come first, unchanged, up to the first one that is
+///   implausible (then `ImplausibleRecord` there) or condemned by
+///   `RecordOverlapsNext` (only if the strict frame after it, if any, fails
+///   the documented plausibility rule measured from its seconds); then, if
+///   the strict reader failed there, its very error. So a strict read with
+///   no error and plausible records gives exactly its frames;
+/// - `work()` at most twice the input's length (each position searched at
+///   most twice, the module docs); the same records at base [`BASE`].
+pub fn check_pcap_recover(
+    parser: pcap::Parser,
+    input: &[u8],
+    strict: &[Result<Frame<'_>, CaptureError>],
+) {
+    let len = input.len();
+    let mut reader = pcap::Recovering::new(parser, input, 0);
+    let records = collect_recovering(reader.by_ref(), len);
+    assert!(reader.work() <= 2 * len as u64, "work {} for {len} bytes", reader.work());
+    assert_eq!(reader.position(), len);
+    let shifted = collect_recovering(pcap::Recovering::new(parser, input, BASE), len);
+    check_recover_base(&records, &shifted);
+    if input.is_empty() {
+        assert!(records.is_empty());
+        return;
+    }
+    let header = match pcap::Header::read(input) {
+        Ok(header) => header,
+        Err(error) => {
+            let skipped = Skipped { offset: 0, len: len as u64 };
+            assert_eq!(records, [CaptureRecord::Error(error), CaptureRecord::Skipped(skipped)]);
+            assert_eq!(reader.header(), None);
+            return;
+        }
+    };
+    assert_eq!(reader.header(), Some(&header));
+    let order = header.byte_order;
+    let per_sec = header.resolution.units_per_second().unwrap();
+    let sane = |at: usize| {
+        rd32(input, at + 12, order).unwrap() != 0
+            && u64::from(rd32(input, at + 4, order).unwrap()) < per_sec
+    };
+
+    // The re-synchronisation rule (module docs): the end of the record at
+    // `at` if its header is plausible with timestamps near `reference`.
+    let plausible = |at: usize, reference: Option<u32>| {
+        let (secs, captured, original) =
+            (rd32(input, at, order)?, rd32(input, at + 8, order)?, rd32(input, at + 12, order)?);
+        let end = at + 16 + captured as usize;
+        let ok = captured <= parser.record_size_limit()
+            && (header.snaplen == 0 || captured <= header.snaplen)
+            && captured <= original
+            && original <= pcap::MAX_ORIGINAL_LEN
+            && !matches!(reference, Some(r) if secs.abs_diff(r) > pcap::TIMESTAMP_WINDOW_SECS)
+            && sane(at)
+            && end <= len;
+        ok.then_some(end)
+    };
+    let resumes = |at: usize, reference: Option<u32>| {
+        plausible(at, reference)
+            .is_some_and(|end| end == len || plausible(end, reference).is_some())
+    };
+    // A search from the damage at `pos`: nothing before `to` passes, `to`
+    // does (or is the input's end).
+    let searched = |pos: usize, to: usize, reference: Option<u32>| {
+        for at in pos + 1..to {
+            assert!(!resumes(at, reference), "the search from {pos} passes over {at}");
+        }
+        assert!(to == len || resumes(to, reference), "resumes at {to}");
+    };
+    // The seconds of the last record followed by a plausible one near it.
+    let mut last_secs: Option<u32> = None;
+
+    // Tiling, and each record as the bytes and the strict parse say.
+    let mut pos = pcap::HEADER_LEN;
+    let mut k = 0;
+    while k < records.len() {
+        let rest = &input[pos..];
+        let parsed = parser.parse_record(&header, rest, pos as u64);
+        match &records[k] {
+            CaptureRecord::Block(Block::Frame(f)) => {
+                let expected = parsed.expect("a frame parse_record refuses");
+                assert_eq!(*f, expected);
+                let cap = rd32(input, pos + 8, order).unwrap() as usize;
+                let data = &input[pos + 16..pos + 16 + cap];
+                assert!(same_slice(f.data, data), "frame at {pos}: data is not the record's bytes");
+                assert!(sane(pos), "an implausible frame at {pos}");
+                let secs = rd32(input, pos, order).unwrap();
+                let end = pos + 16 + cap;
+                if end == len || plausible(end, Some(secs)).is_some() {
+                    last_secs = Some(secs);
+                }
+                pos = end;
+            }
+            CaptureRecord::Error(e) => {
+                assert_eq!(e.offset, pos as u64, "error away from the end of the last record");
+                let s = skipped_after(&records, k, pos);
+                match e.kind {
+                    CaptureErrorKind::ImplausibleRecord { original_len, fraction } => {
+                        parsed.expect("ImplausibleRecord where parse_record fails");
+                        assert_eq!(original_len, rd32(input, pos + 12, order).unwrap());
+                        assert_eq!(fraction, rd32(input, pos + 4, order).unwrap());
+                        assert!(!sane(pos), "{e:?} of a plausible record");
+                    }
+                    CaptureErrorKind::RecordOverlapsNext { next_record } => {
+                        let f = parsed.expect("RecordOverlapsNext where parse_record fails");
+                        assert!(sane(pos), "{e:?} of an implausible record");
+                        let end = pos + 16 + f.data.len();
+                        assert_ne!(end, len, "{e:?} of the input's last record");
+                        assert!(next_record > pos as u64 && next_record < end as u64, "{e:?}");
+                        assert_eq!(s.offset + s.len, next_record, "{e:?} skips elsewhere");
+                        assert!(records.get(k + 2).is_some(), "nothing at {next_record}");
+                    }
+                    _ => assert_eq!(parsed, Err(*e)),
+                }
+                let reference = match e.kind {
+                    // The search inside the record, near its own seconds.
+                    CaptureErrorKind::RecordOverlapsNext { .. } => rd32(input, pos, order),
+                    _ => last_secs,
+                };
+                searched(pos, pos + s.len as usize, reference);
+                pos += s.len as usize;
+                k += 1;
+            }
+            other => panic!("{other:?} at {pos}: not a frame after an error"),
+        }
+        k += 1;
+    }
+    assert_eq!(pos, len, "the records stop before the end");
+
+    // Against the strict reader.
+    let plausible_after = |f: &Frame, next: &Frame| {
+        let at = next.offset as usize;
+        let (secs, next_secs) =
+            (rd32(input, f.offset as usize, order).unwrap(), rd32(input, at, order).unwrap());
+        sane(at)
+            && (header.snaplen == 0 || next.captured_len <= header.snaplen)
+            && next.captured_len <= next.original_len
+            && next.original_len <= pcap::MAX_ORIGINAL_LEN
+            && secs.abs_diff(next_secs) <= pcap::TIMESTAMP_WINDOW_SECS
+    };
+    let mut r = records.iter();
+    for (i, item) in strict.iter().enumerate() {
+        let rec = r.next().unwrap_or_else(|| panic!("no record for the strict {item:?}"));
+        let f = match item {
+            Ok(f) => f,
+            Err(e) => {
+                assert_eq!(*rec, CaptureRecord::Error(*e), "the strict reader's error");
+                return;
+            }
+        };
+        if *rec == CaptureRecord::Block(Block::Frame(*f)) {
+            continue;
+        }
+        let CaptureRecord::Error(e) = rec else { panic!("{rec:?} for the strict {f:?}") };
+        assert_eq!(e.offset, f.offset, "{e:?} for the strict {f:?}");
+        let at = f.offset as usize;
+        match e.kind {
+            CaptureErrorKind::ImplausibleRecord { .. } => {}
+            CaptureErrorKind::RecordOverlapsNext { .. } => {
+                assert!(sane(at));
+                match strict.get(i + 1) {
+                    Some(Ok(next)) => {
+                        assert!(
+                            !plausible_after(f, next),
+                            "{e:?} though a plausible record follows"
+                        )
+                    }
+                    Some(Err(_)) => {}
+                    None => panic!("{e:?} of the strict reader's last record"),
+                }
+            }
+            _ => panic!("{e:?} for the strict {f:?}"),
+        }
+        return;
+    }
+    assert_eq!(r.next(), None, "more records than the strict reader's frames");
+}
+
+/// The block types a recovering pcapng reader may resume at (the spec's,
+/// §10.1): SHB, IDB, PB, SPB, NRB, ISB, EPB, DSB, custom (both).
+const NG_KNOWN: [u32; 10] = [0x0a0d_0d0a, 1, 2, 3, 4, 5, 6, 0x0a, 0x0bad, 0x4000_0bad];
+
+/// The length of a block framed at `at` in `order` (an SHB in the order of
+/// its byte-order magic): a known type, a length that is a multiple of 4,
+/// at least 12 plus its fixed part, within `limit` and the input, and a
+/// trailing copy equal to it. Then the block's order too.
+fn ng_framed(
+    input: &[u8],
+    at: usize,
+    order: Option<ByteOrder>,
+    limit: u32,
+) -> Option<(usize, ByteOrder)> {
+    let order = if input.get(at..at + 4)? == [0x0a, 0x0d, 0x0d, 0x0a] {
+        match input.get(at + 8..at + 12)? {
+            [0x4d, 0x3c, 0x2b, 0x1a] => ByteOrder::Little,
+            [0x1a, 0x2b, 0x3c, 0x4d] => ByteOrder::Big,
+            _ => return None,
+        }
+    } else {
+        order?
+    };
+    let block_type = rd32(input, at, order)?;
+    let len = rd32(input, at + 4, order)?;
+    let ok = NG_KNOWN.contains(&block_type)
+        && len % 4 == 0
+        && len >= 12 + ng_fixed(block_type)
+        && len <= limit
+        && (len as usize) <= input.len() - at
+        && rd32(input, at + len as usize - 4, order) == Some(len);
+    ok.then_some((len as usize, order))
+}
+
+/// An upper bound of the options bytes the recovering pcapng reader's
+/// rule 4 may walk per search of every position: for each position, in
+/// the byte order (either) that gives most, the options area of a block
+/// passing rules 1 to 3 there (framed, the block after it framed in its
+/// order or the input's end, options at most `MAX_CANDIDATE_OPTIONS`).
+fn candidate_options_bound(parser: pcapng::Parser, input: &[u8]) -> u64 {
+    let limit = parser.block_size_limit();
+    let mut total = 0u64;
+    for at in 0..input.len() {
+        let most = [ByteOrder::Little, ByteOrder::Big]
+            .into_iter()
+            .filter_map(|order| ng_rules_1_to_3(input, at, Some(order), limit))
+            .max();
+        total += most.unwrap_or(0) as u64;
+    }
+    total
+}
+
+/// The options bytes of the block at `at` if it passes the recovering
+/// pcapng reader's rules 1 to 3 with the section's byte order `order`:
+/// framed, the block after it framed in its order (or the input's end),
+/// its options area (after a packet's padded data) at most
+/// `MAX_CANDIDATE_OPTIONS` bytes.
+fn ng_rules_1_to_3(input: &[u8], at: usize, order: Option<ByteOrder>, limit: u32) -> Option<usize> {
+    let (len, o) = ng_framed(input, at, order, limit)?;
+    if at + len != input.len() {
+        ng_framed(input, at + len, Some(o), limit)?;
+    }
+    let block_type = rd32(input, at, o)?;
+    let room = len - 12 - ng_fixed(block_type) as usize;
+    let options = match block_type {
+        2 | 6 => room.checked_sub((rd32(input, at + 20, o)? as usize).next_multiple_of(4))?,
+        0x0a0d_0d0a | 1 => room,
+        _ => 0,
+    };
+    (options <= pcapng::MAX_CANDIDATE_OPTIONS).then_some(options)
+}
+
+/// Whether the recovering pcapng reader may resume at `at` with `state`
+/// (rules 1 to 3 from the bytes, rule 4 by `parse_block` on a copy).
+fn ng_resumes_at(
+    parser: pcapng::Parser,
+    input: &[u8],
+    at: usize,
+    state: &pcapng::State<64>,
+) -> bool {
+    ng_rules_1_to_3(input, at, state.byte_order(), parser.block_size_limit()).is_some()
+        && parser.parse_block(&mut state.clone(), &input[at..], at as u64).is_ok()
+}
+
+/// The recovering pcapng reader's search from the damage at `pos` to
+/// `to` (where the skipped range ends): no position before `to` passes
+/// the rules, `to` does (or is the input's end).
+fn check_ng_search(
+    parser: pcapng::Parser,
+    input: &[u8],
+    pos: usize,
+    to: usize,
+    state: &pcapng::State<64>,
+) {
+    for at in pos + 1..to {
+        assert!(!ng_resumes_at(parser, input, at, state), "the search from {pos} passes over {at}");
+    }
+    assert!(to == input.len() || ng_resumes_at(parser, input, to, state), "resumes at {to}");
+}
+
+/// The recovering pcapng reader over `input`, against the bytes, the
+/// block parser and the strict reader's items `strict` (same parser):
+///
+/// - records tile the input from 0: each block where the previous record
+///   ended, framed as its leading and trailing lengths say (in its
+///   section's byte order), equal to `parse_block` there with the state
+///   the blocks before it give (the very sub-slices); each error at that
+///   position, followed by a non-empty `Skipped` from it; the last record
+///   ends at the input's end;
+/// - each error is `parse_block`'s error there (the state unchanged), or
+///   `RecordOverlapsNext` of a packet or other block (not a section or
+///   interface) that `parse_block` takes there, not ending at the input's
+///   end, naming a position inside it where its skipped range ends;
+/// - each skipped range is the documented search's: no position after the
+///   error and before its end passes rules 1 to 3 (from the bytes, in the
+///   section's byte order) and rule 4 (`parse_block` on a copy of the
+///   state), its end does (or is the input's end);
+/// - the strict blocks come first, unchanged, then the strict reader's
+///   error, except that the last strict block before that error may be
+///   condemned by `RecordOverlapsNext` instead (the one case the module
+///   docs allow: no block starts where it ends). So a strict read with no
+///   error gives exactly the strict blocks and no error;
+/// - `work()` within the bound the module docs argue: each position
+///   searched at most twice, plus, for each search of a position where a
+///   block passes rules 1 to 3 (framed, the block after it framed, options
+///   at most `MAX_CANDIDATE_OPTIONS` bytes), that block's options area
+///   ([`candidate_options_bound`], computed from the bytes in either byte
+///   order). That is `2 * len` when no position passes (the usual case),
+///   but not a small constant times `len` for crafted input: nested
+///   candidates whose options areas overlap each add theirs;
+/// - the same records at base [`BASE`].
+pub fn check_pcapng_recover(
+    parser: pcapng::Parser,
+    input: &[u8],
+    strict: &[Result<Block<'_>, CaptureError>],
+) {
+    let len = input.len();
+    let mut reader = pcapng::Recovering::<'_, 64>::new(parser, input, 0);
+    let records = collect_recovering(reader.by_ref(), len);
+    let bound = 2 * len as u64 + 2 * candidate_options_bound(parser, input);
+    assert!(reader.work() <= bound, "work {} for {len} bytes (bound {bound})", reader.work());
+    assert_eq!(reader.position(), len);
+    let shifted = collect_recovering(pcapng::Recovering::<'_, 64>::new(parser, input, BASE), len);
+    check_recover_base(&records, &shifted);
+
+    let mut state = pcapng::State::<64>::new();
+    let mut pos = 0usize;
+    let mut k = 0;
+    while k < records.len() {
+        let rest = &input[pos..];
+        let mut probe = state.clone();
+        let parsed = parser.parse_block(&mut probe, rest, pos as u64);
+        match &records[k] {
+            CaptureRecord::Block(block) => {
+                let (expected, block_len) = parsed.expect("a block parse_block refuses");
+                assert_eq!(*block, expected);
+                state = probe;
+                let order = state.byte_order().expect("a block with no byte order");
+                let framed = rd32(rest, 4, order).unwrap() as usize;
+                assert_eq!(framed, block_len, "block length");
+                assert_eq!(rd32(rest, block_len - 4, order), Some(framed as u32), "trailer");
+                assert!(
+                    block_len % 4 == 0 && block_len as u64 <= u64::from(parser.block_size_limit())
+                );
+                match block {
+                    Block::Frame(f) => {
+                        let at = if rd32(rest, 0, order) == Some(3) { 12 } else { 28 };
+                        let data = &input[pos + at..pos + at + f.data.len()];
+                        assert!(same_slice(f.data, data), "frame at {pos}: not the block's data");
+                    }
+                    Block::Other(raw) => {
+                        assert!(same_slice(raw.body, &input[pos + 8..pos + block_len - 4]));
+                    }
+                    Block::Section(h) => assert_eq!(h.byte_order, order),
+                    Block::Interface { .. } => {}
+                }
+                pos += block_len;
+            }
+            CaptureRecord::Error(e) => {
+                assert_eq!(e.offset, pos as u64, "error away from the end of the last block");
+                let s = skipped_after(&records, k, pos);
+                check_ng_search(parser, input, pos, pos + s.len as usize, &state);
+                if let CaptureErrorKind::RecordOverlapsNext { next_record } = e.kind {
+                    let (block, block_len) =
+                        parsed.expect("RecordOverlapsNext where parse_block fails");
+                    assert!(
+                        !matches!(block, Block::Section(_) | Block::Interface { .. }),
+                        "{e:?} of {block:?}"
+                    );
+                    let end = pos + block_len;
+                    assert_ne!(end, len, "{e:?} of the input's last block");
+                    assert!(next_record > pos as u64 && next_record < end as u64, "{e:?}");
+                    assert_eq!(s.offset + s.len, next_record, "{e:?} skips elsewhere");
+                    assert!(records.get(k + 2).is_some(), "nothing at {next_record}");
+                    // A packet or other block leaves the state as it was.
+                } else {
+                    assert_eq!(parsed.map(|(b, _)| b), Err(*e));
+                }
+                pos += s.len as usize;
+                k += 1;
+            }
+            other => panic!("{other:?} at {pos}: not a block after an error"),
+        }
+        k += 1;
+    }
+    assert_eq!(pos, len, "the records stop before the end");
+
+    // Against the strict reader.
+    let mut r = records.iter();
+    for (i, item) in strict.iter().enumerate() {
+        let rec = r.next().unwrap_or_else(|| panic!("no record for the strict {item:?}"));
+        match item {
+            Ok(block) if *rec == CaptureRecord::Block(*block) => {}
+            Ok(block) => {
+                let condemned = matches!(rec, CaptureRecord::Error(CaptureError {
+                    offset, kind: CaptureErrorKind::RecordOverlapsNext { .. } })
+                    if *offset == CaptureRecord::Block(*block).offset());
+                assert!(condemned, "{rec:?} for the strict {block:?}");
+                assert!(
+                    i + 2 == strict.len() && strict[i + 1].is_err(),
+                    "{rec:?}: a block the strict reader follows with a block"
+                );
+                return;
+            }
+            Err(e) => {
+                assert_eq!(*rec, CaptureRecord::Error(*e), "the strict reader's error");
+                return;
+            }
+        }
+    }
+    assert_eq!(r.next(), None, "more records than the strict reader's blocks");
 }
 
 // ------------------------------------------------------------------ capture stream
