@@ -35,8 +35,8 @@
 //!
 //! # Threads and allocations
 //!
-//! Chunks go to long-lived workers through the ring of [`exchange`]
-//! (shared with [`capture`]): one worker per pool thread but one, the
+//! Chunks go to long-lived workers through the ring of `exchange` (a
+//! private module, shared with [`capture`]): one worker per pool thread but one, the
 //! calling thread parsing too whenever it would otherwise wait, so that
 //! `threads` threads share `threads` cores. So the heap allocations of a
 //! call are a fixed number that does not grow with the input: the ring, one

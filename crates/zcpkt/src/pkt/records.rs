@@ -128,7 +128,7 @@ impl<'a, C: AsRef<[u32]> + AsMut<[u32]>> Records<'a, C> {
     /// [`next`](Iterator::next) then searches no more). `next` alone runs a
     /// search to its end; calling this first lets a caller act during a
     /// long one, e.g. release memory (as
-    /// [`MappedFile`](crate::source::mmap::MappedFile) does). The records
+    /// the `std` feature's `source::mmap::MappedFile` does). The records
     /// are the same either way.
     #[inline]
     pub fn search(&mut self, budget: u64) -> Option<SearchProgress> {
@@ -204,7 +204,7 @@ impl<'a, C: AsRef<[u32]> + AsMut<[u32]>> Records<'a, C> {
     /// [`next`](Iterator::next), hashing a large payload in pieces and
     /// telling `progress` how far it got (see
     /// [`Parser::parse_packet_hashing`]), e.g. to release the memory behind
-    /// it (as [`MappedFile`](crate::source::mmap::MappedFile) does). The
+    /// it (as the `std` feature's `source::mmap::MappedFile` does). The
     /// records are the same.
     #[inline]
     pub fn next_hashing<H: HashProgress + ?Sized>(

@@ -151,7 +151,7 @@ impl MappedFile {
     /// places far ahead of its search, which through the map would fault
     /// in (and keep resident) a whole page-cache folio each. Hand it to
     /// [`Records::search_reading`] or the parallel parser's
-    /// [`records_in_order_reading`](crate::parallel::ParallelParser::records_in_order_reading),
+    /// `ParallelParser::records_in_order_reading` (feature `parallel`),
     /// over [`as_bytes`](Self::as_bytes). It reads nothing (so the map
     /// serves every read) off Unix, or if the file could not be kept open.
     pub fn positioned_reader(&self) -> PositionedReader<'_> {
@@ -186,7 +186,7 @@ impl MappedFile {
 
     /// A [`HashProgress`] for readers that visit the map from several
     /// threads at once (the parallel parser's
-    /// [`records_in_order_hashing`](crate::parallel::ParallelParser::records_in_order_hashing)):
+    /// `ParallelParser::records_in_order_hashing`, feature `parallel`):
     /// each clone releases, as the hashing of a huge payload goes on, only
     /// what lies inside that payload and behind the hashing (from its first
     /// 64 KiB-aligned offset to the last whole [`RELEASE_BLOCK`] hashed),
