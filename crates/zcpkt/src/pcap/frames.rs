@@ -62,16 +62,13 @@ impl<'a> Iterator for Frames<'a> {
         let header = match self.header {
             Some(header) => header,
             None if self.input.is_empty() => return None,
-            None => match Header::read(self.input) {
+            None => match Header::read_at(self.input, self.base) {
                 Ok(header) => {
                     self.header = Some(header);
                     self.pos = HEADER_LEN;
                     header
                 }
-                Err(mut error) => {
-                    error.offset += self.base;
-                    return self.fail(error);
-                }
+                Err(error) => return self.fail(error),
             },
         };
         let rest = self.input.get(self.pos..).filter(|rest| !rest.is_empty())?;

@@ -39,6 +39,15 @@ pub struct Header {
 }
 
 impl Header {
+    /// [`read`](Self::read) of a file whose first byte is at absolute
+    /// offset `base` (the error's offset moved there), for the iterators.
+    pub(crate) fn read_at(input: &[u8], base: u64) -> Result<Self, CaptureError> {
+        Self::read(input).map_err(|mut error| {
+            error.offset = error.offset.saturating_add(base);
+            error
+        })
+    }
+
     /// Reads and checks the global header at the start of `input`, in this
     /// order: Truncated (under 24 bytes; under 4 is Truncated too, as there
     /// is no magic to judge), BadMagic, UnsupportedVersion (major not 2).

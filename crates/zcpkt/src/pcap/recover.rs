@@ -273,16 +273,13 @@ impl<'a> Iterator for Recovering<'a> {
         let header = match self.header {
             Some(header) => header,
             None if self.pos > 0 || self.input.is_empty() => return None,
-            None => match Header::read(self.input) {
+            None => match Header::read_at(self.input, self.base) {
                 Ok(header) => {
                     self.header = Some(header);
                     self.pos = HEADER_LEN;
                     header
                 }
-                Err(mut error) => {
-                    error.offset += self.base;
-                    return self.fail(error, None);
-                }
+                Err(error) => return self.fail(error, None),
             },
         };
         self.record(&header)
