@@ -105,7 +105,7 @@ pub fn fold_opened_events<A: FrameFold>(
 /// `stats` (a layer walk and four map updates a frame, the maps merged per
 /// batch) 39% more CPU time, 1.19x faster in one run and 0.77x in another,
 /// as the other core was free or not.
-pub fn parallel(opts: &ReadOptions) -> bool {
+fn parallel(opts: &ReadOptions) -> bool {
     opts.threads > 1 && opts.threads_given
 }
 

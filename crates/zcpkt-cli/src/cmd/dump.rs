@@ -91,12 +91,17 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
     let mut table = FrameTable::new(args.limit, args.payload);
     let mut scratch = String::new();
     let mut refused_json = false;
-    let mut damage = Vec::new();
+    // Damage read past is reported as met: hostile input can hold one every
+    // few bytes, too many to keep.
+    let mut damage_met = false;
     let summary = for_each_input_event(&input, &opts, |event| {
         let record = match event {
             CaptureEvent::Pkt(record) => record,
+            // --json is refused on captures (below): no report then.
+            CaptureEvent::Damage(_) if args.json => return ControlFlow::Continue(()),
             CaptureEvent::Damage(error) => {
-                damage.push(error);
+                report_damage(&input, &error);
+                damage_met = true;
                 return ControlFlow::Continue(());
             }
             CaptureEvent::Skipped(_) => return ControlFlow::Continue(()),
@@ -136,9 +141,8 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
     if is_capture(summary.format) {
         // Zero frames still get the table's header.
         table.header(&mut out).and_then(|()| out.flush()).map_err(CliError::stdout)?;
-        if !damage.is_empty() {
+        if damage_met {
             // Read past, each reported; reading stops at a --limit stop.
-            damage.iter().for_each(|error| report_damage(&input, error));
             return Ok(Outcome::ErrorsFound);
         }
         // Damage after a --limit stop was never reached, so not reported.

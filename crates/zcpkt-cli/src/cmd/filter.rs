@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use zcpkt::proto::filter::Filter;
 use zcpkt::{Packet, PacketFlags, Record};
 
-use crate::cmd::capture::is_capture;
+use crate::cmd::capture::{is_capture, report_damage};
 use crate::cmd::filter_capture::FrameFilter;
 use crate::error::{CliError, Outcome};
 use crate::input::{for_each_input_event, CaptureEvent, Input, InputArgs, ReadOptions};
@@ -187,12 +187,15 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
     let mut write_error = None;
     let mut frames = FrameFilter::new(args);
     let mut pkt_options_refused = false;
-    let mut damage = Vec::new();
+    // Damage read past is reported as met: hostile input can hold one every
+    // few bytes, too many to keep.
+    let mut damage_met = 0u64;
     let mut skipped = 0;
     let summary = for_each_input_event(&input, &opts, |event| match event {
         CaptureEvent::Block(block) => frames.block(sink.writer(), &block),
         CaptureEvent::Damage(error) => {
-            damage.push(error);
+            report_damage(&input, &error);
+            damage_met += 1;
             ControlFlow::Continue(())
         }
         CaptureEvent::Skipped(range) => {
@@ -231,9 +234,9 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
         )));
     }
     if is_capture(summary.format) {
-        // Strict reading ends at its one damage; recovery gives each.
-        damage.extend(summary.error.filter(|_| damage.is_empty()));
-        return frames.finish(&input, sink, &damage, skipped);
+        // Strict reading ends at its one damage, which is reported last.
+        let strict = summary.error.filter(|_| damage_met == 0);
+        return frames.finish(&input, sink, strict, damage_met, skipped);
     }
     if let Some(e) = write_error {
         return Err(CliError::io(format!("cannot write {}", sink.name()), e));

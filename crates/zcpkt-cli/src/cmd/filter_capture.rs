@@ -237,14 +237,17 @@ impl<'a> FrameFilter<'a> {
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))
     }
 
-    /// Ends the run: refusals and write errors (exit 2), damage (exit 1;
-    /// without --recover no output is left; with it, `skipped` bytes were
-    /// read past), else the output committed.
+    /// Ends the run: refusals and write errors (exit 2), damage (exit 1:
+    /// `strict`, where a strict reader stopped, reported here, or
+    /// `damage_met` already reported while reading past it, `skipped`
+    /// bytes; without --recover no output is left), else the output
+    /// committed.
     pub fn finish(
         self,
         input: &Input,
         sink: Sink,
-        damage: &[CaptureError],
+        strict: Option<CaptureError>,
+        damage_met: u64,
         skipped: u64,
     ) -> Result<Outcome, CliError> {
         if let Some(option) = self.refused {
@@ -256,8 +259,11 @@ impl<'a> FrameFilter<'a> {
             return Err(CliError::io(format!("cannot write {}", sink.name()), e));
         }
         let (matched, total) = (self.matched, self.framing.frames);
-        damage.iter().for_each(|error| report_damage(input, error));
-        if !damage.is_empty() && !self.args.recover {
+        if let Some(error) = &strict {
+            report_damage(input, error);
+        }
+        let damaged = strict.is_some() || damage_met > 0;
+        if damaged && !self.args.recover {
             let note = match sink {
                 Sink::File(_) => "no output written",
                 Sink::Stdout(_) => "output is incomplete",
@@ -275,7 +281,7 @@ impl<'a> FrameFilter<'a> {
             n => format!("; skipped {n} damaged bytes"),
         };
         report(&format!("{matched} of {total} frames matched, written to {name}{skipped}"));
-        Ok(if damage.is_empty() { Outcome::Clean } else { Outcome::ErrorsFound })
+        Ok(if damaged { Outcome::ErrorsFound } else { Outcome::Clean })
     }
 }
 
