@@ -127,15 +127,7 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
                 _ if args.quiet => Ok(()),
                 Record::Packet(_) => Ok(()),
                 Record::Error(error) => writeln!(out, "{error}"),
-                Record::Skipped(s) => {
-                    writeln!(
-                        out,
-                        "offset {}: skipped {} bytes up to offset {}",
-                        s.offset,
-                        s.len,
-                        s.offset + s.len
-                    )
-                }
+                Record::Skipped(s) => check_capture::write_skipped(&mut out, &s),
             };
             output::keep_going(written, &mut write_error)
         })?;

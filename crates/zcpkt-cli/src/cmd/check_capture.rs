@@ -59,14 +59,11 @@ impl Tally {
                 if quiet {
                     return Ok(());
                 }
-                let end = s.offset + s.len;
-                writeln!(out, "offset {}: skipped {} bytes up to offset {end}", s.offset, s.len)
+                write_skipped(out, s)
             }
         }
     }
-}
 
-impl Tally {
     /// Counts the damage a strict reader stopped at and the rest of the
     /// input, `skipped`, as `add` counts a recovering reader's records.
     pub fn add_stopped(
@@ -85,6 +82,12 @@ impl Tally {
     pub fn damage_count(&self) -> u64 {
         self.damage.values().sum()
     }
+}
+
+/// The line of a skipped byte range, PKT's and captures' alike.
+pub fn write_skipped(out: &mut impl Write, s: &Skipped) -> io::Result<()> {
+    let end = s.offset + s.len;
+    writeln!(out, "offset {}: skipped {} bytes up to offset {end}", s.offset, s.len)
 }
 
 /// Reads the capture in `map` past every damage: one line per damage and
