@@ -16,6 +16,7 @@
 //! fails instead, since CI runs as root with the tools installed and must
 //! really run it.
 
+use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::path::{Path, PathBuf};
@@ -23,8 +24,9 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use zcpkt::capture::{detect, Format};
+use zcpkt::capture::{detect, Format, Frame};
 use zcpkt::proto::fields::FieldName;
+use zcpkt::proto::{Layer, Layers};
 use zcpkt::{pcap, pcapng};
 
 /// How long any one wait (a tool starting, a marker reaching a file, a tool
@@ -451,18 +453,34 @@ fn nanos(text: &str) -> i128 {
     secs.parse::<i128>().unwrap() * 1_000_000_000 + frac[..9].parse::<i128>().unwrap()
 }
 
-/// The captured bytes of every frame, read with the library.
-fn frame_data(path: &Path) -> Vec<Vec<u8>> {
-    let bytes = std::fs::read(path).unwrap();
-    match detect(&bytes) {
-        Some(Format::Pcap) => {
-            pcap::Parser::new().frames(&bytes).map(|f| f.unwrap().data.to_vec()).collect()
-        }
-        Some(Format::PcapNg) => {
-            pcapng::Parser::new().frames(&bytes).map(|f| f.unwrap().data.to_vec()).collect()
-        }
+/// Every frame of a capture's bytes, read with the library.
+fn frames_of<'a>(path: &Path, bytes: &'a [u8]) -> Vec<Frame<'a>> {
+    match detect(bytes) {
+        Some(Format::Pcap) => pcap::Parser::new().frames(bytes).map(Result::unwrap).collect(),
+        Some(Format::PcapNg) => pcapng::Parser::new().frames(bytes).map(Result::unwrap).collect(),
         other => panic!("{path:?}: {other:?}"),
     }
+}
+
+/// The captured bytes of every frame.
+fn frame_data(path: &Path) -> Vec<Vec<u8>> {
+    let bytes = std::fs::read(path).unwrap();
+    frames_of(path, &bytes).iter().map(|f| f.data.to_vec()).collect()
+}
+
+/// Sequence number and payload of every TCP segment with a payload to
+/// (`to_server`) or from the server's `port`, in file order.
+fn tcp_segments(path: &Path, port: u16, to_server: bool) -> Vec<(u32, Vec<u8>)> {
+    let bytes = std::fs::read(path).unwrap();
+    frames_of(path, &bytes)
+        .iter()
+        .filter_map(|frame| {
+            Layers::of_frame(frame).find_map(|l| if let Layer::Tcp(t) = l { Some(t) } else { None })
+        })
+        .filter(|t| if to_server { t.destination_port() } else { t.source_port() } == port)
+        .filter(|t| !t.payload().is_empty())
+        .map(|t| (t.sequence_number(), t.payload().to_vec()))
+        .collect()
 }
 
 /// The file holds what `exchange` sent, as zcpkt's (= tshark's) fields and
@@ -489,19 +507,30 @@ fn holds_the_traffic(path: &Path, ends: &Endpoints, lines: &[String]) {
             assert_eq!(frames_with(&f.udp_payload(i)), 1, "{path:?}: {} datagram {i}", f.label);
         }
 
-        let server = f.tcp.local_addr().unwrap().port().to_string();
-        let tcp_len = |src: bool| -> u64 {
-            let port = if src { "tcp.srcport" } else { "tcp.dstport" };
-            lines
+        // TCP may retransmit (a loaded machine delays the ACK past the
+        // tail-loss probe's timer), so each direction's bytes are the
+        // distinct segments by sequence number; `tcp.len` counts them all.
+        let server = f.tcp.local_addr().unwrap().port();
+        for (to_server, sent, what) in
+            [(true, f.tcp_request(), "request"), (false, f.tcp_response(), "response")]
+        {
+            let segments = tcp_segments(path, server, to_server);
+            let distinct: BTreeMap<u32, &[u8]> =
+                segments.iter().map(|(seq, data)| (*seq, &data[..])).collect();
+            assert_eq!(distinct.values().copied().collect::<Vec<_>>().concat(), sent, "{what}");
+            let port = if to_server { "tcp.dstport" } else { "tcp.srcport" };
+            let tcp_len: usize = lines
                 .iter()
-                .filter(|l| cell(l, port) == server)
-                .map(|l| cell(l, "tcp.len").parse::<u64>().unwrap())
-                .sum()
-        };
-        assert_eq!(tcp_len(false), f.tcp_request().len() as u64, "{path:?} {}: request", f.label);
-        assert_eq!(tcp_len(true), f.tcp_response().len() as u64, "{path:?} {}: response", f.label);
-        assert_eq!(frames_with(&f.tcp_request()), 1);
-        assert_eq!(frames_with(&f.tcp_response()), 1);
+                .filter(|l| cell(l, port) == server.to_string())
+                .map(|l| cell(l, "tcp.len").parse::<usize>().unwrap())
+                .sum();
+            let carried: usize = segments.iter().map(|(_, data)| data.len()).sum();
+            assert_eq!(tcp_len, carried, "{path:?} {}: {what}: tcp.len", f.label);
+            assert_eq!(frames_with(&sent), segments.len(), "{path:?}: {what}");
+            if segments.len() > distinct.len() {
+                eprintln!("{path:?} {}: {what} retransmitted", f.label);
+            }
+        }
 
         // Port unreachable: ICMP type 3 / ICMPv6 type 1, quoting the
         // datagram's IP and UDP headers (so the port shows in the cell).
