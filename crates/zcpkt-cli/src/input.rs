@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use zcpkt::capture_record::CaptureRecord;
 use zcpkt::parallel::ParallelParser;
 use zcpkt::source::capture_stream::{CaptureStream, StreamCaptureError};
-use zcpkt::source::mmap::{MappedFile, Releaser};
+use zcpkt::source::mmap::{MappedFile, Releaser, SEARCH_STEP};
 use zcpkt::source::stream::StreamReader;
 use zcpkt::{detect, pcap, pcapng, CaptureError, Format, Parser, Record, Skipped};
 
@@ -465,7 +465,6 @@ fn recovering_events<'a>(
 ) -> (Option<pcap::Header>, Option<CaptureError>) {
     let mut first = None;
     let mut emit = |record: CaptureRecord<'a>| -> CaptureEvent<'a> {
-        releaser.reached(usize::try_from(record.offset()).unwrap_or(usize::MAX));
         match record {
             CaptureRecord::Block(block) => CaptureEvent::Block(block),
             CaptureRecord::Error(error) => {
@@ -475,8 +474,18 @@ fn recovering_events<'a>(
             CaptureRecord::Skipped(skipped) => CaptureEvent::Skipped(skipped),
         }
     };
+    // A search after damage can cross a gigabyte of garbage: it runs in
+    // steps, releasing the pages it has passed.
+    let offset =
+        |record: &CaptureRecord<'_>| usize::try_from(record.offset()).unwrap_or(usize::MAX);
     if format == Format::PcapNg {
-        for record in pcapng::Parser::new().recovering(bytes) {
+        let mut records = pcapng::Parser::new().recovering(bytes);
+        loop {
+            while let Some(reached) = records.search(SEARCH_STEP) {
+                releaser.reached(reached);
+            }
+            let Some(record) = records.next() else { break };
+            releaser.reached(offset(&record));
             if f(emit(record)).is_break() {
                 break;
             }
@@ -486,7 +495,12 @@ fn recovering_events<'a>(
     let mut records = pcap::Parser::new().recovering(bytes);
     let mut header_due = pkt_fallback;
     let mut stopped = false;
-    while let Some(record) = records.next() {
+    loop {
+        while let Some(reached) = records.search(SEARCH_STEP) {
+            releaser.reached(reached);
+        }
+        let Some(record) = records.next() else { break };
+        releaser.reached(offset(&record));
         // The global header first, as the strict path gives it.
         if let (true, Some(header)) = (header_due, records.header()) {
             header_due = false;

@@ -21,6 +21,15 @@ enum R {
     Skip(u64, u64),
 }
 
+fn reduce(record: CaptureRecord<'_>) -> R {
+    match record {
+        CaptureRecord::Error(e) => R::Error(e),
+        CaptureRecord::Skipped(s) => R::Skip(s.offset, s.len),
+        CaptureRecord::Block(Block::Frame(frame)) => R::Frame(frame.offset, frame.data.to_vec()),
+        CaptureRecord::Block(other) => panic!("a pcap block that is not a frame: {other:?}"),
+    }
+}
+
 /// The records of `bytes`, checked to tile the input after the global
 /// header (see `pcapng_recovery.rs`).
 fn recover(bytes: &[u8]) -> Vec<R> {
@@ -53,7 +62,55 @@ fn recover(bytes: &[u8]) -> Vec<R> {
         });
     }
     assert_eq!(records.position(), bytes.len(), "frames and skipped ranges cover the input");
+    for budget in [1, 7, 64] {
+        let (stepped, work) = recover_in_steps(bytes, budget);
+        assert_eq!(stepped, out, "searching in steps of {budget}");
+        assert_eq!(work, records.work(), "steps of {budget} tried positions again");
+    }
     out
+}
+
+/// The records of `bytes` again, with each search after damage run
+/// [`search`](Parser::recovering) steps of `budget` positions at a time
+/// (at most 5, then `next` goes on): the same records, and the steps stop
+/// exactly every `budget` positions from the one after the damage, before
+/// where reading resumes (or the input's end). A search inside a record (`RecordOverlapsNext`) is not
+/// stepped: it covers one record. Returns the records and the work done,
+/// which must be the unstepped reader's: no position is tried twice.
+fn recover_in_steps(bytes: &[u8], budget: u64) -> (Vec<R>, u64) {
+    let mut records = Parser::new().recovering(bytes);
+    let mut out = Vec::new();
+    let mut stepped_search = false;
+    let mut reached = Vec::new();
+    loop {
+        let from = records.position() + 1;
+        // At most 5 steps, then `next` finishes the search.
+        while let Some(at) = records.search(budget).filter(|_| reached.len() < 5) {
+            reached.push(at);
+        }
+        let Some(record) = records.next() else { break };
+        match record {
+            CaptureRecord::Error(e) => {
+                stepped_search =
+                    !(matches!(e.kind, K::RecordOverlapsNext { .. }) || records.header().is_none())
+            }
+            CaptureRecord::Skipped(s) => {
+                let end = (s.offset + s.len) as usize;
+                let expected: Vec<usize> = (1..)
+                    .map(|k| from + k * budget as usize)
+                    .take_while(|&at| if end == bytes.len() { at < end } else { at <= end })
+                    .take_while(|_| stepped_search)
+                    .take(5)
+                    .collect();
+                assert_eq!(reached, expected, "steps of the search {s:?}");
+                reached.clear();
+            }
+            CaptureRecord::Block(_) => {}
+        }
+        assert!(reached.is_empty(), "steps with no search under way");
+        out.push(reduce(record));
+    }
+    (out, records.work())
 }
 
 const T0: u32 = 1_700_000_000;

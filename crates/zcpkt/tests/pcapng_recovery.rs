@@ -65,7 +65,54 @@ fn recover(bytes: &[u8]) -> Vec<R> {
         out.push(reduce(record));
     }
     assert_eq!(records.position(), bytes.len(), "blocks and skipped ranges cover the input");
+    for budget in [1, 7, 64] {
+        let (stepped, work) = recover_in_steps(bytes, budget);
+        assert_eq!(stepped, out, "searching in steps of {budget}");
+        assert_eq!(work, records.work(), "steps of {budget} tried positions again");
+    }
     out
+}
+
+/// The records of `bytes` again, with each search after damage run
+/// [`search`](Parser::recovering) steps of `budget` positions at a time
+/// (at most 5, then `next` goes on): the same records, and the steps stop
+/// exactly every `budget` positions from the one after the damage, before
+/// where reading resumes (or the input's end). A search inside a record (`RecordOverlapsNext`) is not
+/// stepped: it covers one record. Returns the records and the work done,
+/// which must be the unstepped reader's: no position is tried twice.
+fn recover_in_steps(bytes: &[u8], budget: u64) -> (Vec<R>, u64) {
+    let mut records = Parser::new().recovering(bytes);
+    let mut out = Vec::new();
+    let mut stepped_search = false;
+    let mut reached = Vec::new();
+    loop {
+        let from = records.position() + 1;
+        // At most 5 steps, then `next` finishes the search.
+        while let Some(at) = records.search(budget).filter(|_| reached.len() < 5) {
+            reached.push(at);
+        }
+        let Some(record) = records.next() else { break };
+        match record {
+            CaptureRecord::Error(e) => {
+                stepped_search = !(matches!(e.kind, K::RecordOverlapsNext { .. }))
+            }
+            CaptureRecord::Skipped(s) => {
+                let end = (s.offset + s.len) as usize;
+                let expected: Vec<usize> = (1..)
+                    .map(|k| from + k * budget as usize)
+                    .take_while(|&at| if end == bytes.len() { at < end } else { at <= end })
+                    .take_while(|_| stepped_search)
+                    .take(5)
+                    .collect();
+                assert_eq!(reached, expected, "steps of the search {s:?}");
+                reached.clear();
+            }
+            CaptureRecord::Block(_) => {}
+        }
+        assert!(reached.is_empty(), "steps with no search under way");
+        out.push(reduce(record));
+    }
+    (out, records.work())
 }
 
 /// The error the strict reader stops with.

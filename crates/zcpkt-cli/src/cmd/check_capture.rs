@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use zcpkt::capture_record::CaptureRecord;
-use zcpkt::source::mmap::MappedFile;
+use zcpkt::source::mmap::{MappedFile, SEARCH_STEP};
 use zcpkt::{detect, pcap, pcapng, CaptureError, Format, Skipped};
 
 use crate::cmd::capture::{format_name, report_damage, Framing};
@@ -107,25 +107,30 @@ pub fn run(
     let mut write_error = None;
     let mut progress = Progress::new(Some(total), opts.progress);
     let mut releaser = map.releaser();
-    let mut visit = |record: &CaptureRecord<'_>, position: usize| {
+    let mut visit = |record: Option<&CaptureRecord<'_>>, position: usize| {
         match record {
             // The per-frame path: no output.
-            CaptureRecord::Block(block) => {
+            Some(CaptureRecord::Block(block)) => {
                 tally.framing.see(block);
             }
-            _ => {
+            Some(record) => {
                 let written = tally.add(record, input, quiet, &mut out);
                 let _ = output::keep_going(written, &mut write_error);
             }
+            None => {} // a step of a search
         }
         progress.set(position as u64);
         releaser.reached(position);
     };
     match format {
         Format::PcapNg => {
-            read_all(pcapng::Parser::new().recovering(bytes), |r| r.position(), &mut visit)
+            let records = pcapng::Parser::new().recovering(bytes);
+            read_all(records, |r| r.position(), |r| r.search(SEARCH_STEP), &mut visit)
         }
-        _ => read_all(pcap::Parser::new().recovering(bytes), |r| r.position(), &mut visit),
+        _ => {
+            let records = pcap::Parser::new().recovering(bytes);
+            read_all(records, |r| r.position(), |r| r.search(SEARCH_STEP), &mut visit)
+        }
     }
     progress.finish();
     if let Some(e) = write_error {
@@ -139,13 +144,21 @@ pub fn run(
 
 /// Hands every record of `records` to `visit`, with the position the
 /// reader reached (statically dispatched: this is the per-frame loop).
+/// A search after damage runs in steps (`search`), each position reached
+/// handed to `visit` with no record: it can cross a gigabyte of garbage,
+/// whose pages must be released as it goes.
 fn read_all<'a, I: Iterator<Item = CaptureRecord<'a>>>(
     mut records: I,
     position: impl Fn(&I) -> usize,
-    visit: &mut impl FnMut(&CaptureRecord<'a>, usize),
+    search: impl Fn(&mut I) -> Option<usize>,
+    visit: &mut impl FnMut(Option<&CaptureRecord<'a>>, usize),
 ) {
-    while let Some(record) = records.next() {
-        visit(&record, position(&records));
+    loop {
+        while let Some(reached) = search(&mut records) {
+            visit(None, reached);
+        }
+        let Some(record) = records.next() else { break };
+        visit(Some(&record), position(&records));
     }
 }
 

@@ -115,6 +115,9 @@ pub struct Recovering<'a> {
     /// An error was given at `pos`: its skipped range is next, up to the
     /// position given or to where a search from `pos` resumes reading.
     damaged: Option<Option<usize>>,
+    /// Where that search goes on: positions before it were tried by
+    /// [`search`](Self::search) steps.
+    search_at: usize,
     work: u64,
 }
 
@@ -131,7 +134,17 @@ impl<'a> Recovering<'a> {
     /// Frames of the whole file `input` (global header first), whose first
     /// byte is at absolute offset `base`.
     pub const fn new(parser: Parser, input: &'a [u8], base: u64) -> Self {
-        Self { input, pos: 0, base, parser, header: None, last_secs: None, damaged: None, work: 0 }
+        Self {
+            input,
+            pos: 0,
+            base,
+            parser,
+            header: None,
+            last_secs: None,
+            damaged: None,
+            search_at: 0,
+            work: 0,
+        }
     }
 
     /// The global header, once read.
@@ -147,6 +160,36 @@ impl<'a> Recovering<'a> {
     /// Work done by the searches so far: one per position tried.
     pub const fn work(&self) -> u64 {
         self.work
+    }
+
+    /// Goes on with the search after damage for at most `budget`
+    /// positions: `Some` with the position it has reached if the budget
+    /// ran out first (call again), `None` if no search is under way or it
+    /// has finished (the next [`next`](Iterator::next) then searches no
+    /// more). `next` alone runs a search to its end, which after damage
+    /// followed by a gigabyte of garbage means reading that gigabyte in
+    /// one call; calling this first lets a caller act during a long one,
+    /// e.g. release the pages of a map that the search has passed (nothing
+    /// before the position returned is read again). The records are the
+    /// same either way.
+    pub fn search(&mut self, budget: u64) -> Option<usize> {
+        if self.damaged != Some(None) || self.header.is_none() {
+            return None;
+        }
+        let len = self.input.len();
+        let from = self.search_at.max(self.pos + 1);
+        let budget = usize::try_from(budget).unwrap_or(usize::MAX);
+        let to = from.saturating_add(budget).min(len);
+        // Not found up to `to`: the next step (or `skip`) starts there.
+        self.search_at = to;
+        match self.find(from, to, self.last_secs) {
+            Some(at) => {
+                self.damaged = Some(Some(at));
+                None
+            }
+            None if to < len => Some(to),
+            None => None,
+        }
     }
 
     fn fields(&self, at: usize) -> Option<Fields> {
@@ -187,7 +230,7 @@ impl<'a> Recovering<'a> {
 
     /// The first position in `from..to` where the rule holds, with
     /// timestamps near `reference`.
-    fn search(&mut self, from: usize, to: usize, reference: Option<u32>) -> Option<usize> {
+    fn find(&mut self, from: usize, to: usize, reference: Option<u32>) -> Option<usize> {
         for at in from..to.min(self.input.len()) {
             self.work += 1;
             let Some(end) = self.plausible(at, reference) else { continue };
@@ -206,7 +249,8 @@ impl<'a> Recovering<'a> {
             (Some(to), _) => to,
             (None, Some(_)) => {
                 let to = self.input.len();
-                self.search(from + 1, to, self.last_secs).unwrap_or(to)
+                let start = self.search_at.max(from + 1);
+                self.find(start, to, self.last_secs).unwrap_or(to)
             }
             (None, None) => self.input.len(),
         };
@@ -219,6 +263,7 @@ impl<'a> Recovering<'a> {
     /// where a search from `pos` resumes reading.
     fn fail(&mut self, error: CaptureError, skip_to: Option<usize>) -> Option<CaptureRecord<'a>> {
         self.damaged = Some(skip_to);
+        self.search_at = 0;
         Some(CaptureRecord::Error(error))
     }
 
@@ -248,7 +293,7 @@ impl<'a> Recovering<'a> {
         let end = self.pos + RECORD_HEADER_LEN + frame.data.len();
         if end == self.input.len() || self.plausible(end, Some(fields.secs)).is_some() {
             self.last_secs = Some(fields.secs);
-        } else if let Some(next) = self.search(self.pos + 1, end, Some(fields.secs)) {
+        } else if let Some(next) = self.find(self.pos + 1, end, Some(fields.secs)) {
             let kind =
                 CaptureErrorKind::RecordOverlapsNext { next_record: self.base + next as u64 };
             return self.fail(CaptureError::new(offset, kind), Some(next));

@@ -81,6 +81,7 @@
 use super::block::{block_type, minimum_len, RawBlock};
 use super::parse::{Block, Parser};
 use super::state::{State, DEFAULT_INTERFACE_CAPACITY};
+use super::SHB_TYPE_BYTES;
 use crate::capture::{CaptureError, CaptureErrorKind};
 use crate::capture_record::{CaptureRecord, Skipped};
 
@@ -110,6 +111,9 @@ pub struct Recovering<'a, const N: usize = DEFAULT_INTERFACE_CAPACITY> {
     found: Option<(Block<'a>, usize)>,
     /// Where `found` starts.
     found_at: usize,
+    /// Where the search after damage goes on: positions before it were
+    /// tried by [`search`](Self::search) steps.
+    search_at: usize,
     work: u64,
 }
 
@@ -126,6 +130,7 @@ impl<'a, const N: usize> Recovering<'a, N> {
             damaged: false,
             found: None,
             found_at: 0,
+            search_at: 0,
             work: 0,
         }
     }
@@ -147,6 +152,32 @@ impl<'a, const N: usize> Recovering<'a, N> {
         self.work
     }
 
+    /// Goes on with the search after damage for at most `budget`
+    /// positions: `Some` with the position it has reached if the budget
+    /// ran out first (call again), `None` if no search is under way or it
+    /// has finished (the next [`next`](Iterator::next) then searches no
+    /// more). `next` alone runs a search to its end, which after damage
+    /// followed by a gigabyte of garbage means reading that gigabyte in
+    /// one call; calling this first lets a caller act during a long one,
+    /// e.g. release the pages of a map that the search has passed (nothing
+    /// before the position returned is read again). The records are the
+    /// same either way.
+    pub fn search(&mut self, budget: u64) -> Option<usize> {
+        if !self.damaged || self.found.is_some() {
+            return None;
+        }
+        let len = self.input.len();
+        let from = self.search_at.max(self.pos + 1);
+        let budget = usize::try_from(budget).unwrap_or(usize::MAX);
+        let to = from.saturating_add(budget).min(len);
+        // Not found up to `to`: the next step (or `skip`) starts there.
+        self.search_at = to;
+        match self.find(from, to) {
+            None if to < len => Some(to),
+            _ => None,
+        }
+    }
+
     /// The skipped range from the damage at `pos` to where reading resumes
     /// (`found` was set when the damage was judged, or is set now).
     fn skip(&mut self) -> CaptureRecord<'a> {
@@ -155,7 +186,8 @@ impl<'a, const N: usize> Recovering<'a, N> {
             Some((_, _)) => self.found_at,
             None => {
                 let to = self.input.len();
-                self.search(from.saturating_add(1), to).unwrap_or(to)
+                let start = self.search_at.max(from.saturating_add(1));
+                self.find(start, to).unwrap_or(to)
             }
         };
         self.pos = next;
@@ -165,7 +197,7 @@ impl<'a, const N: usize> Recovering<'a, N> {
 
     /// The first position in `from..to` where the rule holds, its block
     /// parsed into `found`.
-    fn search(&mut self, from: usize, to: usize) -> Option<usize> {
+    fn find(&mut self, from: usize, to: usize) -> Option<usize> {
         for at in from..to.min(self.input.len()) {
             self.work += 1;
             if let Some(found) = self.candidate(at) {
@@ -191,7 +223,7 @@ impl<'a, const N: usize> Recovering<'a, N> {
         if RawBlock::read(rest, self.base + end as u64, order, limit).is_ok() {
             return None;
         }
-        self.search(self.pos + 1, end)
+        self.find(self.pos + 1, end)
     }
 
     /// The block at `at` if reading may resume there: rules 1 to 3 first
@@ -217,6 +249,14 @@ impl<'a, const N: usize> Recovering<'a, N> {
     /// for a Section Header Block).
     fn framed(&self, at: usize, order: Option<crate::capture::ByteOrder>) -> Option<RawBlock<'a>> {
         let rest = self.input.get(at..)?;
+        // The type first (the same answer): reading the trailer of a length
+        // found in garbage touches a page up to the block size limit ahead,
+        // which a search through a map would keep mapped for nothing.
+        let type_bytes = *rest.first_chunk::<4>()?;
+        let shb = type_bytes == SHB_TYPE_BYTES;
+        if !shb && !order.is_some_and(|order| is_known(order.u32(type_bytes))) {
+            return None;
+        }
         let offset = self.base + at as u64;
         let raw = RawBlock::read(rest, offset, order, self.parser.block_size_limit()).ok()?;
         is_known(raw.block_type).then_some(raw)
@@ -282,6 +322,7 @@ impl<'a, const N: usize> Iterator for Recovering<'a, N> {
             Ok((block, len)) => {
                 if let Some(next) = self.overlaps_next(&block, self.pos + len) {
                     self.damaged = true;
+                    self.search_at = 0;
                     let kind = CaptureErrorKind::RecordOverlapsNext {
                         next_record: self.base + next as u64,
                     };
@@ -292,6 +333,7 @@ impl<'a, const N: usize> Iterator for Recovering<'a, N> {
             }
             Err(error) => {
                 self.damaged = true;
+                self.search_at = 0;
                 Some(CaptureRecord::Error(error))
             }
         }
