@@ -15,6 +15,7 @@ mod output;
 mod progress;
 mod text;
 mod time;
+mod top;
 mod units;
 
 use std::io::Write;

@@ -299,6 +299,10 @@ fn stats_json_on_pcapng_and_stdin_with_damage() {
     assert_eq!(j["top_destinations"].as_array().unwrap().len(), 1);
     assert_eq!(j["top_tcp_ports"][0]["port"], 443);
     assert_eq!(j["top_sources"][0]["frames"], 1);
+    assert_eq!(
+        j["top_undercount"],
+        serde_json::json!({"sources": 0, "destinations": 0, "tcp_ports": 0, "udp_ports": 0})
+    );
     assert!(j["damage"].is_null());
     // Damaged, piped: the frames before the damage, then exit 1.
     let mut cut = ng.clone();
@@ -311,6 +315,52 @@ fn stats_json_on_pcapng_and_stdin_with_damage() {
     assert_eq!(err.lines().count(), 1);
     let ipv6 = j["top_sources"][0]["address"].as_str().unwrap().to_owned();
     assert!(!ipv6.is_empty());
+}
+
+/// A scan: 20 004 sources seen once each (more than the 16 384 addresses a
+/// busiest-list keeps), and one source sending every 7th frame. The scan's
+/// counts are approximate, the busy source is still first with a count at
+/// most the stated undercount under its 3 000 frames, and the one
+/// destination and port are exact.
+#[test]
+fn stats_lists_the_busiest_of_a_scan_in_bounded_memory() {
+    let busy = [10, 0, 0, 1];
+    let mut f = Vec::new();
+    pcap::write_header(&mut f, Resolution::MICROS, 65535, LinkType::ETHERNET).unwrap();
+    let frames = 23_338u32; // 7 x 3334
+    for i in 0..frames {
+        let src = match i % 7 {
+            0 => busy,
+            _ => [172, 16 + (i >> 16) as u8, (i >> 8) as u8, i as u8],
+        };
+        let ip = proto_frames::V4 { src, ..v4(UDP) };
+        let frame = eth(0x0800, &ip.build(&udp(999, 53, &[1])));
+        pcap::write_record(&mut f, 1_700_000_000, i, frame.len() as u32, &frame).unwrap();
+    }
+    let busy_frames = 3334;
+    let dir = tempfile::tempdir().unwrap();
+    let path = temp(&dir, "scan.pcap", &f);
+
+    let (out, err, code) = run_on("stats", &path, &["--json", "--top", "1"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let under = j["top_undercount"]["sources"].as_u64().unwrap();
+    // At most frames / (8192 + 1), and not 0: the table overflowed.
+    assert!((1..=u64::from(frames) / 8193).contains(&under), "undercount {under}");
+    assert_eq!(j["top_sources"][0]["address"], "10.0.0.1");
+    let counted = j["top_sources"][0]["frames"].as_u64().unwrap();
+    assert!((busy_frames - under..=busy_frames).contains(&counted), "{counted} frames");
+    assert_eq!(j["top_destinations"][0]["frames"], u64::from(frames));
+    assert_eq!(j["top_udp_ports"][0]["frames"], u64::from(frames));
+    for exact in ["destinations", "tcp_ports", "udp_ports"] {
+        assert_eq!(j["top_undercount"][exact], 0, "{exact}");
+    }
+
+    let (out, _, code) = run_on("stats", &path, &["--top", "1"]);
+    assert_eq!(code, 0);
+    let note = format!("top sources (approximate: too many to count each; up to {under} under)\n");
+    assert!(out.contains(&note), "{out}");
+    assert!(out.contains("top destinations\n"), "{out}");
 }
 
 // --------------------------------------------------------------------- dump

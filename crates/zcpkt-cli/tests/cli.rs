@@ -381,6 +381,7 @@ fn stats_json_reports_the_documented_fields() {
         serde_json::json!([{"id": "a", "packets": 3}, {"id": "src-1", "packets": 1}])
     );
     assert_eq!(stats["top_dests"][0], serde_json::json!({"id": "bc", "packets": 2}));
+    assert_eq!(stats["top_undercount"], serde_json::json!({"sources": 0, "dests": 0}));
     assert_eq!(stats["errors"]["total"], 4);
     assert_eq!(stats["errors"]["BadMagic"], 1);
     assert_eq!(stats["errors"]["TooLarge"], 0);

@@ -22,6 +22,7 @@ use crate::input::{CaptureEvent, Input, InputArgs, ReadOptions};
 use crate::output;
 use crate::text::Escaped;
 use crate::time::{Iso, IsoNanos};
+use crate::top::Top;
 
 /// Summarise a capture: counts, sizes, time span, rates, flags, top ids
 ///
@@ -57,6 +58,10 @@ use crate::time::{Iso, IsoNanos};
 ///                                        area
 ///   top_sources, top_dests [{id, packets}]
 ///                                        the --top busiest, most packets first
+///   top_undercount {sources, dests}      0 when those counts are exact; else
+///                                        how far under its true count each
+///                                        may be (over 16384 distinct ids:
+///                                        bounded memory, see the README)
 ///   errors {total, Truncated, BadMagic, ...}
 ///                                        every kind of the spec's table
 ///
@@ -88,6 +93,11 @@ use crate::time::{Iso, IsoNanos};
 ///   top_tcp_ports, top_udp_ports [{port, frames, bytes}]
 ///                                        the --top busiest destination ports of
 ///                                        the first TCP / UDP header
+///   top_undercount {sources, destinations, tcp_ports, udp_ports}
+///                                        0 when those frame counts are exact
+///                                        (always for ports); else how far
+///                                        under its true count each may be
+///                                        (over 16384 distinct addresses)
 ///   damage                               null, or {offset, kind, message}: the
 ///                                        damage that ended the capture (also
 ///                                        one line on standard error, exit 1)
@@ -329,6 +339,10 @@ impl Stats {
             "extensions": extensions,
             "top_sources": self.sources.top_json(top),
             "top_dests": self.dests.top_json(top),
+            "top_undercount": {
+                "sources": self.sources.0.undercount(),
+                "dests": self.dests.0.undercount(),
+            },
             "errors": errors,
         })
     }
@@ -410,27 +424,25 @@ impl Stats {
     }
 }
 
-/// Packets per identifier. Owned keys: records are only lent to us, so the
-/// counter copies each distinct identifier once (never once per packet).
-#[derive(Default)]
-struct Counter(HashMap<Box<str>, u64>);
+/// Packets per identifier, in bounded memory ([`Top`]): owned keys, since
+/// records are only lent to us, copied once per identifier the table takes
+/// in (never once per packet).
+struct Counter(Top<Box<str>>);
+
+impl Default for Counter {
+    fn default() -> Self {
+        Self(Top::new(TOP_KEYS))
+    }
+}
 
 impl Counter {
     fn add(&mut self, id: &str) {
-        match self.0.get_mut(id) {
-            Some(count) => *count += 1,
-            None => {
-                self.0.insert(id.into(), 1);
-            }
-        }
+        self.0.add_by(id, 0, |id| Box::from(id));
     }
 
     /// The `n` busiest, most packets first, ties by identifier.
     fn top(&self, n: usize) -> Vec<(&str, u64)> {
-        let mut all: Vec<(&str, u64)> = self.0.iter().map(|(id, &c)| (&**id, c)).collect();
-        all.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-        all.truncate(n);
-        all
+        self.0.top(n).into_iter().map(|(id, count)| (&**id, count.frames)).collect()
     }
 
     fn top_json(&self, n: usize) -> Value {
@@ -442,12 +454,29 @@ impl Counter {
         if top.is_empty() {
             return Ok(());
         }
-        writeln!(out, "{title}")?;
+        writeln!(out, "{title}{}", Approximate(self.0.undercount()))?;
         for (id, packets) in top {
             let id = if id.is_empty() { "(empty)".to_owned() } else { Escaped(id).to_string() };
             writeln!(out, "  {id:<30} {packets}")?;
         }
         Ok(())
+    }
+}
+
+/// The keys a busiest-list table keeps at least (addresses, identifiers):
+/// up to twice as many are held, about 1.3 MB for IPv6 addresses, and
+/// counts are exact up to that many distinct keys (see [`Top`]).
+const TOP_KEYS: usize = 8192;
+
+/// The note after a busiest-list's title when its counts are not exact.
+struct Approximate(u64);
+
+impl std::fmt::Display for Approximate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            0 => Ok(()),
+            n => write!(f, " (approximate: too many to count each; up to {n} under)"),
+        }
     }
 }
 
@@ -530,36 +559,45 @@ impl IpKey {
     }
 }
 
-/// Frames and bytes per key; memory grows with distinct keys only.
-struct Talkers<K>(HashMap<K, (u64, u64)>);
+/// Frames and bytes per key, in bounded memory ([`Top`]).
+struct Talkers<K>(Top<K>);
 
-impl<K> Default for Talkers<K> {
+/// How many keys of a type a [`Talkers`] keeps at least.
+trait TopKeys {
+    const KEPT: usize;
+}
+
+impl TopKeys for IpKey {
+    const KEPT: usize = TOP_KEYS;
+}
+
+impl TopKeys for u16 {
+    /// Twice this is every port: port counts are always exact.
+    const KEPT: usize = 1 << 15;
+}
+
+impl<K: TopKeys + Copy + Ord + std::hash::Hash> Default for Talkers<K> {
     fn default() -> Self {
-        Self(HashMap::default())
+        Self(Top::new(K::KEPT))
     }
 }
 
 impl<K: Copy + Ord + std::hash::Hash> Talkers<K> {
     fn add(&mut self, key: K, bytes: u64) {
-        let entry = self.0.entry(key).or_default();
-        entry.0 += 1;
-        entry.1 += bytes;
+        self.0.add_by(&key, bytes, |k| *k);
     }
 
     fn merge(&mut self, later: Self) {
-        for (key, (frames, bytes)) in later.0 {
-            let entry = self.0.entry(key).or_default();
-            entry.0 += frames;
-            entry.1 += bytes;
-        }
+        self.0.merge(later.0);
     }
 
     /// The `n` busiest: most frames first, then most bytes, then by key.
     fn top(&self, n: usize) -> Vec<(K, u64, u64)> {
-        let mut all: Vec<(K, u64, u64)> = self.0.iter().map(|(&k, &(f, b))| (k, f, b)).collect();
-        all.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
-        all.truncate(n);
-        all
+        self.0.top(n).into_iter().map(|(k, c)| (*k, c.frames, c.bytes)).collect()
+    }
+
+    fn undercount(&self) -> u64 {
+        self.0.undercount()
     }
 }
 
@@ -711,6 +749,12 @@ impl FrameStats {
             "top_destinations": hosts(&self.dests),
             "top_tcp_ports": ports(&self.tcp_ports),
             "top_udp_ports": ports(&self.udp_ports),
+            "top_undercount": {
+                "sources": self.sources.undercount(),
+                "destinations": self.dests.undercount(),
+                "tcp_ports": self.tcp_ports.undercount(),
+                "udp_ports": self.udp_ports.undercount(),
+            },
             "damage": damage.map(|e| json!({
                 "offset": e.offset, "kind": e.kind.name(), "message": e.to_string()
             })),
@@ -766,7 +810,7 @@ impl FrameStats {
         for (title, talkers) in tops {
             let list = talkers.top(top);
             if !list.is_empty() {
-                writeln!(out, "{title}")?;
+                writeln!(out, "{title}{}", Approximate(talkers.undercount()))?;
                 for (key, frames, bytes) in list {
                     writeln!(out, "  {:<39} {frames:>10} frames {bytes:>14} bytes", key.text())?;
                 }
@@ -776,7 +820,7 @@ impl FrameStats {
         for (title, ports) in tops {
             let list = ports.top(top);
             if !list.is_empty() {
-                writeln!(out, "{title}")?;
+                writeln!(out, "{title}{}", Approximate(ports.undercount()))?;
                 for (port, frames, bytes) in list {
                     writeln!(out, "  {port:<39} {frames:>10} frames {bytes:>14} bytes")?;
                 }
