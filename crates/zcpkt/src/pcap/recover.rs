@@ -172,6 +172,7 @@ impl<'a> Recovering<'a> {
     /// e.g. release the pages of a map that the search has passed (nothing
     /// before the position returned is read again). The records are the
     /// same either way.
+    #[inline]
     pub fn search(&mut self, budget: u64) -> Option<usize> {
         if self.damaged != Some(None) || self.header.is_none() {
             return None;

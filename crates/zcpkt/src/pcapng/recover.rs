@@ -162,6 +162,7 @@ impl<'a, const N: usize> Recovering<'a, N> {
     /// e.g. release the pages of a map that the search has passed (nothing
     /// before the position returned is read again). The records are the
     /// same either way.
+    #[inline]
     pub fn search(&mut self, budget: u64) -> Option<usize> {
         if !self.damaged || self.found.is_some() {
             return None;
