@@ -355,12 +355,29 @@ NG_TWIN = epb(0, 5, ETH_TCP)
 NG_INNER = epb(0, 6, b"inner") + epb(0, 7, b"inner2")
 # After an EPB of no interface: 60 EPB headers 12 bytes apart, each framed
 # (its trailer among 16-byte units after the headers, an NRB right after
-# it), their options areas overlapping: the search checks the options of
-# all 60 (about 30 times the input's length in work).
+# it), their options areas overlapping: without the options credit the
+# search checked the options of all 60 (33 times the input's length in
+# work); with it, the first four and then one every 122 positions or so.
 NESTED_U = 1000
 NESTED = (shb("<") + b"".join(struct.pack("<III", 6, NESTED_U + 4 * i + 4, 0) for i in range(60))
           + bytes(NESTED_U - 720) + b"".join(struct.pack("<IIII", NESTED_U + 4 * i + 4, 4, 12, 12)
                                              for i in range(60)))
+# After garbage, an EPB candidate of 4128 bytes (4092 of options, the first
+# running past the area) that takes nearly all of the options credit; GAP
+# bytes into its options, a real EPB with 408 bytes of options and a real
+# EPB after it; two real EPBs after the candidate. The credit covers the
+# first inner EPB 51 positions after the candidate: with a gap of 15 it is
+# found, with 14 it is passed over and reading resumes after the candidate.
+def costly_candidate(gap):
+    q_len = 4128
+    head = struct.pack("<9I", 6, q_len, 0, 0, 0, 4, 4, 0x77777777, 1 | 0xFFFF << 16) + bytes(gap)
+    inner = (epb(0, 1, b"\xf1" * 40, options=opts(opt(1, b"a" * 400)))
+             + epb(0, 2, b"\xf2" * 44))
+    body = head + inner
+    body += bytes(q_len - 4 - len(body)) + struct.pack("<I", q_len)
+    return NG_LE_START + b"\xaa" * 5 + body + epb(0, 3, b"\xf3" * 48) + epb(0, 4, b"\xf4" * 52)
+
+
 CAPTURE_SLICE.update({
     "recover_pcap_zeroed": zeroed(PCAP5, REC_AT[2], 40),
     "recover_pcap_garbage_inserted": PCAP5[:REC_AT[2]] + b"\xa5" * 7 + PCAP5[REC_AT[2]:],
@@ -378,6 +395,8 @@ CAPTURE_SLICE.update({
     "recover_pcapng_damaged_idb": shb("<") + with_u32(idb(1, 0), 4, 99) + b"".join(NG_EPBS[:2])
     + NG_LE_START + b"".join(NG_EPBS[2:]),
     "recover_pcapng_nested_candidates": NESTED,
+    "recover_pcapng_credit_covers": costly_candidate(15),
+    "recover_pcapng_credit_passes_over": costly_candidate(14),
     "recover_pcapng_blocks_in_payload": NG_LE_START + NG_EPBS[0] + b"\x00" * 5
     + epb(0, 8, NG_INNER) + NG_EPBS[1],
 })

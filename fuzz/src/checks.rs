@@ -2090,6 +2090,17 @@ fn ng_framed(
     order: Option<ByteOrder>,
     limit: u32,
 ) -> Option<(usize, ByteOrder)> {
+    let (len, order) = ng_framed_any(input, at, order, limit)?;
+    NG_KNOWN.contains(&rd32(input, at, order)?).then_some((len, order))
+}
+
+/// As [`ng_framed`], of any block type (an unknown one's fixed part is 0).
+fn ng_framed_any(
+    input: &[u8],
+    at: usize,
+    order: Option<ByteOrder>,
+    limit: u32,
+) -> Option<(usize, ByteOrder)> {
     let order = if input.get(at..at + 4)? == [0x0a, 0x0d, 0x0d, 0x0a] {
         match input.get(at + 8..at + 12)? {
             [0x4d, 0x3c, 0x2b, 0x1a] => ByteOrder::Little,
@@ -2101,31 +2112,12 @@ fn ng_framed(
     };
     let block_type = rd32(input, at, order)?;
     let len = rd32(input, at + 4, order)?;
-    let ok = NG_KNOWN.contains(&block_type)
-        && len % 4 == 0
+    let ok = len % 4 == 0
         && len >= 12 + ng_fixed(block_type)
         && len <= limit
         && (len as usize) <= input.len() - at
         && rd32(input, at + len as usize - 4, order) == Some(len);
     ok.then_some((len as usize, order))
-}
-
-/// An upper bound of the options bytes the recovering pcapng reader's
-/// rule 4 may walk per search of every position: for each position, in
-/// the byte order (either) that gives most, the options area of a block
-/// passing rules 1 to 3 there (framed, the block after it framed in its
-/// order or the input's end, options at most `MAX_CANDIDATE_OPTIONS`).
-fn candidate_options_bound(parser: pcapng::Parser, input: &[u8]) -> u64 {
-    let limit = parser.block_size_limit();
-    let mut total = 0u64;
-    for at in 0..input.len() {
-        let most = [ByteOrder::Little, ByteOrder::Big]
-            .into_iter()
-            .filter_map(|order| ng_rules_1_to_3(input, at, Some(order), limit))
-            .max();
-        total += most.unwrap_or(0) as u64;
-    }
-    total
 }
 
 /// The options bytes of the block at `at` if it passes the recovering
@@ -2148,32 +2140,77 @@ fn ng_rules_1_to_3(input: &[u8], at: usize, order: Option<ByteOrder>, limit: u32
     (options <= pcapng::MAX_CANDIDATE_OPTIONS).then_some(options)
 }
 
-/// Whether the recovering pcapng reader may resume at `at` with `state`
-/// (rules 1 to 3 from the bytes, rule 4 by `parse_block` on a copy).
-fn ng_resumes_at(
-    parser: pcapng::Parser,
-    input: &[u8],
-    at: usize,
-    state: &pcapng::State<64>,
-) -> bool {
-    ng_rules_1_to_3(input, at, state.byte_order(), parser.block_size_limit()).is_some()
-        && parser.parse_block(&mut state.clone(), &input[at..], at as u64).is_ok()
+/// The recovering pcapng reader's searches, replayed in the order it runs
+/// them (from the records it gave) with its options credit: every
+/// position tried earns `OPTIONS_CREDIT_PER_POSITION` bytes, up to
+/// `MAX_CANDIDATE_OPTIONS` (where it starts); a position passing rules 1
+/// and 2 and the cap of rule 3 has its options walked (rule 4) only if
+/// the credit covers them, which are then taken from it. So the outcome
+/// of each position is known exactly, and so is `work()`.
+struct NgSearches {
+    credit: usize,
+    /// Positions tried.
+    tried: u64,
+    /// Options bytes walked.
+    walked: u64,
 }
 
-/// The recovering pcapng reader's search from the damage at `pos` to
-/// `to` (where the skipped range ends): no position before `to` passes
-/// the rules, `to` does (or is the input's end).
-fn check_ng_search(
-    parser: pcapng::Parser,
-    input: &[u8],
-    pos: usize,
-    to: usize,
-    state: &pcapng::State<64>,
-) {
-    for at in pos + 1..to {
-        assert!(!ng_resumes_at(parser, input, at, state), "the search from {pos} passes over {at}");
+impl NgSearches {
+    const fn new() -> Self {
+        Self { credit: pcapng::MAX_CANDIDATE_OPTIONS, tried: 0, walked: 0 }
     }
-    assert!(to == input.len() || ng_resumes_at(parser, input, to, state), "resumes at {to}");
+
+    /// Tries `at` with `state` as the reader does: whether reading may
+    /// resume there (rules 1 to 3 from the bytes and the credit, rule 4
+    /// by `parse_block` on a copy of the state).
+    fn resumes_at(
+        &mut self,
+        parser: pcapng::Parser,
+        input: &[u8],
+        at: usize,
+        state: &pcapng::State<64>,
+    ) -> bool {
+        self.tried += 1;
+        self.credit =
+            (self.credit + pcapng::OPTIONS_CREDIT_PER_POSITION).min(pcapng::MAX_CANDIDATE_OPTIONS);
+        let limit = parser.block_size_limit();
+        let Some(options) = ng_rules_1_to_3(input, at, state.byte_order(), limit) else {
+            return false;
+        };
+        if options > self.credit {
+            return false;
+        }
+        self.credit -= options;
+        self.walked += options as u64;
+        parser.parse_block(&mut state.clone(), &input[at..], at as u64).is_ok()
+    }
+
+    /// The search from `from` that ended at `to`: no position before `to`
+    /// passes, `to` does, unless it is `end` (where the search stops
+    /// without a block: the input's end after damage, the block's end
+    /// inside a block).
+    fn search(
+        &mut self,
+        parser: pcapng::Parser,
+        input: &[u8],
+        from: usize,
+        to: usize,
+        end: usize,
+        state: &pcapng::State<64>,
+    ) {
+        for at in from..to {
+            let credit = self.credit;
+            assert!(
+                !self.resumes_at(parser, input, at, state),
+                "the search from {from} passes over {at} (credit {credit})"
+            );
+        }
+        let credit = self.credit;
+        assert!(
+            to == end || self.resumes_at(parser, input, to, state),
+            "the search from {from} resumes at {to} (credit {credit})"
+        );
+    }
 }
 
 /// The recovering pcapng reader over `input`, against the bytes, the
@@ -2189,23 +2226,30 @@ fn check_ng_search(
 ///   `RecordOverlapsNext` of a packet or other block (not a section or
 ///   interface) that `parse_block` takes there, not ending at the input's
 ///   end, naming a position inside it where its skipped range ends;
-/// - each skipped range is the documented search's: no position after the
-///   error and before its end passes rules 1 to 3 (from the bytes, in the
-///   section's byte order) and rule 4 (`parse_block` on a copy of the
-///   state), its end does (or is the input's end);
+/// - each skipped range is the documented search's, and so is each search
+///   inside a block: the searches are replayed in the reader's order
+///   ([`NgSearches`]) with its options credit, the search after an error
+///   from the next position to the skipped range's end (from the bytes in
+///   the section's byte order and `parse_block` on a copy of the state),
+///   the search inside a packet or other block (not a section or interface)
+///   that does not end at the input's end and where no block (of any type)
+///   is framed at its end, from the next position to its end
+///   (`RecordOverlapsNext`: to the position it names, where the skipped
+///   range ends; else none passes and the block is read); no position
+///   before a search's end passes the rules with the credit it has there,
+///   its end does (or is the input's or the block's end). A block found by
+///   a search is not searched inside;
 /// - the strict blocks come first, unchanged, then the strict reader's
 ///   error, except that the last strict block before that error may be
 ///   condemned by `RecordOverlapsNext` instead (the one case the module
 ///   docs allow: no block starts where it ends). So a strict read with no
 ///   error gives exactly the strict blocks and no error;
-/// - `work()` within the bound the module docs argue: each position
-///   searched at most twice, plus, for each search of a position where a
-///   block passes rules 1 to 3 (framed, the block after it framed, options
-///   at most `MAX_CANDIDATE_OPTIONS` bytes), that block's options area
-///   ([`candidate_options_bound`], computed from the bytes in either byte
-///   order). That is `2 * len` when no position passes (the usual case),
-///   but not a small constant times `len` for crafted input: nested
-///   candidates whose options areas overlap each add theirs;
+/// - `work()` is exactly the replay's (positions tried plus options bytes
+///   walked) and within the bound the module docs argue: each position
+///   tried at most once, each adding at most `OPTIONS_CREDIT_PER_POSITION`
+///   to a credit that starts at `MAX_CANDIDATE_OPTIONS` and never goes
+///   below zero, so at most `(1 + OPTIONS_CREDIT_PER_POSITION) * len +
+///   MAX_CANDIDATE_OPTIONS`, whatever the input holds;
 /// - the same records at base [`BASE`].
 pub fn check_pcapng_recover(
     parser: pcapng::Parser,
@@ -2215,12 +2259,17 @@ pub fn check_pcapng_recover(
     let len = input.len();
     let mut reader = pcapng::Recovering::<'_, 64>::new(parser, input, 0);
     let records = collect_recovering(reader.by_ref(), len);
-    let bound = 2 * len as u64 + 2 * candidate_options_bound(parser, input);
+    let per_position = 1 + pcapng::OPTIONS_CREDIT_PER_POSITION as u64;
+    let bound = per_position * len as u64 + pcapng::MAX_CANDIDATE_OPTIONS as u64;
     assert!(reader.work() <= bound, "work {} for {len} bytes (bound {bound})", reader.work());
     assert_eq!(reader.position(), len);
     let shifted = collect_recovering(pcapng::Recovering::<'_, 64>::new(parser, input, BASE), len);
     check_recover_base(&records, &shifted);
 
+    let limit = parser.block_size_limit();
+    let mut searches = NgSearches::new();
+    // The block at `pos` was found by a search (no search inside it).
+    let mut found = false;
     let mut state = pcapng::State::<64>::new();
     let mut pos = 0usize;
     let mut k = 0;
@@ -2252,12 +2301,21 @@ pub fn check_pcapng_recover(
                     Block::Section(h) => assert_eq!(h.byte_order, order),
                     Block::Interface { .. } => {}
                 }
-                pos += block_len;
+                let end = pos + block_len;
+                let searched = !core::mem::take(&mut found)
+                    && !matches!(block, Block::Section(_) | Block::Interface { .. })
+                    && end != len
+                    && ng_framed_any(input, end, Some(order), limit).is_none();
+                if searched {
+                    searches.search(parser, input, pos + 1, end, end, &state);
+                }
+                pos = end;
             }
             CaptureRecord::Error(e) => {
                 assert_eq!(e.offset, pos as u64, "error away from the end of the last block");
+                assert!(!found, "{e:?} where a search found a block");
                 let s = skipped_after(&records, k, pos);
-                check_ng_search(parser, input, pos, pos + s.len as usize, &state);
+                let to = pos + s.len as usize;
                 if let CaptureErrorKind::RecordOverlapsNext { next_record } = e.kind {
                     let (block, block_len) =
                         parsed.expect("RecordOverlapsNext where parse_block fails");
@@ -2267,14 +2325,23 @@ pub fn check_pcapng_recover(
                     );
                     let end = pos + block_len;
                     assert_ne!(end, len, "{e:?} of the input's last block");
+                    assert!(
+                        ng_framed_any(input, end, probe.byte_order(), limit).is_none(),
+                        "{e:?} though a block is framed at its end"
+                    );
+                    // The search inside the block, which found `to`.
+                    searches.search(parser, input, pos + 1, to, end, &probe);
                     assert!(next_record > pos as u64 && next_record < end as u64, "{e:?}");
                     assert_eq!(s.offset + s.len, next_record, "{e:?} skips elsewhere");
                     assert!(records.get(k + 2).is_some(), "nothing at {next_record}");
                     // A packet or other block leaves the state as it was.
                 } else {
                     assert_eq!(parsed.map(|(b, _)| b), Err(*e));
+                    // The search after the error, to the input's end.
+                    searches.search(parser, input, pos + 1, to, len, &state);
                 }
-                pos += s.len as usize;
+                found = to != len;
+                pos = to;
                 k += 1;
             }
             other => panic!("{other:?} at {pos}: not a block after an error"),
@@ -2282,6 +2349,13 @@ pub fn check_pcapng_recover(
         k += 1;
     }
     assert_eq!(pos, len, "the records stop before the end");
+    assert_eq!(
+        reader.work(),
+        searches.tried + searches.walked,
+        "work: {} positions tried, {} options bytes walked",
+        searches.tried,
+        searches.walked
+    );
 
     // Against the strict reader.
     let mut r = records.iter();

@@ -1,6 +1,7 @@
 //! pcapng recovery past damage: exact errors, skipped ranges and frames for
 //! each kind of damage, fake blocks inside packet data, a new section as
-//! the re-synchronisation point, linear work on hostile input, and a
+//! the re-synchronisation point, linear work on hostile input (the options
+//! credit on crafted candidates and the blocks it passes over), and a
 //! property test that no frame outside the damage is lost.
 
 #[path = "capture_util/arb.rs"]
@@ -443,6 +444,133 @@ fn work_is_linear_on_hostile_input() {
     let ratio = large as f64 / small as f64;
     assert!((3.8..4.2).contains(&ratio), "work grew {ratio}x for 4x the input");
     assert!(large <= 2 * m);
+}
+
+/// The 32-byte period of crafted input: an EPB candidate on interface 1
+/// claiming 4096 bytes, so its trailer and the next block it needs are
+/// every 128th period's, and its options area (4060 bytes) is 4-byte
+/// options running over the next 127 candidates' and failing only at its
+/// last option. Without the options credit every period cost a 4 KiB walk.
+fn crafted_period() -> Vec<u8> {
+    [6u32, 4096, 1, 1, 1, 4, 7 | (4 << 16), 4096].iter().flat_map(|w| w.to_le_bytes()).collect()
+}
+
+#[test]
+fn crafted_overlapping_candidates_cost_a_bounded_credit() {
+    use zcpkt::pcapng::{MAX_CANDIDATE_OPTIONS, OPTIONS_CREDIT_PER_POSITION};
+    let mut ng = Ng::new();
+    ng.shb(ByteOrder::Little, &[]);
+    ng.idb(1, 0, &[]);
+    ng.idb(1, 0, &[]);
+    let damage = ng.bytes.len() as u64;
+    ng.bytes.extend([0xaa; 5]);
+    let period = crafted_period();
+    for _ in 0..1024 {
+        ng.bytes.extend(&period);
+    }
+    // Real blocks right after the crafted stretch: the last candidate
+    // walked before them is 4096 positions back, so the credit is full
+    // again and covers the first one's options.
+    let p = payloads(2);
+    let a = ng.epb(1, 1, 40, &p[0], &[(option::COMMENT, vec![0x61; 40])]);
+    let b = ng.epb(0, 2, 44, &p[1], &[]);
+    let error = strict_error(&ng.bytes);
+    assert_eq!(error.offset, damage);
+    assert_eq!(
+        recover(&ng.bytes),
+        [
+            R::Block(0),
+            R::Block(28),
+            R::Block(48),
+            R::Error(error),
+            R::Skip(damage, a - damage),
+            frame(a, &p[0]),
+            frame(b, &p[1]),
+        ]
+    );
+    let mut records = Parser::new().recovering(&ng.bytes);
+    records.by_ref().for_each(drop);
+    let (work, len) = (records.work(), ng.bytes.len() as u64);
+    let per_position = 1 + OPTIONS_CREDIT_PER_POSITION as u64;
+    let bound = per_position * len + MAX_CANDIDATE_OPTIONS as u64;
+    assert!(work <= bound, "work {work} for {len} bytes (bound {bound})");
+    // Some candidates were walked: the credit is spent, not hoarded.
+    assert!(work > 4 * len, "work {work} for {len} bytes");
+}
+
+/// An SHB, an IDB, 5 bytes of garbage, then an EPB candidate `q` of 4128
+/// bytes (4092 of options, whose first option runs past the area) holding,
+/// `gap` bytes into its options, a real EPB `r` (408 bytes of options)
+/// and a real EPB after it; then two real EPBs. The offsets of `r`, the
+/// EPB after it, the zeros after that, and the two EPBs after `q`.
+fn costly_candidate_then_blocks(gap: usize) -> (Vec<u8>, [u64; 5], Vec<Vec<u8>>) {
+    let mut ng = Ng::new();
+    ng.shb(ByteOrder::Little, &[]);
+    ng.idb(1, 0, &[]);
+    ng.bytes.extend([0xaa; 5]);
+    let q = ng.bytes.len();
+    let q_len = 4128u32;
+    for w in [6, q_len, 0, 0, 0, 4, 4, 0x7777_7777, 1 | 0xffff << 16] {
+        ng.bytes.extend(w.to_le_bytes());
+    }
+    ng.bytes.resize(ng.bytes.len() + gap, 0);
+    let p = payloads(4);
+    let r = ng.epb(0, 1, 40, &p[0], &[(option::COMMENT, vec![0x61; 400])]);
+    let r2 = ng.epb(0, 2, 44, &p[1], &[]);
+    let zeros = ng.bytes.len() as u64;
+    ng.bytes.resize(q + q_len as usize - 4, 0);
+    ng.bytes.extend(q_len.to_le_bytes());
+    let b = ng.epb(0, 3, 48, &p[2], &[]);
+    let b2 = ng.epb(0, 4, 52, &p[3], &[]);
+    (ng.bytes, [r, r2, zeros, b, b2], p)
+}
+
+#[test]
+fn a_block_right_after_a_costly_candidate_waits_for_the_credit() {
+    use zcpkt::pcapng::{MAX_CANDIDATE_OPTIONS, OPTIONS_CREDIT_PER_POSITION};
+    // The search reaches `q` with a full credit and walks its 4092 bytes
+    // of options; each position after it earns the credit back. `r`, 36 +
+    // `gap` positions on, is taken iff the credit then covers its 408.
+    let credit_at_r =
+        |gap: usize| MAX_CANDIDATE_OPTIONS - 4092 + OPTIONS_CREDIT_PER_POSITION * (36 + gap);
+    assert!(credit_at_r(14) < 408 && credit_at_r(15) >= 408, "gaps chosen for the constants");
+
+    let (bytes, [r, r2, zeros, b, b2], p) = costly_candidate_then_blocks(15);
+    let damage = 48;
+    let error = strict_error(&bytes);
+    assert_eq!(error.offset, damage);
+    assert_eq!(
+        recover(&bytes),
+        [
+            R::Block(0),
+            R::Block(28),
+            R::Error(error),
+            R::Skip(damage, r - damage),
+            frame(r, &p[0]),
+            frame(r2, &p[1]),
+            R::Error(CaptureError::new(zeros, K::BlockTooShort { length: 0, minimum: 12 })),
+            R::Skip(zeros, b - zeros),
+            frame(b, &p[2]),
+            frame(b2, &p[3]),
+        ]
+    );
+
+    // One byte closer, `r` is passed over (the documented limit), and the
+    // EPB after it (followed by zeros) fails rule 2: reading resumes at
+    // the first block after `q`, the credit full again.
+    let (bytes, [_, _, _, b, b2], p) = costly_candidate_then_blocks(14);
+    let error = strict_error(&bytes);
+    assert_eq!(
+        recover(&bytes),
+        [
+            R::Block(0),
+            R::Block(28),
+            R::Error(error),
+            R::Skip(damage, b - damage),
+            frame(b, &p[2]),
+            frame(b2, &p[3]),
+        ]
+    );
 }
 
 // ---- property: no frame outside the damage is lost ----

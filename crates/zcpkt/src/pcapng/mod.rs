@@ -36,7 +36,7 @@ pub use block::{block_type, RawBlock, BLOCK_OVERHEAD};
 pub use frames::Frames;
 pub use options::{option, BlockOption, Options, OptionsIter};
 pub use parse::{Block, Parser, SectionHeader, DEFAULT_MAX_BLOCK_SIZE};
-pub use recover::{Recovering, MAX_CANDIDATE_OPTIONS};
+pub use recover::{Recovering, MAX_CANDIDATE_OPTIONS, OPTIONS_CREDIT_PER_POSITION};
 pub use state::{Interface, Section, State, DEFAULT_INTERFACE_CAPACITY};
 #[cfg(feature = "std")]
 pub use write::{write_enhanced_packet, write_interface, write_section_header, BlockWriter};

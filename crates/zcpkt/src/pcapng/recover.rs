@@ -30,7 +30,9 @@
 //!    input's end. One block's framing passes by chance inside packet data
 //!    now and then; two in a row, each with a matching trailer, much less;
 //! 3. its options area (EPB, PB, SHB, IDB) is at most
-//!    [`MAX_CANDIDATE_OPTIONS`] bytes, which bounds the work per candidate;
+//!    [`MAX_CANDIDATE_OPTIONS`] bytes, which bounds the work per candidate,
+//!    and at most the reader's options credit (see [Work](#work)), which
+//!    bounds the work in all;
 //! 4. its content passes the block's own checks, against the reader's
 //!    state at the damage: a packet block names an interface the current
 //!    section has, an SHB has version 1.x, options are well formed, and so
@@ -52,6 +54,21 @@
 //!   unless it is the last of the input.
 //! - A block whose options area is over [`MAX_CANDIDATE_OPTIONS`] bytes is
 //!   never where reading resumes (it can still be read after one that is).
+//! - A block passing rules 1, 2 and 4 is passed over when the options
+//!   credit (see [Work](#work)) does not cover its options area: that
+//!   takes candidates walked just before it, in the searches run so far
+//!   (the credit carries from one search to the next). Exactly: a block
+//!   with `o` bytes of options is passed over iff, for some `n`, the
+//!   candidates walked at the `n` positions tried just before it took
+//!   more than [`MAX_CANDIDATE_OPTIONS`] - `o` +
+//!   [`OPTIONS_CREDIT_PER_POSITION`] × `n` bytes; so only within `o` /
+//!   [`OPTIONS_CREDIT_PER_POSITION`] positions tried (512 at most) after
+//!   the last candidate walked, and never for a block with no options
+//!   area (SPB, NRB, ISB, DSB, custom). Real blocks do not overlap, so
+//!   they never take the credit from each other; it takes overlapping
+//!   candidates with kilobytes of options (crafted, or an unlucky stretch
+//!   of packet data), and reading resumes at the next block the credit
+//!   covers.
 //! - A damaged length that still frames (its trailing copy matching by
 //!   chance) and ends where a block is framed misframes the blocks after
 //!   it until framing fails; blocks in that stretch are lost.
@@ -62,21 +79,30 @@
 //!
 //! # Work
 //!
-//! Each position costs O(1) for rules 1 to 3 and, for the few that pass
-//! them, at most a walk of [`MAX_CANDIDATE_OPTIONS`] bytes for rule 4. A
-//! search inside a block covers that block only; a search after an error
-//! starts past the error. So each position is searched at most twice and
-//! the total work is linear in the input's length, whatever it holds. [`Recovering::work`]
-//! counts it for the tests.
+//! Each position tried costs O(1) for rules 1 to 3 and, for the few that
+//! pass them, a walk of their options area for rule 4. A search inside a
+//! block covers that block only and either finds where reading resumes
+//! (no other search then) or lets the block be read; a search after an
+//! error starts past the error, and reading goes on where it ends. So the
+//! searches cover disjoint ranges: each position is tried at most once.
 //!
-//! The constant is small on real captures (damage, garbage, packet data:
-//! few positions pass rules 1 to 3), but crafted input can make many pass
-//! with overlapping options areas: framed EPB headers 12 bytes apart, each
-//! trailer and next block placed after them, cost up to
-//! [`MAX_CANDIDATE_OPTIONS`] each, i.e. over a hundred times the input's
-//! length (at most one candidate per 12 bytes: about 340 times; 60 such
-//! candidates in 2 KB: 33 times, the fuzz seed
-//! `recover_pcapng_nested_candidates`).
+//! The walks are paid from an options credit the reader keeps across its
+//! searches: it starts at [`MAX_CANDIDATE_OPTIONS`] bytes, every position
+//! tried adds [`OPTIONS_CREDIT_PER_POSITION`] bytes up to that cap, and a
+//! candidate passing rules 1 and 2 is walked only if the credit covers its
+//! options area, which is then taken from it (rule 3). The credit never
+//! goes below zero, so the options walked in all are at most
+//! [`OPTIONS_CREDIT_PER_POSITION`] × the positions tried +
+//! [`MAX_CANDIDATE_OPTIONS`]: the total work is linear in the input's
+//! length with a small constant, whatever it holds. [`Recovering::work`]
+//! counts it (positions tried plus options bytes walked) for the tests.
+//!
+//! Without the credit, crafted input could make each position pay up to
+//! [`MAX_CANDIDATE_OPTIONS`]: framed EPB headers a few bytes apart, each
+//! trailer and next block placed after them, with overlapping options
+//! areas that fail only at their last option (about 70 s of CPU per GiB).
+//! The fuzz seed `recover_pcapng_nested_candidates` (60 nested candidates
+//! in 2 KB) is such input.
 
 use super::block::{block_type, minimum_len, RawBlock};
 use super::parse::{Block, Parser};
@@ -90,6 +116,21 @@ use crate::capture_record::{CaptureRecord, Skipped};
 /// a few hundred on a section or interface; the bound keeps the work per
 /// candidate constant.
 pub const MAX_CANDIDATE_OPTIONS: usize = 4096;
+
+/// The options bytes the search may walk (rule 4) per position it tries:
+/// what every position adds to the reader's options credit (see the
+/// module docs' Work section).
+///
+/// Any value from 1 keeps the credit full at every real candidate when
+/// only real ones are walked: blocks do not overlap and a block's options
+/// lie inside it, so the positions from one real candidate to the next
+/// earn at least the first one's options back. The value only sets how
+/// soon the credit comes back after overlapping (crafted) candidates took
+/// it, [`MAX_CANDIDATE_OPTIONS`] / 8 = 512 positions at most, against what
+/// crafted input can make each position cost: 8 bytes of walk, about 4 ns,
+/// of the order of trying a position (crafted input ran at about 7 ns a
+/// byte with 8, 11 with 16, 70 with no credit).
+pub const OPTIONS_CREDIT_PER_POSITION: usize = 8;
 
 /// Iterates over the blocks of a pcapng file in a slice, going on past
 /// damage: every block, then at damage a [`CaptureRecord::Error`] and a
@@ -115,6 +156,9 @@ pub struct Recovering<'a, const N: usize = DEFAULT_INTERFACE_CAPACITY> {
     /// tried by [`search`](Self::search) steps.
     search_at: usize,
     work: u64,
+    /// Options bytes rule 4 may still walk (see the module docs' Work):
+    /// at most [`MAX_CANDIDATE_OPTIONS`], never below zero.
+    credit: usize,
 }
 
 impl<'a, const N: usize> Recovering<'a, N> {
@@ -132,6 +176,7 @@ impl<'a, const N: usize> Recovering<'a, N> {
             found_at: 0,
             search_at: 0,
             work: 0,
+            credit: MAX_CANDIDATE_OPTIONS,
         }
     }
 
@@ -231,6 +276,10 @@ impl<'a, const N: usize> Recovering<'a, N> {
     /// (constant work), then rule 4, which updates the state only when the
     /// block passes (as [`Parser::parse_block`] does).
     fn candidate(&mut self, at: usize) -> Option<(Block<'a>, usize)> {
+        // Every position tried earns its share, whatever it holds: the
+        // credit, not the candidates' spacing, bounds the walks.
+        self.credit =
+            self.credit.saturating_add(OPTIONS_CREDIT_PER_POSITION).min(MAX_CANDIDATE_OPTIONS);
         let raw = self.framed(at, self.state.byte_order())?;
         let end = at.checked_add(raw.total_len())?;
         if end != self.input.len() {
@@ -240,6 +289,9 @@ impl<'a, const N: usize> Recovering<'a, N> {
         if options > MAX_CANDIDATE_OPTIONS {
             return None;
         }
+        // Not covered: not walked, so not a resume point (a real block is
+        // lost only right after candidates that took the credit).
+        self.credit = self.credit.checked_sub(options)?;
         self.work += options as u64;
         let rest = self.input.get(at..)?;
         let offset = self.base + at as u64;
