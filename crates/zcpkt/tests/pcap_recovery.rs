@@ -9,10 +9,12 @@ mod damage;
 use capture_util::Pcap;
 use damage::{apply, damage};
 use proptest::prelude::*;
+use std::ops::ControlFlow;
 use zcpkt::capture::{ByteOrder, CaptureError, CaptureErrorKind as K};
 use zcpkt::capture_record::CaptureRecord;
 use zcpkt::pcap::{Parser, TIMESTAMP_WINDOW_SECS};
 use zcpkt::pcapng::Block;
+use zcpkt::source::capture_recover_stream::RecoveringCaptureStream;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum R {
@@ -62,12 +64,80 @@ fn recover(bytes: &[u8]) -> Vec<R> {
         });
     }
     assert_eq!(records.position(), bytes.len(), "frames and skipped ranges cover the input");
+    // The stream tells the format by magic: this reader's input only.
+    let streamed = if zcpkt::detect(bytes) != Some(zcpkt::Format::PcapNg) {
+        &[(&[1][..], 1), (&[7, 3, 64][..], 16), (&[4096][..], 100)][..]
+    } else {
+        &[]
+    };
+    for &(chunks, buffer) in streamed {
+        let (stream, work) = recover_streamed(bytes, chunks, buffer, None);
+        assert_eq!(stream, out, "streamed in reads of {chunks:?} from a {buffer}-byte buffer");
+        assert_eq!(work, records.work(), "streamed: positions tried again");
+    }
+    // Stopping after every record and going on gives the same records.
+    if !streamed.is_empty() {
+        let (stream, _) = recover_streamed(bytes, &[5, 11], 8, Some(1));
+        assert_eq!(stream, out, "streamed one record per call");
+    }
     for budget in [1, 7, 64] {
         let (stepped, work) = recover_in_steps(bytes, budget);
         assert_eq!(stepped, out, "searching in steps of {budget}");
         assert_eq!(work, records.work(), "steps of {budget} tried positions again");
     }
     out
+}
+
+/// A reader returning `chunks` bytes (in turn) per read.
+struct Choppy<'a> {
+    data: &'a [u8],
+    chunks: &'a [usize],
+    calls: usize,
+}
+
+impl std::io::Read for Choppy<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let chunk = self.chunks[self.calls % self.chunks.len()];
+        self.calls += 1;
+        let n = chunk.min(out.len()).min(self.data.len());
+        let (now, rest) = self.data.split_at(n);
+        out[..n].copy_from_slice(now);
+        self.data = rest;
+        Ok(n)
+    }
+}
+
+/// The records of `bytes` read from a stream in reads of `chunks` bytes,
+/// through a buffer of `buffer` bytes at first (stopping `for_each` after
+/// every `per_call` records, if given, and calling it again): what the
+/// slice reader gives; and the work its searches did.
+fn recover_streamed(
+    bytes: &[u8],
+    chunks: &[usize],
+    buffer: usize,
+    per_call: Option<usize>,
+) -> (Vec<R>, u64) {
+    let reader = Choppy { data: bytes, chunks, calls: 0 };
+    let mut stream = RecoveringCaptureStream::new(reader).buffer_size(buffer);
+    let mut out = Vec::new();
+    loop {
+        let before = out.len();
+        let mut taken = 0;
+        stream
+            .for_each(|record| {
+                out.push(reduce(record));
+                taken += 1;
+                match per_call {
+                    Some(n) if taken >= n => ControlFlow::Break(()),
+                    _ => ControlFlow::Continue(()),
+                }
+            })
+            .unwrap();
+        if out.len() == before || per_call.is_none() {
+            break;
+        }
+    }
+    (out, stream.work())
 }
 
 /// The records of `bytes` again, with each search after damage run
@@ -91,8 +161,7 @@ fn recover_in_steps(bytes: &[u8], budget: u64) -> (Vec<R>, u64) {
         let Some(record) = records.next() else { break };
         match record {
             CaptureRecord::Error(e) => {
-                stepped_search =
-                    !(matches!(e.kind, K::RecordOverlapsNext { .. }) || records.header().is_none())
+                stepped_search = !(matches!(e.kind, K::RecordOverlapsNext { .. }))
             }
             CaptureRecord::Skipped(s) => {
                 let end = (s.offset + s.len) as usize;
@@ -411,6 +480,38 @@ fn the_timestamp_window_follows_a_jump_of_the_clock() {
             frame(g, &[0x49; 40]),
         ]
     );
+}
+
+/// A stream searches megabytes of garbage through its first buffer: what
+/// the search passed is let go as it goes.
+#[test]
+fn a_stream_searches_garbage_in_a_bounded_buffer() {
+    const GARBAGE: usize = 8 << 20;
+    let mut p = Pcap::new(ByteOrder::Little, false, 65535, 1);
+    p.bytes.push(0xff); // the first record's header is cut by one byte
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    for _ in 0..GARBAGE / 8 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        p.bytes.extend(x.to_le_bytes());
+    }
+    let first = p.record(T0, 0, 8, &[1; 8]);
+    p.record(T0 + 1, 0, 8, &[2; 8]);
+    let reader = Choppy { data: &p.bytes, chunks: &[4096, 100], calls: 0 };
+    let mut stream = RecoveringCaptureStream::new(reader).buffer_size(64 << 10);
+    let mut got = Vec::new();
+    stream
+        .for_each(|record| {
+            got.push(reduce(record));
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+    assert_eq!(got.len(), 4, "{:?}", &got[..got.len().min(6)]);
+    assert!(matches!(got[0], R::Error(CaptureError { offset: 24, .. })), "{:?}", got[0]);
+    assert_eq!(got[1], R::Skip(24, first - 24));
+    assert_eq!(got[2], R::Frame(first, vec![1; 8]));
+    assert_eq!(stream.buffer_capacity(), 64 << 10, "the buffer grew");
 }
 
 /// Records whose every position looks like a header but for the

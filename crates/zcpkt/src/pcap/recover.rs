@@ -78,6 +78,7 @@ use super::parse::{Parser, DEFAULT_MAX_RECORD_SIZE};
 use crate::capture::{bytes_at, CaptureError, CaptureErrorKind, Frame};
 use crate::capture_record::{CaptureRecord, Skipped};
 use crate::pcapng::Block;
+use core::cell::Cell;
 
 /// The largest original length a plausible record header has: libpcap's
 /// largest snap length, which no link type's frames exceed in practice.
@@ -118,7 +119,66 @@ pub struct Recovering<'a> {
     /// Where that search goes on: positions before it were tried by
     /// [`search`](Self::search) steps.
     search_at: usize,
+    /// Absolute offset of that error: where its skipped range starts.
+    origin: u64,
     work: u64,
+    /// Whether `input` runs to the input's end (a slice); `false` for a
+    /// stream's buffered window, after which more bytes may come.
+    complete: bool,
+    /// Set when a decision needed bytes past the end of an incomplete
+    /// window: what it gave is to be dropped and the step taken again, from
+    /// the state before it, with more bytes (the stream's job).
+    short: Cell<bool>,
+    /// Where the last `find` stopped when a position's check went short.
+    stopped: usize,
+}
+
+/// What a recovering reader over a stream's window carries to the next
+/// window: its state, with positions as absolute offsets.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Carried {
+    pos: u64,
+    header: Option<Header>,
+    last_secs: Option<u32>,
+    damaged: Option<Option<u64>>,
+    search_at: u64,
+    origin: u64,
+    work: u64,
+}
+
+impl Carried {
+    /// The state before the first byte of a stream.
+    pub(crate) const fn start() -> Self {
+        Self {
+            pos: 0,
+            header: None,
+            last_secs: None,
+            damaged: None,
+            search_at: 0,
+            origin: 0,
+            work: 0,
+        }
+    }
+
+    /// The first absolute offset a window must still hold: where reading
+    /// goes on, or (during a search) one byte before where the search goes
+    /// on, which then stands for the damage's position.
+    pub(crate) fn keep_from(&self) -> u64 {
+        match self.damaged {
+            Some(None) => self.search_at.saturating_sub(1).max(self.pos),
+            _ => self.pos,
+        }
+    }
+
+    /// The global header, once read.
+    pub(crate) const fn header(&self) -> Option<&Header> {
+        self.header.as_ref()
+    }
+
+    /// Work done by the searches so far.
+    pub(crate) const fn work(&self) -> u64 {
+        self.work
+    }
 }
 
 /// The four fields of a record header, as written.
@@ -143,7 +203,79 @@ impl<'a> Recovering<'a> {
             last_secs: None,
             damaged: None,
             search_at: 0,
+            origin: 0,
             work: 0,
+            complete: true,
+            short: Cell::new(false),
+            stopped: 0,
+        }
+    }
+
+    /// A reader over a stream's buffered `window` (whose first byte is at
+    /// absolute offset `base`, at or before `carried.keep_from()`), going
+    /// on from `carried`; `complete` when the window runs to the input's
+    /// end.
+    pub(crate) fn resume(
+        parser: Parser,
+        window: &'a [u8],
+        base: u64,
+        carried: &Carried,
+        complete: bool,
+    ) -> Self {
+        let rel = |abs: u64| usize::try_from(abs.saturating_sub(base)).unwrap_or(usize::MAX);
+        Self {
+            input: window,
+            // During a search the damage may lie before the window: the
+            // skipped range's start is `origin` anyway.
+            pos: rel(carried.pos),
+            base,
+            parser,
+            header: carried.header,
+            last_secs: carried.last_secs,
+            damaged: carried.damaged.map(|to| to.map(rel)),
+            search_at: rel(carried.search_at),
+            origin: carried.origin,
+            work: carried.work,
+            complete,
+            short: Cell::new(false),
+            stopped: 0,
+        }
+    }
+
+    /// The state to go on from in the next window.
+    pub(crate) fn carried(&self) -> Carried {
+        let abs = |rel: usize| self.base + rel as u64;
+        Carried {
+            pos: abs(self.pos),
+            header: self.header,
+            last_secs: self.last_secs,
+            damaged: self.damaged.map(|to| to.map(abs)),
+            search_at: abs(self.search_at),
+            origin: self.origin,
+            work: self.work,
+        }
+    }
+
+    /// Whether a decision since the last call needed bytes past the window
+    /// (see `short`); clears the flag.
+    pub(crate) fn take_short(&self) -> bool {
+        self.short.replace(false)
+    }
+
+    /// Whether the input ends at `at` (the window's end): unknown before
+    /// the end of an incomplete window, which is then short.
+    fn ends_at(&self, at: usize) -> bool {
+        if at != self.input.len() {
+            return false;
+        }
+        self.short.set(self.short.get() || !self.complete);
+        self.complete
+    }
+
+    /// Notes that a decision looked past the window's end.
+    fn past_end(&self) {
+        if !self.complete {
+            self.short.set(true);
         }
     }
 
@@ -174,7 +306,7 @@ impl<'a> Recovering<'a> {
     /// same either way.
     #[inline]
     pub fn search(&mut self, budget: u64) -> Option<usize> {
-        if self.damaged != Some(None) || self.header.is_none() {
+        if self.damaged != Some(None) {
             return None;
         }
         let len = self.input.len();
@@ -183,19 +315,39 @@ impl<'a> Recovering<'a> {
         let to = from.saturating_add(budget).min(len);
         // Not found up to `to`: the next step (or `skip`) starts there.
         self.search_at = to;
-        match self.find(from, to, self.last_secs) {
+        // With no global header, nothing after it can be read (`skip`).
+        let found = match self.header {
+            Some(_) => self.find(from, to, self.last_secs),
+            None => None,
+        };
+        match found {
             Some(at) => {
                 self.damaged = Some(Some(at));
                 None
             }
+            // A stream's window ended first: this step stands, up to the
+            // position that needs more bytes (`short` is set).
+            None if self.short.get() => {
+                self.search_at = self.stopped;
+                Some(self.stopped)
+            }
             None if to < len => Some(to),
-            None => None,
+            None if self.complete => None,
+            // Searched to the end of a stream's window: more bytes needed.
+            None => {
+                self.short.set(true);
+                Some(to)
+            }
         }
     }
 
     fn fields(&self, at: usize) -> Option<Fields> {
         let order = self.header?.byte_order;
-        let head = self.input.get(at..)?.first_chunk::<RECORD_HEADER_LEN>()?;
+        let head = self.input.get(at..).and_then(|rest| rest.first_chunk::<RECORD_HEADER_LEN>());
+        let Some(head) = head else {
+            self.past_end();
+            return None;
+        };
         Some(Fields {
             secs: order.u32(bytes_at(head, 0)),
             frac: order.u32(bytes_at(head, 4)),
@@ -226,7 +378,11 @@ impl<'a> Recovering<'a> {
             return None;
         }
         let end = at.checked_add(RECORD_HEADER_LEN)?.checked_add(f.captured as usize)?;
-        (end <= self.input.len()).then_some(end)
+        if end > self.input.len() {
+            self.past_end();
+            return None;
+        }
+        Some(end)
     }
 
     /// The first position in `from..to` where the rule holds, with
@@ -234,8 +390,16 @@ impl<'a> Recovering<'a> {
     fn find(&mut self, from: usize, to: usize, reference: Option<u32>) -> Option<usize> {
         for at in from..to.min(self.input.len()) {
             self.work += 1;
-            let Some(end) = self.plausible(at, reference) else { continue };
-            if end == self.input.len() || self.plausible(end, reference).is_some() {
+            let resumes = self
+                .plausible(at, reference)
+                .is_some_and(|end| self.ends_at(end) || self.plausible(end, reference).is_some());
+            if self.short.get() {
+                // Judged with bytes the window lacks: not at all.
+                self.work -= 1;
+                self.stopped = at;
+                return None;
+            }
+            if resumes {
                 return Some(at);
             }
         }
@@ -251,13 +415,19 @@ impl<'a> Recovering<'a> {
             (None, Some(_)) => {
                 let to = self.input.len();
                 let start = self.search_at.max(from + 1);
-                self.find(start, to, self.last_secs).unwrap_or(to)
+                self.find(start, to, self.last_secs).unwrap_or_else(|| {
+                    self.past_end();
+                    to
+                })
             }
-            (None, None) => self.input.len(),
+            (None, None) => {
+                self.past_end();
+                self.input.len()
+            }
         };
         self.pos = next;
-        let len = (next - from) as u64;
-        CaptureRecord::Skipped(Skipped { offset: self.base + from as u64, len })
+        let len = self.base + next as u64 - self.origin;
+        CaptureRecord::Skipped(Skipped { offset: self.origin, len })
     }
 
     /// Hands out `error` at `pos`; its skipped range ends at `skip_to`, or
@@ -265,6 +435,10 @@ impl<'a> Recovering<'a> {
     fn fail(&mut self, error: CaptureError, skip_to: Option<usize>) -> Option<CaptureRecord<'a>> {
         self.damaged = Some(skip_to);
         self.search_at = 0;
+        self.origin = self.base + self.pos as u64;
+        if matches!(error.kind, CaptureErrorKind::Truncated { .. }) {
+            self.past_end();
+        }
         Some(CaptureRecord::Error(error))
     }
 
@@ -276,7 +450,10 @@ impl<'a> Recovering<'a> {
     /// end means its length is wrong (`RecordOverlapsNext`); otherwise it
     /// is handed out, and what follows is read as usual.
     fn record(&mut self, header: &Header) -> Option<CaptureRecord<'a>> {
-        let rest = self.input.get(self.pos..).filter(|rest| !rest.is_empty())?;
+        let Some(rest) = self.input.get(self.pos..).filter(|rest| !rest.is_empty()) else {
+            self.past_end();
+            return None;
+        };
         let offset = self.base + self.pos as u64;
         let frame = match self.parser.parse_record(header, rest, offset) {
             Ok(frame) => frame,
@@ -292,7 +469,7 @@ impl<'a> Recovering<'a> {
             return self.fail(CaptureError::new(offset, kind), None);
         }
         let end = self.pos + RECORD_HEADER_LEN + frame.data.len();
-        if end == self.input.len() || self.plausible(end, Some(fields.secs)).is_some() {
+        if self.ends_at(end) || self.plausible(end, Some(fields.secs)).is_some() {
             self.last_secs = Some(fields.secs);
         } else if let Some(next) = self.find(self.pos + 1, end, Some(fields.secs)) {
             let kind =
@@ -318,7 +495,11 @@ impl<'a> Iterator for Recovering<'a> {
         }
         let header = match self.header {
             Some(header) => header,
-            None if self.pos > 0 || self.input.is_empty() => return None,
+            None if self.pos > 0 => return None,
+            None if self.input.is_empty() => {
+                self.past_end();
+                return None;
+            }
             None => match Header::read_at(self.input, self.base) {
                 Ok(header) => {
                     self.header = Some(header);

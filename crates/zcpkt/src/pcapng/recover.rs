@@ -106,10 +106,11 @@
 
 use super::block::{block_type, minimum_len, RawBlock};
 use super::parse::{Block, Parser};
-use super::state::{State, DEFAULT_INTERFACE_CAPACITY};
+use super::state::{State, StateMark, DEFAULT_INTERFACE_CAPACITY};
 use super::SHB_TYPE_BYTES;
 use crate::capture::{CaptureError, CaptureErrorKind};
 use crate::capture_record::{CaptureRecord, Skipped};
+use core::cell::Cell;
 
 /// The largest options area (bytes) of a block where reading may resume
 /// after damage. Writers put a few dozen bytes of options on a packet and
@@ -159,6 +160,88 @@ pub struct Recovering<'a, const N: usize = DEFAULT_INTERFACE_CAPACITY> {
     /// Options bytes rule 4 may still walk (see the module docs' Work):
     /// at most [`MAX_CANDIDATE_OPTIONS`], never below zero.
     credit: usize,
+    /// Absolute offset of the last error: where its skipped range starts.
+    origin: u64,
+    /// Whether `input` runs to the input's end (a slice); `false` for a
+    /// stream's buffered window, after which more bytes may come.
+    complete: bool,
+    /// Set when a decision needed bytes past the end of an incomplete
+    /// window: what it gave is to be dropped and the step taken again, from
+    /// the state before it, with more bytes (the stream's job).
+    short: Cell<bool>,
+    /// Where the last `find` stopped when a position's check went short.
+    stopped: usize,
+    /// The state before `found` was parsed into it.
+    found_mark: StateMark,
+    /// Where the due skipped range ends, for a stream's reader resumed
+    /// between an error and its skipped range when a search had found
+    /// where it ends (the block there is then read again).
+    skip_to: Option<usize>,
+}
+
+/// What a recovering reader over a stream's window carries to the next
+/// window: its state, with positions as absolute offsets.
+#[derive(Clone, Debug)]
+pub(crate) struct Carried<const N: usize> {
+    state: State<N>,
+    pos: u64,
+    damaged: bool,
+    search_at: u64,
+    work: u64,
+    credit: usize,
+    origin: u64,
+    skip_to: Option<u64>,
+}
+
+impl<const N: usize> Carried<N> {
+    /// The state before the first byte of a stream.
+    pub(crate) const fn start() -> Self {
+        Self {
+            state: State::new(),
+            pos: 0,
+            damaged: false,
+            search_at: 0,
+            work: 0,
+            credit: MAX_CANDIDATE_OPTIONS,
+            origin: 0,
+            skip_to: None,
+        }
+    }
+
+    /// The first absolute offset a window must still hold: where reading
+    /// goes on, or (during a search) one byte before where the search goes
+    /// on, which then stands for the damage's position.
+    pub(crate) fn keep_from(&self) -> u64 {
+        match self.damaged {
+            true => self.search_at.saturating_sub(1).max(self.pos),
+            false => self.pos,
+        }
+    }
+
+    /// The reader's state: the current section and its interfaces.
+    pub(crate) const fn state(&self) -> &State<N> {
+        &self.state
+    }
+
+    /// Work done by the searches so far.
+    pub(crate) const fn work(&self) -> u64 {
+        self.work
+    }
+}
+
+/// What one decision ([`Iterator::next`]) can change, to undo it
+/// (`Recovering::undo`) without copying the interface table.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Undo {
+    pos: usize,
+    damaged: bool,
+    found_at: usize,
+    search_at: usize,
+    work: u64,
+    credit: usize,
+    origin: u64,
+    skip_to: Option<usize>,
+    state: StateMark,
 }
 
 impl<'a, const N: usize> Recovering<'a, N> {
@@ -177,6 +260,136 @@ impl<'a, const N: usize> Recovering<'a, N> {
             search_at: 0,
             work: 0,
             credit: MAX_CANDIDATE_OPTIONS,
+            origin: 0,
+            complete: true,
+            short: Cell::new(false),
+            stopped: 0,
+            found_mark: State::<N>::new().mark(),
+            skip_to: None,
+        }
+    }
+
+    /// A reader over a stream's buffered `window` (whose first byte is at
+    /// absolute offset `base`, at or before `carried.keep_from()`), going
+    /// on from `carried`; `complete` when the window runs to the input's
+    /// end.
+    pub(crate) fn resume(
+        parser: Parser,
+        window: &'a [u8],
+        base: u64,
+        carried: &Carried<N>,
+        complete: bool,
+    ) -> Self {
+        let rel = |abs: u64| usize::try_from(abs.saturating_sub(base)).unwrap_or(usize::MAX);
+        Self {
+            input: window,
+            // During a search the damage may lie before the window: the
+            // skipped range's start is `origin` anyway.
+            pos: rel(carried.pos),
+            base,
+            parser,
+            state: carried.state.clone(),
+            damaged: carried.damaged,
+            found: None,
+            found_at: 0,
+            search_at: rel(carried.search_at),
+            work: carried.work,
+            credit: carried.credit,
+            origin: carried.origin,
+            complete,
+            short: Cell::new(false),
+            stopped: 0,
+            found_mark: carried.state.mark(),
+            skip_to: carried.skip_to.map(rel),
+        }
+    }
+
+    /// The state to go on from in the next window. A block a search found
+    /// and not yet handed out is read there again: the rule guarantees a
+    /// block framed after it, so the plain read takes it as the search did,
+    /// from the state before it.
+    pub(crate) fn carried(&self) -> Carried<N> {
+        let abs = |rel: usize| self.base + rel as u64;
+        let mut carried = Carried {
+            state: self.state.clone(),
+            pos: abs(self.pos),
+            damaged: self.damaged,
+            search_at: abs(self.search_at),
+            work: self.work,
+            credit: self.credit,
+            origin: self.origin,
+            skip_to: self.skip_to.map(abs),
+        };
+        if self.found.is_some() {
+            carried.state.restore(self.found_mark);
+            if self.damaged {
+                // The skipped range up to it first.
+                carried.skip_to = Some(abs(self.found_at));
+            } else {
+                carried.pos = abs(self.found_at);
+            }
+        }
+        carried
+    }
+
+    /// What the next decision may change (see [`undo`](Self::undo)).
+    pub(crate) fn undo_point(&self) -> Undo {
+        Undo {
+            pos: self.pos,
+            damaged: self.damaged,
+            found_at: self.found_at,
+            search_at: self.search_at,
+            work: self.work,
+            credit: self.credit,
+            origin: self.origin,
+            skip_to: self.skip_to,
+            state: self.state.mark(),
+        }
+    }
+
+    /// Undoes the decision taken since `undo_point` returned `point`: one
+    /// that went short hands out no found block and changed the state by
+    /// at most one block.
+    pub(crate) fn undo(&mut self, point: Undo) {
+        self.pos = point.pos;
+        self.damaged = point.damaged;
+        self.found = None;
+        self.found_at = point.found_at;
+        self.search_at = point.search_at;
+        self.work = point.work;
+        self.credit = point.credit;
+        self.origin = point.origin;
+        self.skip_to = point.skip_to;
+        self.state.restore(point.state);
+    }
+
+    /// Whether a decision since the last call needed bytes past the window
+    /// (see `short`); clears the flag.
+    pub(crate) fn take_short(&self) -> bool {
+        self.short.replace(false)
+    }
+
+    /// Whether the input ends at `at` (the window's end): unknown before
+    /// the end of an incomplete window, which is then short.
+    fn ends_at(&self, at: usize) -> bool {
+        if at != self.input.len() {
+            return false;
+        }
+        self.short.set(self.short.get() || !self.complete);
+        self.complete
+    }
+
+    /// Notes that a decision looked past the window's end.
+    fn past_end(&self) {
+        if !self.complete {
+            self.short.set(true);
+        }
+    }
+
+    /// Notes `error` if it says the window ended too soon.
+    fn truncated(&self, error: &CaptureError) {
+        if matches!(error.kind, CaptureErrorKind::Truncated { .. }) {
+            self.past_end();
         }
     }
 
@@ -209,7 +422,7 @@ impl<'a, const N: usize> Recovering<'a, N> {
     /// same either way.
     #[inline]
     pub fn search(&mut self, budget: u64) -> Option<usize> {
-        if !self.damaged || self.found.is_some() {
+        if !self.damaged || self.found.is_some() || self.skip_to.is_some() {
             return None;
         }
         let len = self.input.len();
@@ -219,8 +432,20 @@ impl<'a, const N: usize> Recovering<'a, N> {
         // Not found up to `to`: the next step (or `skip`) starts there.
         self.search_at = to;
         match self.find(from, to) {
+            Some(_) => None,
+            // A stream's window ended first: this step stands, up to the
+            // position that needs more bytes (`short` is set).
+            None if self.short.get() => {
+                self.search_at = self.stopped;
+                Some(self.stopped)
+            }
             None if to < len => Some(to),
-            _ => None,
+            None if self.complete => None,
+            // Searched to the end of a stream's window: more bytes needed.
+            None => {
+                self.short.set(true);
+                Some(to)
+            }
         }
     }
 
@@ -228,17 +453,21 @@ impl<'a, const N: usize> Recovering<'a, N> {
     /// (`found` was set when the damage was judged, or is set now).
     fn skip(&mut self) -> CaptureRecord<'a> {
         let from = self.pos;
-        let next = match self.found {
-            Some((_, _)) => self.found_at,
-            None => {
+        let next = match (self.found, self.skip_to.take()) {
+            (Some((_, _)), _) => self.found_at,
+            (None, Some(to)) => to,
+            (None, None) => {
                 let to = self.input.len();
                 let start = self.search_at.max(from.saturating_add(1));
-                self.find(start, to).unwrap_or(to)
+                self.find(start, to).unwrap_or_else(|| {
+                    self.past_end();
+                    to
+                })
             }
         };
         self.pos = next;
-        let len = (next - from) as u64;
-        CaptureRecord::Skipped(Skipped { offset: self.base + from as u64, len })
+        let len = self.base + next as u64 - self.origin;
+        CaptureRecord::Skipped(Skipped { offset: self.origin, len })
     }
 
     /// The first position in `from..to` where the rule holds, its block
@@ -246,7 +475,17 @@ impl<'a, const N: usize> Recovering<'a, N> {
     fn find(&mut self, from: usize, to: usize) -> Option<usize> {
         for at in from..to.min(self.input.len()) {
             self.work += 1;
-            if let Some(found) = self.candidate(at) {
+            let credit = self.credit;
+            let found = self.candidate(at);
+            if self.short.get() {
+                // Judged with bytes the window lacks: not at all (the
+                // checks that go short come before any walk or state).
+                self.work -= 1;
+                self.credit = credit;
+                self.stopped = at;
+                return None;
+            }
+            if let Some(found) = found {
                 self.found = Some(found);
                 self.found_at = at;
                 return Some(at);
@@ -260,13 +499,17 @@ impl<'a, const N: usize> Recovering<'a, N> {
     /// is framed where it ends: its length is damaged (a section or
     /// interface block changed the state already, and is kept).
     fn overlaps_next(&mut self, block: &Block<'a>, end: usize) -> Option<usize> {
-        if matches!(block, Block::Section(_) | Block::Interface { .. }) || end == self.input.len() {
+        if matches!(block, Block::Section(_) | Block::Interface { .. }) || self.ends_at(end) {
             return None;
         }
         let rest = self.input.get(end..)?;
         let order = self.state.byte_order();
         let limit = self.parser.block_size_limit();
-        if RawBlock::read(rest, self.base + end as u64, order, limit).is_ok() {
+        match RawBlock::read(rest, self.base + end as u64, order, limit) {
+            Ok(_) => return None,
+            Err(error) => self.truncated(&error),
+        }
+        if self.short.get() {
             return None;
         }
         self.find(self.pos + 1, end)
@@ -282,8 +525,11 @@ impl<'a, const N: usize> Recovering<'a, N> {
             self.credit.saturating_add(OPTIONS_CREDIT_PER_POSITION).min(MAX_CANDIDATE_OPTIONS);
         let raw = self.framed(at, self.state.byte_order())?;
         let end = at.checked_add(raw.total_len())?;
-        if end != self.input.len() {
+        if !self.ends_at(end) {
             self.framed(end, Some(raw.byte_order))?;
+        }
+        if self.short.get() {
+            return None;
         }
         let options = options_len(&raw)?;
         if options > MAX_CANDIDATE_OPTIONS {
@@ -295,6 +541,7 @@ impl<'a, const N: usize> Recovering<'a, N> {
         self.work += options as u64;
         let rest = self.input.get(at..)?;
         let offset = self.base + at as u64;
+        self.found_mark = self.state.mark();
         self.parser.parse_block(&mut self.state, rest, offset).ok()
     }
 
@@ -305,13 +552,22 @@ impl<'a, const N: usize> Recovering<'a, N> {
         // The type first (the same answer): reading the trailer of a length
         // found in garbage touches a page up to the block size limit ahead,
         // which a search through a map would keep mapped for nothing.
-        let type_bytes = *rest.first_chunk::<4>()?;
+        let Some(&type_bytes) = rest.first_chunk::<4>() else {
+            self.past_end();
+            return None;
+        };
         let shb = type_bytes == SHB_TYPE_BYTES;
         if !shb && !order.is_some_and(|order| is_known(order.u32(type_bytes))) {
             return None;
         }
         let offset = self.base + at as u64;
-        let raw = RawBlock::read(rest, offset, order, self.parser.block_size_limit()).ok()?;
+        let raw = match RawBlock::read(rest, offset, order, self.parser.block_size_limit()) {
+            Ok(raw) => raw,
+            Err(error) => {
+                self.truncated(&error);
+                return None;
+            }
+        };
         is_known(raw.block_type).then_some(raw)
     }
 }
@@ -369,13 +625,17 @@ impl<'a, const N: usize> Iterator for Recovering<'a, N> {
                 return Some(CaptureRecord::Block(block));
             }
         }
-        let rest = self.input.get(self.pos..).filter(|rest| !rest.is_empty())?;
+        let Some(rest) = self.input.get(self.pos..).filter(|rest| !rest.is_empty()) else {
+            self.past_end();
+            return None;
+        };
         let offset = self.base + self.pos as u64;
         match self.parser.parse_block(&mut self.state, rest, offset) {
             Ok((block, len)) => {
                 if let Some(next) = self.overlaps_next(&block, self.pos + len) {
                     self.damaged = true;
                     self.search_at = 0;
+                    self.origin = offset;
                     let kind = CaptureErrorKind::RecordOverlapsNext {
                         next_record: self.base + next as u64,
                     };
@@ -385,8 +645,10 @@ impl<'a, const N: usize> Iterator for Recovering<'a, N> {
                 Some(CaptureRecord::Block(block))
             }
             Err(error) => {
+                self.truncated(&error);
                 self.damaged = true;
                 self.search_at = 0;
+                self.origin = offset;
                 Some(CaptureRecord::Error(error))
             }
         }

@@ -59,6 +59,14 @@ pub struct State<const N: usize = DEFAULT_INTERFACE_CAPACITY> {
     count: usize,
 }
 
+/// See [`State::mark`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct StateMark {
+    section: Option<Section>,
+    sections: u32,
+    count: usize,
+}
+
 impl<const N: usize> Default for State<N> {
     fn default() -> Self {
         Self::new()
@@ -74,6 +82,23 @@ impl<const N: usize> State<N> {
     /// The current section, once a Section Header Block was read.
     pub const fn section(&self) -> Option<&Section> {
         self.section.as_ref()
+    }
+
+    /// What one block can change of the state, to undo it with
+    /// [`restore`](Self::restore): a Section Header Block starts a section
+    /// and empties the table without touching its slots, an Interface
+    /// Description Block fills the slot after the last. A stream's
+    /// recovering reader undoes a decision it must take again with more
+    /// bytes this way, without copying the table.
+    pub(crate) const fn mark(&self) -> StateMark {
+        StateMark { section: self.section, sections: self.sections, count: self.count }
+    }
+
+    /// Undoes what at most one block changed since `mark` was taken.
+    pub(crate) fn restore(&mut self, mark: StateMark) {
+        self.section = mark.section;
+        self.sections = mark.sections;
+        self.count = mark.count;
     }
 
     /// The current section's byte order.
