@@ -16,6 +16,7 @@ use std::path::PathBuf;
 
 use zcpkt::capture_record::CaptureRecord;
 use zcpkt::parallel::ParallelParser;
+use zcpkt::source::capture_recover_stream::RecoveringCaptureStream;
 use zcpkt::source::capture_stream::{CaptureStream, StreamCaptureError};
 use zcpkt::source::mmap::{MappedFile, Releaser, SEARCH_STEP};
 use zcpkt::source::stream::StreamReader;
@@ -123,10 +124,9 @@ pub struct ReadOptions {
     pub max_packet: Option<PacketLimit>,
     /// Go on past errors that lose framing (dump-json.md `--recover`).
     pub recover: bool,
-    /// Read mapped pcap and pcapng captures past damage too (the
-    /// recovering readers), handing out [`CaptureEvent::Damage`] and
-    /// [`CaptureEvent::Skipped`]. A streamed capture is read strictly, up
-    /// to its first damage: recovery needs the bytes after each candidate.
+    /// Read pcap and pcapng captures past damage too (the recovering
+    /// readers, over the map or a stream), handing out
+    /// [`CaptureEvent::Damage`] and [`CaptureEvent::Skipped`].
     pub recover_captures: bool,
     /// Whether a progress bar may be shown (callers say no when their own
     /// output goes to the same terminal).
@@ -609,6 +609,27 @@ fn events_of_stream(
                     error: None,
                 });
             }
+        }
+        Some(Format::Pcap | Format::PcapNg) if opts.recover_captures => {
+            let mut stream = RecoveringCaptureStream::new(&mut chained);
+            let read = stream.for_each(|record| {
+                stopped = f(match record {
+                    CaptureRecord::Block(block) => CaptureEvent::Block(block),
+                    CaptureRecord::Error(damage) => {
+                        error = error.or(Some(damage));
+                        CaptureEvent::Damage(damage)
+                    }
+                    CaptureRecord::Skipped(skipped) => CaptureEvent::Skipped(skipped),
+                })
+                .is_break();
+                if stopped {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            });
+            read.map_err(cannot_read)?;
+            pcap_header = stream.pcap_header().copied();
         }
         Some(Format::Pcap | Format::PcapNg) => {
             let mut stream = CaptureStream::new(&mut chained);

@@ -3,8 +3,9 @@
 //! the header is garbage: the search for where reading resumes crosses the
 //! whole file inside one record of the recovering reader, and must release
 //! the map's pages as it goes (it once kept all of them: a garbage file's
-//! size in resident memory). Linux only: the peak is the child's
-//! `ru_maxrss` from `wait4`.
+//! size in resident memory); and of `check` on the same bytes through a
+//! pipe, which must let go of what the search passed. Linux only: the peak
+//! is the child's `ru_maxrss` from `wait4`.
 
 #![cfg(target_os = "linux")]
 
@@ -57,17 +58,23 @@ fn pcapng_head() -> Vec<u8> {
     [block(0x0a0d_0d0a, &shb), block(1, &idb)].concat()
 }
 
-/// Runs the built `zcpkt` with `args`, output discarded; returns its exit
-/// code and peak resident set (KiB).
+/// Runs the built `zcpkt` with `args` and `file` (or `-` with the file
+/// written into a pipe on its standard input, when `piped`), output
+/// discarded; returns its exit code and peak resident set (KiB).
 #[expect(clippy::zombie_processes, reason = "reaped by wait4, which also gives its usage")]
-fn run_peak(args: &[&str], file: &Path) -> (i32, i64) {
-    let child = Command::new(env!("CARGO_BIN_EXE_zcpkt"))
+fn run_peak(args: &[&str], file: &Path, piped: bool) -> (i32, i64) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zcpkt"))
         .args(args)
-        .arg(file)
+        .arg(if piped { Path::new("-") } else { file })
+        .stdin(if piped { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    let writer = child.stdin.take().map(|mut stdin| {
+        let mut source = std::fs::File::open(file).unwrap();
+        std::thread::spawn(move || std::io::copy(&mut source, &mut stdin).map(|_| ()))
+    });
     let pid = libc::pid_t::try_from(child.id()).unwrap();
     let mut status = 0;
     // SAFETY: an all-zero `rusage` is a valid value of that plain C struct.
@@ -76,6 +83,9 @@ fn run_peak(args: &[&str], file: &Path) -> (i32, i64) {
     // is never waited on), writing into two locals that outlive the call.
     let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     assert_eq!(rc, pid, "wait4: {}", std::io::Error::last_os_error());
+    if let Some(writer) = writer {
+        writer.join().unwrap().expect("the whole file went into the pipe");
+    }
     assert!(libc::WIFEXITED(status), "zcpkt {args:?} did not exit: {status:#x}");
     (libc::WEXITSTATUS(status), usage.ru_maxrss)
 }
@@ -86,8 +96,10 @@ fn a_search_through_a_mapped_garbage_capture_releases_what_it_passed() {
     for (name, head) in [("garbage.pcap", pcap_header()), ("garbage.pcapng", pcapng_head())] {
         let path = dir.path().join(name);
         write_with_garbage(&path, &head);
-        for args in [&["check", "-q"][..], &["dump", "--recover"]] {
-            let (code, peak) = run_peak(args, &path);
+        let runs = [(&["check", "-q"][..], false), (&["dump", "--recover"], false)];
+        for (args, piped) in runs.into_iter().chain([(&["check", "-q"][..], true)]) {
+            let (code, peak) = run_peak(args, &path, piped);
+            let name = if piped { format!("cat {name} |") } else { name.to_string() };
             eprintln!("zcpkt {args:?} {name}: exit {code}, peak {peak} KiB");
             assert_eq!(code, 1, "zcpkt {args:?} {name}: damage is exit 1");
             assert!(peak < BOUND_KIB, "zcpkt {args:?} {name}: peak {peak} KiB");

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use zcpkt::{ErrorKind, Record, Skipped};
+use zcpkt::{CaptureRecord, ErrorKind, Record};
 
 use crate::capture_fold::{fold_opened_events, FrameFold};
 use crate::cmd::capture::{is_capture, Framing};
@@ -30,10 +30,8 @@ use crate::output;
 /// follows it or the input ends. A frame right before further damage is
 /// skipped with it. The summary gives the format, frames ok, sections,
 /// interfaces and other blocks (pcapng), the damage (`none`, or how many,
-/// by kind), bytes skipped and total bytes. Recovery needs the whole capture
-/// at hand (it judges a candidate by the bytes after it): a piped capture
-/// is streamed as it arrives, in bounded memory, and read up to its first
-/// damage, the rest of it reported skipped.
+/// by kind), bytes skipped and total bytes. A piped capture is read past
+/// damage as it arrives, in bounded memory, with the same result.
 ///
 /// Exit status: 0 when the capture is clean, 1 when it holds any error,
 /// 2 on a usage error or unreadable input (or a pcap/pcapng header that
@@ -101,13 +99,17 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
     let input = Input::new(args.input.file.clone());
     let mut opts = ReadOptions::new(&args.input, true);
     opts.progress = args.quiet || !output::stdout_is_terminal();
-    // The strict readers first: the fast path, and what a pipe gets.
+    // A file: the strict readers first, the fast path; a damaged file is
+    // read again past every damage. A pipe cannot be read again: it is
+    // read past damage as it arrives.
     let opened = open(&input)?;
     let streamed = matches!(opened, Opened::Streamed(_));
+    opts.recover_captures = streamed;
     let mut out = output::stdout();
     let mut tally = Tally::default();
     let mut write_error = None;
     let mut framing = Framing::default();
+    let mut damage = check_capture::Tally::default();
     let (frames, summary) =
         fold_opened_events::<FrameCount>(&input, opened, &opts, true, |event| {
             let record = match event {
@@ -116,11 +118,18 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
                     framing.see(&block);
                     return std::ops::ControlFlow::Continue(());
                 }
-                // Damage and Skipped only when recovering captures, which
-                // check does itself (`check_capture`).
-                CaptureEvent::PcapHeader(_)
-                | CaptureEvent::Damage(_)
-                | CaptureEvent::Skipped(_) => return std::ops::ControlFlow::Continue(()),
+                // Damage and Skipped: a piped capture read past damage.
+                CaptureEvent::Damage(error) => {
+                    let written =
+                        damage.add(&CaptureRecord::Error(error), &input, args.quiet, &mut out);
+                    return output::keep_going(written, &mut write_error);
+                }
+                CaptureEvent::Skipped(skipped) => {
+                    let written =
+                        damage.add(&CaptureRecord::Skipped(skipped), &input, args.quiet, &mut out);
+                    return output::keep_going(written, &mut write_error);
+                }
+                CaptureEvent::PcapHeader(_) => return std::ops::ControlFlow::Continue(()),
             };
             tally.add(&record);
             let written = match record {
@@ -136,21 +145,11 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
         return Err(CliError::stdout(e));
     }
     if let (true, Some(format)) = (is_capture(summary.format), summary.format) {
-        let mut tally = check_capture::Tally { framing, ..Default::default() };
+        let tally = check_capture::Tally { framing, ..damage };
         match summary.error {
+            // Streamed: read past every damage already.
             None => {}
-            // Streamed: the strict reader stopped there, and the rest of
-            // the input was only counted.
-            Some(error) if streamed => {
-                let skipped = Skipped {
-                    offset: error.offset,
-                    len: summary.bytes.saturating_sub(error.offset),
-                };
-                let quiet = args.quiet;
-                tally
-                    .add_stopped(error, skipped, &input, quiet, &mut out)
-                    .map_err(CliError::stdout)?;
-            }
+            Some(_) if streamed => {}
             // Mapped: read again from the start, past every damage.
             Some(_) => {
                 return match open(&input)? {

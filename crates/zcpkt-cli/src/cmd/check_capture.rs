@@ -4,17 +4,16 @@
 //!
 //! `check` reads a capture with the strict readers first (the fast path, on
 //! several threads with `--threads`), and only a mapped capture they found
-//! damaged is read again here, from the start. Recovery judges a candidate
-//! by the bytes after it, so it needs the whole capture at hand: a piped
-//! capture is streamed with the strict reader, in bounded memory and as it
-//! arrives, and read up to its first damage.
+//! damaged is read again here, from the start. A pipe cannot be read again:
+//! it is read past damage as it arrives (`RecoveringCaptureStream`, through
+//! the input layer), with the same lines.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use zcpkt::capture_record::CaptureRecord;
 use zcpkt::source::mmap::{MappedFile, SEARCH_STEP};
-use zcpkt::{detect, pcap, pcapng, CaptureError, Format, Skipped};
+use zcpkt::{detect, pcap, pcapng, Format, Skipped};
 
 use crate::cmd::capture::{format_name, report_damage, Framing};
 use crate::error::{CliError, Outcome};
@@ -34,7 +33,7 @@ pub struct Tally {
 impl Tally {
     /// Counts `record`; a damage is reported on standard error and, with
     /// each skipped range, on `out` unless `quiet`.
-    fn add(
+    pub fn add(
         &mut self,
         record: &CaptureRecord<'_>,
         input: &Input,
@@ -62,20 +61,6 @@ impl Tally {
                 write_skipped(out, s)
             }
         }
-    }
-
-    /// Counts the damage a strict reader stopped at and the rest of the
-    /// input, `skipped`, as `add` counts a recovering reader's records.
-    pub fn add_stopped(
-        &mut self,
-        error: CaptureError,
-        skipped: Skipped,
-        input: &Input,
-        quiet: bool,
-        out: &mut impl Write,
-    ) -> io::Result<()> {
-        self.add(&CaptureRecord::Error(error), input, quiet, out)?;
-        self.add(&CaptureRecord::Skipped(skipped), input, quiet, out)
     }
 
     /// Damage met, of every kind.

@@ -32,8 +32,7 @@ use crate::time::{Iso, IsoNanos};
 /// it are shown, then one line on standard error with its offset (exit 1).
 /// With --recover the table goes on past damage, re-synchronising as
 /// `zcpkt check` does (see its help), and each damage is one line on
-/// standard error (exit 1); a piped pcap or pcapng capture is still read
-/// only up to its first damage (recovery needs the bytes after it).
+/// standard error (exit 1), from a file or a pipe alike.
 ///
 /// Exit status: 0 when the records shown hold no error, 1 when they hold
 /// any (all records are still printed), 2 on a usage error or unreadable

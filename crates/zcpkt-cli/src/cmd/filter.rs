@@ -82,7 +82,7 @@ pub struct Args {
 
     /// Skip damaged input instead of stopping at the first error (pcap and
     /// pcapng files: re-synchronise at the next plausible block or record,
-    /// as `zcpkt check` does (a pipe stops at its first damage); only whole
+    /// as `zcpkt check` does, from a file or a pipe); only whole
     /// frames the reader accepted are
     /// written, and each damage is one line on standard error).
     #[arg(long)]
