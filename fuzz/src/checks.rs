@@ -2427,6 +2427,47 @@ pub fn capture_stream(data: &[u8]) {
     let config = byte(5);
     let input = [CAPTURE_PREFIXES[usize::from(config >> 1 & 3)], rest].concat();
     check_capture_stream(config & 1 != 0, buffer, head.get(1..5).unwrap_or(&[]), &input);
+    check_recovering_stream(config & 1 != 0, buffer, head.get(1..5).unwrap_or(&[]), &input);
+}
+
+/// `RecoveringCaptureStream` over `input` read as `pattern` cuts it (its
+/// `WouldBlock` errors retried), from a `buffer` byte buffer: exactly the
+/// records of the recovering slice reader of the format the magic tells
+/// (pcapng, else pcap), and the same search work.
+pub fn check_recovering_stream(small: bool, buffer: usize, pattern: &[u8], input: &[u8]) {
+    use std::ops::ControlFlow;
+    use zcpkt::source::capture_recover_stream::RecoveringCaptureStream;
+
+    let (pcap_parser, ng_parser) = capture_parsers(small);
+    let (expected, work): (Vec<String>, u64) = if detect(input) == Some(Format::PcapNg) {
+        let mut reader = pcapng::Recovering::<'_, 64>::new(ng_parser, input, 0);
+        let records = reader.by_ref().map(|r| format!("{r:?}")).collect();
+        (records, reader.work())
+    } else {
+        let mut reader = pcap::Recovering::new(pcap_parser, input, 0);
+        let records = reader.by_ref().map(|r| format!("{r:?}")).collect();
+        (records, reader.work())
+    };
+    let mut stream = RecoveringCaptureStream::new(PatternReader::new(input, pattern))
+        .pcap_parser(pcap_parser)
+        .pcapng_parser(ng_parser)
+        .buffer_size(buffer);
+    let mut got = Vec::new();
+    let mut calls = 0;
+    loop {
+        calls += 1;
+        assert!(calls <= 8 * input.len() + 64, "the stream does not end");
+        let read = stream.for_each(|record| {
+            got.push(format!("{record:?}"));
+            ControlFlow::Continue(())
+        });
+        match read {
+            Ok(()) => break,
+            Err(e) => assert_eq!(e.kind(), io::ErrorKind::WouldBlock, "{e}"),
+        }
+    }
+    assert_eq!(got, expected);
+    assert_eq!(stream.work(), work, "search work");
 }
 
 /// A block as owned text (its `Debug` form shows every field and byte, no
