@@ -64,6 +64,7 @@ pub mod pkt;
 pub mod proto;
 #[cfg(feature = "std")]
 pub mod source;
+mod window_end;
 
 pub use capture::{detect, CaptureError, CaptureErrorKind, Format, Frame, LinkType, Timestamp};
 pub use capture_record::CaptureRecord;

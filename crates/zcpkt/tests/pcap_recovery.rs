@@ -5,10 +5,12 @@
 
 mod capture_util;
 mod damage;
+mod recovery_variants;
 
 use capture_util::Pcap;
 use damage::{apply, damage};
 use proptest::prelude::*;
+use recovery_variants::{same_every_way, Choppy};
 use std::ops::ControlFlow;
 use zcpkt::capture::{ByteOrder, CaptureError, CaptureErrorKind as K};
 use zcpkt::capture_record::CaptureRecord;
@@ -65,121 +67,10 @@ fn recover(bytes: &[u8]) -> Vec<R> {
     }
     assert_eq!(records.position(), bytes.len(), "frames and skipped ranges cover the input");
     // The stream tells the format by magic: this reader's input only.
-    let streamed = if zcpkt::detect(bytes) != Some(zcpkt::Format::PcapNg) {
-        &[(&[1][..], 1), (&[7, 3, 64][..], 16), (&[4096][..], 100)][..]
-    } else {
-        &[]
-    };
-    for &(chunks, buffer) in streamed {
-        let (stream, work) = recover_streamed(bytes, chunks, buffer, None);
-        assert_eq!(stream, out, "streamed in reads of {chunks:?} from a {buffer}-byte buffer");
-        assert_eq!(work, records.work(), "streamed: positions tried again");
-    }
-    // Stopping after every record and going on gives the same records.
-    if !streamed.is_empty() {
-        let (stream, _) = recover_streamed(bytes, &[5, 11], 8, Some(1));
-        assert_eq!(stream, out, "streamed one record per call");
-    }
-    for budget in [1, 7, 64] {
-        let (stepped, work) = recover_in_steps(bytes, budget);
-        assert_eq!(stepped, out, "searching in steps of {budget}");
-        assert_eq!(work, records.work(), "steps of {budget} tried positions again");
-    }
+    let streamed = zcpkt::detect(bytes) != Some(zcpkt::Format::PcapNg);
+    let reader = || Parser::new().recovering(bytes);
+    same_every_way(bytes, &out, records.work(), reader, reduce, streamed);
     out
-}
-
-/// A reader returning `chunks` bytes (in turn) per read.
-struct Choppy<'a> {
-    data: &'a [u8],
-    chunks: &'a [usize],
-    calls: usize,
-}
-
-impl std::io::Read for Choppy<'_> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        let chunk = self.chunks[self.calls % self.chunks.len()];
-        self.calls += 1;
-        let n = chunk.min(out.len()).min(self.data.len());
-        let (now, rest) = self.data.split_at(n);
-        out[..n].copy_from_slice(now);
-        self.data = rest;
-        Ok(n)
-    }
-}
-
-/// The records of `bytes` read from a stream in reads of `chunks` bytes,
-/// through a buffer of `buffer` bytes at first (stopping `for_each` after
-/// every `per_call` records, if given, and calling it again): what the
-/// slice reader gives; and the work its searches did.
-fn recover_streamed(
-    bytes: &[u8],
-    chunks: &[usize],
-    buffer: usize,
-    per_call: Option<usize>,
-) -> (Vec<R>, u64) {
-    let reader = Choppy { data: bytes, chunks, calls: 0 };
-    let mut stream = RecoveringCaptureStream::new(reader).buffer_size(buffer);
-    let mut out = Vec::new();
-    loop {
-        let before = out.len();
-        let mut taken = 0;
-        stream
-            .for_each(|record| {
-                out.push(reduce(record));
-                taken += 1;
-                match per_call {
-                    Some(n) if taken >= n => ControlFlow::Break(()),
-                    _ => ControlFlow::Continue(()),
-                }
-            })
-            .unwrap();
-        if out.len() == before || per_call.is_none() {
-            break;
-        }
-    }
-    (out, stream.work())
-}
-
-/// The records of `bytes` again, with each search after damage run
-/// [`search`](Parser::recovering) steps of `budget` positions at a time
-/// (at most 5, then `next` goes on): the same records, and the steps stop
-/// exactly every `budget` positions from the one after the damage, before
-/// where reading resumes (or the input's end). A search inside a record (`RecordOverlapsNext`) is not
-/// stepped: it covers one record. Returns the records and the work done,
-/// which must be the unstepped reader's: no position is tried twice.
-fn recover_in_steps(bytes: &[u8], budget: u64) -> (Vec<R>, u64) {
-    let mut records = Parser::new().recovering(bytes);
-    let mut out = Vec::new();
-    let mut stepped_search = false;
-    let mut reached = Vec::new();
-    loop {
-        let from = records.position() + 1;
-        // At most 5 steps, then `next` finishes the search.
-        while let Some(at) = records.search(budget).filter(|_| reached.len() < 5) {
-            reached.push(at);
-        }
-        let Some(record) = records.next() else { break };
-        match record {
-            CaptureRecord::Error(e) => {
-                stepped_search = !(matches!(e.kind, K::RecordOverlapsNext { .. }))
-            }
-            CaptureRecord::Skipped(s) => {
-                let end = (s.offset + s.len) as usize;
-                let expected: Vec<usize> = (1..)
-                    .map(|k| from + k * budget as usize)
-                    .take_while(|&at| if end == bytes.len() { at < end } else { at <= end })
-                    .take_while(|_| stepped_search)
-                    .take(5)
-                    .collect();
-                assert_eq!(reached, expected, "steps of the search {s:?}");
-                reached.clear();
-            }
-            CaptureRecord::Block(_) => {}
-        }
-        assert!(reached.is_empty(), "steps with no search under way");
-        out.push(reduce(record));
-    }
-    (out, records.work())
 }
 
 const T0: u32 = 1_700_000_000;

@@ -78,7 +78,7 @@ use super::parse::{Parser, DEFAULT_MAX_RECORD_SIZE};
 use crate::capture::{bytes_at, CaptureError, CaptureErrorKind, Frame};
 use crate::capture_record::{CaptureRecord, Skipped};
 use crate::pcapng::Block;
-use core::cell::Cell;
+use crate::window_end::{in_window, WindowEnd};
 
 /// The largest original length a plausible record header has: libpcap's
 /// largest snap length, which no link type's frames exceed in practice.
@@ -122,13 +122,9 @@ pub struct Recovering<'a> {
     /// Absolute offset of that error: where its skipped range starts.
     origin: u64,
     work: u64,
-    /// Whether `input` runs to the input's end (a slice); `false` for a
-    /// stream's buffered window, after which more bytes may come.
-    complete: bool,
-    /// Set when a decision needed bytes past the end of an incomplete
-    /// window: what it gave is to be dropped and the step taken again, from
-    /// the state before it, with more bytes (the stream's job).
-    short: Cell<bool>,
+    /// Where the input ends: the slice's end, or a stream's window whose
+    /// decisions that look past it are taken again with more bytes.
+    end: WindowEnd,
     /// Where the last `find` stopped when a position's check went short.
     stopped: usize,
 }
@@ -205,8 +201,7 @@ impl<'a> Recovering<'a> {
             search_at: 0,
             origin: 0,
             work: 0,
-            complete: true,
-            short: Cell::new(false),
+            end: WindowEnd::whole(),
             stopped: 0,
         }
     }
@@ -222,7 +217,7 @@ impl<'a> Recovering<'a> {
         carried: &Carried,
         complete: bool,
     ) -> Self {
-        let rel = |abs: u64| usize::try_from(abs.saturating_sub(base)).unwrap_or(usize::MAX);
+        let rel = |abs| in_window(abs, base);
         Self {
             input: window,
             // During a search the damage may lie before the window: the
@@ -236,8 +231,7 @@ impl<'a> Recovering<'a> {
             search_at: rel(carried.search_at),
             origin: carried.origin,
             work: carried.work,
-            complete,
-            short: Cell::new(false),
+            end: WindowEnd::window(complete),
             stopped: 0,
         }
     }
@@ -256,27 +250,22 @@ impl<'a> Recovering<'a> {
         }
     }
 
+    /// Undoes the decisions taken since `carried` was taken from this
+    /// reader (over the same window).
+    pub(crate) fn undo(&mut self, carried: &Carried) {
+        let end = core::mem::replace(&mut self.end, WindowEnd::whole());
+        *self = Self { end, ..Self::resume(self.parser, self.input, self.base, carried, true) };
+    }
+
     /// Whether a decision since the last call needed bytes past the window
-    /// (see `short`); clears the flag.
+    /// (see [`WindowEnd`]); clears the flag.
     pub(crate) fn take_short(&self) -> bool {
-        self.short.replace(false)
+        self.end.take_short()
     }
 
-    /// Whether the input ends at `at` (the window's end): unknown before
-    /// the end of an incomplete window, which is then short.
+    /// Whether the input ends at `at` (see [`WindowEnd::ends_at`]).
     fn ends_at(&self, at: usize) -> bool {
-        if at != self.input.len() {
-            return false;
-        }
-        self.short.set(self.short.get() || !self.complete);
-        self.complete
-    }
-
-    /// Notes that a decision looked past the window's end.
-    fn past_end(&self) {
-        if !self.complete {
-            self.short.set(true);
-        }
+        self.end.ends_at(at, self.input.len())
     }
 
     /// The global header, once read.
@@ -320,32 +309,20 @@ impl<'a> Recovering<'a> {
             Some(_) => self.find(from, to, self.last_secs),
             None => None,
         };
-        match found {
-            Some(at) => {
-                self.damaged = Some(Some(at));
-                None
-            }
-            // A stream's window ended first: this step stands, up to the
-            // position that needs more bytes (`short` is set).
-            None if self.short.get() => {
-                self.search_at = self.stopped;
-                Some(self.stopped)
-            }
-            None if to < len => Some(to),
-            None if self.complete => None,
-            // Searched to the end of a stream's window: more bytes needed.
-            None => {
-                self.short.set(true);
-                Some(to)
-            }
+        if let Some(at) = found {
+            self.damaged = Some(Some(at));
+            return None;
         }
+        let searched = self.end.searched(to, len, self.stopped);
+        self.search_at = searched.at;
+        searched.more
     }
 
     fn fields(&self, at: usize) -> Option<Fields> {
         let order = self.header?.byte_order;
         let head = self.input.get(at..).and_then(|rest| rest.first_chunk::<RECORD_HEADER_LEN>());
         let Some(head) = head else {
-            self.past_end();
+            self.end.past_end();
             return None;
         };
         Some(Fields {
@@ -379,7 +356,7 @@ impl<'a> Recovering<'a> {
         }
         let end = at.checked_add(RECORD_HEADER_LEN)?.checked_add(f.captured as usize)?;
         if end > self.input.len() {
-            self.past_end();
+            self.end.past_end();
             return None;
         }
         Some(end)
@@ -393,7 +370,7 @@ impl<'a> Recovering<'a> {
             let resumes = self
                 .plausible(at, reference)
                 .is_some_and(|end| self.ends_at(end) || self.plausible(end, reference).is_some());
-            if self.short.get() {
+            if self.end.is_short() {
                 // Judged with bytes the window lacks: not at all.
                 self.work -= 1;
                 self.stopped = at;
@@ -416,12 +393,12 @@ impl<'a> Recovering<'a> {
                 let to = self.input.len();
                 let start = self.search_at.max(from + 1);
                 self.find(start, to, self.last_secs).unwrap_or_else(|| {
-                    self.past_end();
+                    self.end.past_end();
                     to
                 })
             }
             (None, None) => {
-                self.past_end();
+                self.end.past_end();
                 self.input.len()
             }
         };
@@ -437,7 +414,7 @@ impl<'a> Recovering<'a> {
         self.search_at = 0;
         self.origin = self.base + self.pos as u64;
         if matches!(error.kind, CaptureErrorKind::Truncated { .. }) {
-            self.past_end();
+            self.end.past_end();
         }
         Some(CaptureRecord::Error(error))
     }
@@ -451,7 +428,7 @@ impl<'a> Recovering<'a> {
     /// is handed out, and what follows is read as usual.
     fn record(&mut self, header: &Header) -> Option<CaptureRecord<'a>> {
         let Some(rest) = self.input.get(self.pos..).filter(|rest| !rest.is_empty()) else {
-            self.past_end();
+            self.end.past_end();
             return None;
         };
         let offset = self.base + self.pos as u64;
@@ -497,7 +474,7 @@ impl<'a> Iterator for Recovering<'a> {
             Some(header) => header,
             None if self.pos > 0 => return None,
             None if self.input.is_empty() => {
-                self.past_end();
+                self.end.past_end();
                 return None;
             }
             None => match Header::read_at(self.input, self.base) {

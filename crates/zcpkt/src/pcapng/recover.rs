@@ -110,7 +110,7 @@ use super::state::{State, StateMark, DEFAULT_INTERFACE_CAPACITY};
 use super::SHB_TYPE_BYTES;
 use crate::capture::{CaptureError, CaptureErrorKind};
 use crate::capture_record::{CaptureRecord, Skipped};
-use core::cell::Cell;
+use crate::window_end::{in_window, WindowEnd};
 
 /// The largest options area (bytes) of a block where reading may resume
 /// after damage. Writers put a few dozen bytes of options on a packet and
@@ -162,13 +162,9 @@ pub struct Recovering<'a, const N: usize = DEFAULT_INTERFACE_CAPACITY> {
     credit: usize,
     /// Absolute offset of the last error: where its skipped range starts.
     origin: u64,
-    /// Whether `input` runs to the input's end (a slice); `false` for a
-    /// stream's buffered window, after which more bytes may come.
-    complete: bool,
-    /// Set when a decision needed bytes past the end of an incomplete
-    /// window: what it gave is to be dropped and the step taken again, from
-    /// the state before it, with more bytes (the stream's job).
-    short: Cell<bool>,
+    /// Where the input ends: the slice's end, or a stream's window whose
+    /// decisions that look past it are taken again with more bytes.
+    end: WindowEnd,
     /// Where the last `find` stopped when a position's check went short.
     stopped: usize,
     /// The state before `found` was parsed into it.
@@ -261,8 +257,7 @@ impl<'a, const N: usize> Recovering<'a, N> {
             work: 0,
             credit: MAX_CANDIDATE_OPTIONS,
             origin: 0,
-            complete: true,
-            short: Cell::new(false),
+            end: WindowEnd::whole(),
             stopped: 0,
             found_mark: State::<N>::new().mark(),
             skip_to: None,
@@ -280,7 +275,7 @@ impl<'a, const N: usize> Recovering<'a, N> {
         carried: &Carried<N>,
         complete: bool,
     ) -> Self {
-        let rel = |abs: u64| usize::try_from(abs.saturating_sub(base)).unwrap_or(usize::MAX);
+        let rel = |abs| in_window(abs, base);
         Self {
             input: window,
             // During a search the damage may lie before the window: the
@@ -296,8 +291,7 @@ impl<'a, const N: usize> Recovering<'a, N> {
             work: carried.work,
             credit: carried.credit,
             origin: carried.origin,
-            complete,
-            short: Cell::new(false),
+            end: WindowEnd::window(complete),
             stopped: 0,
             found_mark: carried.state.mark(),
             skip_to: carried.skip_to.map(rel),
@@ -364,33 +358,14 @@ impl<'a, const N: usize> Recovering<'a, N> {
     }
 
     /// Whether a decision since the last call needed bytes past the window
-    /// (see `short`); clears the flag.
+    /// (see [`WindowEnd`]); clears the flag.
     pub(crate) fn take_short(&self) -> bool {
-        self.short.replace(false)
+        self.end.take_short()
     }
 
-    /// Whether the input ends at `at` (the window's end): unknown before
-    /// the end of an incomplete window, which is then short.
+    /// Whether the input ends at `at` (see [`WindowEnd::ends_at`]).
     fn ends_at(&self, at: usize) -> bool {
-        if at != self.input.len() {
-            return false;
-        }
-        self.short.set(self.short.get() || !self.complete);
-        self.complete
-    }
-
-    /// Notes that a decision looked past the window's end.
-    fn past_end(&self) {
-        if !self.complete {
-            self.short.set(true);
-        }
-    }
-
-    /// Notes `error` if it says the window ended too soon.
-    fn truncated(&self, error: &CaptureError) {
-        if matches!(error.kind, CaptureErrorKind::Truncated { .. }) {
-            self.past_end();
-        }
+        self.end.ends_at(at, self.input.len())
     }
 
     /// The reader's state: the current section and its interfaces.
@@ -431,22 +406,12 @@ impl<'a, const N: usize> Recovering<'a, N> {
         let to = from.saturating_add(budget).min(len);
         // Not found up to `to`: the next step (or `skip`) starts there.
         self.search_at = to;
-        match self.find(from, to) {
-            Some(_) => None,
-            // A stream's window ended first: this step stands, up to the
-            // position that needs more bytes (`short` is set).
-            None if self.short.get() => {
-                self.search_at = self.stopped;
-                Some(self.stopped)
-            }
-            None if to < len => Some(to),
-            None if self.complete => None,
-            // Searched to the end of a stream's window: more bytes needed.
-            None => {
-                self.short.set(true);
-                Some(to)
-            }
+        if self.find(from, to).is_some() {
+            return None;
         }
+        let searched = self.end.searched(to, len, self.stopped);
+        self.search_at = searched.at;
+        searched.more
     }
 
     /// The skipped range from the damage at `pos` to where reading resumes
@@ -460,7 +425,7 @@ impl<'a, const N: usize> Recovering<'a, N> {
                 let to = self.input.len();
                 let start = self.search_at.max(from.saturating_add(1));
                 self.find(start, to).unwrap_or_else(|| {
-                    self.past_end();
+                    self.end.past_end();
                     to
                 })
             }
@@ -477,7 +442,7 @@ impl<'a, const N: usize> Recovering<'a, N> {
             self.work += 1;
             let credit = self.credit;
             let found = self.candidate(at);
-            if self.short.get() {
+            if self.end.is_short() {
                 // Judged with bytes the window lacks: not at all (the
                 // checks that go short come before any walk or state).
                 self.work -= 1;
@@ -507,9 +472,9 @@ impl<'a, const N: usize> Recovering<'a, N> {
         let limit = self.parser.block_size_limit();
         match RawBlock::read(rest, self.base + end as u64, order, limit) {
             Ok(_) => return None,
-            Err(error) => self.truncated(&error),
+            Err(error) => self.end.truncated(&error),
         }
-        if self.short.get() {
+        if self.end.is_short() {
             return None;
         }
         self.find(self.pos + 1, end)
@@ -528,7 +493,7 @@ impl<'a, const N: usize> Recovering<'a, N> {
         if !self.ends_at(end) {
             self.framed(end, Some(raw.byte_order))?;
         }
-        if self.short.get() {
+        if self.end.is_short() {
             return None;
         }
         let options = options_len(&raw)?;
@@ -553,7 +518,7 @@ impl<'a, const N: usize> Recovering<'a, N> {
         // found in garbage touches a page up to the block size limit ahead,
         // which a search through a map would keep mapped for nothing.
         let Some(&type_bytes) = rest.first_chunk::<4>() else {
-            self.past_end();
+            self.end.past_end();
             return None;
         };
         let shb = type_bytes == SHB_TYPE_BYTES;
@@ -564,7 +529,7 @@ impl<'a, const N: usize> Recovering<'a, N> {
         let raw = match RawBlock::read(rest, offset, order, self.parser.block_size_limit()) {
             Ok(raw) => raw,
             Err(error) => {
-                self.truncated(&error);
+                self.end.truncated(&error);
                 return None;
             }
         };
@@ -626,7 +591,7 @@ impl<'a, const N: usize> Iterator for Recovering<'a, N> {
             }
         }
         let Some(rest) = self.input.get(self.pos..).filter(|rest| !rest.is_empty()) else {
-            self.past_end();
+            self.end.past_end();
             return None;
         };
         let offset = self.base + self.pos as u64;
@@ -645,7 +610,7 @@ impl<'a, const N: usize> Iterator for Recovering<'a, N> {
                 Some(CaptureRecord::Block(block))
             }
             Err(error) => {
-                self.truncated(&error);
+                self.end.truncated(&error);
                 self.damaged = true;
                 self.search_at = 0;
                 self.origin = offset;

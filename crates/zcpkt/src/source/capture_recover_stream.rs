@@ -81,7 +81,7 @@ impl<R: io::Read> RecoveringCaptureStream<R> {
 
 impl<R: io::Read, const N: usize> RecoveringCaptureStream<R, N> {
     /// The initial buffer size: 1 MiB.
-    pub const DEFAULT_BUFFER: usize = 1 << 20;
+    pub const DEFAULT_BUFFER: usize = DEFAULT_BUFFER;
 
     /// A reader whose pcapng interface tables hold `N` interfaces per
     /// section (choose `N` with a type annotation).
@@ -167,105 +167,202 @@ impl<R: io::Read, const N: usize> RecoveringCaptureStream<R, N> {
             Some(Format::PcapNg) => Format::PcapNg,
             _ => Format::Pcap,
         });
+        let (buf, finished) = (&mut self.buf, &mut self.finished);
         match format {
-            Format::PcapNg => self.pcapng_records(&mut f),
-            _ => self.pcap_records(&mut f),
-        }
-    }
-
-    fn pcap_records(
-        &mut self,
-        f: &mut impl FnMut(CaptureRecord<'_>) -> ControlFlow<()>,
-    ) -> io::Result<()> {
-        loop {
-            let complete = self.buf.is_eof();
-            let base = self.buf.offset();
-            let window = self.buf.buffered();
-            let parser = self.pcap_parser;
-            let mut reader = pcap::Recovering::resume(parser, window, base, &self.pcap, complete);
-            loop {
-                // A search goes as far as the window lets it, then waits
-                // for more bytes with what it has passed let go.
-                if reader.search(u64::MAX).is_some() && reader.take_short() {
-                    self.pcap = reader.carried();
-                    break;
-                }
-                let before = reader.carried();
-                let record = reader.next();
-                if reader.take_short() {
-                    // Judged with bytes the window lacks: again, with more.
-                    self.pcap = before;
-                    break;
-                }
-                let Some(record) = record else {
-                    self.pcap = reader.carried();
-                    self.finished = true;
-                    return Ok(());
-                };
-                if f(record).is_break() {
-                    self.pcap = reader.carried();
-                    return Ok(());
-                }
+            Format::PcapNg => {
+                let (parser, carried) = (self.pcapng_parser, &mut self.pcapng);
+                let limit = parser.block_size_limit();
+                drive::<PcapNgReader<N>, _>(buf, parser, limit, carried, &mut f, finished)
             }
-            self.refill(self.pcap.keep_from(), self.pcap_parser.record_size_limit())?;
-        }
-    }
-
-    fn pcapng_records(
-        &mut self,
-        f: &mut impl FnMut(CaptureRecord<'_>) -> ControlFlow<()>,
-    ) -> io::Result<()> {
-        loop {
-            let complete = self.buf.is_eof();
-            let base = self.buf.offset();
-            let window = self.buf.buffered();
-            let parser = self.pcapng_parser;
-            let mut reader =
-                pcapng::Recovering::resume(parser, window, base, &self.pcapng, complete);
-            loop {
-                if reader.search(u64::MAX).is_some() && reader.take_short() {
-                    break;
-                }
-                let undo = reader.undo_point();
-                let record = reader.next();
-                if reader.take_short() {
-                    reader.undo(undo);
-                    break;
-                }
-                let Some(record) = record else {
-                    self.pcapng = reader.carried();
-                    self.finished = true;
-                    return Ok(());
-                };
-                if f(record).is_break() {
-                    self.pcapng = reader.carried();
-                    return Ok(());
-                }
+            _ => {
+                let (parser, carried) = (self.pcap_parser, &mut self.pcap);
+                let limit = parser.record_size_limit();
+                drive::<PcapReader, _>(buf, parser, limit, carried, &mut f, finished)
             }
-            self.pcapng = reader.carried();
-            self.refill(self.pcapng.keep_from(), self.pcapng_parser.block_size_limit())?;
         }
+    }
+}
+
+/// Hands the records of the input in `buf` to `f` with the recovering
+/// reader `W`, going on from `carried` (see the module docs): window after
+/// window, undoing a decision that went short and taking it again with more
+/// bytes, letting a search go on where it stopped.
+fn drive<W: WindowReader, R: io::Read>(
+    buf: &mut ReadBuffer<R>,
+    parser: W::Parser,
+    limit: u32,
+    carried: &mut W::Carried,
+    f: &mut impl FnMut(CaptureRecord<'_>) -> ControlFlow<()>,
+    finished: &mut bool,
+) -> io::Result<()> {
+    loop {
+        let complete = buf.is_eof();
+        let mut reader = W::resume(parser, buf.buffered(), buf.offset(), carried, complete);
+        loop {
+            // A search goes as far as the window lets it, then waits for
+            // more bytes with what it has passed let go.
+            if W::search(&mut reader).is_some() && W::take_short(&reader) {
+                break;
+            }
+            let undo = W::undo_point(&reader);
+            let record = reader.next();
+            if W::take_short(&reader) {
+                // Judged with bytes the window lacks: again, with more.
+                W::undo(&mut reader, undo);
+                break;
+            }
+            let Some(record) = record else {
+                *carried = W::carried(&reader);
+                *finished = true;
+                return Ok(());
+            };
+            if f(record).is_break() {
+                *carried = W::carried(&reader);
+                return Ok(());
+            }
+        }
+        *carried = W::carried(&reader);
+        drop(reader);
+        refill(buf, W::keep_from(carried), limit)?;
+    }
+}
+
+/// A recovering slice reader as [`drive`] runs it over a stream's windows.
+trait WindowReader {
+    type Reader<'a>: Iterator<Item = CaptureRecord<'a>>;
+    type Parser: Copy;
+    /// Its state between windows, positions absolute.
+    type Carried;
+    /// What undoes one decision.
+    type Undo;
+
+    fn resume<'a>(
+        parser: Self::Parser,
+        window: &'a [u8],
+        base: u64,
+        carried: &Self::Carried,
+        complete: bool,
+    ) -> Self::Reader<'a>;
+    /// A search step to the window's end (`Some` if it stopped short of
+    /// where reading resumes).
+    fn search(reader: &mut Self::Reader<'_>) -> Option<usize>;
+    fn take_short(reader: &Self::Reader<'_>) -> bool;
+    fn undo_point(reader: &Self::Reader<'_>) -> Self::Undo;
+    fn undo(reader: &mut Self::Reader<'_>, point: Self::Undo);
+    fn carried(reader: &Self::Reader<'_>) -> Self::Carried;
+    /// The first absolute offset the next window must hold.
+    fn keep_from(carried: &Self::Carried) -> u64;
+}
+
+struct PcapReader;
+
+impl WindowReader for PcapReader {
+    type Reader<'a> = pcap::Recovering<'a>;
+    type Parser = pcap::Parser;
+    type Carried = pcap::Carried;
+    // The state is a few scalars: the whole of it.
+    type Undo = pcap::Carried;
+
+    fn resume<'a>(
+        parser: pcap::Parser,
+        window: &'a [u8],
+        base: u64,
+        carried: &pcap::Carried,
+        complete: bool,
+    ) -> pcap::Recovering<'a> {
+        pcap::Recovering::resume(parser, window, base, carried, complete)
     }
 
-    /// Lets go of the bytes before absolute offset `keep`, and reads more,
-    /// doubling the buffer if what is kept fills it. A decision never needs
-    /// more than three of the largest records (`limit` bytes) and their
-    /// headers; a window that large still short means the reader is wrong,
-    /// which ends the stream with an error rather than growing forever.
-    fn refill(&mut self, keep: u64, limit: u32) -> io::Result<()> {
-        if self.buf.is_eof() {
-            return Err(io::Error::other("recovery needed bytes past the end of the input"));
-        }
-        let drop = usize::try_from(keep.saturating_sub(self.buf.offset())).unwrap_or(usize::MAX);
-        self.buf.consume(drop.min(self.buf.buffered().len()));
-        let held = self.buf.buffered().len() as u64;
-        let most = 4 * (u64::from(limit) + 64) + Self::DEFAULT_BUFFER as u64;
-        if held >= most {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("recovery needed more than {most} bytes buffered"),
-            ));
-        }
-        self.buf.fill((2 * held).clamp(held + 1, most))
+    fn search(reader: &mut pcap::Recovering<'_>) -> Option<usize> {
+        reader.search(u64::MAX)
     }
+
+    fn take_short(reader: &pcap::Recovering<'_>) -> bool {
+        reader.take_short()
+    }
+
+    fn undo_point(reader: &pcap::Recovering<'_>) -> pcap::Carried {
+        reader.carried()
+    }
+
+    fn undo(reader: &mut pcap::Recovering<'_>, point: pcap::Carried) {
+        reader.undo(&point);
+    }
+
+    fn carried(reader: &pcap::Recovering<'_>) -> pcap::Carried {
+        reader.carried()
+    }
+
+    fn keep_from(carried: &pcap::Carried) -> u64 {
+        carried.keep_from()
+    }
+}
+
+struct PcapNgReader<const N: usize>;
+
+impl<const N: usize> WindowReader for PcapNgReader<N> {
+    type Reader<'a> = pcapng::Recovering<'a, N>;
+    type Parser = pcapng::Parser;
+    type Carried = pcapng::Carried<N>;
+    // Not the interface table: a mark of what one block changes of it.
+    type Undo = pcapng::Undo;
+
+    fn resume<'a>(
+        parser: pcapng::Parser,
+        window: &'a [u8],
+        base: u64,
+        carried: &pcapng::Carried<N>,
+        complete: bool,
+    ) -> pcapng::Recovering<'a, N> {
+        pcapng::Recovering::resume(parser, window, base, carried, complete)
+    }
+
+    fn search(reader: &mut pcapng::Recovering<'_, N>) -> Option<usize> {
+        reader.search(u64::MAX)
+    }
+
+    fn take_short(reader: &pcapng::Recovering<'_, N>) -> bool {
+        reader.take_short()
+    }
+
+    fn undo_point(reader: &pcapng::Recovering<'_, N>) -> pcapng::Undo {
+        reader.undo_point()
+    }
+
+    fn undo(reader: &mut pcapng::Recovering<'_, N>, point: pcapng::Undo) {
+        reader.undo(point);
+    }
+
+    fn carried(reader: &pcapng::Recovering<'_, N>) -> pcapng::Carried<N> {
+        reader.carried()
+    }
+
+    fn keep_from(carried: &pcapng::Carried<N>) -> u64 {
+        carried.keep_from()
+    }
+}
+
+/// The initial buffer size of a [`RecoveringCaptureStream`].
+const DEFAULT_BUFFER: usize = 1 << 20;
+
+/// Lets go of the bytes before absolute offset `keep`, and reads more,
+/// doubling the buffer if what is kept fills it. A decision never needs
+/// more than three of the largest records (`limit` bytes) and their
+/// headers; a window that large still short means the reader is wrong,
+/// which ends the stream with an error rather than growing forever.
+fn refill<R: io::Read>(buf: &mut ReadBuffer<R>, keep: u64, limit: u32) -> io::Result<()> {
+    if buf.is_eof() {
+        return Err(io::Error::other("recovery needed bytes past the end of the input"));
+    }
+    let drop = usize::try_from(keep.saturating_sub(buf.offset())).unwrap_or(usize::MAX);
+    buf.consume(drop.min(buf.buffered().len()));
+    let held = buf.buffered().len() as u64;
+    let most = 4 * (u64::from(limit) + 64) + DEFAULT_BUFFER as u64;
+    if held >= most {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("recovery needed more than {most} bytes buffered"),
+        ));
+    }
+    buf.fill((2 * held).clamp(held + 1, most))
 }
