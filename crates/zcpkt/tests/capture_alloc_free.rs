@@ -11,8 +11,11 @@ use std::hint::black_box;
 
 use capture_util::{Ng, Pcap};
 use counting::{counted, NONE};
+use std::ops::ControlFlow;
 use zcpkt::capture::ByteOrder;
+use zcpkt::capture_record::CaptureRecord;
 use zcpkt::pcapng::{block_type, option};
+use zcpkt::source::capture_recover_stream::RecoveringCaptureStream;
 
 #[global_allocator]
 static GLOBAL: counting::Counting = counting::Counting;
@@ -63,7 +66,7 @@ fn reading_captures_allocates_nothing() {
     ng.shb(ByteOrder::Little, &[(option::SHB_OS, b"Linux".to_vec())]);
     ng.idb(1, 0, &[(option::IF_NAME, b"eth0".to_vec()), (option::IF_TSRESOL, vec![0x80 | 20])]);
     for i in 0..1000u32 {
-        pcap.record(i, i, 64, &[0; 64]);
+        pcap.record(1_700_000_000 + i, i, 64, &[0; 64]);
         let flags = ng.n32(i);
         ng.epb(
             0,
@@ -82,4 +85,60 @@ fn reading_captures_allocates_nothing() {
     let (sum, counts) = counted(|| black_box(read_all(&pcap.bytes, &ng.bytes)));
     assert!(sum > 0);
     assert_eq!(counts, NONE);
+
+    // Read past damage: the slice readers allocate nothing, the stream its
+    // buffer once (1 MiB, never grown here), however many records.
+    let damage = |bytes: &[u8]| {
+        let mut bytes = bytes.to_vec();
+        let middle = bytes.len() / 2;
+        bytes[middle..middle + 40].fill(0xee);
+        bytes
+    };
+    let (pcap, ng) = (damage(&pcap.bytes), damage(&ng.bytes));
+    let (sum, counts) = counted(|| black_box(recover_all(&pcap, &ng)));
+    assert!(sum > 0);
+    assert_eq!(counts, NONE);
+    // Twice the records: the pcap's records again, the pcapng a second
+    // section.
+    for (bytes, header) in [(&pcap, 24), (&ng, 0)] {
+        let (blocks, counts) = counted(|| stream_all(bytes));
+        assert!(blocks > 500, "{blocks} blocks");
+        assert_eq!(counts.allocations, 1, "{counts:?}");
+        assert_eq!(counts.largest, 1 << 20, "{counts:?}");
+        let twice: Vec<u8> = [&bytes[..], &bytes[header..]].concat();
+        let (more, counts_twice) = counted(|| stream_all(&twice));
+        assert!(more > blocks + 500, "{more} blocks, {blocks} in half");
+        assert_eq!(counts_twice, counts, "allocations grow with the input");
+    }
+}
+
+/// Records and bytes of the recovering slice readers, past damage.
+fn recover_all(pcap: &[u8], pcapng: &[u8]) -> u64 {
+    let size = |r: CaptureRecord<'_>| match r {
+        CaptureRecord::Block(block) => 1 + block_len(&block),
+        CaptureRecord::Error(e) => e.offset,
+        CaptureRecord::Skipped(s) => s.len,
+    };
+    let pcap: u64 = zcpkt::pcap::Parser::new().recovering(pcap).map(size).sum();
+    pcap + zcpkt::pcapng::Parser::new().recovering(pcapng).map(size).sum::<u64>()
+}
+
+fn block_len(block: &zcpkt::pcapng::Block<'_>) -> u64 {
+    match block {
+        zcpkt::pcapng::Block::Frame(frame) => frame.data.len() as u64,
+        _ => 0,
+    }
+}
+
+/// Blocks of `bytes` through a recovering stream.
+fn stream_all(bytes: &[u8]) -> u64 {
+    let mut stream = RecoveringCaptureStream::new(bytes);
+    let mut records = 0;
+    stream
+        .for_each(|record| {
+            records += u64::from(black_box(matches!(record, CaptureRecord::Block(_))));
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+    records
 }
