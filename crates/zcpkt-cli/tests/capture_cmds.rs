@@ -542,6 +542,30 @@ fn filter_interface_time_and_damage() {
     assert_eq!(frames_of(&out.unwrap()), [f_tcp(), f_udp()]);
 }
 
+/// `filter --recover` from a pipe writes what it writes from the file:
+/// the frames on both sides of damage in the middle.
+#[test]
+fn filter_recovers_a_piped_capture_as_a_file() {
+    let mut pcap = sample_pcap();
+    let second = 24 + 16 + f_tcp().len();
+    pcap[second + 8..second + 12].copy_from_slice(&[0xff; 4]);
+    let mut ng = sample_pcapng();
+    let first = shb().len() + 2 * idb(1, 65535).len();
+    let second = first + epb(0, 0, &f_tcp()).len();
+    ng[second + 4..second + 8].copy_from_slice(&[0x42; 4]);
+    for (bytes, name) in [(pcap, "mid.pcap"), (ng, "mid.pcapng")] {
+        let (file_out, _, file_code) = filter(&bytes, name, &["--recover"]);
+        let piped = zcpkt()
+            .args(["filter", "-", "-o", "-", "--recover"])
+            .write_stdin(bytes)
+            .output()
+            .unwrap();
+        assert_eq!(piped.status.code(), Some(file_code), "{name}");
+        assert_eq!(frames_of(&piped.stdout), [f_tcp(), f_udp6()], "{name}");
+        assert_eq!(Some(piped.stdout), file_out, "{name}");
+    }
+}
+
 #[test]
 fn filter_from_stdin_to_stdout() {
     let ng = sample_pcapng();
