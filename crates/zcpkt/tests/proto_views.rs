@@ -193,6 +193,51 @@ fn ipv6_and_extension_headers() {
 }
 
 #[test]
+fn ipv6_payload_length_0_is_a_jumbogram_or_empty() {
+    let field = |frame: &[u8], name: &str| {
+        let mut out = String::new();
+        let layers = Layers::new(link_type::RAW, frame);
+        write_field(&mut out, name.parse().unwrap(), &FrameInfo::default(), layers, ';').unwrap();
+        out
+    };
+    // A TSO capture: payload length 0, no hop-by-hop header. Wireshark 4
+    // decodes nothing after the fixed header.
+    let mut p = ipv6_header(17, 0);
+    p.extend(UDP);
+    let ip = Ipv6Slice::from_slice(&p).unwrap();
+    assert_eq!((ip.payload(), ip.jumbo_payload_len()), (&[][..], None));
+    assert_eq!(field(&p, "ipv6.nxt"), "17");
+    assert_eq!(field(&p, "udp.srcport"), "");
+
+    // A jumbogram: hop-by-hop (Pad1, then the Jumbo Payload option, then
+    // PadN) and a TCP segment of 69 992 data bytes, then a 6-byte trailer.
+    let hop = [6, 1, 0, 0xc2, 4, 0, 1, 0x11, 0x8c, 1, 3, 0, 0, 0, 0, 0];
+    let payload_len = (hop.len() + 20 + 69_992) as u32;
+    assert_eq!(u32::from_be_bytes([0, 1, 0x11, 0x8c]), payload_len);
+    let mut j = ipv6_header(0, 0);
+    j.extend(hop);
+    j.extend(tcp_header(5, 69_992));
+    j.extend([0; 6]);
+    let ip = Ipv6Slice::from_slice(&j).unwrap();
+    assert_eq!(ip.jumbo_payload_len(), Some(payload_len));
+    assert_eq!(ip.payload().len(), payload_len as usize);
+    assert_eq!(field(&j, "tcp.srcport"), "443");
+    assert_eq!(field(&j, "tcp.len"), "69992");
+
+    // A Jumbo Payload option under 65536 is no jumbogram.
+    j[46..50].copy_from_slice(&65_535u32.to_be_bytes());
+    let ip = Ipv6Slice::from_slice(&j).unwrap();
+    assert_eq!((ip.payload(), ip.jumbo_payload_len()), (&[][..], None));
+    assert_eq!(field(&j, "tcp.srcport"), "");
+    // Nor is one with a non-zero payload length (that length stands).
+    j[4..6].copy_from_slice(&36u16.to_be_bytes());
+    j[46..50].copy_from_slice(&payload_len.to_be_bytes());
+    let ip = Ipv6Slice::from_slice(&j).unwrap();
+    assert_eq!((ip.payload().len(), ip.jumbo_payload_len()), (36, None));
+    assert_eq!(field(&j, "tcp.len"), "0");
+}
+
+#[test]
 fn tcp_udp_icmp_vxlan_fields() {
     let t = tcp_header(6, 4);
     let tcp = TcpSlice::from_slice_with_len(&t, Some(1448 + 24)).unwrap();

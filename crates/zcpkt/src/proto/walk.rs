@@ -341,8 +341,13 @@ impl<'a> Layers<'a> {
             },
             Proto::Ipv6 => match Ipv6Slice::from_slice(input.bytes) {
                 Some(ip) => {
-                    let plen = usize::from(ip.payload_len());
-                    let claimed = (plen != 0).then_some(plen + Ipv6Slice::LEN);
+                    // Payload length 0: a jumbogram's length, else an
+                    // empty datagram (see `Ipv6Slice::from_slice`).
+                    let plen = match (ip.payload_len(), ip.jumbo_payload_len()) {
+                        (0, jumbo) => jumbo.map_or(0, |len| len as usize),
+                        (plen, _) => usize::from(plen),
+                    };
+                    let claimed = Some(plen.saturating_add(Ipv6Slice::LEN));
                     let rest = input.after(Ipv6Slice::LEN, ip.payload(), claimed);
                     (Layer::Ipv6(ip), then(by_ip_proto(ip.next_header()), rest))
                 }

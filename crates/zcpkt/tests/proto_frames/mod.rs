@@ -367,6 +367,48 @@ pub fn ethernet_frames() -> Vec<Frame> {
     f.push(whole("ipv6 in ipv6", eth(0x86dd, &ipv6(41, &ipv6(17, &udp_dgram())))));
     f.push(whole("ipv4 in ipv6", eth(0x86dd, &ipv6(4, &ipv4(17, &udp_dgram())))));
     f.push(whole("ipv6 no next header", eth(0x86dd, &ipv6(59, &[]))));
+    // Payload length 0: a jumbogram (RFC 2675) has its length in a
+    // hop-by-hop option; anything else (a TSO capture) is an empty
+    // datagram to Wireshark 4 (`ipv6.tso_support` is off by default).
+    let zero_plen = |mut h: Vec<u8>| {
+        h[4..6].copy_from_slice(&[0, 0]);
+        eth(0x86dd, &h)
+    };
+    f.push(whole("ipv6 payload length 0 (TSO)/tcp", zero_plen(ipv6(6, &tcp_seg()))));
+    f.push(whole("ipv6 payload length 0 (TSO)/udp", zero_plen(ipv6(17, &udp_dgram()))));
+    f.push(whole(
+        "ipv6 payload length 0/hop-by-hop without jumbo/udp",
+        zero_plen(ipv6(0, &opts_ext(17, &udp_dgram()))),
+    ));
+    let jumbo = |value: u32, padding: &[u8], payload: &[u8]| {
+        let mut hop = vec![6, 0];
+        hop.extend(padding);
+        hop.extend([0xc2, 4]);
+        hop.extend(value.to_be_bytes());
+        hop.resize(hop.len().next_multiple_of(8), 0);
+        hop[1] = (hop.len() / 8 - 1) as u8;
+        zero_plen(ipv6(0, &cat(&[&hop, payload])))
+    };
+    let big = tcp(443, 50000, &[], &vec![0x5a; 70_000]);
+    for (name, value, padding) in [
+        ("jumbogram", 8 + big.len() as u32, &[][..]),
+        ("jumbogram, pad1 pad1 first", 16 + big.len() as u32, &[0, 0][..]),
+        ("jumbogram, padn first", 16 + big.len() as u32, &[1, 0][..]),
+        ("jumbo option under 65536 on a big frame", 8 + big.len() as u32 - 5000, &[][..]),
+    ] {
+        f.push(whole(&format!("ipv6 {name}/tcp"), jumbo(value, padding, &big)));
+    }
+    f.push(whole("ipv6 jumbo option under 65536/tcp", jumbo(65_535, &[], &tcp_seg())));
+    f.push(whole("ipv6 jumbo option of 28/tcp", jumbo(28, &[], &tcp_seg())));
+    let mut trailer = jumbo(8 + big.len() as u32, &[], &big);
+    trailer.extend([0; 6]);
+    f.push(whole("ipv6 jumbogram and a trailer/tcp", trailer));
+    let cut = jumbo(8 + big.len() as u32, &[], &big);
+    f.push(Frame {
+        name: "ipv6 jumbogram cut by snaplen/tcp".into(),
+        data: cut[..200].to_vec(),
+        orig_len: cut.len(),
+    });
     let addrs: [[u8; 16]; 14] = [
         [0; 16],
         [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
