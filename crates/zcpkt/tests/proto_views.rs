@@ -238,6 +238,38 @@ fn ipv6_payload_length_0_is_a_jumbogram_or_empty() {
 }
 
 #[test]
+fn udp_length_0_over_ipv6_is_the_ip_payload_length() {
+    let fields = |frame: &[u8], names: &[&str]| {
+        let mut out = Vec::new();
+        for name in names {
+            let mut s = String::new();
+            let layers = Layers::new(link_type::RAW, frame);
+            write_field(&mut s, name.parse().unwrap(), &FrameInfo::default(), layers, ';').unwrap();
+            out.push(s);
+        }
+        out
+    };
+    // UDP 40000 -> 4789 with length 0, carrying VXLAN, an Ethernet frame,
+    // and IPv4 (not a fragment) with UDP 40000 -> 53 (length 20).
+    let mut vx = vec![0x9c, 0x40, 0x12, 0xb5, 0, 0, 0, 0, 0x08, 0, 0, 0, 0, 0, 1, 0];
+    vx.extend(ETH);
+    let mut inner = IPV4;
+    inner[6..8].copy_from_slice(&[0, 0]);
+    vx.extend(inner);
+    vx.extend([0x9c, 0x40, 0, 53, 0, 20, 0, 0]);
+    vx.extend([0; 12]);
+    let names = ["udp.length", "udp.dstport", "eth.type", "ip.src"];
+    let mut v6 = ipv6_header(17, vx.len() as u16);
+    v6.extend(&vx);
+    assert_eq!(fields(&v6, &names), ["0;20", "4789;53", "0x0800", "10.0.0.1"]);
+    // Over IPv4 a length of 0 is a bad length: nothing follows.
+    let mut v4 = inner.to_vec();
+    v4[2..4].copy_from_slice(&((IPV4.len() + vx.len()) as u16).to_be_bytes());
+    v4.extend(&vx);
+    assert_eq!(fields(&v4, &names), ["0", "4789", "", "10.0.0.1"]);
+}
+
+#[test]
 fn tcp_udp_icmp_vxlan_fields() {
     let t = tcp_header(6, 4);
     let tcp = TcpSlice::from_slice_with_len(&t, Some(1448 + 24)).unwrap();

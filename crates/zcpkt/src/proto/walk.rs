@@ -145,6 +145,10 @@ pub struct Layers<'a> {
     /// Set by the innermost IP header when its payload is a first fragment
     /// (Wireshark's `pinfo->fragmented`): the L4 length is then unknown.
     fragmented: bool,
+    /// Whether the innermost IP header so far is IPv6 (Wireshark's
+    /// `pinfo->src` type): a UDP length field of 0 there stands for the
+    /// length of what the IP header carries (RFC 2675, UDP jumbograms).
+    ipv6: bool,
     /// FCS bytes at the end of the outer Ethernet frame, still to take off
     /// its payload (0 once done, so VXLAN's inner frame keeps its bytes).
     fcs: u8,
@@ -171,7 +175,7 @@ impl<'a> Layers<'a> {
             link_type::RAW => Next::Raw(input),
             _ => Next::Done,
         };
-        Self { next, in_error: false, fragmented: false, fcs: 0 }
+        Self { next, in_error: false, fragmented: false, ipv6: false, fcs: 0 }
     }
 
     /// The layers of a captured frame: its link type, bytes, original length
@@ -324,6 +328,7 @@ impl<'a> Layers<'a> {
             }
             Proto::Ipv4 => match Ipv4Slice::from_slice(input.bytes) {
                 Some(ip) => {
+                    self.ipv6 = false;
                     let total = usize::from(ip.total_len());
                     let claimed = (total != 0).then_some(total);
                     let rest = input.after(ip.header_len(), ip.payload(), claimed);
@@ -341,6 +346,7 @@ impl<'a> Layers<'a> {
             },
             Proto::Ipv6 => match Ipv6Slice::from_slice(input.bytes) {
                 Some(ip) => {
+                    self.ipv6 = true;
                     // Payload length 0: a jumbogram's length, else an
                     // empty datagram (see `Ipv6Slice::from_slice`).
                     let plen = match (ip.payload_len(), ip.jumbo_payload_len()) {
@@ -377,7 +383,11 @@ impl<'a> Layers<'a> {
             },
             Proto::Udp => match UdpSlice::from_slice(input.bytes) {
                 Some(udp) => {
-                    let len = usize::from(udp.length());
+                    let len = match udp.length() {
+                        // Over IPv6, a jumbogram's: all the IP header carries.
+                        0 if self.ipv6 => input.reported,
+                        len => usize::from(len),
+                    };
                     let claimed = (len >= UdpSlice::LEN).then_some(len);
                     let rest = input.after(UdpSlice::LEN, udp.payload(), claimed);
                     let vxlan =

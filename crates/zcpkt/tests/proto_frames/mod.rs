@@ -493,6 +493,27 @@ pub fn ethernet_frames() -> Vec<Frame> {
 
     // VXLAN.
     let inner = eth(0x0800, &ipv4(6, &tcp_seg()));
+    // A UDP length of 0 over IPv6 (RFC 2675) is the length of what the IP
+    // header carries; over IPv4 it is just a bad length.
+    let vxlan_len0 = udp_len(50000, 4789, 0, &vxlan(&inner));
+    f.push(whole("vxlan over ipv6, udp length 0", eth(0x86dd, &ipv6(17, &vxlan_len0))));
+    f.push(whole("vxlan over ipv4, udp length 0", eth(0x0800, &ipv4(17, &vxlan_len0))));
+    f.push(whole(
+        "vxlan over ipv6 in ipv4, udp length 0",
+        eth(0x0800, &ipv4(41, &ipv6(17, &vxlan_len0))),
+    ));
+    f.push(whole(
+        "vxlan over ipv6 hop-by-hop, udp length 0, trailer",
+        cat(&[&eth(0x86dd, &ipv6(0, &opts_ext(17, &vxlan_len0))), &[0; 6]]),
+    ));
+    let mut short = ipv6(17, &vxlan_len0);
+    short[4..6].copy_from_slice(&30u16.to_be_bytes());
+    f.push(whole("vxlan over ipv6 payload length 30, udp length 0", eth(0x86dd, &short)));
+    f.push(whole(
+        "icmpv6 1 quoting ipv6/vxlan, udp length 0",
+        eth(0x86dd, &ipv6(58, &icmp(1, 4, [0; 4], &ipv6(17, &vxlan_len0)))),
+    ));
+    f.extend(all_cuts("vxlan over ipv6, udp length 0", &eth(0x86dd, &ipv6(17, &vxlan_len0))));
     f.extend(all_cuts(
         "vxlan inner eth/ipv4/tcp",
         &eth(0x0800, &ipv4(17, &udp(50000, 4789, &vxlan(&inner)))),
