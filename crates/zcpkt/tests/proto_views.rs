@@ -270,6 +270,59 @@ fn udp_length_0_over_ipv6_is_the_ip_payload_length() {
 }
 
 #[test]
+fn sll_on_a_gre_tunnel_follows_the_gre_protocol_type() {
+    let kinds = |link: u16, frame: &[u8]| -> Vec<&'static str> {
+        Layers::new(link, frame)
+            .map(|l| match l {
+                Layer::Sll(_) | Layer::Sll2(_) => "sll",
+                Layer::Ethernet(_) => "eth",
+                Layer::Ipv4(_) => "ipv4",
+                Layer::Ipv6(_) => "ipv6",
+                Layer::Udp(_) => "udp",
+                Layer::Arp(_) => "arp",
+                _ => "other",
+            })
+            .collect()
+    };
+    let mut ip = IPV4.to_vec();
+    ip[6..8].copy_from_slice(&[0, 0]);
+    ip.extend([0x9c, 0x40, 0, 53, 0, 20, 0, 0]); // UDP 40000 -> 53
+    ip.extend([0; 12]);
+    let sll = |arphrd: u16, proto: u16, payload: &[u8]| {
+        let mut h = vec![0, 0];
+        h.extend(arphrd.to_be_bytes());
+        h.extend([0; 10]);
+        h.extend(proto.to_be_bytes());
+        h.extend(payload);
+        h
+    };
+    let sll2 = |arphrd: u16, proto: u16, payload: &[u8]| {
+        let mut h = proto.to_be_bytes().to_vec();
+        h.extend([0, 0, 0, 0, 0, 3]);
+        h.extend(arphrd.to_be_bytes());
+        h.extend([0; 10]);
+        h.extend(payload);
+        h
+    };
+    let mut bridged = ETH.to_vec();
+    bridged.extend(&ip);
+    for (link, frame) in [
+        (link_type::LINUX_SLL, sll(778, 0x0800, &ip)),
+        (link_type::LINUX_SLL2, sll2(778, 0x0800, &ip)),
+    ] {
+        assert_eq!(kinds(link, &frame), ["sll", "ipv4", "udp"]);
+    }
+    assert_eq!(
+        kinds(link_type::LINUX_SLL, &sll(778, 0x6558, &bridged)),
+        ["sll", "eth", "ipv4", "udp"]
+    );
+    // GRE does not carry a VLAN tag by its EtherType; netlink is no EtherType.
+    assert_eq!(kinds(link_type::LINUX_SLL, &sll(778, 0x8100, &[0; 24])), ["sll"]);
+    assert_eq!(kinds(link_type::LINUX_SLL2, &sll2(824, 0x0800, &ip)), ["sll"]);
+    assert_eq!(kinds(link_type::LINUX_SLL, &sll(1, 0x6558, &bridged)), ["sll"]);
+}
+
+#[test]
 fn tcp_udp_icmp_vxlan_fields() {
     let t = tcp_header(6, 4);
     let tcp = TcpSlice::from_slice_with_len(&t, Some(1448 + 24)).unwrap();

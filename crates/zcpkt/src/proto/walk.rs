@@ -226,10 +226,27 @@ fn by_ip_proto(p: u8) -> Option<Proto> {
     }
 }
 
-/// ARPHRD types whose SLL protocol field is not an EtherType.
-fn sll_protocol_is_ether_type(arphrd: u16) -> bool {
-    // 778 = ARPHRD_IPGRE (a GRE protocol type), 824 = ARPHRD_NETLINK.
-    !matches!(arphrd, 778 | 824)
+/// What a Linux cooked capture's protocol field introduces, by the
+/// interface's ARPHRD type: an EtherType, except on a GRE tunnel (778,
+/// ARPHRD_IPGRE: a GRE protocol type, which Wireshark follows for IPv4,
+/// IPv6, ARP and transparent Ethernet bridging, not VLAN tags) and netlink
+/// (824, ARPHRD_NETLINK: a netlink family, not decoded).
+fn by_sll_protocol(arphrd: u16, protocol: u16) -> Option<Proto> {
+    const ARPHRD_IPGRE: u16 = 778;
+    const ARPHRD_NETLINK: u16 = 824;
+    /// GRE protocol type of an Ethernet frame (transparent Ethernet bridging).
+    const GRE_ETHERNET: u16 = 0x6558;
+    match arphrd {
+        ARPHRD_IPGRE => match protocol {
+            ether_type::IPV4 => Some(Proto::Ipv4),
+            ether_type::IPV6 => Some(Proto::Ipv6),
+            ether_type::ARP => Some(Proto::Arp),
+            GRE_ETHERNET => Some(Proto::Ethernet),
+            _ => None,
+        },
+        ARPHRD_NETLINK => None,
+        _ => by_ether_type(protocol),
+    }
 }
 
 fn then(proto: Option<Proto>, input: Input<'_>) -> Next<'_> {
@@ -278,11 +295,7 @@ impl<'a> Layers<'a> {
             Proto::Sll => match SllSlice::from_slice(input.bytes) {
                 Some(sll) => {
                     let rest = input.after(SllSlice::LEN, sll.payload(), None);
-                    let next = if sll_protocol_is_ether_type(sll.arphrd_type()) {
-                        then(by_ether_type(sll.protocol()), rest)
-                    } else {
-                        Next::Done
-                    };
+                    let next = then(by_sll_protocol(sll.arphrd_type(), sll.protocol()), rest);
                     (Layer::Sll(sll), next)
                 }
                 None => partial(),
@@ -290,11 +303,7 @@ impl<'a> Layers<'a> {
             Proto::Sll2 => match Sll2Slice::from_slice(input.bytes) {
                 Some(sll) => {
                     let rest = input.after(Sll2Slice::LEN, sll.payload(), None);
-                    let next = if sll_protocol_is_ether_type(sll.arphrd_type()) {
-                        then(by_ether_type(sll.protocol()), rest)
-                    } else {
-                        Next::Done
-                    };
+                    let next = then(by_sll_protocol(sll.arphrd_type(), sll.protocol()), rest);
                     (Layer::Sll2(sll), next)
                 }
                 None => partial(),

@@ -557,6 +557,23 @@ pub fn sll_frames() -> Vec<Frame> {
         f.push(whole(&format!("sll/802.1Q/{name}"), cat(&[&hdr(0x8100), &tag(9, ty, &b)])));
         f.extend(all_cuts(&format!("sll/{name}"), &cat(&[&hdr(ty), &b])));
     }
+    // A GRE tunnel (ARPHRD_IPGRE, 778) and netlink (824) in `-i any`
+    // captures: the protocol is a GRE protocol type, resp. a netlink family.
+    for (arphrd, kind) in [(778u16, "gre"), (824, "netlink")] {
+        let hdr = |proto: u16| {
+            cat(&[&[0, 0], &arphrd.to_be_bytes(), &[0, 0], &[0; 8], &proto.to_be_bytes()])
+        };
+        for (name, ty, b) in network_payloads() {
+            f.push(whole(&format!("sll {kind}/{name}"), cat(&[&hdr(ty), &b])));
+            f.push(whole(
+                &format!("sll {kind}/802.1Q/{name}"),
+                cat(&[&hdr(0x8100), &tag(9, ty, &b)]),
+            ));
+        }
+        let inner = eth(0x0800, &ipv4(17, &udp_dgram()));
+        f.push(whole(&format!("sll {kind}/ethernet bridging"), cat(&[&hdr(0x6558), &inner])));
+        f.extend(all_cuts(&format!("sll {kind}/ipv4/udp"), &cat(&[&hdr(0x0800), &inner[14..]])));
+    }
     f
 }
 
@@ -569,6 +586,25 @@ pub fn sll2_frames() -> Vec<Frame> {
         f.push(whole(&format!("sll2/{name}"), cat(&[&hdr(ty), &b])));
         f.push(whole(&format!("sll2/802.1Q/{name}"), cat(&[&hdr(0x8100), &tag(9, ty, &b)])));
         f.extend(all_cuts(&format!("sll2/{name}"), &cat(&[&hdr(ty), &b])));
+    }
+    for arphrd in [778u16, 824] {
+        let hdr = |proto: u16| {
+            cat(&[
+                &proto.to_be_bytes(),
+                &[0, 0, 0, 0, 0, 3],
+                &arphrd.to_be_bytes(),
+                &[0, 0],
+                &[0; 8],
+            ])
+        };
+        for (name, ty, b) in network_payloads() {
+            f.push(whole(&format!("sll2 arphrd {arphrd}/{name}"), cat(&[&hdr(ty), &b])));
+        }
+        let inner = eth(0x86dd, &ipv6(6, &tcp_seg()));
+        f.push(whole(
+            &format!("sll2 arphrd {arphrd}/ethernet bridging"),
+            cat(&[&hdr(0x6558), &inner]),
+        ));
     }
     f
 }
