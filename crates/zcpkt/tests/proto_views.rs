@@ -323,6 +323,31 @@ fn sll_on_a_gre_tunnel_follows_the_gre_protocol_type() {
 }
 
 #[test]
+fn an_atomic_fragment_header_does_not_undo_a_first_fragment() {
+    let tcp_len = |frame: &[u8]| {
+        let mut s = String::new();
+        let layers = Layers::new(link_type::RAW, frame);
+        write_field(&mut s, "tcp.len".parse().unwrap(), &FrameInfo::default(), layers, ';')
+            .unwrap();
+        s
+    };
+    let seg = tcp_header(5, 10);
+    // Fragment header: next header, reserved, offset 0 and M, identification.
+    let frag = |next: u8, more: bool| [next, 0, 0, u8::from(more), 0, 0, 0, 1];
+    let mut whole = ipv6_header(44, 8 + seg.len() as u16);
+    whole.extend(frag(6, false));
+    whole.extend(&seg);
+    assert_eq!(tcp_len(&whole), "10");
+    // A first fragment (M set), then an atomic fragment header: the TCP
+    // length is still unknown (Wireshark leaves `tcp.len` empty).
+    let mut twice = ipv6_header(44, 16 + seg.len() as u16);
+    twice.extend(frag(44, true));
+    twice.extend(frag(6, false));
+    twice.extend(&seg);
+    assert_eq!(tcp_len(&twice), "");
+}
+
+#[test]
 fn tcp_udp_icmp_vxlan_fields() {
     let t = tcp_header(6, 4);
     let tcp = TcpSlice::from_slice_with_len(&t, Some(1448 + 24)).unwrap();

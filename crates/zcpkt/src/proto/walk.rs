@@ -374,7 +374,9 @@ impl<'a> Layers<'a> {
                     let next = match (ext.fragment_offset(), ext.more_fragments()) {
                         (Some(offset), _) if offset != 0 => Next::Done,
                         (Some(_), more) => {
-                            self.fragmented = more == Some(true);
+                            // Like Wireshark's IPv6 dissector, a fragment
+                            // header only ever sets it (IPv4 sets and clears).
+                            self.fragmented |= more == Some(true);
                             then(by_ip_proto(ext.next_header()), rest)
                         }
                         (None, _) => then(by_ip_proto(ext.next_header()), rest),

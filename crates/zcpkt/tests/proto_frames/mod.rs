@@ -364,6 +364,27 @@ pub fn ethernet_frames() -> Vec<Frame> {
             ),
         ),
     ));
+    f.push(whole(
+        "ipv6 first fragment/routing/atomic fragment/tcp",
+        eth(
+            0x86dd,
+            &ipv6(44, &frag_ext(43, 0, true, &routing_ext(44, &frag_ext(6, 0, false, &tcp_seg())))),
+        ),
+    ));
+    for (name, inner) in [
+        ("ipv4", ipv4(6, &tcp_seg())),
+        ("ipv6", ipv6(6, &tcp_seg())),
+        ("ipv6 atomic fragment", ipv6(44, &frag_ext(6, 0, false, &tcp_seg()))),
+    ] {
+        let next = if name == "ipv4" { 4 } else { 41 };
+        f.push(whole(
+            &format!("ipv6 first fragment/{name}/tcp"),
+            eth(0x86dd, &ipv6(44, &frag_ext(next, 0, true, &inner))),
+        ));
+        let mut h = v4(next);
+        h.flags_frag = 0x2000;
+        f.push(whole(&format!("ipv4 first fragment/{name}/tcp"), eth(0x0800, &h.build(&inner))));
+    }
     f.push(whole("ipv6 in ipv6", eth(0x86dd, &ipv6(41, &ipv6(17, &udp_dgram())))));
     f.push(whole("ipv4 in ipv6", eth(0x86dd, &ipv6(4, &ipv4(17, &udp_dgram())))));
     f.push(whole("ipv6 no next header", eth(0x86dd, &ipv6(59, &[]))));
