@@ -69,6 +69,21 @@ pub fn parse_packet_limit(text: &str) -> Result<PacketLimit, String> {
     }
 }
 
+/// Most threads `--threads` accepts: far more than any machine has cores
+/// (each is a thread stack and a chunk in flight; thousands take minutes
+/// to start, and the operating system refuses some before that).
+pub const MAX_THREADS: usize = 1024;
+
+/// Parses `--threads`: a count from 1 to [`MAX_THREADS`].
+pub fn parse_threads(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("--threads must be at least 1".into()),
+        Ok(n) if n <= MAX_THREADS => Ok(n),
+        Ok(_) => Err(format!("--threads must be at most {MAX_THREADS}")),
+        Err(e) => Err(format!("'{text}' is not a thread count: {e}")),
+    }
+}
+
 /// The reading options every command shares.
 #[derive(clap::Args, Clone, Debug)]
 pub struct InputArgs {
@@ -93,8 +108,8 @@ pub struct InputArgs {
     /// all cores; other standard input (pipes) is streamed on one. pcap and
     /// pcapng: `info`, `check` and `stats` read files on one core (their
     /// work per frame is too light for threads to pay, measured) unless
-    /// `--threads` is given.
-    #[arg(long, value_name = "N")]
+    /// `--threads` is given. From 1 to 1024.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
 }
 

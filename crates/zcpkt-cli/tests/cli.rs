@@ -538,6 +538,36 @@ fn big_damaged_capture() -> Vec<u8> {
 }
 
 #[test]
+fn threads_out_of_range_is_a_usage_error() {
+    // 0 used to be taken as 1 thread, silently; a count the system cannot
+    // start died with a panic message of the standard library's (after
+    // minutes of starting threads) before the one-line error.
+    let fixture = Fixture::new();
+    let file = fixture.file("example.pkt", &worked_example());
+    for command in ["check", "dump", "stats", "info", "fields"] {
+        for (threads, message) in
+            [("0", "--threads must be at least 1"), ("1025", "--threads must be at most 1024")]
+        {
+            let mut args = vec![command, "--threads", threads];
+            if command == "fields" {
+                args.extend(["-e", "frame.number"]);
+            }
+            let expected = format!(
+                "zcpkt: invalid value '{threads}' for '--threads <N>': {message} (see zcpkt --help)\n"
+            );
+            run_on(&args, &file).code(2).stdout("").stderr(expected);
+        }
+    }
+    zcpkt()
+        .args(["filter", "--threads", "0", "-o", "-"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--threads must be at least 1"));
+    run_on(&["check", "--threads", "1024", "-q"], &file).code(0);
+}
+
+#[test]
 fn threads_stdin_and_mmap_give_identical_output() {
     let fixture = Fixture::new();
     let file = fixture.file("big.pkt", &big_damaged_capture());
