@@ -23,7 +23,7 @@ use zcpkt::{detect, pcap, pcapng, CaptureError, Format, Parser, Record, Skipped}
 
 use crate::error::CliError;
 use crate::progress::Progress;
-use crate::text::Hex;
+use crate::text::{Hex, ShownPath};
 use crate::units::parse_size;
 
 /// dump-json.md: the default maximum packet size on streamed input.
@@ -50,7 +50,7 @@ impl fmt::Display for Input {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Stdin => f.write_str("standard input"),
-            Self::File(path) => write!(f, "{}", path.display()),
+            Self::File(path) => write!(f, "{}", ShownPath(path)),
         }
     }
 }

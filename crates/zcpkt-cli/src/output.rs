@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::chunked::ChunkedWriter;
 use crate::error::CliError;
+use crate::text::ShownPath;
 
 /// Buffered, locked standard output: `print!` would lock per call and panic
 /// on a closed pipe.
@@ -66,7 +67,7 @@ pub struct AtomicFile {
 
 impl AtomicFile {
     pub fn create(dest: &Path) -> Result<Self, CliError> {
-        let context = || format!("cannot create {}", dest.display());
+        let context = || format!("cannot create {}", ShownPath(dest));
         let special = fs::metadata(dest).is_ok_and(|m| !m.is_file() && !m.is_dir());
         let (file, temp) = if special {
             let file = OpenOptions::new().write(true).open(dest);
@@ -85,7 +86,7 @@ impl AtomicFile {
 
     /// Flushes, syncs and renames the file into place.
     pub fn commit(mut self) -> Result<(), CliError> {
-        let context = || format!("cannot write {}", self.dest.display());
+        let context = || format!("cannot write {}", ShownPath(&self.dest));
         let Some(temp) = &self.temp else {
             // A special file: no sync (a FIFO refuses it), no rename.
             self.writer.flush().map_err(|e| CliError::io(context(), e))?;

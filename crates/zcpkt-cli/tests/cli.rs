@@ -538,6 +538,42 @@ fn big_damaged_capture() -> Vec<u8> {
 }
 
 #[test]
+fn a_file_name_with_control_characters_keeps_messages_on_one_line() {
+    let fx = Fixture::new();
+    let dir = fx.path("");
+    let shown = |name: &str| format!("{}{name}", dir.display());
+    // Not there: exit 2, one line.
+    let missing = fx.path("no\nsuch\x1b[31m.pkt");
+    run_on(&["check"], &missing).code(2).stdout("").stderr(format!(
+        "zcpkt: cannot read {}: No such file or directory (os error 2)\n",
+        shown("no\\nsuch\\u{1b}[31m.pkt")
+    ));
+    // Damaged: the damage, one line.
+    let mut cut = worked_example();
+    cut.truncate(20);
+    let damaged = fx.file("cut\n.pkt", &cut);
+    run_on(&["info"], &damaged).code(1).stderr(format!(
+        "zcpkt: {}: offset 0: truncated packet (20 bytes left in input)\n",
+        shown("cut\\n.pkt")
+    ));
+    // The output's name in filter's and gen's summaries.
+    let input = fx.file("ok.pkt", &worked_example());
+    let out = fx.path("out\r\n.pkt");
+    zcpkt().args(["filter", "-o"]).arg(&out).arg(&input).assert().code(0).stderr(format!(
+        "zcpkt filter: 1 of 1 packets matched, written to {}\n",
+        shown("out\\r\\n.pkt")
+    ));
+    assert_eq!(std::fs::read(&out).unwrap(), worked_example());
+    let out = fx.path("gen\n.pkt");
+    zcpkt()
+        .args(["gen", "--profile", "small", "--packets", "1"])
+        .arg(&out)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::ends_with(format!("bytes to {}\n", shown("gen\\n.pkt"))));
+}
+
+#[test]
 fn threads_out_of_range_is_a_usage_error() {
     // 0 used to be taken as 1 thread, silently; a count the system cannot
     // start died with a panic message of the standard library's (after
