@@ -600,6 +600,13 @@ fn threads_out_of_range_is_a_usage_error() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--threads must be at least 1"));
+    // bench reported its all-cores rows as run on "threads": 0.
+    zcpkt()
+        .args(["bench", "--threads", "0", "--size", "4KiB"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("--threads must be at least 1"));
     run_on(&["check", "--threads", "1024", "-q"], &file).code(0);
 }
 
