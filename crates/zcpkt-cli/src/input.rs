@@ -24,7 +24,7 @@ use zcpkt::{detect, pcap, pcapng, CaptureError, Format, Parser, Record, Skipped}
 
 use crate::error::CliError;
 use crate::progress::Progress;
-use crate::text::Hex;
+use crate::text::{Hex, ShownPath};
 use crate::units::parse_size;
 
 /// dump-json.md: the default maximum packet size on streamed input.
@@ -51,7 +51,7 @@ impl fmt::Display for Input {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Stdin => f.write_str("standard input"),
-            Self::File(path) => write!(f, "{}", path.display()),
+            Self::File(path) => write!(f, "{}", ShownPath(path)),
         }
     }
 }
@@ -67,6 +67,21 @@ pub fn parse_packet_limit(text: &str) -> Result<PacketLimit, String> {
     match parse_size(text)? {
         0 => Err("--max-packet must be above 0 (use 'none' for no limit)".into()),
         size => Ok(PacketLimit(Some(size))),
+    }
+}
+
+/// Most threads `--threads` accepts: far more than any machine has cores
+/// (each is a thread stack and a chunk in flight; thousands take minutes
+/// to start, and the operating system refuses some before that).
+pub const MAX_THREADS: usize = 1024;
+
+/// Parses `--threads`: a count from 1 to [`MAX_THREADS`].
+pub fn parse_threads(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("--threads must be at least 1".into()),
+        Ok(n) if n <= MAX_THREADS => Ok(n),
+        Ok(_) => Err(format!("--threads must be at most {MAX_THREADS}")),
+        Err(e) => Err(format!("'{text}' is not a thread count: {e}")),
     }
 }
 
@@ -94,8 +109,8 @@ pub struct InputArgs {
     /// all cores; other standard input (pipes) is streamed on one. pcap and
     /// pcapng: `info`, `check` and `stats` read files on one core (their
     /// work per frame is too light for threads to pay, measured) unless
-    /// `--threads` is given.
-    #[arg(long, value_name = "N")]
+    /// `--threads` is given. From 1 to 1024.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
 }
 

@@ -160,6 +160,24 @@ fn bench_generates_and_removes_its_inputs_including_hostile_ones() {
 }
 
 #[test]
+fn bench_of_tiny_generated_captures_runs() {
+    // --size 100: hostile files of 25 bytes, under one 32-byte stride of
+    // the late-CRC kind (which panicked with a capacity overflow).
+    let tmp = tempfile::tempdir().unwrap();
+    let rows = bench_rows(
+        zcpkt()
+            .args(["bench", "--size", "100", "--runs", "1", "--profile", "small", "--json"])
+            .env("TMPDIR", tmp.path()),
+    );
+    for hostile in ["hostile-magic", "hostile-crc"] {
+        let row = rows.iter().find(|r| r["input"] == hostile).expect(hostile);
+        assert_eq!(field(row, "input_bytes"), 25, "{hostile}");
+        assert_eq!(field(row, "packets"), 0, "{hostile}");
+    }
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0, "temporary inputs left behind");
+}
+
+#[test]
 fn bench_rereads_a_given_file_on_request_and_leaves_it_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("in.pkt");

@@ -193,6 +193,161 @@ fn ipv6_and_extension_headers() {
 }
 
 #[test]
+fn ipv6_payload_length_0_is_a_jumbogram_or_empty() {
+    let field = |frame: &[u8], name: &str| {
+        let mut out = String::new();
+        let layers = Layers::new(link_type::RAW, frame);
+        write_field(&mut out, name.parse().unwrap(), &FrameInfo::default(), layers, ';').unwrap();
+        out
+    };
+    // A TSO capture: payload length 0, no hop-by-hop header. Wireshark 4
+    // decodes nothing after the fixed header.
+    let mut p = ipv6_header(17, 0);
+    p.extend(UDP);
+    let ip = Ipv6Slice::from_slice(&p).unwrap();
+    assert_eq!((ip.payload(), ip.jumbo_payload_len()), (&[][..], None));
+    assert_eq!(field(&p, "ipv6.nxt"), "17");
+    assert_eq!(field(&p, "udp.srcport"), "");
+
+    // A jumbogram: hop-by-hop (Pad1, then the Jumbo Payload option, then
+    // PadN) and a TCP segment of 69 992 data bytes, then a 6-byte trailer.
+    let hop = [6, 1, 0, 0xc2, 4, 0, 1, 0x11, 0x8c, 1, 3, 0, 0, 0, 0, 0];
+    let payload_len = (hop.len() + 20 + 69_992) as u32;
+    assert_eq!(u32::from_be_bytes([0, 1, 0x11, 0x8c]), payload_len);
+    let mut j = ipv6_header(0, 0);
+    j.extend(hop);
+    j.extend(tcp_header(5, 69_992));
+    j.extend([0; 6]);
+    let ip = Ipv6Slice::from_slice(&j).unwrap();
+    assert_eq!(ip.jumbo_payload_len(), Some(payload_len));
+    assert_eq!(ip.payload().len(), payload_len as usize);
+    assert_eq!(field(&j, "tcp.srcport"), "443");
+    assert_eq!(field(&j, "tcp.len"), "69992");
+
+    // A Jumbo Payload option under 65536 is no jumbogram.
+    j[46..50].copy_from_slice(&65_535u32.to_be_bytes());
+    let ip = Ipv6Slice::from_slice(&j).unwrap();
+    assert_eq!((ip.payload(), ip.jumbo_payload_len()), (&[][..], None));
+    assert_eq!(field(&j, "tcp.srcport"), "");
+    // Nor is one with a non-zero payload length (that length stands).
+    j[4..6].copy_from_slice(&36u16.to_be_bytes());
+    j[46..50].copy_from_slice(&payload_len.to_be_bytes());
+    let ip = Ipv6Slice::from_slice(&j).unwrap();
+    assert_eq!((ip.payload().len(), ip.jumbo_payload_len()), (36, None));
+    assert_eq!(field(&j, "tcp.len"), "0");
+}
+
+#[test]
+fn udp_length_0_over_ipv6_is_the_ip_payload_length() {
+    let fields = |frame: &[u8], names: &[&str]| {
+        let mut out = Vec::new();
+        for name in names {
+            let mut s = String::new();
+            let layers = Layers::new(link_type::RAW, frame);
+            write_field(&mut s, name.parse().unwrap(), &FrameInfo::default(), layers, ';').unwrap();
+            out.push(s);
+        }
+        out
+    };
+    // UDP 40000 -> 4789 with length 0, carrying VXLAN, an Ethernet frame,
+    // and IPv4 (not a fragment) with UDP 40000 -> 53 (length 20).
+    let mut vx = vec![0x9c, 0x40, 0x12, 0xb5, 0, 0, 0, 0, 0x08, 0, 0, 0, 0, 0, 1, 0];
+    vx.extend(ETH);
+    let mut inner = IPV4;
+    inner[6..8].copy_from_slice(&[0, 0]);
+    vx.extend(inner);
+    vx.extend([0x9c, 0x40, 0, 53, 0, 20, 0, 0]);
+    vx.extend([0; 12]);
+    let names = ["udp.length", "udp.dstport", "eth.type", "ip.src"];
+    let mut v6 = ipv6_header(17, vx.len() as u16);
+    v6.extend(&vx);
+    assert_eq!(fields(&v6, &names), ["0;20", "4789;53", "0x0800", "10.0.0.1"]);
+    // Over IPv4 a length of 0 is a bad length: nothing follows.
+    let mut v4 = inner.to_vec();
+    v4[2..4].copy_from_slice(&((IPV4.len() + vx.len()) as u16).to_be_bytes());
+    v4.extend(&vx);
+    assert_eq!(fields(&v4, &names), ["0", "4789", "", "10.0.0.1"]);
+}
+
+#[test]
+fn sll_on_a_gre_tunnel_follows_the_gre_protocol_type() {
+    let kinds = |link: u16, frame: &[u8]| -> Vec<&'static str> {
+        Layers::new(link, frame)
+            .map(|l| match l {
+                Layer::Sll(_) | Layer::Sll2(_) => "sll",
+                Layer::Ethernet(_) => "eth",
+                Layer::Ipv4(_) => "ipv4",
+                Layer::Ipv6(_) => "ipv6",
+                Layer::Udp(_) => "udp",
+                Layer::Arp(_) => "arp",
+                _ => "other",
+            })
+            .collect()
+    };
+    let mut ip = IPV4.to_vec();
+    ip[6..8].copy_from_slice(&[0, 0]);
+    ip.extend([0x9c, 0x40, 0, 53, 0, 20, 0, 0]); // UDP 40000 -> 53
+    ip.extend([0; 12]);
+    let sll = |arphrd: u16, proto: u16, payload: &[u8]| {
+        let mut h = vec![0, 0];
+        h.extend(arphrd.to_be_bytes());
+        h.extend([0; 10]);
+        h.extend(proto.to_be_bytes());
+        h.extend(payload);
+        h
+    };
+    let sll2 = |arphrd: u16, proto: u16, payload: &[u8]| {
+        let mut h = proto.to_be_bytes().to_vec();
+        h.extend([0, 0, 0, 0, 0, 3]);
+        h.extend(arphrd.to_be_bytes());
+        h.extend([0; 10]);
+        h.extend(payload);
+        h
+    };
+    let mut bridged = ETH.to_vec();
+    bridged.extend(&ip);
+    for (link, frame) in [
+        (link_type::LINUX_SLL, sll(778, 0x0800, &ip)),
+        (link_type::LINUX_SLL2, sll2(778, 0x0800, &ip)),
+    ] {
+        assert_eq!(kinds(link, &frame), ["sll", "ipv4", "udp"]);
+    }
+    assert_eq!(
+        kinds(link_type::LINUX_SLL, &sll(778, 0x6558, &bridged)),
+        ["sll", "eth", "ipv4", "udp"]
+    );
+    // GRE does not carry a VLAN tag by its EtherType; netlink is no EtherType.
+    assert_eq!(kinds(link_type::LINUX_SLL, &sll(778, 0x8100, &[0; 24])), ["sll"]);
+    assert_eq!(kinds(link_type::LINUX_SLL2, &sll2(824, 0x0800, &ip)), ["sll"]);
+    assert_eq!(kinds(link_type::LINUX_SLL, &sll(1, 0x6558, &bridged)), ["sll"]);
+}
+
+#[test]
+fn an_atomic_fragment_header_does_not_undo_a_first_fragment() {
+    let tcp_len = |frame: &[u8]| {
+        let mut s = String::new();
+        let layers = Layers::new(link_type::RAW, frame);
+        write_field(&mut s, "tcp.len".parse().unwrap(), &FrameInfo::default(), layers, ';')
+            .unwrap();
+        s
+    };
+    let seg = tcp_header(5, 10);
+    // Fragment header: next header, reserved, offset 0 and M, identification.
+    let frag = |next: u8, more: bool| [next, 0, 0, u8::from(more), 0, 0, 0, 1];
+    let mut whole = ipv6_header(44, 8 + seg.len() as u16);
+    whole.extend(frag(6, false));
+    whole.extend(&seg);
+    assert_eq!(tcp_len(&whole), "10");
+    // A first fragment (M set), then an atomic fragment header: the TCP
+    // length is still unknown (Wireshark leaves `tcp.len` empty).
+    let mut twice = ipv6_header(44, 16 + seg.len() as u16);
+    twice.extend(frag(44, true));
+    twice.extend(frag(6, false));
+    twice.extend(&seg);
+    assert_eq!(tcp_len(&twice), "");
+}
+
+#[test]
 fn tcp_udp_icmp_vxlan_fields() {
     let t = tcp_header(6, 4);
     let tcp = TcpSlice::from_slice_with_len(&t, Some(1448 + 24)).unwrap();

@@ -69,7 +69,8 @@ pub struct Args {
     /// Threads that format a file's lines (default: one per core). A file
     /// of small frames is cut into batches formatted in parallel and
     /// written in order; other files, and standard input, on one thread.
-    #[arg(long, value_name = "N")]
+    /// From 1 to 1024.
+    #[arg(long, value_name = "N", value_parser = crate::input::parse_threads)]
     pub threads: Option<usize>,
 }
 

@@ -164,7 +164,7 @@ impl Sink {
     pub(crate) fn name(&self) -> String {
         match self {
             Self::Stdout(_) => "standard output".into(),
-            Self::File(file) => file.path().display().to_string(),
+            Self::File(file) => crate::text::ShownPath(file.path()).to_string(),
         }
     }
 }

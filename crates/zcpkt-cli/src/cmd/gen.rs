@@ -59,7 +59,7 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
     let where_to = if args.output.as_os_str() == "-" {
         "standard output".to_owned()
     } else {
-        args.output.display().to_string()
+        crate::text::ShownPath(&args.output).to_string()
     };
     let _ = writeln!(
         io::stderr(),
@@ -82,8 +82,8 @@ pub fn gen_to_file(
     let generated = generate(config, &mut counting);
     counting.progress.finish();
     // On error `file` is dropped uncommitted, which removes its temporary.
-    let summary =
-        generated.map_err(|e| CliError::io(format!("cannot write {}", path.display()), e))?;
+    let summary = generated
+        .map_err(|e| CliError::io(format!("cannot write {}", crate::text::ShownPath(path)), e))?;
     file.commit()?;
     Ok(summary)
 }

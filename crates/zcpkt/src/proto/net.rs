@@ -185,10 +185,28 @@ impl<'a> Ipv6Slice<'a> {
         if fixed[0] >> 4 != 6 {
             return None;
         }
-        let plen = usize::from(u16::from_be_bytes([fixed[4], fixed[5]]));
-        // Payload length 0 is a jumbogram or a TSO capture: keep what is there.
-        let payload = if plen == 0 { rest } else { rest.get(..plen).unwrap_or(rest) };
+        let plen = match u16::from_be_bytes([fixed[4], fixed[5]]) {
+            // Payload length 0: a jumbogram's length is in its hop-by-hop
+            // header. Otherwise (a TSO capture, or damage) the datagram is
+            // empty, as Wireshark 4 takes it by default (`ipv6.tso_support`
+            // off): nothing after the fixed header is decoded.
+            0 => jumbo_payload_len(fixed[6], rest).map_or(0, |len| len as usize),
+            plen => usize::from(plen),
+        };
+        let payload = rest.get(..plen).unwrap_or(rest);
         Some(Self { fixed, payload })
+    }
+
+    /// The Jumbo Payload option's length (RFC 2675): for a payload length
+    /// of 0, the value of a Jumbo Payload option (type 0xC2, 4 bytes) of a
+    /// hop-by-hop header right after the fixed header, if it is above
+    /// 65535 (a jumbogram), as Wireshark reads it; `None` otherwise.
+    pub fn jumbo_payload_len(&self) -> Option<u32> {
+        if self.payload_len() != 0 {
+            return None;
+        }
+        // A jumbogram's payload starts with that hop-by-hop header.
+        jumbo_payload_len(self.fixed[6], self.payload)
     }
 
     /// Traffic class.
@@ -232,10 +250,43 @@ impl<'a> Ipv6Slice<'a> {
     }
 
     /// Everything after the fixed header (extension headers included), up
-    /// to the payload length or the captured bytes' end.
+    /// to the payload length (a jumbogram's for a payload length of 0, see
+    /// [`jumbo_payload_len`](Self::jumbo_payload_len); else nothing) or the
+    /// captured bytes' end.
     pub fn payload(&self) -> &'a [u8] {
         self.payload
     }
+}
+
+/// The value of a Jumbo Payload option above 65535 in the hop-by-hop
+/// header at the start of `after_fixed` (the bytes after an IPv6 fixed
+/// header whose Next Header is `next_header`), read as Wireshark reads it:
+/// the options are walked in order (Pad1 is one byte) up to the header's
+/// end or the captured bytes' end, and the first option of type 0xC2 and
+/// length 4 gives the value.
+fn jumbo_payload_len(next_header: u8, after_fixed: &[u8]) -> Option<u32> {
+    const PAD1: u8 = 0;
+    const JUMBO: u8 = 0xc2;
+    if next_header != ip_proto::HOP_BY_HOP {
+        return None;
+    }
+    let (head, _) = split::<2>(after_fixed)?;
+    let end = (usize::from(head[1]) + 1) * 8;
+    let options = after_fixed.get(2..end.min(after_fixed.len()))?;
+    let mut at = 0;
+    while let Some(&kind) = options.get(at) {
+        if kind == PAD1 {
+            at += 1;
+            continue;
+        }
+        let len = usize::from(*options.get(at + 1)?);
+        if kind == JUMBO && len == 4 {
+            let value = u32::from_be_bytes(super::array::<4>(options, at + 2)?);
+            return (value > 0xffff).then_some(value);
+        }
+        at += 2 + len;
+    }
+    None
 }
 
 /// One IPv6 extension header: hop-by-hop options (0), routing (43),

@@ -145,6 +145,10 @@ pub struct Layers<'a> {
     /// Set by the innermost IP header when its payload is a first fragment
     /// (Wireshark's `pinfo->fragmented`): the L4 length is then unknown.
     fragmented: bool,
+    /// Whether the innermost IP header so far is IPv6 (Wireshark's
+    /// `pinfo->src` type): a UDP length field of 0 there stands for the
+    /// length of what the IP header carries (RFC 2675, UDP jumbograms).
+    ipv6: bool,
     /// FCS bytes at the end of the outer Ethernet frame, still to take off
     /// its payload (0 once done, so VXLAN's inner frame keeps its bytes).
     fcs: u8,
@@ -171,7 +175,7 @@ impl<'a> Layers<'a> {
             link_type::RAW => Next::Raw(input),
             _ => Next::Done,
         };
-        Self { next, in_error: false, fragmented: false, fcs: 0 }
+        Self { next, in_error: false, fragmented: false, ipv6: false, fcs: 0 }
     }
 
     /// The layers of a captured frame: its link type, bytes, original length
@@ -222,10 +226,27 @@ fn by_ip_proto(p: u8) -> Option<Proto> {
     }
 }
 
-/// ARPHRD types whose SLL protocol field is not an EtherType.
-fn sll_protocol_is_ether_type(arphrd: u16) -> bool {
-    // 778 = ARPHRD_IPGRE (a GRE protocol type), 824 = ARPHRD_NETLINK.
-    !matches!(arphrd, 778 | 824)
+/// What a Linux cooked capture's protocol field introduces, by the
+/// interface's ARPHRD type: an EtherType, except on a GRE tunnel (778,
+/// ARPHRD_IPGRE: a GRE protocol type, which Wireshark follows for IPv4,
+/// IPv6, ARP and transparent Ethernet bridging, not VLAN tags) and netlink
+/// (824, ARPHRD_NETLINK: a netlink family, not decoded).
+fn by_sll_protocol(arphrd: u16, protocol: u16) -> Option<Proto> {
+    const ARPHRD_IPGRE: u16 = 778;
+    const ARPHRD_NETLINK: u16 = 824;
+    /// GRE protocol type of an Ethernet frame (transparent Ethernet bridging).
+    const GRE_ETHERNET: u16 = 0x6558;
+    match arphrd {
+        ARPHRD_IPGRE => match protocol {
+            ether_type::IPV4 => Some(Proto::Ipv4),
+            ether_type::IPV6 => Some(Proto::Ipv6),
+            ether_type::ARP => Some(Proto::Arp),
+            GRE_ETHERNET => Some(Proto::Ethernet),
+            _ => None,
+        },
+        ARPHRD_NETLINK => None,
+        _ => by_ether_type(protocol),
+    }
 }
 
 fn then(proto: Option<Proto>, input: Input<'_>) -> Next<'_> {
@@ -274,11 +295,7 @@ impl<'a> Layers<'a> {
             Proto::Sll => match SllSlice::from_slice(input.bytes) {
                 Some(sll) => {
                     let rest = input.after(SllSlice::LEN, sll.payload(), None);
-                    let next = if sll_protocol_is_ether_type(sll.arphrd_type()) {
-                        then(by_ether_type(sll.protocol()), rest)
-                    } else {
-                        Next::Done
-                    };
+                    let next = then(by_sll_protocol(sll.arphrd_type(), sll.protocol()), rest);
                     (Layer::Sll(sll), next)
                 }
                 None => partial(),
@@ -286,11 +303,7 @@ impl<'a> Layers<'a> {
             Proto::Sll2 => match Sll2Slice::from_slice(input.bytes) {
                 Some(sll) => {
                     let rest = input.after(Sll2Slice::LEN, sll.payload(), None);
-                    let next = if sll_protocol_is_ether_type(sll.arphrd_type()) {
-                        then(by_ether_type(sll.protocol()), rest)
-                    } else {
-                        Next::Done
-                    };
+                    let next = then(by_sll_protocol(sll.arphrd_type(), sll.protocol()), rest);
                     (Layer::Sll2(sll), next)
                 }
                 None => partial(),
@@ -324,6 +337,7 @@ impl<'a> Layers<'a> {
             }
             Proto::Ipv4 => match Ipv4Slice::from_slice(input.bytes) {
                 Some(ip) => {
+                    self.ipv6 = false;
                     let total = usize::from(ip.total_len());
                     let claimed = (total != 0).then_some(total);
                     let rest = input.after(ip.header_len(), ip.payload(), claimed);
@@ -341,8 +355,14 @@ impl<'a> Layers<'a> {
             },
             Proto::Ipv6 => match Ipv6Slice::from_slice(input.bytes) {
                 Some(ip) => {
-                    let plen = usize::from(ip.payload_len());
-                    let claimed = (plen != 0).then_some(plen + Ipv6Slice::LEN);
+                    self.ipv6 = true;
+                    // Payload length 0: a jumbogram's length, else an
+                    // empty datagram (see `Ipv6Slice::from_slice`).
+                    let plen = match (ip.payload_len(), ip.jumbo_payload_len()) {
+                        (0, jumbo) => jumbo.map_or(0, |len| len as usize),
+                        (plen, _) => usize::from(plen),
+                    };
+                    let claimed = Some(plen.saturating_add(Ipv6Slice::LEN));
                     let rest = input.after(Ipv6Slice::LEN, ip.payload(), claimed);
                     (Layer::Ipv6(ip), then(by_ip_proto(ip.next_header()), rest))
                 }
@@ -354,7 +374,9 @@ impl<'a> Layers<'a> {
                     let next = match (ext.fragment_offset(), ext.more_fragments()) {
                         (Some(offset), _) if offset != 0 => Next::Done,
                         (Some(_), more) => {
-                            self.fragmented = more == Some(true);
+                            // Like Wireshark's IPv6 dissector, a fragment
+                            // header only ever sets it (IPv4 sets and clears).
+                            self.fragmented |= more == Some(true);
                             then(by_ip_proto(ext.next_header()), rest)
                         }
                         (None, _) => then(by_ip_proto(ext.next_header()), rest),
@@ -372,7 +394,11 @@ impl<'a> Layers<'a> {
             },
             Proto::Udp => match UdpSlice::from_slice(input.bytes) {
                 Some(udp) => {
-                    let len = usize::from(udp.length());
+                    let len = match udp.length() {
+                        // Over IPv6, a jumbogram's: all the IP header carries.
+                        0 if self.ipv6 => input.reported,
+                        len => usize::from(len),
+                    };
                     let claimed = (len >= UdpSlice::LEN).then_some(len);
                     let rest = input.after(UdpSlice::LEN, udp.payload(), claimed);
                     let vxlan =

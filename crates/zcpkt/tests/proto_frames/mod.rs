@@ -364,9 +364,72 @@ pub fn ethernet_frames() -> Vec<Frame> {
             ),
         ),
     ));
+    f.push(whole(
+        "ipv6 first fragment/routing/atomic fragment/tcp",
+        eth(
+            0x86dd,
+            &ipv6(44, &frag_ext(43, 0, true, &routing_ext(44, &frag_ext(6, 0, false, &tcp_seg())))),
+        ),
+    ));
+    for (name, inner) in [
+        ("ipv4", ipv4(6, &tcp_seg())),
+        ("ipv6", ipv6(6, &tcp_seg())),
+        ("ipv6 atomic fragment", ipv6(44, &frag_ext(6, 0, false, &tcp_seg()))),
+    ] {
+        let next = if name == "ipv4" { 4 } else { 41 };
+        f.push(whole(
+            &format!("ipv6 first fragment/{name}/tcp"),
+            eth(0x86dd, &ipv6(44, &frag_ext(next, 0, true, &inner))),
+        ));
+        let mut h = v4(next);
+        h.flags_frag = 0x2000;
+        f.push(whole(&format!("ipv4 first fragment/{name}/tcp"), eth(0x0800, &h.build(&inner))));
+    }
     f.push(whole("ipv6 in ipv6", eth(0x86dd, &ipv6(41, &ipv6(17, &udp_dgram())))));
     f.push(whole("ipv4 in ipv6", eth(0x86dd, &ipv6(4, &ipv4(17, &udp_dgram())))));
     f.push(whole("ipv6 no next header", eth(0x86dd, &ipv6(59, &[]))));
+    // Payload length 0: a jumbogram (RFC 2675) has its length in a
+    // hop-by-hop option; anything else (a TSO capture) is an empty
+    // datagram to Wireshark 4 (`ipv6.tso_support` is off by default).
+    let zero_plen = |mut h: Vec<u8>| {
+        h[4..6].copy_from_slice(&[0, 0]);
+        eth(0x86dd, &h)
+    };
+    f.push(whole("ipv6 payload length 0 (TSO)/tcp", zero_plen(ipv6(6, &tcp_seg()))));
+    f.push(whole("ipv6 payload length 0 (TSO)/udp", zero_plen(ipv6(17, &udp_dgram()))));
+    f.push(whole(
+        "ipv6 payload length 0/hop-by-hop without jumbo/udp",
+        zero_plen(ipv6(0, &opts_ext(17, &udp_dgram()))),
+    ));
+    let jumbo = |value: u32, padding: &[u8], payload: &[u8]| {
+        let mut hop = vec![6, 0];
+        hop.extend(padding);
+        hop.extend([0xc2, 4]);
+        hop.extend(value.to_be_bytes());
+        hop.resize(hop.len().next_multiple_of(8), 0);
+        hop[1] = (hop.len() / 8 - 1) as u8;
+        zero_plen(ipv6(0, &cat(&[&hop, payload])))
+    };
+    let big = tcp(443, 50000, &[], &vec![0x5a; 70_000]);
+    for (name, value, padding) in [
+        ("jumbogram", 8 + big.len() as u32, &[][..]),
+        ("jumbogram, pad1 pad1 first", 16 + big.len() as u32, &[0, 0][..]),
+        ("jumbogram, padn first", 16 + big.len() as u32, &[1, 0][..]),
+        ("jumbo option under 65536 on a big frame", 8 + big.len() as u32 - 5000, &[][..]),
+    ] {
+        f.push(whole(&format!("ipv6 {name}/tcp"), jumbo(value, padding, &big)));
+    }
+    f.push(whole("ipv6 jumbo option under 65536/tcp", jumbo(65_535, &[], &tcp_seg())));
+    f.push(whole("ipv6 jumbo option of 28/tcp", jumbo(28, &[], &tcp_seg())));
+    let mut trailer = jumbo(8 + big.len() as u32, &[], &big);
+    trailer.extend([0; 6]);
+    f.push(whole("ipv6 jumbogram and a trailer/tcp", trailer));
+    let cut = jumbo(8 + big.len() as u32, &[], &big);
+    f.push(Frame {
+        name: "ipv6 jumbogram cut by snaplen/tcp".into(),
+        data: cut[..200].to_vec(),
+        orig_len: cut.len(),
+    });
     let addrs: [[u8; 16]; 14] = [
         [0; 16],
         [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
@@ -451,6 +514,27 @@ pub fn ethernet_frames() -> Vec<Frame> {
 
     // VXLAN.
     let inner = eth(0x0800, &ipv4(6, &tcp_seg()));
+    // A UDP length of 0 over IPv6 (RFC 2675) is the length of what the IP
+    // header carries; over IPv4 it is just a bad length.
+    let vxlan_len0 = udp_len(50000, 4789, 0, &vxlan(&inner));
+    f.push(whole("vxlan over ipv6, udp length 0", eth(0x86dd, &ipv6(17, &vxlan_len0))));
+    f.push(whole("vxlan over ipv4, udp length 0", eth(0x0800, &ipv4(17, &vxlan_len0))));
+    f.push(whole(
+        "vxlan over ipv6 in ipv4, udp length 0",
+        eth(0x0800, &ipv4(41, &ipv6(17, &vxlan_len0))),
+    ));
+    f.push(whole(
+        "vxlan over ipv6 hop-by-hop, udp length 0, trailer",
+        cat(&[&eth(0x86dd, &ipv6(0, &opts_ext(17, &vxlan_len0))), &[0; 6]]),
+    ));
+    let mut short = ipv6(17, &vxlan_len0);
+    short[4..6].copy_from_slice(&30u16.to_be_bytes());
+    f.push(whole("vxlan over ipv6 payload length 30, udp length 0", eth(0x86dd, &short)));
+    f.push(whole(
+        "icmpv6 1 quoting ipv6/vxlan, udp length 0",
+        eth(0x86dd, &ipv6(58, &icmp(1, 4, [0; 4], &ipv6(17, &vxlan_len0)))),
+    ));
+    f.extend(all_cuts("vxlan over ipv6, udp length 0", &eth(0x86dd, &ipv6(17, &vxlan_len0))));
     f.extend(all_cuts(
         "vxlan inner eth/ipv4/tcp",
         &eth(0x0800, &ipv4(17, &udp(50000, 4789, &vxlan(&inner)))),
@@ -494,6 +578,23 @@ pub fn sll_frames() -> Vec<Frame> {
         f.push(whole(&format!("sll/802.1Q/{name}"), cat(&[&hdr(0x8100), &tag(9, ty, &b)])));
         f.extend(all_cuts(&format!("sll/{name}"), &cat(&[&hdr(ty), &b])));
     }
+    // A GRE tunnel (ARPHRD_IPGRE, 778) and netlink (824) in `-i any`
+    // captures: the protocol is a GRE protocol type, resp. a netlink family.
+    for (arphrd, kind) in [(778u16, "gre"), (824, "netlink")] {
+        let hdr = |proto: u16| {
+            cat(&[&[0, 0], &arphrd.to_be_bytes(), &[0, 0], &[0; 8], &proto.to_be_bytes()])
+        };
+        for (name, ty, b) in network_payloads() {
+            f.push(whole(&format!("sll {kind}/{name}"), cat(&[&hdr(ty), &b])));
+            f.push(whole(
+                &format!("sll {kind}/802.1Q/{name}"),
+                cat(&[&hdr(0x8100), &tag(9, ty, &b)]),
+            ));
+        }
+        let inner = eth(0x0800, &ipv4(17, &udp_dgram()));
+        f.push(whole(&format!("sll {kind}/ethernet bridging"), cat(&[&hdr(0x6558), &inner])));
+        f.extend(all_cuts(&format!("sll {kind}/ipv4/udp"), &cat(&[&hdr(0x0800), &inner[14..]])));
+    }
     f
 }
 
@@ -506,6 +607,25 @@ pub fn sll2_frames() -> Vec<Frame> {
         f.push(whole(&format!("sll2/{name}"), cat(&[&hdr(ty), &b])));
         f.push(whole(&format!("sll2/802.1Q/{name}"), cat(&[&hdr(0x8100), &tag(9, ty, &b)])));
         f.extend(all_cuts(&format!("sll2/{name}"), &cat(&[&hdr(ty), &b])));
+    }
+    for arphrd in [778u16, 824] {
+        let hdr = |proto: u16| {
+            cat(&[
+                &proto.to_be_bytes(),
+                &[0, 0, 0, 0, 0, 3],
+                &arphrd.to_be_bytes(),
+                &[0, 0],
+                &[0; 8],
+            ])
+        };
+        for (name, ty, b) in network_payloads() {
+            f.push(whole(&format!("sll2 arphrd {arphrd}/{name}"), cat(&[&hdr(ty), &b])));
+        }
+        let inner = eth(0x86dd, &ipv6(6, &tcp_seg()));
+        f.push(whole(
+            &format!("sll2 arphrd {arphrd}/ethernet bridging"),
+            cat(&[&hdr(0x6558), &inner]),
+        ));
     }
     f
 }

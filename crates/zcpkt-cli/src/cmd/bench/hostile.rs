@@ -42,10 +42,12 @@ impl Hostile {
                 for _ in 0..size / MAGIC.len() {
                     out.write_all(&MAGIC)?;
                 }
+                out.write_all(&MAGIC[..size % MAGIC.len()])?;
             }
             Hostile::LateCrc => {
-                out.write_all(&[b'X'; STRIDE])?;
-                let mut pos = STRIDE;
+                // The bad first bytes (all of a file under one stride).
+                let mut pos = size.min(STRIDE);
+                out.write_all(&[b'X'; STRIDE][..pos])?;
                 while pos + STRIDE <= size {
                     out.write_all(&late_crc_candidate(pos, size))?;
                     pos += STRIDE;
@@ -73,4 +75,34 @@ fn late_crc_candidate(pos: usize, size: usize) -> [u8; STRIDE] {
     header[24] = 0;
     header[25] = 0;
     header
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_exactly_the_size_asked_for_even_under_a_stride() {
+        // `bench --size 100` asks for 25-byte hostile files: the late-CRC
+        // kind used to panic (capacity overflow) under 32 bytes.
+        let dir = tempfile::tempdir().unwrap();
+        for kind in Hostile::ALL {
+            for size in [0u64, 1, 3, 25, 31, 32, 33, 63, 64, 65, 1000] {
+                let path = dir.path().join(format!("{}-{size}", kind.label()));
+                kind.write(size, &path).unwrap();
+                let bytes = std::fs::read(&path).unwrap();
+                assert_eq!(bytes.len() as u64, size, "{} of {size}", kind.label());
+                match kind {
+                    Hostile::Magic => assert!(bytes.chunks(4).all(|c| MAGIC.starts_with(c))),
+                    Hostile::LateCrc => {
+                        let head = bytes.len().min(STRIDE);
+                        assert!(bytes[..head].iter().all(|&b| b == b'X'), "{size}");
+                        if size >= 2 * STRIDE as u64 {
+                            assert_eq!(bytes[STRIDE..STRIDE + 4], MAGIC);
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -62,8 +62,8 @@ pub struct BenchArgs {
     /// Runs per job; the table shows the median.
     #[arg(long, default_value_t = 5)]
     pub runs: usize,
-    /// Worker threads for the all-cores jobs (default: all cores).
-    #[arg(long)]
+    /// Worker threads for the all-cores jobs (default: all cores; 1 to 1024).
+    #[arg(long, value_parser = crate::input::parse_threads)]
     pub threads: Option<usize>,
     /// Seed of the generated captures.
     #[arg(long, default_value_t = 1)]
