@@ -24,6 +24,7 @@
 use core::fmt::{self, Write};
 use core::str::FromStr;
 
+use super::net::RouteEnd;
 use super::{be16, Layer, Layers, Partial, Proto};
 
 macro_rules! field_names {
@@ -274,7 +275,12 @@ pub fn layer_value(field: FieldName, layer: &Layer<'_>) -> Option<Value> {
         (F::IpSrc, Layer::Ipv4(ip)) => Some(Value::Ipv4(ip.source())),
         // A source route's final destination, as Wireshark shows it.
         (F::IpDst, Layer::Ipv4(ip)) => {
-            Some(Value::Ipv4(ip.route_destination().unwrap_or(ip.destination())))
+            let options = ip.options();
+            match super::net::source_route_offset(options, options.len()) {
+                Some(RouteEnd::Last(at)) => super::array::<4>(options, at).map(Value::Ipv4),
+                Some(RouteEnd::None) => None,
+                _ => Some(Value::Ipv4(ip.destination())),
+            }
         }
         (F::IpProto, Layer::Ipv4(ip)) => Some(Value::Uint(ip.protocol().into())),
         (F::IpFlagsMf, Layer::Ipv4(ip)) => Some(Value::Bool(ip.more_fragments())),
@@ -329,8 +335,9 @@ fn partial_value(field: FieldName, p: &Partial<'_>) -> Option<Value> {
                     let at = match header_len.checked_sub(20)? {
                         0 => 16,
                         n => match super::net::source_route_offset(options, n)? {
-                            Some(o) => 20 + o,
-                            None => 16,
+                            RouteEnd::Last(o) => 20 + o,
+                            RouteEnd::Header => 16,
+                            RouteEnd::None => return None,
                         },
                     };
                     super::array::<4>(b, at).map(Value::Ipv4)

@@ -118,6 +118,14 @@ impl<'a> Ipv4Slice<'a> {
         self.fragment_offset() != 0
     }
 
+    /// Whether an option is shorter than the fields Wireshark's dissector
+    /// of its type reads (a Timestamp option of 2 or 3 bytes, a Traceroute
+    /// under 12, …; see [`short_option`]): tshark then gives up on the
+    /// datagram, so nothing after this header is decoded either.
+    pub fn has_short_option(&self) -> bool {
+        short_option(self.options)
+    }
+
     /// Time to live.
     pub fn ttl(&self) -> u8 {
         self.fixed[8]
@@ -150,7 +158,7 @@ impl<'a> Ipv4Slice<'a> {
     /// used up), which Wireshark shows as `ip.dst`; `None` without one.
     pub fn route_destination(&self) -> Option<[u8; 4]> {
         match source_route_offset(self.options, self.options.len()) {
-            Some(Some(at)) => super::array::<4>(self.options, at),
+            Some(RouteEnd::Last(at)) => super::array::<4>(self.options, at),
             _ => None,
         }
     }
@@ -367,13 +375,26 @@ impl<'a> Ipv6ExtSlice<'a> {
     }
 }
 
+/// What the IPv4 options say of the destination Wireshark shows as
+/// `ip.dst`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RouteEnd {
+    /// No source route in use: the header's destination.
+    Header,
+    /// The route's last address, at this offset in the options.
+    Last(usize),
+    /// A route in use whose addresses are not whole (its length is not 3
+    /// plus a multiple of 4): tshark shows no `ip.dst` at all.
+    None,
+}
+
 /// Wireshark's `get_dst_offset`: walks the IPv4 options (`options` holds
 /// the captured part of `len` option bytes) looking for a loose (0x83) or
-/// strict (0x89) source route whose pointer is still inside it. Gives the
-/// offset in `options` of the route's last address, `Some(None)` when there
-/// is none (or an option is malformed, which ends the search), and `None`
-/// when a byte the walk needs was not captured.
-pub(crate) fn source_route_offset(options: &[u8], len: usize) -> Option<Option<usize>> {
+/// strict (0x89) source route whose pointer is still inside it (see
+/// [`RouteEnd`]; `Header` when there is none, or an option is malformed,
+/// which ends the search), and `None` when a byte the walk needs was not
+/// captured.
+pub(crate) fn source_route_offset(options: &[u8], len: usize) -> Option<RouteEnd> {
     let mut at = 0usize;
     let mut left = len;
     while left > 0 {
@@ -383,7 +404,7 @@ pub(crate) fn source_route_offset(options: &[u8], len: usize) -> Option<Option<u
         if opt == 0 || opt == 1 {
             at += 1;
             if opt == 0 {
-                return Some(None);
+                return Some(RouteEnd::Header);
             }
             continue;
         }
@@ -398,22 +419,72 @@ pub(crate) fn source_route_offset(options: &[u8], len: usize) -> Option<Option<u
             _ => (None, 2),
         };
         if left == 0 {
-            return Some(None);
+            return Some(RouteEnd::Header);
         }
         let olen = usize::from(*options.get(at + 1)?);
         left -= 1;
         if olen < 2 || olen - 2 > left || fixed.is_some_and(|f| f != olen) || olen < min {
-            return Some(None);
+            return Some(RouteEnd::Header);
         }
         if opt == 0x83 || opt == 0x89 {
             let ptr = usize::from(*options.get(at + 2)?);
             if ptr < 4 || ptr % 4 != 0 || ptr > olen {
-                return Some(None);
+                return Some(RouteEnd::Header);
             }
-            return Some(olen.checked_sub(4).map(|last| at + last));
+            // Measured against tshark 4.0 (`fields_tshark.rs`).
+            if (olen - 3) % 4 != 0 {
+                return Some(RouteEnd::None);
+            }
+            return Some(RouteEnd::Last(at + olen - 4));
         }
         at += olen;
         left -= olen - 2;
     }
-    Some(None)
+    Some(RouteEnd::Header)
+}
+
+/// Whether one of the IPv4 `options` is shorter than what Wireshark's
+/// dissector of its type reads, which throws and ends the dissection of
+/// the datagram (tshark 4.0, measured option by option and length by
+/// length in `fields_tshark.rs`): the pointer of Record Route, Loose and
+/// Strict Source Route (3 bytes), the level of Security and Extended
+/// Security (3), MTU Probe and Reply, Stream ID, Router Alert and
+/// Timestamp (4), Traceroute (12), CIPSO's domain of interpretation (6;
+/// its tags are not modelled), Quick-Start's function (3, and its nonce: 8
+/// for a rate request or report). The walk stops, with no verdict, where
+/// Wireshark's stops: end of list, a length under 2 or past the options,
+/// or bytes not captured.
+pub(crate) fn short_option(options: &[u8]) -> bool {
+    let mut at = 0usize;
+    while let Some(&opt) = options.get(at) {
+        match opt {
+            0 => return false,
+            1 => {
+                at += 1;
+                continue;
+            }
+            _ => {}
+        }
+        let Some(&olen) = options.get(at + 1) else { return false };
+        let olen = usize::from(olen);
+        if olen < 2 || at + olen > options.len() {
+            return false;
+        }
+        let needs = match opt {
+            0x07 | 0x82 | 0x83 | 0x85 | 0x89 => 3,
+            0x0b | 0x0c | 0x44 | 0x88 | 0x94 => 4,
+            0x52 => 12,
+            0x86 => 6,
+            0x19 => match options.get(at + 2).map(|f| f >> 4) {
+                Some(0 | 8) if olen >= 3 => 8,
+                _ => 3,
+            },
+            _ => 2,
+        };
+        if olen < needs {
+            return true;
+        }
+        at += olen;
+    }
+    false
 }

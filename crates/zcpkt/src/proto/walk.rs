@@ -343,7 +343,9 @@ impl<'a> Layers<'a> {
                     let rest = input.after(ip.header_len(), ip.payload(), claimed);
                     // Without reassembly only the first fragment starts with
                     // the L4 header.
-                    let next = if ip.is_later_fragment() {
+                    // An option Wireshark cannot read ends its dissection
+                    // of the datagram (`Ipv4Slice::has_short_option`).
+                    let next = if ip.is_later_fragment() || ip.has_short_option() {
                         Next::Done
                     } else {
                         self.fragmented = ip.more_fragments();
