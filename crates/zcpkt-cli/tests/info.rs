@@ -132,7 +132,7 @@ fn pcap_fields() {
         "File type:           pcap",
         "File encapsulation:  Ethernet",
         "File timestamp precision:  microseconds (6)",
-        "Packet size limit:   65535 bytes",
+        "Packet size limit:   file hdr: 65535 bytes",
         "Number of packets:   3",
         "Data size:           200 bytes",
         "Captured size:       180 bytes",
@@ -396,5 +396,45 @@ fn agrees_with_capinfos_and_tcpdump() {
         } else if is_pcap {
             eprintln!("note: tcpdump not installed; its packet count is not compared");
         }
+    }
+}
+
+/// A snap length of 0 (no limit), and one that is set: `info` shows the
+/// file's limit and the interface's capture length as capinfos does (a
+/// pcap header's 0 reads as Wireshark's 262144; pcapng has no file limit).
+#[test]
+fn snap_lengths_read_as_capinfos_reads_them() {
+    if !tool_present("capinfos", "-v") {
+        eprintln!("note: capinfos not installed; differential test skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for snaplen in [0u32, 1500] {
+        let mut p = Vec::new();
+        pcap::write_header(&mut p, Resolution::MICROS, snaplen, LinkType::ETHERNET).unwrap();
+        pcap::write_record(&mut p, 1_700_000_000, 0, 60, &[0; 60]).unwrap();
+        files.push((format!("s{snaplen}.pcap"), p));
+        let mut ng = shb(&[]);
+        ng.extend(idb(1, snaplen, &[]));
+        ng.extend(epb(0, 1_700_000_000_000_000, &[0; 60]));
+        files.push((format!("s{snaplen}.pcapng"), ng));
+    }
+    for (name, bytes) in files {
+        let path = temp(&dir, &name, &bytes);
+        let lines = |out: &[u8], prefix: &str| -> Vec<String> {
+            let text = String::from_utf8_lossy(out);
+            text.lines()
+                .map(str::trim)
+                .filter(|l| l.starts_with(prefix))
+                .map(String::from)
+                .collect()
+        };
+        let ours = zcpkt().arg("info").arg(&path).output().unwrap();
+        let theirs = StdCommand::new("capinfos").arg(&path).output().unwrap();
+        let length = "Capture length = ";
+        assert_eq!(lines(&ours.stdout, length), lines(&theirs.stdout, length), "{name}");
+        let limit = "Packet size limit:";
+        assert_eq!(lines(&ours.stdout, limit), lines(&theirs.stdout, limit), "{name}");
     }
 }

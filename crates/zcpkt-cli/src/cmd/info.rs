@@ -593,12 +593,14 @@ impl Info {
             Some(Err(())) => "per-packet".to_owned(),
         };
         writeln!(out, "File timestamp precision:  {precision}")?;
+        // As capinfos: the file header's limit, which pcapng does not have
+        // (its interfaces' are listed below); 0 is no limit.
         match (self.format, self.snaplen()) {
-            (Some(Format::Pcap | Format::PcapNg), Some(snaplen)) => {
-                writeln!(out, "Packet size limit:   {snaplen} bytes")?
+            (Some(Format::Pcap), Some(snaplen)) if snaplen != 0 => {
+                writeln!(out, "Packet size limit:   file hdr: {snaplen} bytes")?
             }
-            (Some(Format::PcapNg), None) if !self.interfaces.is_empty() => {
-                writeln!(out, "Packet size limit:   per interface")?
+            (Some(Format::Pcap | Format::PcapNg), _) => {
+                writeln!(out, "Packet size limit:   file hdr: (not set)")?
             }
             _ => {}
         }
@@ -665,7 +667,13 @@ impl Info {
                 writeln!(out, "{pad}Description = {}", Escaped(description))?;
             }
             writeln!(out, "{pad}Encapsulation = {} ({})", link_name(i.link_type), i.link_type.0)?;
-            writeln!(out, "{pad}Capture length = {}", i.snaplen)?;
+            // A pcap header's 0 reads as Wireshark's largest snap length,
+            // as capinfos shows it (a pcapng IDB's 0 stays 0).
+            let snaplen = match (self.format, i.snaplen) {
+                (Some(Format::Pcap), 0) => WIRESHARK_MAX_SNAPLEN,
+                (_, snaplen) => snaplen,
+            };
+            writeln!(out, "{pad}Capture length = {snaplen}")?;
             // As capinfos: the option's value as written; a pcap header's
             // FCS bits are not shown (they are in --json).
             if let Some(value) = i.fcslen_option {
@@ -677,3 +685,7 @@ impl Info {
         Ok(())
     }
 }
+
+/// Wireshark's largest standard snap length (`WTAP_MAX_PACKET_SIZE_STANDARD`),
+/// which it takes for a pcap header's snap length of 0.
+const WIRESHARK_MAX_SNAPLEN: u32 = 262_144;
