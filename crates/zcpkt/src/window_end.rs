@@ -17,6 +17,7 @@ use crate::capture::{CaptureError, CaptureErrorKind};
 
 /// Where absolute offset `abs` falls in a window starting at `base` (0 for
 /// offsets before it: a search may have let the damage's bytes go).
+#[cfg_attr(not(feature = "std"), allow(dead_code))] // for the std stream
 pub(crate) fn in_window(abs: u64, base: u64) -> usize {
     usize::try_from(abs.saturating_sub(base)).unwrap_or(usize::MAX)
 }
@@ -81,6 +82,7 @@ impl WindowEnd {
     }
 
     /// Whether a decision went short; clears the flag.
+    #[cfg_attr(not(feature = "std"), allow(dead_code))] // for the std stream
     pub(crate) fn take_short(&self) -> bool {
         self.short.replace(false)
     }

@@ -35,6 +35,7 @@ mod write;
 pub use frames::Frames;
 pub use header::{Header, HEADER_LEN, MAGIC_MICROS, MAGIC_NANOS, RECORD_HEADER_LEN};
 pub use parse::{Parser, RecordHeader, DEFAULT_MAX_RECORD_SIZE};
+#[cfg(feature = "std")]
 pub(crate) use recover::Carried;
 pub use recover::{Recovering, MAX_ORIGINAL_LEN, TIMESTAMP_WINDOW_SECS};
 #[cfg(feature = "std")]

@@ -132,6 +132,7 @@ pub struct Recovering<'a> {
 /// What a recovering reader over a stream's window carries to the next
 /// window: its state, with positions as absolute offsets.
 #[derive(Clone, Copy, Debug)]
+#[cfg_attr(not(feature = "std"), allow(dead_code))] // for the std stream
 pub(crate) struct Carried {
     pos: u64,
     header: Option<Header>,
@@ -142,6 +143,7 @@ pub(crate) struct Carried {
     work: u64,
 }
 
+#[cfg_attr(not(feature = "std"), allow(dead_code))] // for the std stream
 impl Carried {
     /// The state before the first byte of a stream.
     pub(crate) const fn start() -> Self {
@@ -210,6 +212,7 @@ impl<'a> Recovering<'a> {
     /// absolute offset `base`, at or before `carried.keep_from()`), going
     /// on from `carried`; `complete` when the window runs to the input's
     /// end.
+    #[cfg_attr(not(feature = "std"), allow(dead_code))] // for the std stream
     pub(crate) fn resume(
         parser: Parser,
         window: &'a [u8],
@@ -237,6 +240,7 @@ impl<'a> Recovering<'a> {
     }
 
     /// The state to go on from in the next window.
+    #[cfg_attr(not(feature = "std"), allow(dead_code))] // for the std stream
     pub(crate) fn carried(&self) -> Carried {
         let abs = |rel: usize| self.base + rel as u64;
         Carried {
@@ -252,6 +256,7 @@ impl<'a> Recovering<'a> {
 
     /// Undoes the decisions taken since `carried` was taken from this
     /// reader (over the same window).
+    #[cfg_attr(not(feature = "std"), allow(dead_code))] // for the std stream
     pub(crate) fn undo(&mut self, carried: &Carried) {
         let end = core::mem::replace(&mut self.end, WindowEnd::whole());
         *self = Self { end, ..Self::resume(self.parser, self.input, self.base, carried, true) };
@@ -259,6 +264,7 @@ impl<'a> Recovering<'a> {
 
     /// Whether a decision since the last call needed bytes past the window
     /// (see [`WindowEnd`]); clears the flag.
+    #[cfg_attr(not(feature = "std"), allow(dead_code))] // for the std stream
     pub(crate) fn take_short(&self) -> bool {
         self.end.take_short()
     }

@@ -36,6 +36,7 @@ pub use block::{block_type, RawBlock, BLOCK_OVERHEAD};
 pub use frames::Frames;
 pub use options::{option, BlockOption, Options, OptionsIter};
 pub use parse::{Block, Parser, SectionHeader, DEFAULT_MAX_BLOCK_SIZE};
+#[cfg(feature = "std")]
 pub(crate) use recover::{Carried, Undo};
 pub use recover::{Recovering, MAX_CANDIDATE_OPTIONS, OPTIONS_CREDIT_PER_POSITION};
 pub use state::{Interface, Section, State, DEFAULT_INTERFACE_CAPACITY};

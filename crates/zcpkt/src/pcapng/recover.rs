@@ -178,6 +178,7 @@ pub struct Recovering<'a, const N: usize = DEFAULT_INTERFACE_CAPACITY> {
 /// What a recovering reader over a stream's window carries to the next
 /// window: its state, with positions as absolute offsets.
 #[derive(Clone, Debug)]
+#[cfg_attr(not(feature = "std"), allow(dead_code))] // for the std stream
 pub(crate) struct Carried<const N: usize> {
     state: State<N>,
     pos: u64,
@@ -189,6 +190,7 @@ pub(crate) struct Carried<const N: usize> {
     skip_to: Option<u64>,
 }
 
+#[cfg_attr(not(feature = "std"), allow(dead_code))] // for the std stream
 impl<const N: usize> Carried<N> {
     /// The state before the first byte of a stream.
     pub(crate) const fn start() -> Self {
@@ -228,6 +230,7 @@ impl<const N: usize> Carried<N> {
 /// What one decision ([`Iterator::next`]) can change, to undo it
 /// (`Recovering::undo`) without copying the interface table.
 #[derive(Clone, Copy, Debug)]
+#[cfg_attr(not(feature = "std"), allow(dead_code))] // for the std stream
 pub(crate) struct Undo {
     pos: usize,
     damaged: bool,
@@ -268,6 +271,7 @@ impl<'a, const N: usize> Recovering<'a, N> {
     /// absolute offset `base`, at or before `carried.keep_from()`), going
     /// on from `carried`; `complete` when the window runs to the input's
     /// end.
+    #[cfg_attr(not(feature = "std"), allow(dead_code))] // for the std stream
     pub(crate) fn resume(
         parser: Parser,
         window: &'a [u8],
@@ -302,6 +306,7 @@ impl<'a, const N: usize> Recovering<'a, N> {
     /// and not yet handed out is read there again: the rule guarantees a
     /// block framed after it, so the plain read takes it as the search did,
     /// from the state before it.
+    #[cfg_attr(not(feature = "std"), allow(dead_code))] // for the std stream
     pub(crate) fn carried(&self) -> Carried<N> {
         let abs = |rel: usize| self.base + rel as u64;
         let mut carried = Carried {
@@ -327,6 +332,7 @@ impl<'a, const N: usize> Recovering<'a, N> {
     }
 
     /// What the next decision may change (see [`undo`](Self::undo)).
+    #[cfg_attr(not(feature = "std"), allow(dead_code))] // for the std stream
     pub(crate) fn undo_point(&self) -> Undo {
         Undo {
             pos: self.pos,
@@ -344,6 +350,7 @@ impl<'a, const N: usize> Recovering<'a, N> {
     /// Undoes the decision taken since `undo_point` returned `point`: one
     /// that went short hands out no found block and changed the state by
     /// at most one block.
+    #[cfg_attr(not(feature = "std"), allow(dead_code))] // for the std stream
     pub(crate) fn undo(&mut self, point: Undo) {
         self.pos = point.pos;
         self.damaged = point.damaged;
@@ -359,6 +366,7 @@ impl<'a, const N: usize> Recovering<'a, N> {
 
     /// Whether a decision since the last call needed bytes past the window
     /// (see [`WindowEnd`]); clears the flag.
+    #[cfg_attr(not(feature = "std"), allow(dead_code))] // for the std stream
     pub(crate) fn take_short(&self) -> bool {
         self.end.take_short()
     }

@@ -61,6 +61,7 @@ pub struct State<const N: usize = DEFAULT_INTERFACE_CAPACITY> {
 
 /// See [`State::mark`].
 #[derive(Clone, Copy, Debug)]
+#[cfg_attr(not(feature = "std"), allow(dead_code))] // restored by the std stream
 pub(crate) struct StateMark {
     section: Option<Section>,
     sections: u32,
@@ -95,6 +96,7 @@ impl<const N: usize> State<N> {
     }
 
     /// Undoes what at most one block changed since `mark` was taken.
+    #[cfg_attr(not(feature = "std"), allow(dead_code))] // for the std stream
     pub(crate) fn restore(&mut self, mark: StateMark) {
         self.section = mark.section;
         self.sections = mark.sections;

@@ -120,7 +120,7 @@ impl<'a> Ipv4Slice<'a> {
 
     /// Whether an option is shorter than the fields Wireshark's dissector
     /// of its type reads (a Timestamp option of 2 or 3 bytes, a Traceroute
-    /// under 12, …; see [`short_option`]): tshark then gives up on the
+    /// under 12, …; measured against tshark 4.0): tshark then gives up on the
     /// datagram, so nothing after this header is decoded either.
     pub fn has_short_option(&self) -> bool {
         short_option(self.options)
