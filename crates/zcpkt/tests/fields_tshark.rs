@@ -172,3 +172,39 @@ fn ipv4_option_frames() -> Vec<Frame> {
 }
 
 differential!(ipv4_options, link_type::RAW, ipv4_option_frames());
+
+/// Raw ICMP errors (and two non-errors) of every type, with the second
+/// rest-of-header byte (RFC 4884's length of the original datagram, a
+/// Redirect's gateway) 0, 1, 2, 3, 5, 6, 7 or 200, quoting IPv4 (with and
+/// without options, a first fragment, a header length nibble of 15 or 3)
+/// carrying IPv4/TCP or UDP, and IPv6/UDP: tshark decodes a Redirect's
+/// quote only to the IP header and 8 bytes, and another error's with a
+/// length byte only to the IPv4 header and that many words.
+fn icmp_quote_frames() -> Vec<Frame> {
+    let inner = ipv4(6, &tcp(1000, 80, &[], &[0x78; 30]));
+    let udp9 = udp(50000, 2000, &[0x78; 9]);
+    let mut quotes: Vec<(&str, Vec<u8>)> = vec![
+        ("ipv4/ipv4/tcp", ipv4(4, &inner)),
+        ("ipv4 options/ipv4/tcp", V4 { options: vec![1, 1, 1, 0], ..v4(4) }.build(&inner)),
+        ("ipv4/udp", ipv4(17, &udp9)),
+        ("ipv6/udp", ipv6(17, &udp9)),
+        ("ipv4 first fragment/ipv4/tcp", V4 { flags_frag: 0x2000, ..v4(4) }.build(&inner)),
+    ];
+    for nibble in [0x4f, 0x43] {
+        let mut q = ipv4(17, &udp9);
+        q[0] = nibble;
+        quotes.push(if nibble == 0x4f { ("ihl 15/udp", q) } else { ("ihl 3/udp", q) });
+    }
+    let mut frames = Vec::new();
+    for ty in [3u8, 4, 5, 11, 12, 0, 8] {
+        for len in [0u8, 1, 2, 3, 5, 6, 7, 20, 200] {
+            for (name, q) in &quotes {
+                let frame = ipv4(1, &icmp(ty, 0, [9, len, 0, 0], q));
+                frames.push(whole(&format!("icmp {ty} length byte {len} quoting {name}"), frame));
+            }
+        }
+    }
+    frames
+}
+
+differential!(icmp_quotes, link_type::RAW, icmp_quote_frames());

@@ -416,7 +416,7 @@ impl<'a> Layers<'a> {
             },
             Proto::Icmpv4 => match Icmpv4Slice::from_slice(input.bytes) {
                 Some(icmp) => {
-                    let rest = input.after(Icmpv4Slice::LEN, icmp.payload(), None);
+                    let rest = input.after(Icmpv4Slice::LEN, icmp.quoted(), None);
                     let next = if icmp.is_error() && !self.in_error {
                         self.in_error = true;
                         Next::Header(Proto::Ipv4, rest)
