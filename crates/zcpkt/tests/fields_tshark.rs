@@ -208,3 +208,46 @@ fn icmp_quote_frames() -> Vec<Frame> {
 }
 
 differential!(icmp_quotes, link_type::RAW, icmp_quote_frames());
+
+/// Raw IPv4/UDP datagrams whose options are two or three of: source
+/// routes in use, used up, with a bad pointer or broken addresses, and
+/// options malformed in ways that stop Wireshark's search for the first
+/// route or its dissection of the options, or neither: tshark 4.0 shows
+/// the header's destination only while the first route is not in use,
+/// and one more `ip.dst` per route in use that the options' dissection
+/// reaches. Plus every cut of a header with two routes.
+fn ipv4_route_frames() -> Vec<Frame> {
+    let route = |kind: u8, ptr: u8, addr: u8| vec![kind, 7, ptr, addr, addr, addr, addr];
+    let pieces: Vec<(&str, Vec<u8>)> = vec![
+        ("lsrr", route(0x83, 4, 3)),
+        ("ssrr", route(0x89, 4, 4)),
+        ("used-up lsrr", route(0x83, 8, 5)),
+        ("lsrr pointer 5", route(0x83, 5, 6)),
+        ("lsrr of broken addresses", vec![0x83, 6, 4, 9, 9, 9]),
+        ("timestamp of length 2", vec![0x44, 2]),
+        ("router alert of length 5", vec![0x94, 5, 0, 0, 0]),
+        ("nop", vec![1]),
+        ("cipso of length 4", vec![0x86, 4, 0, 0]),
+        ("record route", vec![7, 7, 4, 8, 8, 8, 8]),
+    ];
+    let mut frames = Vec::new();
+    for (a, first) in &pieces {
+        for (b, second) in &pieces {
+            for (c, third) in
+                pieces.iter().take(5).map(|(n, p)| (*n, &p[..])).chain([("", &[][..])])
+            {
+                let mut options = cat(&[first, second, third]);
+                options.resize(options.len().next_multiple_of(4), 0);
+                let ip = V4 { options, ..v4(17) };
+                let name = format!("ipv4 options {a}, {b}, {c}");
+                frames.push(whole(&name, ip.build(&udp(1234, 80, b"data"))));
+            }
+        }
+    }
+    let mut options = cat(&[&route(0x83, 4, 3), &route(0x89, 4, 4)]);
+    options.resize(16, 0);
+    frames.extend(all_cuts("ipv4 lsrr, ssrr", &V4 { options, ..v4(17) }.build(&udp(1, 2, &[]))));
+    frames
+}
+
+differential!(ipv4_routes, link_type::RAW, ipv4_route_frames());

@@ -52,9 +52,9 @@
 //!   followed; nor are ICMP errors quoted inside ICMP errors. Among them:
 //!   tshark 4.0 takes UDP port 3343 (`msrcp`) as carrying an Ethernet
 //!   frame, whose `eth.*` fields it then shows too.
-//! - IPv4 option lengths are checked against Wireshark's table only for
-//!   the options that matter to `ip.dst` (source routes) and common fixed
-//!   ones; an odd malformed option before a source route may differ.
+//! - IPv4 options are modelled only as far as `ip.dst` (source routes,
+//!   one `ip.dst` per route in use) and giving up on a datagram need
+//!   them; CIPSO's tags are not checked.
 
 #![forbid(unsafe_code)]
 

@@ -408,22 +408,12 @@ pub(crate) fn source_route_offset(options: &[u8], len: usize) -> Option<RouteEnd
             }
             continue;
         }
-        // Wireshark's option table: fixed lengths, and minimum lengths of
-        // the variable ones (2 for options it does not know).
-        let (fixed, min) = match opt {
-            0x82 => (Some(11), 0),
-            0x88 | 0x94 | 0x0b | 0x0c => (Some(4), 0),
-            0x52 => (Some(12), 0),
-            0x83 | 0x89 | 0x07 => (None, 3),
-            0x44 => (None, 5),
-            _ => (None, 2),
-        };
         if left == 0 {
             return Some(RouteEnd::Header);
         }
         let olen = usize::from(*options.get(at + 1)?);
         left -= 1;
-        if olen < 2 || olen - 2 > left || fixed.is_some_and(|f| f != olen) || olen < min {
+        if olen < 2 || olen - 2 > left {
             return Some(RouteEnd::Header);
         }
         if opt == 0x83 || opt == 0x89 {
@@ -470,21 +460,98 @@ pub(crate) fn short_option(options: &[u8]) -> bool {
         if olen < 2 || at + olen > options.len() {
             return false;
         }
-        let needs = match opt {
-            0x07 | 0x82 | 0x83 | 0x85 | 0x89 => 3,
-            0x0b | 0x0c | 0x44 | 0x88 | 0x94 => 4,
-            0x52 => 12,
-            0x86 => 6,
-            0x19 => match options.get(at + 2).map(|f| f >> 4) {
-                Some(0 | 8) if olen >= 3 => 8,
-                _ => 3,
-            },
-            _ => 2,
-        };
-        if olen < needs {
+        if olen < option_needs(opt, options.get(at + 2).copied(), olen) {
             return true;
         }
         at += olen;
     }
     false
+}
+
+/// The bytes Wireshark's dissector of IPv4 option `opt` (of length `olen`,
+/// whose third byte is `third`) reads (see [`short_option`]).
+fn option_needs(opt: u8, third: Option<u8>, olen: usize) -> usize {
+    match opt {
+        0x07 | 0x82 | 0x83 | 0x85 | 0x89 => 3,
+        0x0b | 0x0c | 0x44 | 0x88 | 0x94 => 4,
+        0x52 => 12,
+        0x86 => 6,
+        0x19 => match third.map(|f| f >> 4) {
+            Some(0 | 8) if olen >= 3 => 8,
+            _ => 3,
+        },
+        _ => 2,
+    }
+}
+
+/// The final destinations of the loose and strict source routes, which
+/// tshark 4.0 shows as `ip.dst`, one per route, as its dissection of the
+/// options meets them: each route whose pointer is still inside it and
+/// whose addresses are whole gives its last address. (The header's
+/// destination comes first when the first route is not in use, see
+/// [`source_route_offset`].) The walk ends where Wireshark's dissection
+/// of the options does: end of list, a length under 2 or past the
+/// options, an option shorter than its fields ([`short_option`]), or
+/// bytes not captured. `options` holds the captured part of `len` option
+/// bytes.
+#[derive(Clone, Debug)]
+pub(crate) struct RouteDestinations<'a> {
+    options: &'a [u8],
+    at: usize,
+    left: usize,
+}
+
+impl<'a> RouteDestinations<'a> {
+    pub(crate) fn new(options: &'a [u8], len: usize) -> Self {
+        Self { options, at: 0, left: len }
+    }
+
+    /// The next option: `None` to end the walk, `Some(None)` for an option
+    /// that gives no destination.
+    fn step(&mut self) -> Option<Option<[u8; 4]>> {
+        let at = self.at;
+        let opt = *self.options.get(at)?;
+        self.left -= 1;
+        match opt {
+            0 => return None,
+            1 => {
+                self.at += 1;
+                return Some(None);
+            }
+            _ => {}
+        }
+        if self.left == 0 {
+            return None;
+        }
+        let olen = usize::from(*self.options.get(at + 1)?);
+        self.left -= 1;
+        let third = self.options.get(at + 2).copied();
+        if olen < 2 || olen - 2 > self.left || olen < option_needs(opt, third, olen) {
+            return None;
+        }
+        self.at += olen;
+        self.left -= olen - 2;
+        if opt == 0x83 || opt == 0x89 {
+            let ptr = usize::from(third?);
+            if ptr >= 4 && ptr % 4 == 0 && ptr <= olen && (olen - 3) % 4 == 0 {
+                return super::array::<4>(self.options, at + olen - 4).map(Some);
+            }
+        }
+        Some(None)
+    }
+}
+
+impl Iterator for RouteDestinations<'_> {
+    type Item = [u8; 4];
+
+    fn next(&mut self) -> Option<[u8; 4]> {
+        while self.left > 0 {
+            match self.step() {
+                Some(Some(address)) => return Some(address),
+                Some(None) => {}
+                None => self.left = 0,
+            }
+        }
+        None
+    }
 }
