@@ -251,3 +251,35 @@ fn ipv4_route_frames() -> Vec<Frame> {
 }
 
 differential!(ipv4_routes, link_type::RAW, ipv4_route_frames());
+
+/// Raw IPv6/UDP datagrams with a routing header of type 0, 2 (Mobile IPv6)
+/// or 4 (segment routing), 0 to 5 units long, with Segments Left 0 to 2
+/// and (type 4) Last Entry 0 to 3, on its own and in the packet an
+/// ICMPv6 error quotes: tshark 4.0 stops after a type 2 header without
+/// room for its address and a type 4 header without room for its
+/// segments, except in a quoted packet.
+fn ipv6_routing_frames() -> Vec<Frame> {
+    let mut frames = Vec::new();
+    for kind in [0u8, 2, 4] {
+        for units in 0u8..=5 {
+            for left in 0u8..=2 {
+                for last_entry in [0u8, 1, 2, 3] {
+                    let mut rh = vec![17, units, kind, left, last_entry, 0, 0, 0];
+                    rh.extend((0..usize::from(units) * 8).map(|i| i as u8));
+                    let dgram = ipv6(43, &cat(&[&rh, &udp(1234, 80, b"data")]));
+                    let name = format!(
+                        "ipv6 routing type {kind} length {units} left {left} last {last_entry}"
+                    );
+                    frames.push(whole(&name, dgram.clone()));
+                    let error = ipv6(58, &icmp(1, 0, [0; 4], &dgram));
+                    frames.push(whole(&format!("icmpv6 error quoting {name}"), error));
+                }
+            }
+        }
+    }
+    let rh = [17, 0, 4, 1, 0, 0, 0, 0];
+    frames.extend(all_cuts("ipv6 short srh", &ipv6(43, &cat(&[&rh, &udp(1, 2, &[])]))));
+    frames
+}
+
+differential!(ipv6_routing, link_type::RAW, ipv6_routing_frames());

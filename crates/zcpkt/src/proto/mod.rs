@@ -52,6 +52,9 @@
 //!   followed; nor are ICMP errors quoted inside ICMP errors. Among them:
 //!   tshark 4.0 takes UDP port 3343 (`msrcp`) as carrying an Ethernet
 //!   frame, whose `eth.*` fields it then shows too.
+//! - IPv6 routing headers are checked only as far as tshark stops after a
+//!   type 2 or 4 header too short for its addresses; the RPL (3) and
+//!   compact (5, 6) types' own checks are not modelled.
 //! - IPv4 options are modelled only as far as `ip.dst` (source routes,
 //!   one `ip.dst` per route in use) and giving up on a datagram need
 //!   them; CIPSO's tags are not checked.

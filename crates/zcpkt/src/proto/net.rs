@@ -344,6 +344,26 @@ impl<'a> Ipv6ExtSlice<'a> {
         self.header
     }
 
+    /// Whether this is a routing header too short for what its routing
+    /// type says it holds: a type 2 (Mobile IPv6) header without room for
+    /// its address, a type 4 (segment routing) header without room for
+    /// Last Entry + 1 segments. Wireshark (4.0) then stops decoding the
+    /// datagram, so nothing after this header is decoded either, except
+    /// in the packet an ICMPv6 error quotes, where it goes on. (RPL,
+    /// type 3, and the compact types 5 and 6 have checks of their own
+    /// that are not modelled.)
+    pub fn is_short_routing(&self) -> bool {
+        if self.kind != ip_proto::ROUTING {
+            return false;
+        }
+        let data = self.header.len() - 8;
+        match (self.header.get(2), self.header.get(4)) {
+            (Some(2), _) => data < 16,
+            (Some(4), Some(&last_entry)) => (usize::from(last_entry) + 1) * 16 > data,
+            _ => false,
+        }
+    }
+
     /// For a fragment header: the fragment offset in 8-byte units.
     pub fn fragment_offset(&self) -> Option<u16> {
         self.fragment_word().map(|w| w >> 3)
