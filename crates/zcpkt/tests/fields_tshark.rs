@@ -283,3 +283,40 @@ fn ipv6_routing_frames() -> Vec<Frame> {
 }
 
 differential!(ipv6_routing, link_type::RAW, ipv6_routing_frames());
+
+/// Raw UDP-Lite (IP protocol 136) datagrams: tshark 4.0 shows them with
+/// the `udp.*` fields, `udp.length` being the length the IP header gives
+/// (the header's field is a checksum coverage), in a first fragment and
+/// an ICMP error's quote too; VXLAN on port 4789 is followed. Every cut
+/// of one, and whole datagrams of 3 to 8 bytes.
+fn udp_lite_frames() -> Vec<Frame> {
+    let lite = udp_len(50000, 2000, 0x1234, &[0x78; 20]);
+    let inner = eth(0x0800, &ipv4(17, &udp(1, 2, b"a")));
+    let mut frames = vec![
+        whole("ipv4/udp-lite", ipv4(136, &lite)),
+        whole("ipv6/udp-lite", ipv6(136, &lite)),
+        whole("ipv4 total length 30/udp-lite", V4 { total_len: Some(30), ..v4(136) }.build(&lite)),
+        whole("ipv4 total length 0/udp-lite", V4 { total_len: Some(0), ..v4(136) }.build(&lite)),
+        whole("ipv4 first fragment/udp-lite", V4 { flags_frag: 0x2000, ..v4(136) }.build(&lite)),
+        whole("ipv6 first fragment/udp-lite", ipv6(44, &frag_ext(136, 0, true, &lite))),
+        whole("icmp 3 quoting ipv4/udp-lite", ipv4(1, &icmp(3, 0, [0; 4], &ipv4(136, &lite)))),
+        whole(
+            "icmp 3 quoting ipv4/udp-lite cut to 6",
+            ipv4(1, &icmp(3, 0, [0; 4], &ipv4(136, &lite)[..26])),
+        ),
+        whole(
+            "icmpv6 1 quoting ipv6/udp-lite cut to 6",
+            ipv6(58, &icmp(1, 0, [0; 4], &ipv6(136, &lite)[..46])),
+        ),
+        whole("ipv4/udp-lite/vxlan", ipv4(136, &udp_len(50000, 4789, 8, &vxlan(&inner)))),
+    ];
+    for n in 3..=8 {
+        frames.push(whole(&format!("ipv4/udp-lite of {n} bytes"), ipv4(136, &lite[..n])));
+    }
+    frames.extend(all_cuts("ipv4/udp-lite", &ipv4(136, &lite)));
+    let first = V4 { flags_frag: 0x2000, ..v4(136) }.build(&lite);
+    frames.extend(all_cuts("ipv4 first fragment/udp-lite", &first));
+    frames
+}
+
+differential!(udp_lite, link_type::RAW, udp_lite_frames());

@@ -356,7 +356,10 @@ pub fn layer_value(field: FieldName, layer: &Layer<'_>) -> Option<Value> {
         (F::TcpLen, Layer::Tcp(t)) => t.payload_len().map(|n| Value::Uint(n as u64)),
         (F::UdpSrcport, Layer::Udp(u)) => Some(Value::Uint(u.source_port().into())),
         (F::UdpDstport, Layer::Udp(u)) => Some(Value::Uint(u.destination_port().into())),
-        (F::UdpLength, Layer::Udp(u)) => Some(Value::Uint(u.length().into())),
+        (F::UdpLength, Layer::Udp(u)) => match u.lite_len() {
+            Some(len) => Some(Value::Uint(len as u64)),
+            None => Some(Value::Uint(u.length().into())),
+        },
         (F::IcmpType, Layer::Icmpv4(i)) => Some(Value::Uint(i.icmp_type().into())),
         (F::Icmpv6Type, Layer::Icmpv6(i)) => Some(Value::Uint(i.icmp_type().into())),
         (_, Layer::Partial(p)) => partial_value(field, p),
@@ -413,6 +416,10 @@ fn partial_value(field: FieldName, p: &Partial<'_>) -> Option<Value> {
         (Proto::Udp, F::UdpSrcport) if need(4) => u16_at(0).map(|v| Value::Uint(v.into())),
         (Proto::Udp, F::UdpDstport) if need(4) => u16_at(2).map(|v| Value::Uint(v.into())),
         (Proto::Udp, F::UdpLength) => u16_at(4).map(|v| Value::Uint(v.into())),
+        (Proto::UdpLite, F::UdpSrcport) if need(4) => u16_at(0).map(|v| Value::Uint(v.into())),
+        (Proto::UdpLite, F::UdpDstport) if need(4) => u16_at(2).map(|v| Value::Uint(v.into())),
+        // Shown once the coverage field is read.
+        (Proto::UdpLite, F::UdpLength) if need(6) => p.reported_len.map(|n| Value::Uint(n as u64)),
         // Wireshark reads type, code, checksum and 2 more bytes first.
         (Proto::Icmpv4, F::IcmpType) if need(6) => byte(0).map(|v| Value::Uint(v.into())),
         // The segment length is shown once the window (bytes 14-15) is

@@ -115,6 +115,8 @@ pub mod ip_proto {
     pub const TCP: u8 = 6;
     /// UDP.
     pub const UDP: u8 = 17;
+    /// UDP-Lite.
+    pub const UDP_LITE: u8 = 136;
     /// IPv6 in IP.
     pub const IPV6: u8 = 41;
     /// IPv6 routing header.

@@ -90,11 +90,14 @@ impl<'a> TcpSlice<'a> {
     }
 }
 
-/// A UDP header (8 bytes) and the datagram's payload.
+/// A UDP header (8 bytes) and the datagram's payload; or a UDP-Lite
+/// header (RFC 3828, IP protocol 136), the same but for its length field,
+/// which is a checksum coverage (see [`lite_len`](Self::lite_len)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct UdpSlice<'a> {
     header: &'a [u8; 8],
     payload: &'a [u8],
+    lite_len: Option<usize>,
 }
 
 impl<'a> UdpSlice<'a> {
@@ -111,7 +114,22 @@ impl<'a> UdpSlice<'a> {
             Some(want) => rest.get(..want).unwrap_or(rest),
             None => rest,
         };
-        Some(Self { header, payload })
+        Some(Self { header, payload, lite_len: None })
+    }
+
+    /// The view of `bytes` as a UDP-Lite header, or `None` if they hold
+    /// less than 8 bytes: the payload is all the bytes after it, and
+    /// `len`, the datagram's length as the IP header(s) give it, is its
+    /// [`lite_len`](Self::lite_len).
+    pub fn from_slice_lite(bytes: &'a [u8], len: usize) -> Option<Self> {
+        let (header, payload) = split::<8>(bytes)?;
+        Some(Self { header, payload, lite_len: Some(len) })
+    }
+
+    /// For UDP-Lite, the datagram's length from the IP header(s), which
+    /// Wireshark shows as `udp.length`; `None` for UDP.
+    pub fn lite_len(&self) -> Option<usize> {
+        self.lite_len
     }
 
     /// Source port.
@@ -124,7 +142,8 @@ impl<'a> UdpSlice<'a> {
         u16::from_be_bytes([self.header[2], self.header[3]])
     }
 
-    /// The length field (header included), as written.
+    /// The length field (header included), as written (UDP-Lite: the
+    /// checksum coverage).
     pub fn length(&self) -> u16 {
         u16::from_be_bytes([self.header[4], self.header[5]])
     }

@@ -34,6 +34,8 @@ pub enum Proto {
     Tcp,
     /// UDP.
     Udp,
+    /// UDP-Lite (decoded as a [`Layer::Udp`]).
+    UdpLite,
     /// ICMP.
     Icmpv4,
     /// ICMPv6.
@@ -217,6 +219,7 @@ fn by_ip_proto(p: u8) -> Option<Proto> {
     match p {
         ip_proto::TCP => Some(Proto::Tcp),
         ip_proto::UDP => Some(Proto::Udp),
+        ip_proto::UDP_LITE => Some(Proto::UdpLite),
         ip_proto::ICMP => Some(Proto::Icmpv4),
         ip_proto::ICMPV6 => Some(Proto::Icmpv6),
         ip_proto::IPIP => Some(Proto::Ipv4),
@@ -267,7 +270,9 @@ impl<'a> Layers<'a> {
                 Layer::Partial(Partial {
                     proto,
                     bytes: input.bytes,
-                    reported_len: length_known.then_some(input.reported),
+                    // UDP-Lite's length is the IP header's, trusted or not.
+                    reported_len: (length_known || proto == Proto::UdpLite)
+                        .then_some(input.reported),
                 }),
                 Next::Done,
             )
@@ -411,6 +416,18 @@ impl<'a> Layers<'a> {
                     } else {
                         Next::Done
                     };
+                    (Layer::Udp(udp), next)
+                }
+                None => partial(),
+            },
+            // Wireshark's UDP dissector, with the IP header's length (in a
+            // fragment or an ICMP error too) in place of the length field.
+            Proto::UdpLite => match UdpSlice::from_slice_lite(input.bytes, input.reported) {
+                Some(udp) => {
+                    let rest = input.after(UdpSlice::LEN, udp.payload(), None);
+                    let vxlan =
+                        udp.destination_port() == VXLAN_PORT || udp.source_port() == VXLAN_PORT;
+                    let next = if vxlan { Next::Header(Proto::Vxlan, rest) } else { Next::Done };
                     (Layer::Udp(udp), next)
                 }
                 None => partial(),
