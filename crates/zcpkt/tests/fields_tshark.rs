@@ -320,3 +320,33 @@ fn udp_lite_frames() -> Vec<Frame> {
 }
 
 differential!(udp_lite, link_type::RAW, udp_lite_frames());
+
+/// Raw ICMP and ICMPv6 errors quoting errors quoting errors, 1 to 20 deep,
+/// of one version or alternating, around a UDP datagram, whole and cut:
+/// tshark 4.0 decodes every level.
+fn nested_icmp_error_frames() -> Vec<Frame> {
+    let mut frames = Vec::new();
+    for depth in [1, 2, 3, 6, 20] {
+        let mut v4 = ipv4(17, &udp(50000, 2000, b"data"));
+        let mut v6 = ipv6(17, &udp(50000, 2000, b"data"));
+        let mut mixed = v4.clone();
+        for i in 0..depth {
+            v4 = ipv4(1, &icmp(3, 3, [0; 4], &v4));
+            v6 = ipv6(58, &icmp(1, 4, [0; 4], &v6));
+            mixed = if i % 2 == 0 {
+                ipv4(1, &icmp(11, 0, [0; 4], &mixed))
+            } else {
+                ipv6(58, &icmp(3, 0, [0; 4], &mixed))
+            };
+        }
+        frames.push(whole(&format!("{depth} icmp errors deep"), v4.clone()));
+        frames.push(whole(&format!("{depth} icmpv6 errors deep"), v6));
+        frames.push(whole(&format!("{depth} alternating icmp/icmpv6 errors deep"), mixed));
+        if depth == 3 {
+            frames.extend(all_cuts("3 icmp errors deep", &v4));
+        }
+    }
+    frames
+}
+
+differential!(nested_icmp_errors, link_type::RAW, nested_icmp_error_frames());

@@ -49,8 +49,8 @@
 //!   lower port, so e.g. 53 → 4789 would be DNS there.
 //! - Tunnels other than VXLAN, IPv4/IPv6-in-IP and PPP-in-HDLC remnants of
 //!   raw/null captures (GRE, Geneve, MPLS, 802.3 LLC/SNAP, ...) are not
-//!   followed; nor are ICMP errors quoted inside ICMP errors. Among them:
-//!   tshark 4.0 takes UDP port 3343 (`msrcp`) as carrying an Ethernet
+//!   followed, nor is Ethernet in IP (IP protocols 97 and 143). Tshark
+//!   4.0 also takes UDP port 3343 (`msrcp`) as carrying an Ethernet
 //!   frame, whose `eth.*` fields it then shows too.
 //! - IPv6 routing headers are checked only as far as tshark stops after a
 //!   type 2 or 4 header too short for its addresses; the RPL (3) and

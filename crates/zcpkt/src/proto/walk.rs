@@ -140,9 +140,10 @@ enum Next<'a> {
 #[derive(Clone, Debug)]
 pub struct Layers<'a> {
     next: Next<'a>,
-    /// Set once an ICMP error's quoted packet is being walked: Wireshark
-    /// does not follow an error quoted inside an error, and lengths there
-    /// are the quoted packet's, not what was captured.
+    /// Set once an ICMP error's quoted packet is being walked: lengths
+    /// there are the quoted packet's, not what was captured. (An error
+    /// quoted inside an error is followed too, to any depth, as tshark 4.0
+    /// does.)
     in_error: bool,
     /// Set by the innermost IP header when its payload is a first fragment
     /// (Wireshark's `pinfo->fragmented`): the L4 length is then unknown.
@@ -435,7 +436,7 @@ impl<'a> Layers<'a> {
             Proto::Icmpv4 => match Icmpv4Slice::from_slice(input.bytes) {
                 Some(icmp) => {
                     let rest = input.after(Icmpv4Slice::LEN, icmp.quoted(), None);
-                    let next = if icmp.is_error() && !self.in_error {
+                    let next = if icmp.is_error() {
                         self.in_error = true;
                         Next::Header(Proto::Ipv4, rest)
                     } else {
@@ -448,7 +449,7 @@ impl<'a> Layers<'a> {
             Proto::Icmpv6 => match Icmpv6Slice::from_slice(input.bytes) {
                 Some(icmp) => {
                     let rest = input.after(Icmpv6Slice::LEN, icmp.payload(), None);
-                    let next = if icmp.is_error() && !self.in_error {
+                    let next = if icmp.is_error() {
                         self.in_error = true;
                         Next::Header(Proto::Ipv6, rest)
                     } else {
