@@ -52,6 +52,10 @@
 //!   followed, nor is Ethernet in IP (IP protocols 97 and 143). Tshark
 //!   4.0 also takes UDP port 3343 (`msrcp`) as carrying an Ethernet
 //!   frame, whose `eth.*` fields it then shows too.
+//! - The options of IPv6 hop-by-hop and destination options headers are
+//!   not read (tshark 4.0 stops decoding a datagram where a malformed
+//!   one runs past the packet's end, or one of a known type is shorter
+//!   than its fields).
 //! - IPv6 routing headers are checked only as far as tshark stops after a
 //!   type 2 or 4 header too short for its addresses; the RPL (3) and
 //!   compact (5, 6) types' own checks are not modelled.
