@@ -176,10 +176,11 @@ differential!(ipv4_options, link_type::RAW, ipv4_option_frames());
 /// Raw ICMP errors (and two non-errors) of every type, with the second
 /// rest-of-header byte (RFC 4884's length of the original datagram, a
 /// Redirect's gateway) 0, 1, 2, 3, 5, 6, 7 or 200, quoting IPv4 (with and
-/// without options, a first fragment, a header length nibble of 15 or 3)
-/// carrying IPv4/TCP or UDP, and IPv6/UDP: tshark decodes a Redirect's
-/// quote only to the IP header and 8 bytes, and another error's with a
-/// length byte only to the IPv4 header and that many words.
+/// without options, a first fragment, a total length of 0, a header
+/// length nibble of 15 or 3) carrying IPv4/TCP or UDP, and IPv6/UDP:
+/// tshark decodes a Redirect's quote only to the IP header and 8 bytes,
+/// and another error's with a length byte only to the IPv4 header and that
+/// many words, unless the IPv4 total length is 0.
 fn icmp_quote_frames() -> Vec<Frame> {
     let inner = ipv4(6, &tcp(1000, 80, &[], &[0x78; 30]));
     let udp9 = udp(50000, 2000, &[0x78; 9]);
@@ -190,6 +191,8 @@ fn icmp_quote_frames() -> Vec<Frame> {
         ("ipv6/udp", ipv6(17, &udp9)),
         ("ipv4 first fragment/ipv4/tcp", V4 { flags_frag: 0x2000, ..v4(4) }.build(&inner)),
     ];
+    let tso = V4 { total_len: Some(0), ..v4(4) }.build(&inner);
+    quotes.push(("ipv4 total length 0/ipv4/tcp", tso));
     for nibble in [0x4f, 0x43] {
         let mut q = ipv4(17, &udp9);
         q[0] = nibble;

@@ -229,8 +229,9 @@ impl<'a> Icmpv4Slice<'a> {
     /// quoted datagram: a Redirect (5) quotes the IP header and 8 bytes of
     /// its payload, as RFC 792 has it; another error whose second
     /// rest-of-header byte is not 0 (the length of the original datagram
-    /// in 32-bit words, RFC 4884) and that quotes an IPv4 header quotes
-    /// that header and that many words of its payload. The IP header's length is the first byte's low
+    /// in 32-bit words, RFC 4884) and that quotes an IPv4 header with a
+    /// total length other than 0 quotes that header and that many words of
+    /// its payload. The IP header's length is the first byte's low
     /// nibble in words, whatever the version nibble says (an IPv6 header
     /// quoted by a Redirect keeps 8 bytes). Otherwise, and for non-errors,
     /// the whole payload (measured against tshark 4.0 in
@@ -240,7 +241,13 @@ impl<'a> Icmpv4Slice<'a> {
         let Some(&first) = payload.first() else { return payload };
         let words = match (self.icmp_type(), self.header[5]) {
             (5, _) => 2,
-            (3 | 4 | 11 | 12, length) if length != 0 && first >> 4 == 4 => usize::from(length),
+            // Not with a total length of 0 (Wireshark then takes the
+            // captured bytes as the datagram).
+            (3 | 4 | 11 | 12, length)
+                if length != 0 && first >> 4 == 4 && super::be16(payload, 2) != Some(0) =>
+            {
+                usize::from(length)
+            }
             _ => return payload,
         };
         let len = (usize::from(first & 0x0f) + words) * 4;
