@@ -353,3 +353,33 @@ fn nested_icmp_error_frames() -> Vec<Frame> {
 }
 
 differential!(nested_icmp_errors, link_type::RAW, nested_icmp_error_frames());
+
+/// Raw IPv6/UDP datagrams with a destination options (or hop-by-hop)
+/// header of one unit whose first option is of a type from a sample of
+/// known and unknown ones and of length 0 to 7, 15, 16, 17, 40 or 153, the
+/// rest of the header 0x11 bytes; also quoted by an ICMPv6 error: where
+/// tshark 4.0 throws in the options (one runs past the end of the packet,
+/// or is shorter than its fields) nothing after the header is decoded.
+fn ipv6_option_frames() -> Vec<Frame> {
+    let mut frames = Vec::new();
+    let kinds = [0x00u8, 0x01, 0x04, 0x05, 0x07, 0x0f, 0x1e, 0x26, 0x30, 0x31, 0x41, 0x63];
+    for kind in kinds.into_iter().chain([0x6d, 0x8a, 0xc2, 0xc9, 0xee]) {
+        for len in (0u8..=7).chain([15, 16, 17, 40, 153]) {
+            for ext in [60u8, 0] {
+                let mut hdr = vec![17, 0, kind, len, 0x11, 0x11, 0x11, 0x11];
+                hdr.extend(udp(1234, 80, &[0x78; 5]));
+                let name = format!("ipv6 {ext} option {kind:#04x} length {len}");
+                frames.push(whole(&name, ipv6(ext, &hdr)));
+                if ext == 60 {
+                    let error = ipv6(58, &icmp(1, 0, [0; 4], &ipv6(ext, &hdr)));
+                    frames.push(whole(&format!("icmpv6 error quoting {name}"), error));
+                }
+            }
+        }
+    }
+    let hdr = cat(&[&[17, 0, 0x1e, 15, 1, 1, 1, 1], &udp(1, 2, &[0; 3])]);
+    frames.extend(all_cuts("ipv6 option running past the header", &ipv6(60, &hdr)));
+    frames
+}
+
+differential!(ipv6_options, link_type::RAW, ipv6_option_frames());

@@ -381,6 +381,7 @@ impl<'a> Layers<'a> {
                     let rest = input.after(ext.header().len(), ext.payload(), None);
                     let next = match (ext.fragment_offset(), ext.more_fragments()) {
                         _ if ext.is_short_routing() && !self.in_error => Next::Done,
+                        _ if ext.options_overrun(input.bytes) => Next::Done,
                         (Some(offset), _) if offset != 0 => Next::Done,
                         (Some(_), more) => {
                             // Like Wireshark's IPv6 dissector, a fragment
