@@ -151,8 +151,9 @@ differential!(null_loopback, link_type::NULL, null_frames());
 /// every length from 2 to 14, its third byte (a route's pointer,
 /// Quick-Start's function) 0, 4, 16 or 0x80: where tshark gives up on the
 /// datagram (an option shorter than its fields) or shows no `ip.dst` (a
-/// source route of broken addresses), so must zcpkt. CIPSO (0x86) only up
-/// to its domain of interpretation: its tags are not modelled.
+/// source route of broken addresses), so must zcpkt; also quoted by an
+/// ICMP error (third byte 4), where tshark does not give up. CIPSO (0x86)
+/// only up to its domain of interpretation: its tags are not modelled.
 fn ipv4_option_frames() -> Vec<Frame> {
     let mut frames = Vec::new();
     for kind in 2u8..=255 {
@@ -164,7 +165,12 @@ fn ipv4_option_frames() -> Vec<Frame> {
                 options.resize(options.len().next_multiple_of(4), 0);
                 let ip = proto_frames::V4 { options, ..v4(6) };
                 let name = format!("ipv4 option {kind:#04x} length {len} third byte {third}");
-                frames.push(whole(&name, ip.build(&tcp(1234, 80, &[], b"data"))));
+                let dgram = ip.build(&tcp(1234, 80, &[], b"data"));
+                if third == 4 {
+                    let error = ipv4(1, &icmp(3, 0, [0; 4], &dgram));
+                    frames.push(whole(&format!("icmp error quoting {name}"), error));
+                }
+                frames.push(whole(&name, dgram));
             }
         }
     }

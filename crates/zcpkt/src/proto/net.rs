@@ -121,7 +121,8 @@ impl<'a> Ipv4Slice<'a> {
     /// Whether an option is shorter than the fields Wireshark's dissector
     /// of its type reads (a Timestamp option of 2 or 3 bytes, a Traceroute
     /// under 12, …; measured against tshark 4.0): tshark then gives up on the
-    /// datagram, so nothing after this header is decoded either.
+    /// datagram, so nothing after this header is decoded either (unless it
+    /// is the packet an ICMP error quotes).
     pub fn has_short_option(&self) -> bool {
         short_option(self.options)
     }

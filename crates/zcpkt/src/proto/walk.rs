@@ -350,8 +350,10 @@ impl<'a> Layers<'a> {
                     // Without reassembly only the first fragment starts with
                     // the L4 header.
                     // An option Wireshark cannot read ends its dissection
-                    // of the datagram (`Ipv4Slice::has_short_option`).
-                    let next = if ip.is_later_fragment() || ip.has_short_option() {
+                    // of the datagram (`Ipv4Slice::has_short_option`),
+                    // except in the packet an ICMP error quotes.
+                    let short = ip.has_short_option() && !self.in_error;
+                    let next = if ip.is_later_fragment() || short {
                         Next::Done
                     } else {
                         self.fragmented = ip.more_fragments();
