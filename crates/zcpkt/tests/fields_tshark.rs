@@ -389,3 +389,23 @@ fn ipv6_option_frames() -> Vec<Frame> {
 }
 
 differential!(ipv6_options, link_type::RAW, ipv6_option_frames());
+
+/// BSD null/loopback headers that are an EtherType in neither byte order
+/// once Wireshark's rules have normalised them (`02 00 08 00`, ...):
+/// tshark decodes what the low 16 bits name.
+fn null_garbage_frames() -> Vec<Frame> {
+    let v4 = ipv4(17, &udp_dgram());
+    let mut frames = Vec::new();
+    for hdr in [[2u8, 0, 8, 0], [1, 2, 8, 0], [0, 1, 8, 0], [0xff, 2, 8, 0], [2, 0, 0x81, 0]] {
+        let payload = if hdr[2] == 0x81 { tag(5, 0x0800, &v4) } else { v4.clone() };
+        let name = format!("null header {hdr:02x?}");
+        frames.push(whole(&name, cat(&[&hdr, &payload])));
+    }
+    frames.push(whole(
+        "null header ff 02 86 dd",
+        cat(&[&[0xff, 2, 0x86, 0xdd], &ipv6(6, &tcp_seg())]),
+    ));
+    frames
+}
+
+differential!(null_garbage, link_type::NULL, null_garbage_frames());
