@@ -238,6 +238,8 @@ fn ipv4_route_frames() -> Vec<Frame> {
         ("nop", vec![1]),
         ("cipso of length 4", vec![0x86, 4, 0, 0]),
         ("record route", vec![7, 7, 4, 8, 8, 8, 8]),
+        ("ssrr of length 2", vec![0x89, 2]),
+        ("lsrr of length 3", vec![0x83, 3, 4]),
     ];
     let mut frames = Vec::new();
     for (a, first) in &pieces {

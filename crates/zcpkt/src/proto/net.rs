@@ -484,6 +484,10 @@ pub(crate) fn source_route_offset(options: &[u8], len: usize) -> Option<RouteEnd
             return Some(RouteEnd::Header);
         }
         if opt == 0x83 || opt == 0x89 {
+            // A route without a pointer is not one in use.
+            if olen < 3 {
+                return Some(RouteEnd::Header);
+            }
             let ptr = usize::from(*options.get(at + 2)?);
             if ptr < 4 || ptr % 4 != 0 || ptr > olen {
                 return Some(RouteEnd::Header);
