@@ -290,10 +290,11 @@ fn summarize(line: &mut String, layers: Layers<'_>) -> std::fmt::Result {
             }
             Layer::Udp(u) => write!(
                 line,
-                "UDP {} → {} len {} ",
+                "{} {} → {} len {} ",
+                if u.lite_len().is_some() { "UDP-Lite" } else { "UDP" },
                 u.source_port(),
                 u.destination_port(),
-                u.length().saturating_sub(8)
+                u.lite_len().unwrap_or(usize::from(u.length())).saturating_sub(8)
             )?,
             Layer::Icmpv4(i) => write!(line, "ICMP type {} code {} ", i.icmp_type(), i.code())?,
             Layer::Icmpv6(i) => write!(line, "ICMPv6 type {} code {} ", i.icmp_type(), i.code())?,
@@ -332,6 +333,7 @@ fn proto_name(proto: Proto) -> &'static str {
         Proto::Ipv6Ext(_) => "IPv6 extension",
         Proto::Tcp => "TCP",
         Proto::Udp => "UDP",
+        Proto::UdpLite => "UDP-Lite",
         Proto::Icmpv4 => "ICMP",
         Proto::Icmpv6 => "ICMPv6",
         Proto::Vxlan => "VXLAN",

@@ -24,7 +24,7 @@
 use core::fmt::{self, Write};
 use core::str::FromStr;
 
-use super::net::RouteEnd;
+use super::net::{RouteDestinations, RouteEnd};
 use super::{be16, Layer, Layers, Partial, Proto};
 
 macro_rules! field_names {
@@ -260,8 +260,78 @@ pub fn frame_value(field: FieldName, frame: &FrameInfo) -> Option<Value> {
     }
 }
 
-/// The value `field` has in one layer, if that layer carries it. Every
-/// field of the table occurs at most once per layer.
+/// Every value `field` has in one layer, in Wireshark's order: the one of
+/// [`layer_value`], except for `ip.dst`, which tshark 4.0 shows once per
+/// source route in use of an IPv4 header with more than one (see
+/// [`ip_destinations`]).
+pub fn layer_values<'a>(field: FieldName, layer: &Layer<'a>) -> Values<'a> {
+    match (field, layer) {
+        (FieldName::IpDst, Layer::Ipv4(ip)) => {
+            let options = ip.options();
+            ip_destinations(options, options.len(), Some(ip.destination()))
+        }
+        (FieldName::IpDst, Layer::Partial(p)) if p.proto == Proto::Ipv4 => {
+            partial_ip_destinations(p.bytes)
+        }
+        _ => Values { first: layer_value(field, layer), routes: RouteDestinations::new(&[], 0) },
+    }
+}
+
+/// The values of a field in one layer ([`layer_values`]).
+#[derive(Clone, Debug)]
+pub struct Values<'a> {
+    first: Option<Value>,
+    routes: RouteDestinations<'a>,
+}
+
+impl Iterator for Values<'_> {
+    type Item = Value;
+
+    fn next(&mut self) -> Option<Value> {
+        self.first.take().or_else(|| self.routes.next().map(Value::Ipv4))
+    }
+}
+
+/// `ip.dst` of an IPv4 header whose options are `options` (the captured
+/// part of `len` bytes) and whose destination field is `header` (if
+/// captured), as tshark 4.0 shows it: the header's destination unless the
+/// first source route is in use (Wireshark's `get_dst_offset`), then the
+/// final destination of each source route in use that its dissection of
+/// the options reaches.
+fn ip_destinations<'a>(options: &'a [u8], len: usize, header: Option<[u8; 4]>) -> Values<'a> {
+    let none = Values { first: None, routes: RouteDestinations::new(&[], 0) };
+    match super::net::source_route_offset(options, len) {
+        // A byte the search needs was not captured: nothing is shown.
+        None => none,
+        Some(RouteEnd::Header) => {
+            Values { first: header.map(Value::Ipv4), routes: RouteDestinations::new(options, len) }
+        }
+        Some(_) => Values { first: None, routes: RouteDestinations::new(options, len) },
+    }
+}
+
+/// [`ip_destinations`] of an IPv4 header cut short: none unless it passes
+/// the checks Wireshark makes before it shows any field (see
+/// [`partial_value`]), and no route's, as the options are not all there
+/// (their dissection throws before it shows any).
+fn partial_ip_destinations(b: &[u8]) -> Values<'_> {
+    let none = Values { first: None, routes: RouteDestinations::new(&[], 0) };
+    let (Some(&v), Some(total)) = (b.first(), be16(b, 2)) else { return none };
+    let header_len = usize::from(v & 0x0f) * 4;
+    let total = usize::from(total);
+    if v >> 4 != 4 || header_len < 20 || (total != 0 && total < header_len) {
+        return none;
+    }
+    let options = b.get(20..header_len.min(b.len())).unwrap_or(&[]);
+    let mut values = ip_destinations(options, header_len - 20, super::array::<4>(b, 16));
+    values.routes = RouteDestinations::new(&[], 0);
+    values
+}
+
+/// The value `field` has in one layer, if that layer carries it (the
+/// first, for `ip.dst`, which can occur more than once per layer: see
+/// [`layer_values`]). Every other field of the table occurs at most once
+/// per layer.
 pub fn layer_value(field: FieldName, layer: &Layer<'_>) -> Option<Value> {
     use FieldName as F;
     match (field, layer) {
@@ -273,15 +343,8 @@ pub fn layer_value(field: FieldName, layer: &Layer<'_>) -> Option<Value> {
         }
         (F::VlanId, Layer::Vlan(v)) if v.is_8021q() => Some(Value::Uint(v.vlan_id().into())),
         (F::IpSrc, Layer::Ipv4(ip)) => Some(Value::Ipv4(ip.source())),
-        // A source route's final destination, as Wireshark shows it.
-        (F::IpDst, Layer::Ipv4(ip)) => {
-            let options = ip.options();
-            match super::net::source_route_offset(options, options.len()) {
-                Some(RouteEnd::Last(at)) => super::array::<4>(options, at).map(Value::Ipv4),
-                Some(RouteEnd::None) => None,
-                _ => Some(Value::Ipv4(ip.destination())),
-            }
-        }
+        // The first of them, as Wireshark shows them.
+        (F::IpDst, Layer::Ipv4(_)) => layer_values(field, layer).next(),
         (F::IpProto, Layer::Ipv4(ip)) => Some(Value::Uint(ip.protocol().into())),
         (F::IpFlagsMf, Layer::Ipv4(ip)) => Some(Value::Bool(ip.more_fragments())),
         (F::IpFragOffset, Layer::Ipv4(ip)) => Some(Value::Uint(ip.fragment_offset().into())),
@@ -293,7 +356,10 @@ pub fn layer_value(field: FieldName, layer: &Layer<'_>) -> Option<Value> {
         (F::TcpLen, Layer::Tcp(t)) => t.payload_len().map(|n| Value::Uint(n as u64)),
         (F::UdpSrcport, Layer::Udp(u)) => Some(Value::Uint(u.source_port().into())),
         (F::UdpDstport, Layer::Udp(u)) => Some(Value::Uint(u.destination_port().into())),
-        (F::UdpLength, Layer::Udp(u)) => Some(Value::Uint(u.length().into())),
+        (F::UdpLength, Layer::Udp(u)) => match u.lite_len() {
+            Some(len) => Some(Value::Uint(len as u64)),
+            None => Some(Value::Uint(u.length().into())),
+        },
         (F::IcmpType, Layer::Icmpv4(i)) => Some(Value::Uint(i.icmp_type().into())),
         (F::Icmpv6Type, Layer::Icmpv6(i)) => Some(Value::Uint(i.icmp_type().into())),
         (_, Layer::Partial(p)) => partial_value(field, p),
@@ -329,19 +395,7 @@ fn partial_value(field: FieldName, p: &Partial<'_>) -> Option<Value> {
                 F::IpFragOffset => byte(7).and(u16_at(6)).map(|w| Value::Uint((w & 0x1fff).into())),
                 F::IpProto => byte(9).map(|p| Value::Uint(p.into())),
                 F::IpSrc => super::array::<4>(b, 12).map(Value::Ipv4),
-                F::IpDst => {
-                    // The options are searched for a source route first.
-                    let options = b.get(20..).unwrap_or(&[]);
-                    let at = match header_len.checked_sub(20)? {
-                        0 => 16,
-                        n => match super::net::source_route_offset(options, n)? {
-                            RouteEnd::Last(o) => 20 + o,
-                            RouteEnd::Header => 16,
-                            RouteEnd::None => return None,
-                        },
-                    };
-                    super::array::<4>(b, at).map(Value::Ipv4)
-                }
+                F::IpDst => partial_ip_destinations(b).next(),
                 _ => None,
             }
         }
@@ -362,6 +416,10 @@ fn partial_value(field: FieldName, p: &Partial<'_>) -> Option<Value> {
         (Proto::Udp, F::UdpSrcport) if need(4) => u16_at(0).map(|v| Value::Uint(v.into())),
         (Proto::Udp, F::UdpDstport) if need(4) => u16_at(2).map(|v| Value::Uint(v.into())),
         (Proto::Udp, F::UdpLength) => u16_at(4).map(|v| Value::Uint(v.into())),
+        (Proto::UdpLite, F::UdpSrcport) if need(4) => u16_at(0).map(|v| Value::Uint(v.into())),
+        (Proto::UdpLite, F::UdpDstport) if need(4) => u16_at(2).map(|v| Value::Uint(v.into())),
+        // Shown once the coverage field is read.
+        (Proto::UdpLite, F::UdpLength) if need(6) => p.reported_len.map(|n| Value::Uint(n as u64)),
         // Wireshark reads type, code, checksum and 2 more bytes first.
         (Proto::Icmpv4, F::IcmpType) if need(6) => byte(0).map(|v| Value::Uint(v.into())),
         // The segment length is shown once the window (bytes 14-15) is
@@ -414,7 +472,7 @@ pub fn write_field<'a, W: Write>(
     }
     let mut first = true;
     for layer in layers {
-        if let Some(v) = layer_value(field, &layer) {
+        for v in layer_values(field, &layer) {
             if !first {
                 out.write_char(aggregator)?;
             }

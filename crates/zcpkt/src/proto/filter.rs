@@ -50,7 +50,7 @@
 use core::fmt;
 use core::str::FromStr;
 
-use super::fields::{frame_value, layer_value, FieldName, FrameInfo, Value};
+use super::fields::{frame_value, layer_values, FieldName, FrameInfo, Value};
 use super::Layers;
 
 /// The most nodes (comparisons plus `&&`/`||`) one expression may hold.
@@ -395,12 +395,15 @@ fn compare(
         }
     } else {
         for layer in layers.clone() {
-            if let Some(v) = layer_value(field, &layer) {
+            for v in layer_values(field, &layer) {
                 present = true;
                 if v == *value {
                     equal = true;
                     break;
                 }
+            }
+            if equal {
+                break;
             }
         }
     }

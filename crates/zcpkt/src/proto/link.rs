@@ -270,12 +270,10 @@ impl<'a> NullSlice<'a> {
             v >>= 8;
         }
         if v > 1500 {
-            // Fits: after the rules above an EtherType is at most 16 bits
-            // unless the word was garbage, which no dissector matches.
-            match u16::try_from(v) {
-                Ok(t) => NullPayload::EtherType(t),
-                Err(_) => NullPayload::Family(v),
-            }
+            // Wireshark hands the EtherType dissector the low 16 bits (a
+            // word still wider than that after the rules above is garbage,
+            // but its low half is decoded all the same).
+            NullPayload::EtherType((v & 0xffff) as u16)
         } else {
             NullPayload::Family(v)
         }

@@ -90,11 +90,14 @@ impl<'a> TcpSlice<'a> {
     }
 }
 
-/// A UDP header (8 bytes) and the datagram's payload.
+/// A UDP header (8 bytes) and the datagram's payload; or a UDP-Lite
+/// header (RFC 3828, IP protocol 136), the same but for its length field,
+/// which is a checksum coverage (see [`lite_len`](Self::lite_len)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct UdpSlice<'a> {
     header: &'a [u8; 8],
     payload: &'a [u8],
+    lite_len: Option<usize>,
 }
 
 impl<'a> UdpSlice<'a> {
@@ -111,7 +114,22 @@ impl<'a> UdpSlice<'a> {
             Some(want) => rest.get(..want).unwrap_or(rest),
             None => rest,
         };
-        Some(Self { header, payload })
+        Some(Self { header, payload, lite_len: None })
+    }
+
+    /// The view of `bytes` as a UDP-Lite header, or `None` if they hold
+    /// less than 8 bytes: the payload is all the bytes after it, and
+    /// `len`, the datagram's length as the IP header(s) give it, is its
+    /// [`lite_len`](Self::lite_len).
+    pub fn from_slice_lite(bytes: &'a [u8], len: usize) -> Option<Self> {
+        let (header, payload) = split::<8>(bytes)?;
+        Some(Self { header, payload, lite_len: Some(len) })
+    }
+
+    /// For UDP-Lite, the datagram's length from the IP header(s), which
+    /// Wireshark shows as `udp.length`; `None` for UDP.
+    pub fn lite_len(&self) -> Option<usize> {
+        self.lite_len
     }
 
     /// Source port.
@@ -124,7 +142,8 @@ impl<'a> UdpSlice<'a> {
         u16::from_be_bytes([self.header[2], self.header[3]])
     }
 
-    /// The length field (header included), as written.
+    /// The length field (header included), as written (UDP-Lite: the
+    /// checksum coverage).
     pub fn length(&self) -> u16 {
         u16::from_be_bytes([self.header[4], self.header[5]])
     }
@@ -204,6 +223,37 @@ icmp_slice!(
     Icmpv4Slice,
     |t: u8| matches!(t, 3 | 4 | 5 | 11 | 12)
 );
+
+impl<'a> Icmpv4Slice<'a> {
+    /// For an error, the part of the payload Wireshark (4.0) decodes as the
+    /// quoted datagram: a Redirect (5) quotes the IP header and 8 bytes of
+    /// its payload, as RFC 792 has it; another error whose second
+    /// rest-of-header byte is not 0 (the length of the original datagram
+    /// in 32-bit words, RFC 4884) and that quotes an IPv4 header with a
+    /// total length other than 0 quotes that header and that many words of
+    /// its payload. The IP header's length is the first byte's low
+    /// nibble in words, whatever the version nibble says (an IPv6 header
+    /// quoted by a Redirect keeps 8 bytes). Otherwise, and for non-errors,
+    /// the whole payload (measured against tshark 4.0 in
+    /// `tests/fields_tshark.rs`).
+    pub fn quoted(&self) -> &'a [u8] {
+        let payload = self.payload;
+        let Some(&first) = payload.first() else { return payload };
+        let words = match (self.icmp_type(), self.header[5]) {
+            (5, _) => 2,
+            // Not with a total length of 0 (Wireshark then takes the
+            // captured bytes as the datagram).
+            (3 | 4 | 11 | 12, length)
+                if length != 0 && first >> 4 == 4 && super::be16(payload, 2) != Some(0) =>
+            {
+                usize::from(length)
+            }
+            _ => return payload,
+        };
+        let len = (usize::from(first & 0x0f) + words) * 4;
+        payload.get(..len).unwrap_or(payload)
+    }
+}
 
 icmp_slice!(
     /// An ICMPv6 message header. Errors: destination unreachable (1), packet

@@ -34,6 +34,8 @@ pub enum Proto {
     Tcp,
     /// UDP.
     Udp,
+    /// UDP-Lite (decoded as a [`Layer::Udp`]).
+    UdpLite,
     /// ICMP.
     Icmpv4,
     /// ICMPv6.
@@ -138,9 +140,10 @@ enum Next<'a> {
 #[derive(Clone, Debug)]
 pub struct Layers<'a> {
     next: Next<'a>,
-    /// Set once an ICMP error's quoted packet is being walked: Wireshark
-    /// does not follow an error quoted inside an error, and lengths there
-    /// are the quoted packet's, not what was captured.
+    /// Set once an ICMP error's quoted packet is being walked: lengths
+    /// there are the quoted packet's, not what was captured. (An error
+    /// quoted inside an error is followed too, to any depth, as tshark 4.0
+    /// does.)
     in_error: bool,
     /// Set by the innermost IP header when its payload is a first fragment
     /// (Wireshark's `pinfo->fragmented`): the L4 length is then unknown.
@@ -217,6 +220,7 @@ fn by_ip_proto(p: u8) -> Option<Proto> {
     match p {
         ip_proto::TCP => Some(Proto::Tcp),
         ip_proto::UDP => Some(Proto::Udp),
+        ip_proto::UDP_LITE => Some(Proto::UdpLite),
         ip_proto::ICMP => Some(Proto::Icmpv4),
         ip_proto::ICMPV6 => Some(Proto::Icmpv6),
         ip_proto::IPIP => Some(Proto::Ipv4),
@@ -267,7 +271,9 @@ impl<'a> Layers<'a> {
                 Layer::Partial(Partial {
                     proto,
                     bytes: input.bytes,
-                    reported_len: length_known.then_some(input.reported),
+                    // UDP-Lite's length is the IP header's, trusted or not.
+                    reported_len: (length_known || proto == Proto::UdpLite)
+                        .then_some(input.reported),
                 }),
                 Next::Done,
             )
@@ -344,8 +350,10 @@ impl<'a> Layers<'a> {
                     // Without reassembly only the first fragment starts with
                     // the L4 header.
                     // An option Wireshark cannot read ends its dissection
-                    // of the datagram (`Ipv4Slice::has_short_option`).
-                    let next = if ip.is_later_fragment() || ip.has_short_option() {
+                    // of the datagram (`Ipv4Slice::has_short_option`),
+                    // except in the packet an ICMP error quotes.
+                    let short = ip.has_short_option() && !self.in_error;
+                    let next = if ip.is_later_fragment() || short {
                         Next::Done
                     } else {
                         self.fragmented = ip.more_fragments();
@@ -374,6 +382,8 @@ impl<'a> Layers<'a> {
                 Some(ext) => {
                     let rest = input.after(ext.header().len(), ext.payload(), None);
                     let next = match (ext.fragment_offset(), ext.more_fragments()) {
+                        _ if ext.is_short_routing() && !self.in_error => Next::Done,
+                        _ if ext.options_overrun(input.bytes) => Next::Done,
                         (Some(offset), _) if offset != 0 => Next::Done,
                         (Some(_), more) => {
                             // Like Wireshark's IPv6 dissector, a fragment
@@ -414,10 +424,22 @@ impl<'a> Layers<'a> {
                 }
                 None => partial(),
             },
+            // Wireshark's UDP dissector, with the IP header's length (in a
+            // fragment or an ICMP error too) in place of the length field.
+            Proto::UdpLite => match UdpSlice::from_slice_lite(input.bytes, input.reported) {
+                Some(udp) => {
+                    let rest = input.after(UdpSlice::LEN, udp.payload(), None);
+                    let vxlan =
+                        udp.destination_port() == VXLAN_PORT || udp.source_port() == VXLAN_PORT;
+                    let next = if vxlan { Next::Header(Proto::Vxlan, rest) } else { Next::Done };
+                    (Layer::Udp(udp), next)
+                }
+                None => partial(),
+            },
             Proto::Icmpv4 => match Icmpv4Slice::from_slice(input.bytes) {
                 Some(icmp) => {
-                    let rest = input.after(Icmpv4Slice::LEN, icmp.payload(), None);
-                    let next = if icmp.is_error() && !self.in_error {
+                    let rest = input.after(Icmpv4Slice::LEN, icmp.quoted(), None);
+                    let next = if icmp.is_error() {
                         self.in_error = true;
                         Next::Header(Proto::Ipv4, rest)
                     } else {
@@ -430,7 +452,7 @@ impl<'a> Layers<'a> {
             Proto::Icmpv6 => match Icmpv6Slice::from_slice(input.bytes) {
                 Some(icmp) => {
                     let rest = input.after(Icmpv6Slice::LEN, icmp.payload(), None);
-                    let next = if icmp.is_error() && !self.in_error {
+                    let next = if icmp.is_error() {
                         self.in_error = true;
                         Next::Header(Proto::Ipv6, rest)
                     } else {
