@@ -262,8 +262,7 @@ pub fn frame_value(field: FieldName, frame: &FrameInfo) -> Option<Value> {
 
 /// Every value `field` has in one layer, in Wireshark's order: the one of
 /// [`layer_value`], except for `ip.dst`, which tshark 4.0 shows once per
-/// source route in use of an IPv4 header with more than one (see
-/// [`ip_destinations`]).
+/// source route in use of an IPv4 header with more than one.
 pub fn layer_values<'a>(field: FieldName, layer: &Layer<'a>) -> Values<'a> {
     match (field, layer) {
         (FieldName::IpDst, Layer::Ipv4(ip)) => {
