@@ -57,7 +57,14 @@
 //!   plausible headers in a row is reported as `RecordOverlapsNext`.
 //! - Packet data that holds two plausible headers in a row, each at the
 //!   other's end, is taken for records when the search reaches it (the
-//!   real records after it are found again at the next damage).
+//!   real records after it are found again at the next damage). Regular
+//!   captures can hold such data by construction: with timestamps near
+//!   the epoch (a simulator's trace), zeroed payloads and records of one
+//!   size, the header read one byte late is plausible too (big-endian,
+//!   64-byte frames: captured length 16384, and 16 + 16384 = 205 records
+//!   of 80 bytes, so the next one is plausible as well), and 40 bytes of
+//!   damage in such a file lost about 1 200 records to misframing. Real
+//!   timestamps put those headers months away, outside the window.
 //! - A record right before further damage fails the rule's second half and
 //!   is skipped, unless it is the last of the input; so is one whose
 //!   captured length is over the snap length or its original length (the
