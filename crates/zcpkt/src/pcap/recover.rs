@@ -64,7 +64,7 @@
 //!   64-byte frames: captured length 16384, and 16 + 16384 = 205 records
 //!   of 80 bytes, so the next one is plausible as well), and 40 bytes of
 //!   damage in such a file lost about 1 200 records to misframing. Real
-//!   timestamps put those headers months away, outside the window.
+//!   timestamps put those headers years away, outside the window.
 //! - A record right before further damage fails the rule's second half and
 //!   is skipped, unless it is the last of the input; so is one whose
 //!   captured length is over the snap length or its original length (the
