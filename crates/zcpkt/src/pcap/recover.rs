@@ -137,8 +137,9 @@ pub struct Recovering<'a> {
 }
 
 /// What a recovering reader over a stream's window carries to the next
-/// window: its state, with positions as absolute offsets.
-#[derive(Clone, Copy, Debug)]
+/// window: its state, with positions as absolute offsets. The default is
+/// the state before the first byte of a stream.
+#[derive(Clone, Copy, Debug, Default)]
 #[cfg_attr(not(feature = "std"), allow(dead_code))] // for the std stream
 pub(crate) struct Carried {
     pos: u64,
@@ -152,19 +153,6 @@ pub(crate) struct Carried {
 
 #[cfg_attr(not(feature = "std"), allow(dead_code))] // for the std stream
 impl Carried {
-    /// The state before the first byte of a stream.
-    pub(crate) const fn start() -> Self {
-        Self {
-            pos: 0,
-            header: None,
-            last_secs: None,
-            damaged: None,
-            search_at: 0,
-            origin: 0,
-            work: 0,
-        }
-    }
-
     /// The first absolute offset a window must still hold: where reading
     /// goes on, or (during a search) one byte before where the search goes
     /// on, which then stands for the damage's position.

@@ -91,7 +91,7 @@ impl<R: io::Read, const N: usize> RecoveringCaptureStream<R, N> {
             pcap_parser: pcap::Parser::new(),
             pcapng_parser: pcapng::Parser::new(),
             format: None,
-            pcap: pcap::Carried::start(),
+            pcap: pcap::Carried::default(),
             pcapng: pcapng::Carried::start(),
             finished: false,
         }
