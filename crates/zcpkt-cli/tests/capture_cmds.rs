@@ -542,6 +542,36 @@ fn filter_interface_time_and_damage() {
     assert_eq!(frames_of(&out.unwrap()), [f_tcp(), f_udp()]);
 }
 
+/// A timestamp field the reader's `Timestamp` cannot give back is copied
+/// as stored: pcapng units over `i64::MAX` seconds (1 s resolution, or an
+/// `if_tsoffset` that saturates the sum), and pcap fractions of a second
+/// or more (which the reader carries into the seconds).
+#[test]
+fn filter_copies_timestamp_fields_as_stored() {
+    let mut ng = Ng::new();
+    ng.shb(ByteOrder::Little, &[]);
+    ng.idb(1, 0, &[(zcpkt::pcapng::option::IF_TSRESOL, vec![0])]);
+    let tsoffset = ng.n64(i64::MAX as u64);
+    ng.idb(1, 0, &[(zcpkt::pcapng::option::IF_TSOFFSET, tsoffset)]);
+    ng.epb(0, u64::MAX, 60, &f_tcp(), &[]);
+    ng.epb(0, 1 << 63, 60, &f_tcp(), &[]);
+    ng.epb(1, u64::MAX, 60, &f_udp(), &[]);
+    ng.shb(ByteOrder::Big, &[]);
+    ng.idb(1, 0, &[(zcpkt::pcapng::option::IF_TSRESOL, vec![0x80])]);
+    ng.epb(0, u64::MAX - 1, 60, &f_tcp(), &[]);
+    let mut pcap = capture_util::Pcap::new(ByteOrder::Little, false, 65535, 1);
+    pcap.record(u32::MAX, 1_500_000, 60, &f_tcp());
+    pcap.record(7, u32::MAX, 60, &f_udp());
+    let mut pcap_ns = capture_util::Pcap::new(ByteOrder::Little, true, 65535, 1);
+    pcap_ns.record(u32::MAX, 1_000_000_000, 60, &f_tcp());
+    for (bytes, name) in [(ng.bytes, "t.pcapng"), (pcap.bytes, "t.pcap"), (pcap_ns.bytes, "n.pcap")]
+    {
+        let (out, err, code) = filter(&bytes, name, &[]);
+        assert_eq!(code, 0, "{name}: {err}");
+        assert!(out.as_ref() == Some(&bytes), "{name}: the copy differs from the input");
+    }
+}
+
 /// `filter --recover` from a pipe writes what it writes from the file:
 /// the frames on both sides of damage in the middle.
 #[test]

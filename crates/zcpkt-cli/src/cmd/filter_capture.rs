@@ -13,7 +13,7 @@
 use std::io::{self, Write};
 use std::ops::ControlFlow;
 
-use zcpkt::capture::{ByteOrder, Resolution};
+use zcpkt::capture::ByteOrder;
 use zcpkt::pcapng::{block_type, option, Block, BlockWriter, Options};
 use zcpkt::proto::fields::{FrameInfo, Timestamp as FieldTime};
 use zcpkt::proto::Layers;
@@ -33,14 +33,9 @@ pub struct FrameFilter<'a> {
     matched: u64,
     /// The current pcapng section's writer (its byte order).
     section: Option<BlockWriter>,
-    /// The current section's `if_tsoffset`s, by interface ID: an EPB's
-    /// timestamp field counts from the epoch minus its interface's offset.
-    /// One entry per IDB: memory grows with interfaces, not frames.
-    tsoffsets: Vec<i64>,
     /// Options rebuilt for an obsolete Packet Block (reused, so the
     /// buffer is allocated once).
     scratch: Vec<u8>,
-    pcap_resolution: Option<Resolution>,
     write_error: Option<io::Error>,
     /// A PKT-only option was given for a capture.
     refused: Option<&'static str>,
@@ -56,9 +51,7 @@ impl<'a> FrameFilter<'a> {
             framing: Framing::default(),
             matched: 0,
             section: None,
-            tsoffsets: Vec::new(),
             scratch: Vec::new(),
-            pcap_resolution: None,
             write_error: None,
             refused: None,
         }
@@ -89,7 +82,6 @@ impl<'a> FrameFilter<'a> {
         if self.refuse_pkt_options() {
             return ControlFlow::Break(());
         }
-        self.pcap_resolution = Some(header.resolution);
         let written = pcap::write_header_with_link_field(
             &mut *out,
             header.resolution,
@@ -108,15 +100,11 @@ impl<'a> FrameFilter<'a> {
             Block::Section(header) => {
                 let section = BlockWriter::new(header.byte_order);
                 self.section = Some(section);
-                self.tsoffsets.clear();
                 section.section_header(&mut *out, header.options)
             }
-            Block::Interface { interface, options, .. } => {
-                self.tsoffsets.push(interface.tsoffset);
-                self.writer().and_then(|w| {
-                    w.interface(&mut *out, interface.link_type, interface.snaplen, *options)
-                })
-            }
+            Block::Interface { interface, options, .. } => self.writer().and_then(|w| {
+                w.interface(&mut *out, interface.link_type, interface.snaplen, *options)
+            }),
             Block::Frame(frame) if self.matches(frame) => {
                 self.matched += 1;
                 self.write_frame(&mut *out, frame)
@@ -166,30 +154,19 @@ impl<'a> FrameFilter<'a> {
     }
 
     fn write_frame(&mut self, out: &mut dyn Write, frame: &Frame<'_>) -> io::Result<()> {
-        let out_of_range =
-            || io::Error::new(io::ErrorKind::InvalidData, "a timestamp the output cannot hold");
+        // The stored timestamp words, not `frame.timestamp`: that one
+        // carries a pcap fraction over a second and saturates pcapng seconds
+        // an i64 cannot hold, and the output must hold the original field.
+        let raw = frame.raw_timestamp;
         if !self.framing.pcapng {
-            // pcap: seconds and the fraction in the header's own units.
-            let (secs, frac) = match frame.timestamp {
-                Some(t) => (t.seconds(), t.fraction()),
-                None => (0, 0),
-            };
-            let secs = u32::try_from(secs).map_err(|_| out_of_range())?;
-            let frac = u32::try_from(frac).map_err(|_| out_of_range())?;
+            let (secs, frac) = ((raw >> 32) as u32, raw as u32);
             return pcap::write_record(&mut *out, secs, frac, frame.original_len, frame.data);
         }
         let section = self.writer()?;
-        let Some(timestamp) = frame.timestamp else {
+        if frame.timestamp.is_none() {
             // Only a Simple Packet Block has no timestamp: it stays one.
             return section.simple_packet(&mut *out, frame.original_len, frame.data);
-        };
-        let tsoffset = usize::try_from(frame.interface_id)
-            .ok()
-            .and_then(|id| self.tsoffsets.get(id))
-            .copied()
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "frame of no interface"))?;
-        // Same interface, same if_tsresol and if_tsoffset: the same field.
-        let units = timestamp.to_units(tsoffset).ok_or_else(out_of_range)?;
+        }
         // An obsolete Packet Block becomes an Enhanced one: its options
         // (pack_flags, pack_hash) have the EPB's codes, and its drops count
         // becomes epb_dropcount, as Wireshark writes it.
@@ -202,7 +179,7 @@ impl<'a> FrameFilter<'a> {
         section.enhanced_packet(
             &mut *out,
             frame.interface_id,
-            units,
+            raw,
             frame.original_len,
             frame.data,
             options,

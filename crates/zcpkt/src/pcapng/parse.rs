@@ -220,6 +220,7 @@ impl Parser {
             options,
             fcs_len,
             packet_block_drops,
+            raw_timestamp: units,
         })
     }
 
@@ -256,6 +257,7 @@ impl Parser {
             options: Options::EMPTY,
             fcs_len: interface.fcs_len,
             packet_block_drops: None,
+            raw_timestamp: 0,
         })
     }
 
