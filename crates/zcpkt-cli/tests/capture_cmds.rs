@@ -413,6 +413,37 @@ fn dump_damage_stdin_empty_and_json_refused() {
     }
 }
 
+/// Past year 9999, times take ISO 8601's expanded form (`+` and the
+/// year) everywhere they are printed, and `--since` reads it back.
+#[test]
+fn times_past_year_9999_have_the_expanded_year() {
+    let mut ng = Ng::new();
+    ng.shb(ByteOrder::Little, &[]);
+    ng.idb(1, 0, &[]);
+    ng.epb(0, u64::MAX, 60, &f_tcp(), &[]); // µs: 586524-01-19T08:01:49.551615Z
+    ng.epb(0, 253_402_300_800_000_000, 60, &f_udp(), &[]); // +10000-01-01
+    let dir = tempfile::tempdir().unwrap();
+    let path = temp(&dir, "far.pcapng", &ng.bytes);
+    let far = "+586524-01-19T08:01:49.551615000Z";
+    let (out, err, code) = run_on("dump", &path, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(&format!("  {far} ")), "{out}");
+    assert!(out.contains("  +10000-01-01T00:00:00.000000000Z "), "{out}");
+    let (out, _, _) = run_on("info", &path, &[]);
+    assert!(
+        out.contains(&format!("Last packet time:    {far} (18446744073709.551615000)")),
+        "{out}"
+    );
+    let (out, _, _) = run_on("stats", &path, &[]);
+    assert!(
+        out.contains(&format!("time             +10000-01-01T00:00:00.000000000Z .. {far}")),
+        "{out}"
+    );
+    let (out, err, code) = filter(&ng.bytes, "far.pcapng", &["--since", "+10000-01-01T00:00:01Z"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(frames_of(&out.unwrap()), [f_tcp()]);
+}
+
 // ------------------------------------------------------------------- filter
 
 /// The frames (data) of a pcap or pcapng file, read back with the library.

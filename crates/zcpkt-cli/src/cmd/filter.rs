@@ -26,7 +26,8 @@ use crate::time::parse_time;
 ///
 /// Times (--since, --until) are microseconds since the Unix epoch or UTC
 /// ISO-8601 such as 2024-01-01, 2024-01-01T00:00:00Z or
-/// 2024-01-01T00:00:00.000001Z.
+/// 2024-01-01T00:00:00.000001Z (years past 9999 in ISO's expanded form,
+/// +10000-01-01, as zcpkt prints them).
 ///
 /// pcap and pcapng input (detected by magic) is filtered per frame by
 /// --interface, --since/--until and --expr; --source, --dest and --flags
