@@ -1556,10 +1556,8 @@ pub fn check_pcapng(parser: pcapng::Parser, input: &[u8]) -> Vec<Result<Block<'_
                         let original = rd32(rest, 8, o).unwrap();
                         assert_eq!(f.original_len, original);
                         let snaplen = interfaces.first().expect("an SPB with no interface").1;
-                        let mut cap = original.min(len - 16);
-                        if snaplen != 0 {
-                            cap = cap.min(snaplen);
-                        }
+                        let cap = if snaplen == 0 { original } else { original.min(snaplen) };
+                        assert!(u64::from(cap).next_multiple_of(4) <= u64::from(len - 16));
                         assert_eq!(f.captured_len, cap);
                         assert!(same_slice(f.data, &input[pos + 12..pos + 12 + cap as usize]));
                         assert!(f.timestamp.is_none() && f.options.is_empty());
@@ -1741,9 +1739,20 @@ fn check_pcapng_error(
             assert_ne!(leading, trailing);
         }
         K::PacketExceedsBlock { captured_len, room } => {
-            assert!(matches!(block_type, Some(2 | 6)));
-            assert_eq!(Some(captured_len), rd32(rest, 20, order.unwrap()));
-            assert_eq!(room, len.unwrap() - 32);
+            let o = order.unwrap();
+            if block_type == Some(3) {
+                // An SPB's captured length: min(original, interface 0's
+                // snap length unless 0), which the block must hold.
+                let original = rd32(rest, 8, o).unwrap();
+                let snaplen = interfaces.first().expect("an SPB with no interface").1;
+                let cap = if snaplen == 0 { original } else { original.min(snaplen) };
+                assert_eq!(captured_len, cap);
+                assert_eq!(room, len.unwrap() - 16);
+            } else {
+                assert!(matches!(block_type, Some(2 | 6)));
+                assert_eq!(Some(captured_len), rd32(rest, 20, o));
+                assert_eq!(room, len.unwrap() - 32);
+            }
             assert!(u64::from(captured_len).next_multiple_of(4) > u64::from(room));
         }
         K::NoInterface => {

@@ -432,7 +432,9 @@ pub enum CaptureErrorKind {
     /// A pcapng packet whose captured length (padded to 4) does not fit in
     /// its block.
     PacketExceedsBlock {
-        /// The captured length read.
+        /// The captured length read (a Simple Packet Block stores none:
+        /// its own is the lesser of its original length and interface 0's
+        /// snap length, 0 meaning none).
         captured_len: u32,
         /// Bytes the block has for packet data and options.
         room: u32,
