@@ -537,6 +537,21 @@ fn filter_parse_errors_are_one_line_exit_2() {
     // PKT options on a capture, capture options on PKT.
     let (_, err, code) = filter(&sample_pcap(), "a.pcap", &["--source", "x"]);
     assert_eq!((code, err.lines().count()), (2, 1), "{err}");
+    // A pcap file has no interfaces (frame.interface_id is empty, as
+    // `--expr 'frame.interface_id == 0'` sees it): --interface is refused
+    // there, before anything is written, from a file or a pipe.
+    for interface in ["0", "1"] {
+        let (out, err, code) = filter(&sample_pcap(), "a.pcap", &["--interface", interface]);
+        assert_eq!((code, out, err.lines().count()), (2, None, 1), "{err}");
+        assert!(err.contains("--interface selects pcapng interfaces"), "{err}");
+        let piped = zcpkt()
+            .args(["filter", "-", "-o", "-", "--interface", interface])
+            .write_stdin(sample_pcap())
+            .output()
+            .unwrap();
+        assert_eq!((piped.status.code(), piped.stdout.len()), (Some(2), 0));
+    }
+    assert!(matching(&sample_pcap(), "a.pcap", "frame.interface_id == 0").is_empty());
     let packet = zcpkt::NewPacket::new("a", "b", b"x");
     let mut pkt = vec![0; packet.encoded_len().unwrap()];
     packet.encode(&mut pkt).unwrap();

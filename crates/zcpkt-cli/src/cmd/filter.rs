@@ -31,7 +31,8 @@ use crate::time::parse_time;
 ///
 /// pcap and pcapng input (detected by magic) is filtered per frame by
 /// --interface, --since/--until and --expr; --source, --dest and --flags
-/// are PKT's and refused there, --expr and --interface are refused on PKT.
+/// are PKT's and refused there, --expr and --interface are refused on PKT,
+/// and --interface is refused on pcap.
 /// pcap is written as little-endian pcap with the input's link type (FCS
 /// bits included), snap length and time precision; pcapng section by
 /// section, in each section's byte order, with its section header and every
@@ -89,7 +90,9 @@ pub struct Args {
     #[arg(long)]
     pub recover: bool,
 
-    /// pcapng: keep frames of interface N (repeat for any of several).
+    /// pcapng: keep frames of interface N (repeat for any of several). A
+    /// usage error on pcap, which has no interfaces (frame.interface_id is
+    /// empty there).
     #[arg(long, value_name = "N")]
     pub interface: Vec<u32>,
 

@@ -37,7 +37,8 @@ pub struct FrameFilter<'a> {
     /// buffer is allocated once).
     scratch: Vec<u8>,
     write_error: Option<io::Error>,
-    /// A PKT-only option was given for a capture.
+    /// Why an option given cannot apply to this capture (a PKT-only
+    /// option, or --interface on pcap): the usage error's message.
     refused: Option<&'static str>,
 }
 
@@ -57,15 +58,22 @@ impl<'a> FrameFilter<'a> {
         }
     }
 
-    /// Refuses PKT's options on a capture, once, before anything is written.
-    fn refuse_pkt_options(&mut self) -> bool {
+    /// Refuses options that cannot apply to this capture, once, before
+    /// anything is written: PKT's, and on pcap `--interface`. A pcap file
+    /// has no interfaces (`frame.interface_id` is empty there, fields.md),
+    /// so `--interface N` could only keep everything (the frame's 0) or
+    /// nothing (as `frame.interface_id == N` does); either would be a
+    /// silent surprise.
+    fn refuse_options(&mut self, pcap: bool) -> bool {
         let args = self.args;
         self.refused = if !args.source.is_empty() {
-            Some("--source")
+            Some("--source filters PKT packets; for pcap and pcapng use --expr")
         } else if !args.dest.is_empty() {
-            Some("--dest")
+            Some("--dest filters PKT packets; for pcap and pcapng use --expr")
         } else if args.flags.is_some() {
-            Some("--flags")
+            Some("--flags filters PKT packets; for pcap and pcapng use --expr")
+        } else if pcap && !args.interface.is_empty() {
+            Some("--interface selects pcapng interfaces; a pcap file has none")
         } else {
             None
         };
@@ -79,7 +87,7 @@ impl<'a> FrameFilter<'a> {
     /// pcap: the output's global header, the input's link type (with its
     /// FCS bits), snap length and precision (little-endian).
     pub fn pcap_header(&mut self, out: &mut dyn Write, header: &pcap::Header) -> ControlFlow<()> {
-        if self.refuse_pkt_options() {
+        if self.refuse_options(true) {
             return ControlFlow::Break(());
         }
         let written = pcap::write_header_with_link_field(
@@ -92,7 +100,7 @@ impl<'a> FrameFilter<'a> {
     }
 
     pub fn block(&mut self, out: &mut dyn Write, block: &Block<'_>) -> ControlFlow<()> {
-        if self.framing.frames == 0 && self.framing.sections == 0 && self.refuse_pkt_options() {
+        if self.framing.frames == 0 && self.framing.sections == 0 && self.refuse_options(false) {
             return ControlFlow::Break(());
         }
         self.framing.see(block);
@@ -227,10 +235,8 @@ impl<'a> FrameFilter<'a> {
         damage_met: u64,
         skipped: u64,
     ) -> Result<Outcome, CliError> {
-        if let Some(option) = self.refused {
-            return Err(CliError::usage(format!(
-                "{input}: {option} filters PKT packets; for pcap and pcapng use --expr"
-            )));
+        if let Some(why) = self.refused {
+            return Err(CliError::usage(format!("{input}: {why}")));
         }
         if let Some(e) = self.write_error {
             return Err(CliError::io(format!("cannot write {}", sink.name()), e));
