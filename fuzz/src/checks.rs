@@ -1280,6 +1280,7 @@ pub fn check_pcap(parser: pcap::Parser, input: &[u8]) -> Vec<Result<Frame<'_>, C
                 let frac = rd32(input, pos + 4, order).unwrap();
                 let ts = Timestamp::new(i64::from(secs), u64::from(frac), header.resolution);
                 assert_eq!(frame.timestamp, ts);
+                assert_eq!(frame.raw_timestamp, u64::from(secs) << 32 | u64::from(frac));
                 let t = frame.timestamp.expect("a pcap frame without a timestamp");
                 // µs or ns: a fraction of a second or more carries.
                 let per_sec = if header.resolution == zcpkt::capture::Resolution::NANOS {
@@ -1537,6 +1538,7 @@ pub fn check_pcapng(parser: pcapng::Parser, input: &[u8]) -> Vec<Result<Block<'_
                         let t = f.timestamp.expect("an EPB without a timestamp");
                         let units = u64::from(rd32(rest, 12, o).unwrap()) << 32
                             | u64::from(rd32(rest, 16, o).unwrap());
+                        assert_eq!(f.raw_timestamp, units, "the field as stored, always");
                         let interface = kept.get(id as usize).expect("an EPB of no interface");
                         assert_eq!(t.resolution(), interface.resolution);
                         // Exact unless the seconds had to saturate.
@@ -1556,14 +1558,12 @@ pub fn check_pcapng(parser: pcapng::Parser, input: &[u8]) -> Vec<Result<Block<'_
                         let original = rd32(rest, 8, o).unwrap();
                         assert_eq!(f.original_len, original);
                         let snaplen = interfaces.first().expect("an SPB with no interface").1;
-                        let mut cap = original.min(len - 16);
-                        if snaplen != 0 {
-                            cap = cap.min(snaplen);
-                        }
+                        let cap = if snaplen == 0 { original } else { original.min(snaplen) };
+                        assert!(u64::from(cap).next_multiple_of(4) <= u64::from(len - 16));
                         assert_eq!(f.captured_len, cap);
                         assert!(same_slice(f.data, &input[pos + 12..pos + 12 + cap as usize]));
                         assert!(f.timestamp.is_none() && f.options.is_empty());
-                        assert_eq!(f.packet_block_drops, None);
+                        assert_eq!((f.packet_block_drops, f.raw_timestamp), (None, 0));
                     }
                     t => panic!("a frame from block type {t:#x}"),
                 }
@@ -1741,9 +1741,20 @@ fn check_pcapng_error(
             assert_ne!(leading, trailing);
         }
         K::PacketExceedsBlock { captured_len, room } => {
-            assert!(matches!(block_type, Some(2 | 6)));
-            assert_eq!(Some(captured_len), rd32(rest, 20, order.unwrap()));
-            assert_eq!(room, len.unwrap() - 32);
+            let o = order.unwrap();
+            if block_type == Some(3) {
+                // An SPB's captured length: min(original, interface 0's
+                // snap length unless 0), which the block must hold.
+                let original = rd32(rest, 8, o).unwrap();
+                let snaplen = interfaces.first().expect("an SPB with no interface").1;
+                let cap = if snaplen == 0 { original } else { original.min(snaplen) };
+                assert_eq!(captured_len, cap);
+                assert_eq!(room, len.unwrap() - 16);
+            } else {
+                assert!(matches!(block_type, Some(2 | 6)));
+                assert_eq!(Some(captured_len), rd32(rest, 20, o));
+                assert_eq!(room, len.unwrap() - 32);
+            }
             assert!(u64::from(captured_len).next_multiple_of(4) > u64::from(room));
         }
         K::NoInterface => {

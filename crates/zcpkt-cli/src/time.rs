@@ -1,5 +1,10 @@
 //! UTC ISO-8601 timestamps with microseconds, both ways, without a date
 //! crate: the format is fixed and only UTC is ever needed.
+//!
+//! Years outside 0000-9999 use ISO 8601's expanded form, a sign and at
+//! least four digits (`+10000-01-01T00:00:00Z`, `-0001-12-31T...`), as
+//! RFC 3339's basic four-digit year cannot hold them; hostile or bogus
+//! capture timestamps reach them easily.
 
 use std::fmt;
 
@@ -18,7 +23,8 @@ impl fmt::Display for Iso {
         let (year, month, day) = civil_from_days((secs / SECS_PER_DAY) as i64);
         let sod = secs % SECS_PER_DAY;
         let (hour, min, sec) = (sod / 3600, sod / 60 % 60, sod % 60);
-        write!(f, "{year:04}-{month:02}-{day:02}T{hour:02}:{min:02}:{sec:02}.{micros:06}Z")
+        let year = Year(year);
+        write!(f, "{year}-{month:02}-{day:02}T{hour:02}:{min:02}:{sec:02}.{micros:06}Z")
     }
 }
 
@@ -36,8 +42,22 @@ impl fmt::Display for IsoNanos {
         let sod = self.secs.rem_euclid(SECS_PER_DAY as i64);
         let (year, month, day) = civil_from_days(days);
         let (hour, min, sec) = (sod / 3600, sod / 60 % 60, sod % 60);
-        let nanos = self.nanos;
-        write!(f, "{year:04}-{month:02}-{day:02}T{hour:02}:{min:02}:{sec:02}.{nanos:09}Z")
+        let (year, nanos) = (Year(year), self.nanos);
+        write!(f, "{year}-{month:02}-{day:02}T{hour:02}:{min:02}:{sec:02}.{nanos:09}Z")
+    }
+}
+
+/// A year as ISO 8601 writes it: four digits from 0000 to 9999, else
+/// the expanded form with its sign and at least four digits.
+struct Year(i64);
+
+impl fmt::Display for Year {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            y @ 0..=9999 => write!(f, "{y:04}"),
+            y @ 10_000.. => write!(f, "+{y}"),
+            y => write!(f, "-{:04}", y.unsigned_abs()),
+        }
     }
 }
 
@@ -108,11 +128,26 @@ fn parse_iso(text: &str) -> Option<u64> {
 
 fn parse_date(date: &str) -> Option<i64> {
     let mut parts = date.splitn(3, '-');
-    let year: i64 = fixed_digits(parts.next()?, 4)?.try_into().ok()?;
+    let year = parse_year(parts.next()?)?;
     let month = fixed_digits(parts.next()?, 2)? as u32;
     let day = fixed_digits(parts.next()?, 2)? as u32;
     let valid = (1..=12).contains(&month) && (1..=days_in_month(year, month)).contains(&day);
     valid.then(|| days_from_civil(year, month, day))
+}
+
+/// Four digits, or the expanded form that [`Year`] writes past 9999: `+`
+/// and four or more digits (a negative year is before the epoch, which no
+/// time here can be).
+fn parse_year(text: &str) -> Option<i64> {
+    // Twelve digits are far past any u64 of microseconds (year 586524) and
+    // keep days_from_civil's arithmetic well inside an i64.
+    let digits = match text.strip_prefix('+') {
+        Some(digits) if (4..=12).contains(&digits.len()) => digits,
+        Some(_) => return None,
+        None if text.len() == 4 => text,
+        None => return None,
+    };
+    i64::try_from(fixed_digits(digits, digits.len())?).ok()
 }
 
 /// `HH:MM:SS[.ffffff]` into seconds of the day and microseconds.
@@ -152,7 +187,9 @@ mod tests {
         assert_eq!(Iso(0).to_string(), "1970-01-01T00:00:00.000000Z");
         assert_eq!(Iso(1_704_067_200_000_001).to_string(), "2024-01-01T00:00:00.000001Z");
         assert_eq!(Iso(951_782_400_000_000).to_string(), "2000-02-29T00:00:00.000000Z");
-        assert_eq!(Iso(u64::MAX).to_string(), "586524-01-19T08:01:49.551615Z");
+        assert_eq!(Iso(253_402_300_799_999_999).to_string(), "9999-12-31T23:59:59.999999Z");
+        assert_eq!(Iso(253_402_300_800_000_000).to_string(), "+10000-01-01T00:00:00.000000Z");
+        assert_eq!(Iso(u64::MAX).to_string(), "+586524-01-19T08:01:49.551615Z");
     }
 
     #[test]
@@ -161,11 +198,20 @@ mod tests {
         assert_eq!(iso(1_700_000_000, 60_000), "2023-11-14T22:13:20.000060000Z");
         assert_eq!(iso(-1, 999_999_995), "1969-12-31T23:59:59.999999995Z");
         assert!(iso(i64::MIN, 0).ends_with(".000000000Z"));
+        // ISO 8601's expanded years: a sign and at least four digits.
+        assert_eq!(iso(253_402_300_800, 5), "+10000-01-01T00:00:00.000000005Z");
+        assert_eq!(iso(i64::MAX, 0), "+292277026596-12-04T15:30:07.000000000Z");
+        assert_eq!(iso(-62_167_219_200, 0), "0000-01-01T00:00:00.000000000Z");
+        assert_eq!(iso(-62_167_219_201, 0), "-0001-12-31T23:59:59.000000000Z");
+        let year_minus_10000 = days_from_civil(-10_000, 1, 1) * 86_400;
+        assert_eq!(iso(year_minus_10000, 0), "-10000-01-01T00:00:00.000000000Z");
     }
 
     #[test]
     fn parses_what_it_formats() {
-        for us in [0, 1, 951_782_400_000_000, 1_704_067_200_123_456, 4_102_444_799_999_999] {
+        let far = [253_402_300_800_000_000, u64::MAX];
+        let near = [0, 1, 951_782_400_000_000, 1_704_067_200_123_456, 4_102_444_799_999_999];
+        for us in near.into_iter().chain(far) {
             assert_eq!(parse_time(&Iso(us).to_string()), Ok(us));
         }
     }
@@ -190,6 +236,10 @@ mod tests {
             "1969-12-31T23:59:59Z",
             "-5",
             "99999999999999999999",
+            "10000-01-01",
+            "+999-01-01",
+            "+1000000000000-01-01",
+            "-0001-01-01",
         ] {
             assert!(parse_time(bad).is_err(), "{bad:?} accepted");
         }

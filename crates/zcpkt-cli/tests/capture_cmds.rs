@@ -413,6 +413,37 @@ fn dump_damage_stdin_empty_and_json_refused() {
     }
 }
 
+/// Past year 9999, times take ISO 8601's expanded form (`+` and the
+/// year) everywhere they are printed, and `--since` reads it back.
+#[test]
+fn times_past_year_9999_have_the_expanded_year() {
+    let mut ng = Ng::new();
+    ng.shb(ByteOrder::Little, &[]);
+    ng.idb(1, 0, &[]);
+    ng.epb(0, u64::MAX, 60, &f_tcp(), &[]); // µs: 586524-01-19T08:01:49.551615Z
+    ng.epb(0, 253_402_300_800_000_000, 60, &f_udp(), &[]); // +10000-01-01
+    let dir = tempfile::tempdir().unwrap();
+    let path = temp(&dir, "far.pcapng", &ng.bytes);
+    let far = "+586524-01-19T08:01:49.551615000Z";
+    let (out, err, code) = run_on("dump", &path, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(&format!("  {far} ")), "{out}");
+    assert!(out.contains("  +10000-01-01T00:00:00.000000000Z "), "{out}");
+    let (out, _, _) = run_on("info", &path, &[]);
+    assert!(
+        out.contains(&format!("Last packet time:    {far} (18446744073709.551615000)")),
+        "{out}"
+    );
+    let (out, _, _) = run_on("stats", &path, &[]);
+    assert!(
+        out.contains(&format!("time             +10000-01-01T00:00:00.000000000Z .. {far}")),
+        "{out}"
+    );
+    let (out, err, code) = filter(&ng.bytes, "far.pcapng", &["--since", "+10000-01-01T00:00:01Z"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(frames_of(&out.unwrap()), [f_tcp()]);
+}
+
 // ------------------------------------------------------------------- filter
 
 /// The frames (data) of a pcap or pcapng file, read back with the library.
@@ -506,6 +537,21 @@ fn filter_parse_errors_are_one_line_exit_2() {
     // PKT options on a capture, capture options on PKT.
     let (_, err, code) = filter(&sample_pcap(), "a.pcap", &["--source", "x"]);
     assert_eq!((code, err.lines().count()), (2, 1), "{err}");
+    // A pcap file has no interfaces (frame.interface_id is empty, as
+    // `--expr 'frame.interface_id == 0'` sees it): --interface is refused
+    // there, before anything is written, from a file or a pipe.
+    for interface in ["0", "1"] {
+        let (out, err, code) = filter(&sample_pcap(), "a.pcap", &["--interface", interface]);
+        assert_eq!((code, out, err.lines().count()), (2, None, 1), "{err}");
+        assert!(err.contains("--interface selects pcapng interfaces"), "{err}");
+        let piped = zcpkt()
+            .args(["filter", "-", "-o", "-", "--interface", interface])
+            .write_stdin(sample_pcap())
+            .output()
+            .unwrap();
+        assert_eq!((piped.status.code(), piped.stdout.len()), (Some(2), 0));
+    }
+    assert!(matching(&sample_pcap(), "a.pcap", "frame.interface_id == 0").is_empty());
     let packet = zcpkt::NewPacket::new("a", "b", b"x");
     let mut pkt = vec![0; packet.encoded_len().unwrap()];
     packet.encode(&mut pkt).unwrap();
@@ -540,6 +586,36 @@ fn filter_interface_time_and_damage() {
     let (out, _, code) = filter(&cut, "c.pcap", &["--recover"]);
     assert_eq!(code, 1);
     assert_eq!(frames_of(&out.unwrap()), [f_tcp(), f_udp()]);
+}
+
+/// A timestamp field the reader's `Timestamp` cannot give back is copied
+/// as stored: pcapng units over `i64::MAX` seconds (1 s resolution, or an
+/// `if_tsoffset` that saturates the sum), and pcap fractions of a second
+/// or more (which the reader carries into the seconds).
+#[test]
+fn filter_copies_timestamp_fields_as_stored() {
+    let mut ng = Ng::new();
+    ng.shb(ByteOrder::Little, &[]);
+    ng.idb(1, 0, &[(zcpkt::pcapng::option::IF_TSRESOL, vec![0])]);
+    let tsoffset = ng.n64(i64::MAX as u64);
+    ng.idb(1, 0, &[(zcpkt::pcapng::option::IF_TSOFFSET, tsoffset)]);
+    ng.epb(0, u64::MAX, 60, &f_tcp(), &[]);
+    ng.epb(0, 1 << 63, 60, &f_tcp(), &[]);
+    ng.epb(1, u64::MAX, 60, &f_udp(), &[]);
+    ng.shb(ByteOrder::Big, &[]);
+    ng.idb(1, 0, &[(zcpkt::pcapng::option::IF_TSRESOL, vec![0x80])]);
+    ng.epb(0, u64::MAX - 1, 60, &f_tcp(), &[]);
+    let mut pcap = capture_util::Pcap::new(ByteOrder::Little, false, 65535, 1);
+    pcap.record(u32::MAX, 1_500_000, 60, &f_tcp());
+    pcap.record(7, u32::MAX, 60, &f_udp());
+    let mut pcap_ns = capture_util::Pcap::new(ByteOrder::Little, true, 65535, 1);
+    pcap_ns.record(u32::MAX, 1_000_000_000, 60, &f_tcp());
+    for (bytes, name) in [(ng.bytes, "t.pcapng"), (pcap.bytes, "t.pcap"), (pcap_ns.bytes, "n.pcap")]
+    {
+        let (out, err, code) = filter(&bytes, name, &[]);
+        assert_eq!(code, 0, "{name}: {err}");
+        assert!(out.as_ref() == Some(&bytes), "{name}: the copy differs from the input");
+    }
 }
 
 /// `filter --recover` from a pipe writes what it writes from the file:

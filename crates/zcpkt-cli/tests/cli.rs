@@ -387,6 +387,39 @@ fn stats_json_reports_the_documented_fields() {
     assert_eq!(stats["errors"]["TooLarge"], 0);
 }
 
+/// A packet over --max-packet (TooLarge) is a packet with an error, as
+/// `check` counts it, from a file and from a pipe.
+#[test]
+fn stats_counts_too_large_packets_as_check_does() {
+    let fx = Fixture::new();
+    let mut bytes = with_extensions();
+    bytes.extend(worked_example());
+    let file = fx.file("big.pkt", &bytes);
+    let check = run_on(&["check", "--quiet", "--max-packet", "40"], &file).code(1);
+    let check = String::from_utf8(check.get_output().stdout.clone()).unwrap();
+    assert!(check
+        .starts_with("packets ok:          1\npackets with errors: 1\nerrors:              1\n"));
+    let from_file = run_on(&["stats", "--json", "--max-packet", "40"], &file).code(1);
+    let from_pipe = zcpkt()
+        .args(["stats", "--json", "--max-packet", "40", "-"])
+        .write_stdin(bytes)
+        .assert()
+        .code(1);
+    for out in [from_file, from_pipe] {
+        let stats: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        assert_eq!(stats["packets"], 2);
+        assert_eq!(stats["valid_packets"], 1);
+        assert_eq!(stats["errors"]["total"], 1);
+        assert_eq!(stats["errors"]["TooLarge"], 1);
+        assert_eq!(stats["bytes"]["headers"], 29);
+        assert_eq!(stats["bytes"]["payloads"], 2);
+        assert_eq!(stats["bytes"]["skipped"], 0);
+    }
+    let text = run_on(&["stats", "--max-packet", "40"], &file).code(1);
+    let text = String::from_utf8(text.get_output().stdout.clone()).unwrap();
+    assert!(text.starts_with("packets          2 (1 valid)\n"), "{text}");
+}
+
 #[test]
 fn stats_rates_use_the_capture_time_span() {
     let stdin = clean_capture()[31..].to_vec(); // two packets, 2 s apart

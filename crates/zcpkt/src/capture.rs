@@ -342,6 +342,15 @@ pub struct Frame<'a> {
     /// The Drops Count field of an obsolete pcapng Packet Block (`None` for
     /// every other block: an EPB has the `epb_dropcount` option instead).
     pub packet_block_drops: Option<u16>,
+    /// The timestamp as the record or block stores it, for writers that
+    /// copy a frame: pcapng Enhanced and Packet Blocks, the 64-bit count
+    /// of the interface's `if_tsresol` units before `if_tsoffset`; pcap,
+    /// the seconds word then the fraction word (`secs << 32 | fraction`);
+    /// 0 for a Simple Packet Block, which has none. Kept because
+    /// [`timestamp`](Self::timestamp) cannot always give it back: a pcap
+    /// fraction of a second or more carries into the seconds, and pcapng
+    /// seconds saturate where an `i64` cannot hold them.
+    pub raw_timestamp: u64,
 }
 
 /// An FCS length as Wireshark reads it (`pcap_read_post_process`): the
@@ -423,7 +432,9 @@ pub enum CaptureErrorKind {
     /// A pcapng packet whose captured length (padded to 4) does not fit in
     /// its block.
     PacketExceedsBlock {
-        /// The captured length read.
+        /// The captured length read (a Simple Packet Block stores none:
+        /// its own is the lesser of its original length and interface 0's
+        /// snap length, 0 meaning none).
         captured_len: u32,
         /// Bytes the block has for packet data and options.
         room: u32,

@@ -140,7 +140,21 @@ fn pcapng_files() -> Vec<(&'static str, Vec<u8>)> {
     let mut tail = Ng { bytes: Vec::new(), order: ByteOrder::Big };
     tail.epb(7, 0, 0, &[], &[]);
     unknown_iface.extend_from_slice(&tail.bytes);
-    vec![("multi.pcapng", good), ("cut.pcapng", cut), ("iface.pcapng", unknown_iface)]
+    // An SPB without room for min(original, snaplen) bytes is damage to
+    // tshark ("total block length 76 of an SPB is too small for 100 bytes
+    // of packet data"), not a frame cut to the room.
+    let mut short_spb = Ng::new();
+    short_spb.shb(ByteOrder::Little, &[]);
+    short_spb.idb(1, 0, &[]);
+    short_spb.spb(61, &[0; 61]);
+    short_spb.spb(100, &[0; 60]);
+    short_spb.spb(60, &[0; 60]);
+    vec![
+        ("multi.pcapng", good),
+        ("cut.pcapng", cut),
+        ("iface.pcapng", unknown_iface),
+        ("short-spb.pcapng", short_spb.bytes),
+    ]
 }
 
 #[test]

@@ -232,18 +232,40 @@ fn simple_packet_blocks() {
     let mut ng = Ng::new();
     ng.shb(BE, &[]);
     ng.idb(1, 8, &[]);
-    let a = ng.spb(20, &[1; 12]); // min(20, snaplen 8, room 12) = 8
-    let b = ng.spb(3, &[2; 3]); // min(3, 8, room 4) = 3
+    let a = ng.spb(20, &[1; 12]); // min(20, snaplen 8) = 8; more room is read past
+    let b = ng.spb(3, &[2; 3]); // min(3, 8) = 3 (room 4 with the padding)
     ng.shb(LE, &[]);
     ng.idb(1, 0, &[]);
-    let c = ng.spb(100, &[3; 12]); // snaplen 0: no limit; room 12
+    let c = ng.spb(12, &[3; 12]); // snaplen 0: no limit
     let (frames, error) = collect(&ng.bytes);
     assert_eq!(error, None);
     let summary: Vec<_> =
         frames.iter().map(|f| (f.offset, f.captured_len, f.original_len, f.data.len())).collect();
-    assert_eq!(summary, [(a, 8, 20, 8), (b, 3, 3, 3), (c, 12, 100, 12)]);
+    assert_eq!(summary, [(a, 8, 20, 8), (b, 3, 3, 3), (c, 12, 12, 12)]);
     assert!(frames.iter().all(|f| f.timestamp.is_none() && time(f).is_empty()));
     assert_eq!(frames[2].section, 1);
+}
+
+/// An SPB's captured length is min(original length, snap length), and
+/// the block must hold it (padded to 4): one with less room is damaged
+/// where it starts, as tshark and capinfos say ("total block length 76
+/// of an SPB is too small for 100 bytes of packet data"), not a frame cut
+/// to the room. Checked against tshark in `capture_oracle.rs`.
+#[test]
+fn a_simple_packet_block_shorter_than_its_packet_is_damage() {
+    for (snaplen, original, room) in [(0, 100, 60), (65535, 100, 60), (0, 65, 64), (80, 100, 64)] {
+        let mut ng = Ng::new();
+        ng.shb(LE, &[]);
+        ng.idb(1, snaplen, &[]);
+        ng.spb(60, &[1; 60]);
+        let bad = ng.spb(original, &vec![2; room as usize]);
+        ng.spb(60, &[3; 60]);
+        let (frames, error) = collect(&ng.bytes);
+        assert_eq!(frames.len(), 1, "{snaplen} {original} {room}");
+        let captured_len = if snaplen == 0 { original } else { original.min(snaplen) };
+        let kind = K::PacketExceedsBlock { captured_len, room };
+        assert_eq!(error, Some(CaptureError::new(bad, kind)), "{snaplen} {original} {room}");
+    }
 }
 
 #[test]

@@ -319,6 +319,43 @@ fn a_fake_block_right_before_a_real_one_is_taken() {
     );
 }
 
+/// An SPB without room for its packet (min(original length, snap
+/// length)) is damage to the recovering reader as to the strict one: its
+/// error, its bytes skipped, never a frame cut to the room; and it is
+/// never where reading resumes.
+#[test]
+fn a_simple_packet_block_shorter_than_its_packet_is_skipped() {
+    let mut ng = Ng::new();
+    ng.shb(ByteOrder::Little, &[]);
+    ng.idb(1, 0, &[]);
+    let a = ng.spb(40, &[0x41; 40]);
+    let bad = ng.spb(100, &[0x42; 60]);
+    let b = ng.spb(40, &[0x43; 40]);
+    let c = ng.spb(40, &[0x44; 40]);
+    let junk = ng.bytes.len() as u64;
+    ng.bytes.extend([0xee; 8]);
+    ng.spb(100, &[0x45; 60]); // framed, and a framed block after it
+    let d = ng.spb(40, &[0x46; 40]);
+    let e = ng.spb(40, &[0x47; 40]);
+    let error = CaptureError::new(bad, K::PacketExceedsBlock { captured_len: 100, room: 60 });
+    assert_eq!(strict_error(&ng.bytes), error);
+    let unaligned = K::UnalignedBlockLength { length: 0xeeee_eeee };
+    assert_eq!(
+        recover(&ng.bytes)[2..],
+        [
+            frame(a, &[0x41; 40]),
+            R::Error(error),
+            R::Skip(bad, b - bad),
+            frame(b, &[0x43; 40]),
+            frame(c, &[0x44; 40]),
+            R::Error(CaptureError::new(junk, unaligned)),
+            R::Skip(junk, d - junk),
+            frame(d, &[0x46; 40]),
+            frame(e, &[0x47; 40]),
+        ]
+    );
+}
+
 #[test]
 fn a_new_section_is_a_resynchronisation_point() {
     let mut ng = Ng::new();

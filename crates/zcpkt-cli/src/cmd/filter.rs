@@ -26,11 +26,13 @@ use crate::time::parse_time;
 ///
 /// Times (--since, --until) are microseconds since the Unix epoch or UTC
 /// ISO-8601 such as 2024-01-01, 2024-01-01T00:00:00Z or
-/// 2024-01-01T00:00:00.000001Z.
+/// 2024-01-01T00:00:00.000001Z (years past 9999 in ISO's expanded form,
+/// +10000-01-01, as zcpkt prints them).
 ///
 /// pcap and pcapng input (detected by magic) is filtered per frame by
 /// --interface, --since/--until and --expr; --source, --dest and --flags
-/// are PKT's and refused there, --expr and --interface are refused on PKT.
+/// are PKT's and refused there, --expr and --interface are refused on PKT,
+/// and --interface is refused on pcap.
 /// pcap is written as little-endian pcap with the input's link type (FCS
 /// bits included), snap length and time precision; pcapng section by
 /// section, in each section's byte order, with its section header and every
@@ -88,7 +90,9 @@ pub struct Args {
     #[arg(long)]
     pub recover: bool,
 
-    /// pcapng: keep frames of interface N (repeat for any of several).
+    /// pcapng: keep frames of interface N (repeat for any of several). A
+    /// usage error on pcap, which has no interfaces (frame.interface_id is
+    /// empty there).
     #[arg(long, value_name = "N")]
     pub interface: Vec<u32>,
 

@@ -13,7 +13,7 @@
 use std::io::{self, Write};
 use std::ops::ControlFlow;
 
-use zcpkt::capture::{ByteOrder, Resolution};
+use zcpkt::capture::ByteOrder;
 use zcpkt::pcapng::{block_type, option, Block, BlockWriter, Options};
 use zcpkt::proto::fields::{FrameInfo, Timestamp as FieldTime};
 use zcpkt::proto::Layers;
@@ -33,16 +33,12 @@ pub struct FrameFilter<'a> {
     matched: u64,
     /// The current pcapng section's writer (its byte order).
     section: Option<BlockWriter>,
-    /// The current section's `if_tsoffset`s, by interface ID: an EPB's
-    /// timestamp field counts from the epoch minus its interface's offset.
-    /// One entry per IDB: memory grows with interfaces, not frames.
-    tsoffsets: Vec<i64>,
     /// Options rebuilt for an obsolete Packet Block (reused, so the
     /// buffer is allocated once).
     scratch: Vec<u8>,
-    pcap_resolution: Option<Resolution>,
     write_error: Option<io::Error>,
-    /// A PKT-only option was given for a capture.
+    /// Why an option given cannot apply to this capture (a PKT-only
+    /// option, or --interface on pcap): the usage error's message.
     refused: Option<&'static str>,
 }
 
@@ -56,23 +52,28 @@ impl<'a> FrameFilter<'a> {
             framing: Framing::default(),
             matched: 0,
             section: None,
-            tsoffsets: Vec::new(),
             scratch: Vec::new(),
-            pcap_resolution: None,
             write_error: None,
             refused: None,
         }
     }
 
-    /// Refuses PKT's options on a capture, once, before anything is written.
-    fn refuse_pkt_options(&mut self) -> bool {
+    /// Refuses options that cannot apply to this capture, once, before
+    /// anything is written: PKT's, and on pcap `--interface`. A pcap file
+    /// has no interfaces (`frame.interface_id` is empty there, fields.md),
+    /// so `--interface N` could only keep everything (the frame's 0) or
+    /// nothing (as `frame.interface_id == N` does); either would be a
+    /// silent surprise.
+    fn refuse_options(&mut self, pcap: bool) -> bool {
         let args = self.args;
         self.refused = if !args.source.is_empty() {
-            Some("--source")
+            Some("--source filters PKT packets; for pcap and pcapng use --expr")
         } else if !args.dest.is_empty() {
-            Some("--dest")
+            Some("--dest filters PKT packets; for pcap and pcapng use --expr")
         } else if args.flags.is_some() {
-            Some("--flags")
+            Some("--flags filters PKT packets; for pcap and pcapng use --expr")
+        } else if pcap && !args.interface.is_empty() {
+            Some("--interface selects pcapng interfaces; a pcap file has none")
         } else {
             None
         };
@@ -86,10 +87,9 @@ impl<'a> FrameFilter<'a> {
     /// pcap: the output's global header, the input's link type (with its
     /// FCS bits), snap length and precision (little-endian).
     pub fn pcap_header(&mut self, out: &mut dyn Write, header: &pcap::Header) -> ControlFlow<()> {
-        if self.refuse_pkt_options() {
+        if self.refuse_options(true) {
             return ControlFlow::Break(());
         }
-        self.pcap_resolution = Some(header.resolution);
         let written = pcap::write_header_with_link_field(
             &mut *out,
             header.resolution,
@@ -100,7 +100,7 @@ impl<'a> FrameFilter<'a> {
     }
 
     pub fn block(&mut self, out: &mut dyn Write, block: &Block<'_>) -> ControlFlow<()> {
-        if self.framing.frames == 0 && self.framing.sections == 0 && self.refuse_pkt_options() {
+        if self.framing.frames == 0 && self.framing.sections == 0 && self.refuse_options(false) {
             return ControlFlow::Break(());
         }
         self.framing.see(block);
@@ -108,15 +108,11 @@ impl<'a> FrameFilter<'a> {
             Block::Section(header) => {
                 let section = BlockWriter::new(header.byte_order);
                 self.section = Some(section);
-                self.tsoffsets.clear();
                 section.section_header(&mut *out, header.options)
             }
-            Block::Interface { interface, options, .. } => {
-                self.tsoffsets.push(interface.tsoffset);
-                self.writer().and_then(|w| {
-                    w.interface(&mut *out, interface.link_type, interface.snaplen, *options)
-                })
-            }
+            Block::Interface { interface, options, .. } => self.writer().and_then(|w| {
+                w.interface(&mut *out, interface.link_type, interface.snaplen, *options)
+            }),
             Block::Frame(frame) if self.matches(frame) => {
                 self.matched += 1;
                 self.write_frame(&mut *out, frame)
@@ -166,30 +162,19 @@ impl<'a> FrameFilter<'a> {
     }
 
     fn write_frame(&mut self, out: &mut dyn Write, frame: &Frame<'_>) -> io::Result<()> {
-        let out_of_range =
-            || io::Error::new(io::ErrorKind::InvalidData, "a timestamp the output cannot hold");
+        // The stored timestamp words, not `frame.timestamp`: that one
+        // carries a pcap fraction over a second and saturates pcapng seconds
+        // an i64 cannot hold, and the output must hold the original field.
+        let raw = frame.raw_timestamp;
         if !self.framing.pcapng {
-            // pcap: seconds and the fraction in the header's own units.
-            let (secs, frac) = match frame.timestamp {
-                Some(t) => (t.seconds(), t.fraction()),
-                None => (0, 0),
-            };
-            let secs = u32::try_from(secs).map_err(|_| out_of_range())?;
-            let frac = u32::try_from(frac).map_err(|_| out_of_range())?;
+            let (secs, frac) = ((raw >> 32) as u32, raw as u32);
             return pcap::write_record(&mut *out, secs, frac, frame.original_len, frame.data);
         }
         let section = self.writer()?;
-        let Some(timestamp) = frame.timestamp else {
+        if frame.timestamp.is_none() {
             // Only a Simple Packet Block has no timestamp: it stays one.
             return section.simple_packet(&mut *out, frame.original_len, frame.data);
-        };
-        let tsoffset = usize::try_from(frame.interface_id)
-            .ok()
-            .and_then(|id| self.tsoffsets.get(id))
-            .copied()
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "frame of no interface"))?;
-        // Same interface, same if_tsresol and if_tsoffset: the same field.
-        let units = timestamp.to_units(tsoffset).ok_or_else(out_of_range)?;
+        }
         // An obsolete Packet Block becomes an Enhanced one: its options
         // (pack_flags, pack_hash) have the EPB's codes, and its drops count
         // becomes epb_dropcount, as Wireshark writes it.
@@ -202,7 +187,7 @@ impl<'a> FrameFilter<'a> {
         section.enhanced_packet(
             &mut *out,
             frame.interface_id,
-            units,
+            raw,
             frame.original_len,
             frame.data,
             options,
@@ -250,10 +235,8 @@ impl<'a> FrameFilter<'a> {
         damage_met: u64,
         skipped: u64,
     ) -> Result<Outcome, CliError> {
-        if let Some(option) = self.refused {
-            return Err(CliError::usage(format!(
-                "{input}: {option} filters PKT packets; for pcap and pcapng use --expr"
-            )));
+        if let Some(why) = self.refused {
+            return Err(CliError::usage(format!("{input}: {why}")));
         }
         if let Some(e) = self.write_error {
             return Err(CliError::io(format!("cannot write {}", sink.name()), e));

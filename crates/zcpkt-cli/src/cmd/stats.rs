@@ -28,7 +28,10 @@ use crate::top::Top;
 ///
 /// Also counts extensions per type, the busiest sources and destinations,
 /// and errors. Damaged input is read past (as `dump --recover`); its errors are counted.
-/// "Packets" are all packets whose framing is intact, damaged ones included.
+/// "Packets" are all packets whose framing is intact, damaged ones included
+/// (as `check` counts them): a packet over --max-packet (TooLarge) counts
+/// in packets and errors, but as it is not read, its bytes are only in the
+/// total and it is in no other count.
 ///
 /// `--json` prints one object with these fields, in this order:
 ///
@@ -251,7 +254,14 @@ impl Stats {
     fn add(&mut self, record: &Record<'_>) {
         match record {
             Record::Packet(packet) => self.add_packet(packet),
-            Record::Error(error) => self.errors[error.kind.index()] += 1,
+            Record::Error(error) => {
+                self.errors[error.kind.index()] += 1;
+                // A TooLarge record stands for a framed packet, as in
+                // `check`, though nothing in it was read but its size.
+                if matches!(error.kind, ErrorKind::TooLarge { .. }) {
+                    self.packets += 1;
+                }
+            }
             Record::Skipped(skipped) => self.skipped += skipped.len,
         }
     }

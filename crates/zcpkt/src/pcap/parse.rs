@@ -107,6 +107,8 @@ impl Parser {
             options: Options::EMPTY,
             fcs_len: header.fcs_len(),
             packet_block_drops: None,
+            raw_timestamp: u64::from(header.byte_order.u32(bytes_at(head, 0))) << 32
+                | u64::from(header.byte_order.u32(bytes_at(head, 4))),
         })
     }
 

@@ -220,13 +220,24 @@ impl Parser {
             options,
             fcs_len,
             packet_block_drops,
+            raw_timestamp: units,
         })
     }
 
-    /// A Simple Packet Block: interface 0, no timestamp, no options; the
-    /// captured length is the least of the original length, the interface's
-    /// snap length (0: none) and the room in the block (the pcapng spec's
-    /// rule; Wireshark instead refuses a block with less room).
+    /// A Simple Packet Block: interface 0, no timestamp, no options.
+    ///
+    /// The block stores no captured length: the pcapng spec makes it the
+    /// lesser of the original length and the interface's snap length (0:
+    /// none), and the block must hold that many bytes, padded to 4. A block
+    /// with less room is damaged, as a cut EPB is (`PacketExceedsBlock`,
+    /// with that captured length and the room): the packet it describes is
+    /// not all there. Wireshark refuses it too ("total block length ... of
+    /// an SPB is too small for N bytes of packet data"), where taking the
+    /// room as the captured length would hand out a cut frame as whole.
+    /// More room than that is accepted and read past: the spec asks only
+    /// that the data be there (Wireshark 4.0 reads only the padded data
+    /// and so misreads such a block's trailing length, calling the
+    /// lengths mismatched).
     #[inline]
     fn simple_packet<'a, const N: usize>(
         &self,
@@ -239,11 +250,17 @@ impl Parser {
         };
         let interface = state.interface(0, offset)?;
         let original_len = raw.byte_order.u32(*head);
-        let mut captured_len = original_len.min(u32::try_from(room.len()).unwrap_or(u32::MAX));
-        if interface.snaplen != 0 {
-            captured_len = captured_len.min(interface.snaplen);
-        }
+        let captured_len = match interface.snaplen {
+            0 => original_len,
+            snaplen => original_len.min(snaplen),
+        };
         self.check_record_size(captured_len, offset)?;
+        // room < the u32 block length; the padded length fits a u64.
+        let room_len = room.len() as u32;
+        if u64::from(captured_len).next_multiple_of(4) > u64::from(room_len) {
+            let kind = CaptureErrorKind::PacketExceedsBlock { captured_len, room: room_len };
+            return Err(CaptureError::new(offset, kind));
+        }
         Ok(Frame {
             timestamp: None,
             original_len,
@@ -256,6 +273,7 @@ impl Parser {
             options: Options::EMPTY,
             fcs_len: interface.fcs_len,
             packet_block_drops: None,
+            raw_timestamp: 0,
         })
     }
 

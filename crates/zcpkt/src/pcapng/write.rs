@@ -162,9 +162,10 @@ impl BlockWriter {
     }
 
     /// A Simple Packet Block (interface 0, no timestamp, no options): the
-    /// original length and the captured bytes. A reader takes the least of
-    /// the original length, the block's room and interface 0's snap length
-    /// as the captured length, so `data` should be what that gives.
+    /// original length and the captured bytes. A reader takes the lesser of
+    /// the original length and interface 0's snap length as the captured
+    /// length, and a block without room for it is damaged, so `data` must
+    /// be at least that long (and should be exactly that).
     pub fn simple_packet<W: io::Write + ?Sized>(
         &self,
         out: &mut W,
