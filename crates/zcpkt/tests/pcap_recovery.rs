@@ -324,6 +324,54 @@ fn two_fake_records_in_a_row_are_taken_and_the_real_ones_found_again() {
     );
 }
 
+/// A simulator's trace: 64-byte zeroed frames, seconds and fraction the
+/// record's index (near the epoch); the records' offsets. Big-endian, each
+/// header read one byte late is plausible too (captured length 16384), and
+/// so is the one 205 records on: such data misframed the recovery.
+fn regular_trace(order: ByteOrder, nanos: bool, n: u32) -> (Pcap, Vec<u64>) {
+    let mut p = Pcap::new(order, nanos, 65535, 1);
+    let at = (0..n).map(|i| p.record(i, i, 64, &[0; 64])).collect();
+    (p, at)
+}
+
+#[test]
+fn damage_in_a_regular_trace_loses_only_the_damaged_records() {
+    let limit = u64::from(zcpkt::pcap::DEFAULT_MAX_RECORD_SIZE);
+    for order in [ByteOrder::Big, ByteOrder::Little] {
+        for nanos in [false, true] {
+            let (mut file, at) = regular_trace(order, nanos, 1000);
+            let b = &mut file.bytes;
+            // 40 bytes over record 100's header, from 12 bytes before it.
+            b[at[100] as usize - 12..at[100] as usize + 28].fill(0xee);
+            // Record 300's header zeroed.
+            b[at[300] as usize..at[300] as usize + 16].fill(0);
+            // Record 700's captured length 8 bytes too long: the record
+            // inside it is the nearer in time, as before.
+            let long = match order {
+                ByteOrder::Big => 72u32.to_be_bytes(),
+                ByteOrder::Little => 72u32.to_le_bytes(),
+            };
+            b[at[700] as usize + 8..at[700] as usize + 12].copy_from_slice(&long);
+            let file = &file.bytes;
+            let lost = |k: usize, error: K| {
+                [R::Error(CaptureError::new(at[k], error)), R::Skip(at[k], at[k + 1] - at[k])]
+            };
+            let mut expected = Vec::new();
+            for (k, &offset) in at.iter().enumerate() {
+                let data = file[offset as usize + 16..offset as usize + 80].to_vec();
+                match k {
+                    100 => expected.extend(lost(k, K::RecordTooLarge { size: 0xeeee_eeee, limit })),
+                    300 => expected
+                        .extend(lost(k, K::ImplausibleRecord { original_len: 0, fraction: 0 })),
+                    700 => expected.extend(lost(k, K::RecordOverlapsNext { next_record: at[701] })),
+                    _ => expected.push(R::Frame(offset, data)),
+                }
+            }
+            assert_eq!(recover(file), expected, "{order:?}, ns {nanos}");
+        }
+    }
+}
+
 #[test]
 fn a_fake_record_far_in_time_is_not_taken() {
     let mut data = vec![0xff; 8];
