@@ -378,18 +378,19 @@ def costly_candidate(gap):
     return NG_LE_START + b"\xaa" * 5 + body + epb(0, 3, b"\xf3" * 48) + epb(0, 4, b"\xf4" * 52)
 
 
-# A simulator's trace: 64-byte zeroed frames, seconds and fraction the
+# A simulator's trace: 8-byte zeroed frames, seconds and fraction the
 # record's index. Big-endian, a header read one byte late is plausible (and
-# so is the one 205 records on), little-endian one read a byte early, and
-# in both one read 8 bytes early: damage there misframed the recovery.
-# 40 bytes over record 20's header (from 12 bytes before it), record 150's
-# header zeroed, record 300's captured length 8 bytes too long.
-def regular_trace(order, nanos, n=450):
-    b = bytearray(pcap_file([(i, i, bytes(64), None) for i in range(n)], order=order, nanos=nanos))
-    at = [24 + 80 * i for i in range(n)]
-    b[at[20] - 12:at[20] + 28] = b"\xee" * 40
-    b[at[150]:at[150] + 16] = bytes(16)
-    b[at[300] + 8:at[300] + 12] = struct.pack(order + "I", 72)
+# so is the one 86 records on: 16 + 2048 = 86 records of 24 bytes),
+# little-endian one read a byte early, and in both one read 8 bytes early:
+# damage there misframed the recovery (113 frames of 200). 24 bytes over
+# record 20's header (from 4 bytes before it), record 80's header zeroed,
+# record 140's captured length 8 bytes too long: 197 frames.
+def regular_trace(order, nanos, n=200):
+    b = bytearray(pcap_file([(i, i, bytes(8), None) for i in range(n)], order=order, nanos=nanos))
+    at = [24 + 24 * i for i in range(n)]
+    b[at[20] - 4:at[20] + 20] = b"\xee" * 24
+    b[at[80]:at[80] + 16] = bytes(16)
+    b[at[140] + 8:at[140] + 12] = struct.pack(order + "I", 16)
     return bytes(b)
 
 

@@ -18,9 +18,30 @@
 //!   there, as the strict reader does; an odd but valid record is read).
 //!
 //! At damage the error is handed out, then a search finds the first
-//! position after it where a record is plausible (a candidate), compared
-//! as below, and reading goes on there; the bytes in between are one
-//! skipped range.
+//! position after it where a record is plausible (a candidate), which is
+//! compared (below), and reading goes on there or where the comparison
+//! moves it; the bytes in between are one skipped range.
+//!
+//! # The re-synchronisation rule
+//!
+//! pcap records have no magic, so a position `q` is where reading may
+//! resume (a resume point; a search takes the first, its candidate) iff
+//! the record header at `q` is plausible:
+//!
+//! - its captured length is at most the parser's limit, at most the file's
+//!   snap length (unless that is 0), and at most its original length;
+//! - its original length is between 1 and [`MAX_ORIGINAL_LEN`];
+//! - its fraction of a second is below 10^6 (µs files) or 10^9 (ns files);
+//! - its seconds are within [`TIMESTAMP_WINDOW_SECS`] of the last record
+//!   read that a plausible record near it in time followed (either way;
+//!   not checked before the first such record): a record right before
+//!   damage may be garbage that passed, so it does not move the window. A
+//!   search inside a record compares with that record's own seconds;
+//! - the record lies within the input;
+//!
+//! and the header right after the record is plausible too, or the record
+//! ends exactly at the input's end. Every byte position after the damage is
+//! tried: pcap records are not aligned.
 //!
 //! # Comparing a candidate
 //!
@@ -39,26 +60,6 @@
 //! that a plausible one followed (no reference). The positions a
 //! comparison tries are paid from a credit (see Work): one that runs out
 //! of it keeps the candidate.
-//!
-//! # The re-synchronisation rule
-//!
-//! pcap records have no magic, so a position `q` is where reading resumes
-//! iff the record header at `q` is plausible:
-//!
-//! - its captured length is at most the parser's limit, at most the file's
-//!   snap length (unless that is 0), and at most its original length;
-//! - its original length is between 1 and [`MAX_ORIGINAL_LEN`];
-//! - its fraction of a second is below 10^6 (µs files) or 10^9 (ns files);
-//! - its seconds are within [`TIMESTAMP_WINDOW_SECS`] of the last record
-//!   read that a plausible record near it in time followed (either way;
-//!   not checked before the first such record): a record right before
-//!   damage may be garbage that passed, so it does not move the window. A
-//!   search inside a record compares with that record's own seconds;
-//! - the record lies within the input;
-//!
-//! and the header right after the record is plausible too, or the record
-//! ends exactly at the input's end. Every byte position after the damage is
-//! tried: pcap records are not aligned.
 //!
 //! # What it cannot guarantee
 //!
@@ -84,11 +85,10 @@
 //!   16 + 16384 = 205 records of 80 bytes, so the next one is plausible as
 //!   well); the comparison finds the real record inside, so 40 bytes of
 //!   damage in such a file lose the damaged record only (they lost about
-//!   1 200 records to misframing before it). It cannot when the damage
-//!   runs past the real record inside the candidate's (or, inside a
-//!   record, past the candidate's end), when timestamps do not grow with
-//!   the records (a misframed header nearer in time wins), or when crafted
-//!   input has spent the credit.
+//!   1 200 records to misframing before it). That fails when the damage
+//!   covers every real header inside the misframed candidate's record,
+//!   when timestamps do not grow with the records (a misframed header may
+//!   be the nearer in time), or when crafted input has spent the credit.
 //! - A record right before further damage fails the rule's second half and
 //!   is skipped, unless it is the last of the input; so is one whose
 //!   captured length is over the snap length or its original length (the
@@ -103,16 +103,16 @@
 //! covers that record only, up to the candidate it finds; a search after
 //! an error starts past the error and stops at its candidate; reading
 //! goes on at or after that candidate. So those searches try each
-//! position at most twice. A comparison tries the positions after its candidate
-//! up to the end of that one's record, which crafted input can make
-//! overlap from one candidate to the next; so comparisons are paid from
-//! a credit that each byte handed out or skipped adds one to, up to
+//! position at most twice. A comparison tries the positions after its
+//! candidate up to the end of that one's record, which crafted input can
+//! make overlap from one candidate to the next; so comparisons are paid
+//! from a credit that each byte handed out or skipped adds one to, up to
 //! [`COMPARE_CREDIT_RECORDS`] of the largest records (the parser's limit
 //! and a header), and that each position a comparison tries takes one
-//! from, the comparison stopping when it is spent. A real candidate's
-//! comparison covers one record, so a capture read without crafted
-//! damage never runs out of it. The total work is at most twice the
-//! input's length plus the credit's cap.
+//! from, the comparison stopping when it is spent. A comparison covers
+//! at most one record, which reading it then adds back: it is crafted
+//! input that spends the credit, not a capture's own damage. The total
+//! work is at most twice the input's length plus the credit's cap.
 
 use super::header::{Header, HEADER_LEN, RECORD_HEADER_LEN};
 use super::parse::{Parser, DEFAULT_MAX_RECORD_SIZE};
