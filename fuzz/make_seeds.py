@@ -378,7 +378,25 @@ def costly_candidate(gap):
     return NG_LE_START + b"\xaa" * 5 + body + epb(0, 3, b"\xf3" * 48) + epb(0, 4, b"\xf4" * 52)
 
 
+# A simulator's trace: 8-byte zeroed frames, seconds and fraction the
+# record's index. Big-endian, a header read one byte late is plausible (and
+# so is the one 86 records on: 16 + 2048 = 86 records of 24 bytes),
+# little-endian one read a byte early, and in both one read 8 bytes early:
+# damage there misframed the recovery (113 frames of 200). 24 bytes over
+# record 20's header (from 4 bytes before it), record 80's header zeroed,
+# record 140's captured length 8 bytes too long: 197 frames.
+def regular_trace(order, nanos, n=200):
+    b = bytearray(pcap_file([(i, i, bytes(8), None) for i in range(n)], order=order, nanos=nanos))
+    at = [24 + 24 * i for i in range(n)]
+    b[at[20] - 4:at[20] + 20] = b"\xee" * 24
+    b[at[80]:at[80] + 16] = bytes(16)
+    b[at[140] + 8:at[140] + 12] = struct.pack(order + "I", 16)
+    return bytes(b)
+
+
 CAPTURE_SLICE.update({
+    "recover_pcap_regular_be": regular_trace(">", False),
+    "recover_pcap_regular_le_ns": regular_trace("<", True),
     "recover_pcap_zeroed": zeroed(PCAP5, REC_AT[2], 40),
     "recover_pcap_garbage_inserted": PCAP5[:REC_AT[2]] + b"\xa5" * 7 + PCAP5[REC_AT[2]:],
     "recover_pcap_header_bytes_lost": PCAP5[:REC_AT[3]] + PCAP5[REC_AT[3] + 5:],

@@ -1904,20 +1904,25 @@ fn check_recover_base(records: &[CaptureRecord], shifted: &[CaptureRecord]) {
 ///   `RecordOverlapsNext` of a record the strict parse takes, not ending at
 ///   the input's end, naming a position inside it where its skipped range
 ///   ends;
-/// - each skipped range is the documented search's: no position after the
-///   error and before its end passes the re-synchronisation rule (written
-///   here from the module docs, the timestamp window around the seconds of
-///   the last frame followed by a plausible record, or, for
-///   `RecordOverlapsNext`, the record's own), its end does (or is the
-///   input's end);
+/// - each skipped range is the documented search's: it ends at the first
+///   position after the error that passes the re-synchronisation rule
+///   (written here from the module docs, the timestamp window around the
+///   seconds of the last frame followed by a plausible record, or, for
+///   `RecordOverlapsNext`, the record's own), or the input's end, unless
+///   the comparison (module docs, with its credit replayed) finds a resume
+///   point inside that one's record strictly nearer in time: there;
+/// - a record whose end holds no plausible header (the input going on)
+///   and inside which that search finds a resume point is a frame only if
+///   the comparison finds one past its end;
 /// - the strict frames come first, unchanged, up to the first one that is
 ///   implausible (then `ImplausibleRecord` there) or condemned by
 ///   `RecordOverlapsNext` (only if the strict frame after it, if any, fails
 ///   the documented plausibility rule measured from its seconds); then, if
 ///   the strict reader failed there, its very error. So a strict read with
 ///   no error and plausible records gives exactly its frames;
-/// - `work()` at most twice the input's length (each position searched at
-///   most twice, the module docs); the same records at base [`BASE`].
+/// - `work()` exactly the positions those searches and comparisons try, and
+///   at most twice the input's length plus the comparisons' credit cap
+///   (module docs); the same records at base [`BASE`].
 pub fn check_pcap_recover(
     parser: pcap::Parser,
     input: &[u8],
@@ -1926,7 +1931,9 @@ pub fn check_pcap_recover(
     let len = input.len();
     let mut reader = pcap::Recovering::new(parser, input, 0);
     let records = collect_recovering(reader.by_ref(), len);
-    assert!(reader.work() <= 2 * len as u64, "work {} for {len} bytes", reader.work());
+    let work = reader.work();
+    let cap = pcap::COMPARE_CREDIT_RECORDS * (u64::from(parser.record_size_limit()) + 16);
+    assert!(work <= 2 * len as u64 + cap, "work {work} for {len} bytes");
     assert_eq!(reader.position(), len);
     let shifted = collect_recovering(pcap::Recovering::new(parser, input, BASE), len);
     check_recover_base(&records, &shifted);
@@ -1970,14 +1977,30 @@ pub fn check_pcap_recover(
         plausible(at, reference)
             .is_some_and(|end| end == len || plausible(end, reference).is_some())
     };
-    // A search from the damage at `pos`: nothing before `to` passes, `to`
-    // does (or is the input's end).
-    let searched = |pos: usize, to: usize, reference: Option<u32>| {
-        for at in pos + 1..to {
-            assert!(!resumes(at, reference), "the search from {pos} passes over {at}");
-        }
-        assert!(to == len || resumes(to, reference), "resumes at {to}");
+    // A search over `from..to` whose seconds pass `accept`: what it finds,
+    // and the positions it tries (up to and with the one found).
+    let search = |from: usize, to: usize, reference: Option<u32>, accept: &dyn Fn(u32) -> bool| {
+        let range = from..to.min(len).max(from);
+        let found = range
+            .clone()
+            .find(|&at| resumes(at, reference) && accept(rd32(input, at, order).unwrap()));
+        (found, found.map_or(range.len(), |at| at + 1 - from) as u64)
     };
+    let any = |_: u32| true;
+    // The comparison of a candidate `at` found near `reference` (module
+    // docs): the first resume point inside its record strictly nearer in
+    // time, within the credit (`debt` is what comparisons took of it).
+    let nearer_inside = |debt: &mut u64, tried: &mut u64, at: usize, reference: u32| {
+        let end = plausible(at, Some(reference)).expect("a candidate passes the rule");
+        let bar = rd32(input, at, order).unwrap().abs_diff(reference);
+        let room = (cap - *debt) as usize;
+        let nearer = |secs: u32| secs.abs_diff(reference) < bar;
+        let (found, n) = search(at + 1, end.min(at + 1 + room), Some(reference), &nearer);
+        *debt += n;
+        *tried += n;
+        found
+    };
+    let (mut debt, mut tried) = (0u64, 0u64);
     // The seconds of the last record followed by a plausible one near it.
     let mut last_secs: Option<u32> = None;
 
@@ -1999,7 +2022,15 @@ pub fn check_pcap_recover(
                 let end = pos + 16 + cap;
                 if end == len || plausible(end, Some(secs)).is_some() {
                     last_secs = Some(secs);
+                } else {
+                    let (next, n) = search(pos + 1, end, Some(secs), &any);
+                    tried += n;
+                    if let Some(next) = next {
+                        let kept = nearer_inside(&mut debt, &mut tried, next, secs);
+                        assert!(kept.is_some_and(|at| at > end), "frame at {pos}: {next} resumes");
+                    }
                 }
+                debt = debt.saturating_sub((end - pos) as u64);
                 pos = end;
             }
             CaptureRecord::Error(e) => {
@@ -2023,12 +2054,29 @@ pub fn check_pcap_recover(
                     }
                     _ => assert_eq!(parsed, Err(*e)),
                 }
-                let reference = match e.kind {
+                let to = match e.kind {
                     // The search inside the record, near its own seconds.
-                    CaptureErrorKind::RecordOverlapsNext { .. } => rd32(input, pos, order),
-                    _ => last_secs,
+                    CaptureErrorKind::RecordOverlapsNext { .. } => {
+                        let secs = rd32(input, pos, order).unwrap();
+                        let end = pos + 16 + rd32(input, pos + 8, order).unwrap() as usize;
+                        let (next, n) = search(pos + 1, end, Some(secs), &any);
+                        tried += n;
+                        let next = next.expect("RecordOverlapsNext with no record inside");
+                        nearer_inside(&mut debt, &mut tried, next, secs).unwrap_or(next)
+                    }
+                    _ => {
+                        let (at, n) = search(pos + 1, len, last_secs, &any);
+                        tried += n;
+                        match (at, last_secs) {
+                            (Some(at), Some(r)) => {
+                                nearer_inside(&mut debt, &mut tried, at, r).unwrap_or(at)
+                            }
+                            (at, _) => at.unwrap_or(len),
+                        }
+                    }
                 };
-                searched(pos, pos + s.len as usize, reference);
+                assert_eq!(pos + s.len as usize, to, "{e:?}: skipped elsewhere");
+                debt = debt.saturating_sub(s.len);
                 pos += s.len as usize;
                 k += 1;
             }
@@ -2037,6 +2085,7 @@ pub fn check_pcap_recover(
         k += 1;
     }
     assert_eq!(pos, len, "the records stop before the end");
+    assert_eq!(work, tried, "work: the positions the searches and comparisons try");
 
     // Against the strict reader.
     let plausible_after = |f: &Frame, next: &Frame| {

@@ -14,7 +14,7 @@ use recovery_variants::{same_every_way, Choppy};
 use std::ops::ControlFlow;
 use zcpkt::capture::{ByteOrder, CaptureError, CaptureErrorKind as K};
 use zcpkt::capture_record::CaptureRecord;
-use zcpkt::pcap::{Parser, TIMESTAMP_WINDOW_SECS};
+use zcpkt::pcap::{Parser, COMPARE_CREDIT_RECORDS, TIMESTAMP_WINDOW_SECS};
 use zcpkt::pcapng::Block;
 use zcpkt::source::capture_recover_stream::RecoveringCaptureStream;
 
@@ -324,6 +324,54 @@ fn two_fake_records_in_a_row_are_taken_and_the_real_ones_found_again() {
     );
 }
 
+/// A simulator's trace: 64-byte zeroed frames, seconds and fraction the
+/// record's index (near the epoch); the records' offsets. Big-endian, each
+/// header read one byte late is plausible too (captured length 16384), and
+/// so is the one 205 records on: such data misframed the recovery.
+fn regular_trace(order: ByteOrder, nanos: bool, n: u32) -> (Pcap, Vec<u64>) {
+    let mut p = Pcap::new(order, nanos, 65535, 1);
+    let at = (0..n).map(|i| p.record(i, i, 64, &[0; 64])).collect();
+    (p, at)
+}
+
+#[test]
+fn damage_in_a_regular_trace_loses_only_the_damaged_records() {
+    let limit = u64::from(zcpkt::pcap::DEFAULT_MAX_RECORD_SIZE);
+    for order in [ByteOrder::Big, ByteOrder::Little] {
+        for nanos in [false, true] {
+            let (mut file, at) = regular_trace(order, nanos, 1000);
+            let b = &mut file.bytes;
+            // 40 bytes over record 100's header, from 12 bytes before it.
+            b[at[100] as usize - 12..at[100] as usize + 28].fill(0xee);
+            // Record 300's header zeroed.
+            b[at[300] as usize..at[300] as usize + 16].fill(0);
+            // Record 700's captured length 8 bytes too long: the record
+            // inside it is the nearer in time, as before.
+            let long = match order {
+                ByteOrder::Big => 72u32.to_be_bytes(),
+                ByteOrder::Little => 72u32.to_le_bytes(),
+            };
+            b[at[700] as usize + 8..at[700] as usize + 12].copy_from_slice(&long);
+            let file = &file.bytes;
+            let lost = |k: usize, error: K| {
+                [R::Error(CaptureError::new(at[k], error)), R::Skip(at[k], at[k + 1] - at[k])]
+            };
+            let mut expected = Vec::new();
+            for (k, &offset) in at.iter().enumerate() {
+                let data = file[offset as usize + 16..offset as usize + 80].to_vec();
+                match k {
+                    100 => expected.extend(lost(k, K::RecordTooLarge { size: 0xeeee_eeee, limit })),
+                    300 => expected
+                        .extend(lost(k, K::ImplausibleRecord { original_len: 0, fraction: 0 })),
+                    700 => expected.extend(lost(k, K::RecordOverlapsNext { next_record: at[701] })),
+                    _ => expected.push(R::Frame(offset, data)),
+                }
+            }
+            assert_eq!(recover(file), expected, "{order:?}, ns {nanos}");
+        }
+    }
+}
+
 #[test]
 fn a_fake_record_far_in_time_is_not_taken() {
     let mut data = vec![0xff; 8];
@@ -432,6 +480,49 @@ fn work_is_linear_on_hostile_input() {
     assert!(small <= n && large <= m, "{small} for {n} bytes, {large} for {m}");
     let ratio = large as f64 / small as f64;
     assert!((3.9..4.1).contains(&ratio), "work grew {ratio}x for 4x the input");
+}
+
+/// `m` records of `c` bytes 16 bytes apart, each condemned by the next:
+/// record k's seconds are (k + 1) W (W the window, plus 10), and after
+/// them (past zeroes) `m + 1` empty records whose seconds are each one
+/// second before one record's: so record k's end holds one W + 1 seconds
+/// from it, record k+1's end one a second from it. Each comparison (of
+/// record k+1, found inside record k) finds nothing nearer in the whole of
+/// record k+1's bytes.
+fn overlapping_candidates(m: u32, c: u32) -> (Vec<u8>, Vec<u64>, Vec<u64>) {
+    let mut p = Pcap::new(ByteOrder::Little, false, 0, 1);
+    let secs = |k: u32| 10 + (k + 1) * TIMESTAMP_WINDOW_SECS;
+    let n: Vec<u64> = (0..m).map(|k| p.record_raw(secs(k), 0, c, c, &[])).collect();
+    p.bytes.resize(24 + 16 + c as usize, 0);
+    let h = (0..=m).map(|j| p.record_raw(secs(j) - TIMESTAMP_WINDOW_SECS - 1, 0, 0, 1, &[]));
+    let h = h.collect();
+    (p.bytes, n, h)
+}
+
+#[test]
+fn work_is_linear_on_overlapping_candidates() {
+    let (m, c) = (250, 60_000);
+    let (bytes, n, h) = overlapping_candidates(m, c);
+    let mut expected = Vec::new();
+    for k in 0..m as usize - 1 {
+        expected.push(R::Error(CaptureError::new(
+            n[k],
+            K::RecordOverlapsNext { next_record: n[k + 1] },
+        )));
+        expected.push(R::Skip(n[k], 16));
+    }
+    let last = n[m as usize - 1] as usize;
+    expected.push(R::Frame(last as u64, bytes[last + 16..last + 16 + c as usize].to_vec()));
+    expected.push(frame(h[m as usize - 1], &[]));
+    expected.push(frame(h[m as usize], &[]));
+    assert_eq!(recover(&bytes), expected);
+    // Without the comparisons' credit, each would try the 60 000 positions
+    // of its candidate's record: 15 million in all.
+    let mut iter = Parser::new().recovering(&bytes);
+    iter.by_ref().for_each(drop);
+    let cap = COMPARE_CREDIT_RECORDS * u64::from(zcpkt::pcap::DEFAULT_MAX_RECORD_SIZE + 16);
+    let len = bytes.len() as u64;
+    assert!(iter.work() <= 2 * len + cap, "work {} for {len} bytes", iter.work());
 }
 
 // ---- property: no frame outside the damage is lost ----

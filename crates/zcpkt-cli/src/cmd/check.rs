@@ -27,7 +27,10 @@ use crate::output;
 /// block (pcapng: known type, matching lengths, valid content) or record
 /// (pcap: lengths within the snap length, a fraction below one second, a
 /// timestamp within 30 days of the last good frame) starts and another
-/// follows it or the input ends. A frame right before further damage is
+/// follows it or the input ends (pcap: unless such a record starts inside
+/// that one's and nearer in time to the last good frame: there; a
+/// record's damaged length is told from damage after it the same way). A
+/// frame right before further damage is
 /// skipped with it. The summary gives the format, frames ok, sections,
 /// interfaces and other blocks (pcapng), the damage (`none`, or how many,
 /// by kind), bytes skipped and total bytes. A piped capture is read past

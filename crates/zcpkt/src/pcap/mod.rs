@@ -37,6 +37,6 @@ pub use header::{Header, HEADER_LEN, MAGIC_MICROS, MAGIC_NANOS, RECORD_HEADER_LE
 pub use parse::{Parser, RecordHeader, DEFAULT_MAX_RECORD_SIZE};
 #[cfg(feature = "std")]
 pub(crate) use recover::Carried;
-pub use recover::{Recovering, MAX_ORIGINAL_LEN, TIMESTAMP_WINDOW_SECS};
+pub use recover::{Recovering, COMPARE_CREDIT_RECORDS, MAX_ORIGINAL_LEN, TIMESTAMP_WINDOW_SECS};
 #[cfg(feature = "std")]
 pub use write::{write_header, write_header_with_link_field, write_record};

@@ -12,18 +12,21 @@
 //!   captured length or what follows it is damaged. A search inside the
 //!   record tells which: a plausible record starting before its end
 //!   means its length is wrong (`RecordOverlapsNext` at the record,
-//!   skipped up to the one inside). Otherwise the record is handed out
-//!   and what follows is read as usual (damage there is reported there,
-//!   as the strict reader does; an odd but valid record is read).
+//!   skipped up to the one inside), unless the comparison below moves
+//!   that candidate past the record's end. Otherwise the record is handed
+//!   out and what follows is read as usual (damage there is reported
+//!   there, as the strict reader does; an odd but valid record is read).
 //!
 //! At damage the error is handed out, then a search finds the first
-//! position after it where a record is plausible and reading goes on
-//! there; the bytes in between are one skipped range.
+//! position after it where a record is plausible (a candidate), which is
+//! compared (below), and reading goes on there or where the comparison
+//! moves it; the bytes in between are one skipped range.
 //!
 //! # The re-synchronisation rule
 //!
-//! pcap records have no magic, so a position `q` is where reading resumes
-//! iff the record header at `q` is plausible:
+//! pcap records have no magic, so a position `q` is where reading may
+//! resume (a resume point; a search takes the first, its candidate) iff
+//! the record header at `q` is plausible:
 //!
 //! - its captured length is at most the parser's limit, at most the file's
 //!   snap length (unless that is 0), and at most its original length;
@@ -39,6 +42,24 @@
 //! and the header right after the record is plausible too, or the record
 //! ends exactly at the input's end. Every byte position after the damage is
 //! tried: pcap records are not aligned.
+//!
+//! # Comparing a candidate
+//!
+//! A candidate's record may be misframed data: in a regular trace (a
+//! simulator's: timestamps near the epoch, zeroed payloads, one record
+//! size) a header read a byte or 8 bytes off is often plausible too, and
+//! its record, taken, runs over the real ones and lands on another such
+//! header. The real record is then inside it, and nearer in time. So a
+//! candidate (found with timestamps near a reference: the window's centre
+//! after damage, the record's own seconds inside a record) is replaced by
+//! the first position inside its record (after it, before its end) where
+//! the rule holds with that reference and whose seconds are strictly
+//! nearer the reference than the candidate's. Inside a record, the
+//! replacement may lie past the record's end: then its length was right
+//! and it is handed out. Not done after damage before any record was read
+//! that a plausible one followed (no reference). The positions a
+//! comparison tries are paid from a credit (see Work): one that runs out
+//! of it keeps the candidate.
 //!
 //! # What it cannot guarantee
 //!
@@ -57,14 +78,17 @@
 //!   plausible headers in a row is reported as `RecordOverlapsNext`.
 //! - Packet data that holds two plausible headers in a row, each at the
 //!   other's end, is taken for records when the search reaches it (the
-//!   real records after it are found again at the next damage). Regular
-//!   captures can hold such data by construction: with timestamps near
-//!   the epoch (a simulator's trace), zeroed payloads and records of one
-//!   size, the header read one byte late is plausible too (big-endian,
-//!   64-byte frames: captured length 16384, and 16 + 16384 = 205 records
-//!   of 80 bytes, so the next one is plausible as well), and 40 bytes of
-//!   damage in such a file lost about 1 200 records to misframing. Real
-//!   timestamps put those headers years away, outside the window.
+//!   real records after it are found again at the next damage), unless a
+//!   real record nearer in time lies inside the first (the comparison).
+//!   Regular captures hold such data by construction (big-endian, 64-byte
+//!   frames: a header read one byte late has captured length 16384, and
+//!   16 + 16384 = 205 records of 80 bytes, so the next one is plausible as
+//!   well); the comparison finds the real record inside, so 40 bytes of
+//!   damage in such a file lose the damaged record only (they lost about
+//!   1 200 records to misframing before it). That fails when the damage
+//!   covers every real header inside the misframed candidate's record,
+//!   when timestamps do not grow with the records (a misframed header may
+//!   be the nearer in time), or when crafted input has spent the credit.
 //! - A record right before further damage fails the rule's second half and
 //!   is skipped, unless it is the last of the input; so is one whose
 //!   captured length is over the snap length or its original length (the
@@ -76,9 +100,19 @@
 //! # Work
 //!
 //! Each position costs O(1). A search that tells a record's damage apart
-//! covers that record only; a search after an error starts past the
-//! error. So each position is searched at most twice and the total work
-//! is linear in the input's length.
+//! covers that record only, up to the candidate it finds; a search after
+//! an error starts past the error and stops at its candidate; reading
+//! goes on at or after that candidate. So those searches try each
+//! position at most twice. A comparison tries the positions after its
+//! candidate up to the end of that one's record, which crafted input can
+//! make overlap from one candidate to the next; so comparisons are paid
+//! from a credit that each byte handed out or skipped adds one to, up to
+//! [`COMPARE_CREDIT_RECORDS`] of the largest records (the parser's limit
+//! and a header), and that each position a comparison tries takes one
+//! from, the comparison stopping when it is spent. A comparison covers
+//! at most one record, which reading it then adds back: it is crafted
+//! input that spends the credit, not a capture's own damage. The total
+//! work is at most twice the input's length plus the credit's cap.
 
 use super::header::{Header, HEADER_LEN, RECORD_HEADER_LEN};
 use super::parse::{Parser, DEFAULT_MAX_RECORD_SIZE};
@@ -95,6 +129,15 @@ pub const MAX_ORIGINAL_LEN: u32 = DEFAULT_MAX_RECORD_SIZE;
 /// the last record read: 30 days, so a recorder restarted after a long
 /// weekend still resumes, while random seconds pass one time in ~800.
 pub const TIMESTAMP_WINDOW_SECS: u32 = 30 * 24 * 3600;
+
+/// How many of the largest records (the parser's limit and a header) the
+/// comparisons of candidates (module docs) may try positions of ahead of
+/// the bytes read: each byte handed out or skipped adds one to their
+/// credit, up to that. Crafted input can make every candidate's
+/// comparison run to its record's end; this keeps their work within the
+/// input's length plus the cap, while a real candidate's comparison (one
+/// record) always has the credit.
+pub const COMPARE_CREDIT_RECORDS: u64 = 2;
 
 /// Iterates over the frames of a pcap file in a slice, going on past
 /// damage: every frame (as a [`Block::Frame`]), then at damage a
@@ -134,6 +177,10 @@ pub struct Recovering<'a> {
     end: WindowEnd,
     /// Where the last `find` stopped when a position's check went short.
     stopped: usize,
+    /// What the comparisons have taken of their credit's cap
+    /// ([`COMPARE_CREDIT_RECORDS`]): 0 is a full credit (so a stream's
+    /// default state starts with one).
+    debt: u64,
 }
 
 /// What a recovering reader over a stream's window carries to the next
@@ -149,6 +196,7 @@ pub(crate) struct Carried {
     search_at: u64,
     origin: u64,
     work: u64,
+    debt: u64,
 }
 
 #[cfg_attr(not(feature = "std"), allow(dead_code))] // for the std stream
@@ -200,6 +248,7 @@ impl<'a> Recovering<'a> {
             work: 0,
             end: WindowEnd::whole(),
             stopped: 0,
+            debt: 0,
         }
     }
 
@@ -231,6 +280,7 @@ impl<'a> Recovering<'a> {
             work: carried.work,
             end: WindowEnd::window(complete),
             stopped: 0,
+            debt: carried.debt,
         }
     }
 
@@ -246,6 +296,7 @@ impl<'a> Recovering<'a> {
             search_at: abs(self.search_at),
             origin: self.origin,
             work: self.work,
+            debt: self.debt,
         }
     }
 
@@ -311,7 +362,15 @@ impl<'a> Recovering<'a> {
             None => None,
         };
         if let Some(at) = found {
-            self.damaged = Some(Some(at));
+            let (work, debt) = (self.work, self.debt);
+            let to = self.resume_point(at);
+            if self.end.is_short() {
+                // The comparison needs more bytes: found again from `at`.
+                (self.work, self.debt) = (work.saturating_sub(1), debt);
+                self.search_at = at;
+                return Some(at);
+            }
+            self.damaged = Some(Some(to));
             return None;
         }
         let searched = self.end.searched(to, len, self.stopped);
@@ -366,11 +425,24 @@ impl<'a> Recovering<'a> {
     /// The first position in `from..to` where the rule holds, with
     /// timestamps near `reference`.
     fn find(&mut self, from: usize, to: usize, reference: Option<u32>) -> Option<usize> {
+        self.find_where(from, to, reference, |_| true)
+    }
+
+    /// The first position in `from..to` where the rule holds, with
+    /// timestamps near `reference`, and whose seconds pass `accept`.
+    fn find_where(
+        &mut self,
+        from: usize,
+        to: usize,
+        reference: Option<u32>,
+        accept: impl Fn(u32) -> bool,
+    ) -> Option<usize> {
         for at in from..to.min(self.input.len()) {
             self.work += 1;
             let resumes = self
                 .plausible(at, reference)
-                .is_some_and(|end| self.ends_at(end) || self.plausible(end, reference).is_some());
+                .is_some_and(|end| self.ends_at(end) || self.plausible(end, reference).is_some())
+                && self.fields(at).is_some_and(|f| accept(f.secs));
             if self.end.is_short() {
                 // Judged with bytes the window lacks: not at all.
                 self.work -= 1;
@@ -384,6 +456,38 @@ impl<'a> Recovering<'a> {
         None
     }
 
+    /// The first resume point inside the record at `at` (a candidate
+    /// found with timestamps near `reference`) whose seconds are strictly
+    /// nearer `reference` than its own, within the credit: where `at`'s
+    /// record is misframed data, and reading resumes instead.
+    fn nearer_inside(&mut self, at: usize, reference: u32) -> Option<usize> {
+        let end = self.plausible(at, Some(reference))?;
+        let bar = self.fields(at)?.secs.abs_diff(reference);
+        let cap = COMPARE_CREDIT_RECORDS
+            * (u64::from(self.parser.record_size_limit()) + RECORD_HEADER_LEN as u64);
+        let room = cap.saturating_sub(self.debt);
+        let room = usize::try_from(room).unwrap_or(usize::MAX);
+        let to = end.min(at.saturating_add(1).saturating_add(room));
+        let work = self.work;
+        let nearer = self.find_where(at + 1, to, Some(reference), |s| s.abs_diff(reference) < bar);
+        self.debt += self.work - work;
+        nearer
+    }
+
+    /// Where reading resumes after damage when a search found `at`: there,
+    /// or at a resume point inside its record nearer the window's centre.
+    fn resume_point(&mut self, at: usize) -> usize {
+        match self.last_secs {
+            Some(reference) => self.nearer_inside(at, reference).unwrap_or(at),
+            None => at,
+        }
+    }
+
+    /// Adds the `len` bytes just handed out or skipped to the credit.
+    fn earn(&mut self, len: u64) {
+        self.debt = self.debt.saturating_sub(len);
+    }
+
     /// The skipped range from the damage at `pos` to `to` (or to where
     /// the search from there resumes reading).
     fn skip(&mut self, to: Option<usize>) -> CaptureRecord<'a> {
@@ -393,10 +497,13 @@ impl<'a> Recovering<'a> {
             (None, Some(_)) => {
                 let to = self.input.len();
                 let start = self.search_at.max(from + 1);
-                self.find(start, to, self.last_secs).unwrap_or_else(|| {
-                    self.end.past_end();
-                    to
-                })
+                match self.find(start, to, self.last_secs) {
+                    Some(at) => self.resume_point(at),
+                    None => {
+                        self.end.past_end();
+                        to
+                    }
+                }
             }
             (None, None) => {
                 self.end.past_end();
@@ -405,6 +512,7 @@ impl<'a> Recovering<'a> {
         };
         self.pos = next;
         let len = self.base + next as u64 - self.origin;
+        self.earn(len);
         CaptureRecord::Skipped(Skipped { offset: self.origin, len })
     }
 
@@ -425,8 +533,9 @@ impl<'a> Recovering<'a> {
     /// When no plausible record follows it, either its own captured length
     /// or what follows is damaged (or the next record is odd). A search
     /// inside it tells them apart: a plausible record starting before its
-    /// end means its length is wrong (`RecordOverlapsNext`); otherwise it
-    /// is handed out, and what follows is read as usual.
+    /// end, once compared, means its length is wrong
+    /// (`RecordOverlapsNext`); otherwise it is handed out, and what
+    /// follows is read as usual.
     fn record(&mut self, header: &Header) -> Option<CaptureRecord<'a>> {
         let Some(rest) = self.input.get(self.pos..).filter(|rest| !rest.is_empty()) else {
             self.end.past_end();
@@ -450,10 +559,15 @@ impl<'a> Recovering<'a> {
         if self.ends_at(end) || self.plausible(end, Some(fields.secs)).is_some() {
             self.last_secs = Some(fields.secs);
         } else if let Some(next) = self.find(self.pos + 1, end, Some(fields.secs)) {
-            let kind =
-                CaptureErrorKind::RecordOverlapsNext { next_record: self.base + next as u64 };
-            return self.fail(CaptureError::new(offset, kind), Some(next));
+            let next = self.nearer_inside(next, fields.secs).unwrap_or(next);
+            // Past the end: the length was right, what follows is damaged.
+            if next < end {
+                let kind =
+                    CaptureErrorKind::RecordOverlapsNext { next_record: self.base + next as u64 };
+                return self.fail(CaptureError::new(offset, kind), Some(next));
+            }
         }
+        self.earn((end - self.pos) as u64);
         self.pos = end;
         Some(frame_record(frame))
     }

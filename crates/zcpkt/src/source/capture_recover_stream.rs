@@ -16,8 +16,9 @@
 //!
 //! Memory: the buffer (1 MiB at first) grows, by doubling, only when one
 //! decision needs more bytes than it holds: a record and the one after it,
-//! and the records a search inside it looks at, so at most about three
-//! times the largest record or block the parser accepts.
+//! and the records a search inside it looks at (for pcap, with the record
+//! of the candidate it found and those inside that one), so at most about
+//! three times the largest record or block the parser accepts.
 //!
 //! Records are handed to a closure ([`for_each`](RecoveringCaptureStream::for_each))
 //! rather than by a lending `next`: a block found by a search is judged
