@@ -411,3 +411,110 @@ fn null_garbage_frames() -> Vec<Frame> {
 }
 
 differential!(null_garbage, link_type::NULL, null_garbage_frames());
+
+/// The IPv6 option types tshark 4.0 has a dissector (or a name) for, which
+/// the random options below are mostly drawn from.
+const IPV6_OPTION_TYPES: &[u8] = &[
+    0x00, 0x01, 0x04, 0x05, 0x07, 0x08, 0x0f, 0x1e, 0x26, 0x30, 0x31, 0x3e, 0x41, 0x5e, 0x63, 0x6d,
+    0x7e, 0x8a, 0x8b, 0x8c, 0x9e, 0xbe, 0xc2, 0xc9, 0xde, 0xee, 0xfe,
+];
+
+/// An IOAM trace option (0x31, IOAM type 0 or 1) of a random length, node
+/// length, remaining length and trace type, its node data 0, 1 or 4.
+fn random_ioam_trace(r: &mut Rng) -> Vec<u8> {
+    let len = r.pick(&[10u8, 12, 14, 16, 18, 20, 22, 26, 30, 34, 40]);
+    let node_words = r.pick(&[0u8, 1, 1, 2, 3]);
+    let any_type = r.next_u64() as u32 & 0xff_ffff;
+    let trace_type: u32 = r.pick(&[
+        0x80_0000, 0xc0_0000, 0x80_8000, 0x80_0002, 0x00_0002, 0x40_0000, 0xff_0000, any_type,
+    ]);
+    let mut data = vec![0, r.pick(&[0, 1, 1, 2]), 0x12, 0x34];
+    data.push(node_words << 3 | (r.byte() & 2));
+    data.push((r.byte() & 0x80) | r.pick(&[0, 0, 1, 2]));
+    data.extend(&trace_type.to_be_bytes()[1..]);
+    data.push(0);
+    data.extend((0..len).map(|_| r.pick(&[0, 1, 4])));
+    data.truncate(usize::from(len));
+    cat(&[&[0x31, len], &data])
+}
+
+/// One random option: mostly a known type, a short length and data biased
+/// towards the values option dissectors branch on.
+fn random_ipv6_option(r: &mut Rng) -> Vec<u8> {
+    if r.chance(20) {
+        return vec![r.pick(&[0, 1]), r.pick(&[0, 1, 2])];
+    }
+    let kind = if r.chance(85) {
+        let extra = [0x31, 0x31, 0x08, 0x8c, 0x6d, 0x26];
+        if r.chance(20) {
+            r.pick(&extra)
+        } else {
+            r.pick(IPV6_OPTION_TYPES)
+        }
+    } else {
+        r.byte()
+    };
+    if kind == 0x31 && r.chance(50) {
+        return random_ioam_trace(r);
+    }
+    let len = if r.chance(90) {
+        r.pick(&[0u8, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 18, 20, 24])
+    } else {
+        r.byte()
+    };
+    let data: Vec<u8> = (0..len)
+        .map(
+            |_| if r.chance(50) { r.byte() } else { r.pick(&[0, 1, 2, 8, 0x10, 0x40, 0x80, 0xc0]) },
+        )
+        .collect();
+    cat(&[&[kind, len], &data])
+}
+
+/// Raw IPv6/UDP datagrams with a hop-by-hop or destination options header
+/// of 1 to 41 units of random options (which may run past the header into
+/// the UDP header): whole, cut, with a short payload length, or quoted by
+/// an ICMPv6 error. Where tshark 4.0 throws in the options (a field an
+/// option type's dissector reads, or the data it did not read, runs past
+/// the end of the packet) nothing after the header is decoded.
+fn ipv6_random_option_frames() -> Vec<Frame> {
+    let mut r = Rng::new(0x6f70_7473);
+    let mut frames = Vec::new();
+    for i in 0..6000 {
+        let units: u8 = r.pick(&[0, 0, 1, 1, 2, 3, 5, 31, 33, 40]);
+        let kind = r.pick(&[0u8, 60]);
+        let header_len = (usize::from(units) + 1) * 8;
+        let mut header = vec![17, units];
+        while header.len() < header_len {
+            header.extend(random_ipv6_option(&mut r));
+        }
+        // Options spilling past the header stand for what follows it.
+        if r.chance(50) {
+            header.truncate(header_len);
+            let payload_len = r.pick(&[0, 3, 8, 20]);
+            let payload = r.bytes(payload_len);
+            header.extend(udp(1234, 80, &payload));
+        }
+        let name = format!("random ipv6 options #{i}, {kind} of {units} units");
+        let dgram = ipv6(kind, &header);
+        frames.push(match r.below(20) {
+            0..=3 => {
+                let cut = r.below(dgram.len() - 40 + 1) + 40;
+                whole(&format!("{name}, cut at {cut}"), dgram[..cut].to_vec())
+            }
+            4..=6 => {
+                let mut short = dgram;
+                let plen = r.below(header.len() + 1) as u16;
+                short[4..6].copy_from_slice(&plen.to_be_bytes());
+                whole(&format!("{name}, payload length {plen}"), short)
+            }
+            7..=8 => whole(
+                &format!("icmpv6 error quoting {name}"),
+                ipv6(58, &icmp(1, 0, [0; 4], &dgram)),
+            ),
+            _ => whole(&name, dgram),
+        });
+    }
+    frames
+}
+
+differential!(ipv6_random_options, link_type::RAW, ipv6_random_option_frames());

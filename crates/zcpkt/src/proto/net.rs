@@ -367,48 +367,14 @@ impl<'a> Ipv6ExtSlice<'a> {
 
     /// For a hop-by-hop or destination options header, whether Wireshark's
     /// (4.0) dissection of its options throws, which ends the decoding of
-    /// the datagram: an option whose length byte or data runs past the end
-    /// of `bytes` (this header and what follows it in the datagram, as
-    /// captured and up to the IPv6 payload length; the header's own end is
-    /// no limit), a Home Address option (0xC9) whose 16-byte address does,
-    /// a CALIPSO option (0x07) under 6 bytes of data or whose compartments
-    /// do, an option 0x31 of none. The walk stops after the options whose
-    /// own length checks are not modelled (0x0F, 0x30, 0x41, RPL's 0x63,
-    /// Jumbo Payload's 0xC2, Home Address, 0xEE). Measured against tshark 4.0.
+    /// the datagram: an option whose length byte or fields run past the
+    /// end of `bytes` (this header and what follows it in the datagram, as
+    /// captured and up to the IPv6 payload length; each option type's
+    /// dissector reads the fields of its type, whatever its length says,
+    /// and the header's own end is no limit). See `ipv6_options`.
     pub fn options_overrun(&self, bytes: &[u8]) -> bool {
-        if !matches!(self.kind, ip_proto::HOP_BY_HOP | ip_proto::DEST_OPTS) {
-            return false;
-        }
-        let mut at = 2usize;
-        while at < self.header.len() {
-            let Some(&opt) = bytes.get(at) else { return true };
-            if opt == 0 {
-                at += 1;
-                continue;
-            }
-            let Some(&len) = bytes.get(at + 1) else { return true };
-            let len = usize::from(len);
-            let (reads, last) = match opt {
-                0x0f | 0x30 | 0x41 | 0x63 | 0xc2 | 0xee => (len, true),
-                0xc9 => (len.max(16), true),
-                0x07 if len < 6 => return true,
-                // DOI, compartment length, level, checksum, compartments.
-                0x07 => match bytes.get(at + 6) {
-                    Some(&words) => (len.max(8 + 4 * usize::from(words)), false),
-                    None => return true,
-                },
-                0x31 if len == 0 => return true,
-                _ => (len, false),
-            };
-            if at + 2 + reads > bytes.len() {
-                return true;
-            }
-            if last {
-                return false;
-            }
-            at += 2 + len;
-        }
-        false
+        matches!(self.kind, ip_proto::HOP_BY_HOP | ip_proto::DEST_OPTS)
+            && super::ipv6_options::options_throw(bytes, self.header.len())
     }
 
     /// For a fragment header: the fragment offset in 8-byte units.
