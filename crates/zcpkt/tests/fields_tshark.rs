@@ -7,10 +7,10 @@
 //! here. Skipped, with a note, when `tshark` is not installed.
 //!
 //! Deliberate deviations (not exercised here, documented in
-//! `zcpkt::proto`): UDP is taken as VXLAN whenever either port is 4789,
+//! `zcpkt::proto`): UDP is taken as VXLAN or MSRCP by its ports alone,
 //! while Wireshark first tries a lower port with its own dissector; tunnels
-//! other than VXLAN, IP in IP and IPv6 in IP (GRE, Geneve, ...) and 802.3
-//! LLC/SNAP are not followed.
+//! other than VXLAN, MSRCP, IP in IP, IPv6 in IP and Ethernet in IP (GRE,
+//! Geneve, ...) and 802.3 LLC/SNAP are not followed.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -518,3 +518,101 @@ fn ipv6_random_option_frames() -> Vec<Frame> {
 }
 
 differential!(ipv6_random_options, link_type::RAW, ipv6_random_option_frames());
+
+/// An Ethernet frame whose source MAC starts with `first` (an MSRCP
+/// packet's type byte) and whose type is `ty`.
+fn eth_from(first: u8, ty: u16, payload: &[u8]) -> Vec<u8> {
+    cat(&[&[0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, first, 1, 2, 3, 4, 5], &ty.to_be_bytes(), payload])
+}
+
+/// Ethernet frames inside IP, whole and cut at every length: EtherIP (IP
+/// protocol 97, a 2-byte header of any version), IP protocol 143 (no
+/// header), MSRCP (UDP port 3343: an Ethernet frame unless its seventh
+/// byte is 0 or 1, and only with 16 bytes captured), over IPv4 and IPv6,
+/// in fragments, ICMP errors and each other; the ports of MSRCP and VXLAN
+/// both present (Wireshark tries the lower port first); IPv4's protocol
+/// 44, an IPv6 fragment header that tshark 4.0 follows whatever its offset
+/// and flag unless an IPv6 header came before. tshark shows the inner
+/// frame's `eth.*` and IP fields after the outer ones.
+fn ethernet_in_ip_frames() -> Vec<Frame> {
+    let inner = eth_from(2, 0x0800, &ipv4(17, &udp(1111, 2222, b"hello")));
+    let tagged = eth_from(2, 0x8100, &tag(5, 0x86dd, &ipv6(6, &tcp(3333, 4444, &[], b"xyz"))));
+    let etherip = |payload: &[u8]| cat(&[&[0x30, 0], payload]);
+    let mut frames = Vec::new();
+    for (name, f) in [
+        ("ipv4/etherip", ipv4(97, &etherip(&inner))),
+        ("ipv6/etherip/802.1Q", ipv6(97, &etherip(&tagged))),
+        ("ipv4/143", ipv4(143, &inner)),
+        ("ipv6/143/802.1Q", ipv6(143, &tagged)),
+        ("ipv4/udp 3343", ipv4(17, &udp(1000, 3343, &inner))),
+        ("ipv6/udp 3343 source/802.1Q", ipv6(17, &udp(3343, 60000, &tagged))),
+    ] {
+        frames.extend(all_cuts(name, &f));
+    }
+    for version in [0u8, 0x10, 0x30, 0x31, 0x40, 0xff] {
+        let name = format!("ipv4/etherip version byte {version:#04x}");
+        frames.push(whole(&name, ipv4(97, &cat(&[&[version, 0], &inner]))));
+    }
+    for kind in [0u8, 1, 2, 3, 0x80, 0xff] {
+        for n in [0, 6, 7, 15, 16, 17, 20, 60] {
+            let mut payload = cat(&[&inner, &[0; 60]]);
+            payload[6] = kind;
+            payload.truncate(n);
+            let name = format!("udp 3343, {n} bytes, seventh {kind}");
+            frames.push(whole(&name, ipv4(17, &udp(1000, 3343, &payload))));
+        }
+    }
+    for (sport, dport) in [(3343, 4789), (4789, 3343), (5000, 3343), (4789, 5000), (3343, 3343)] {
+        let name = format!("udp {sport} -> {dport}");
+        frames.push(whole(&format!("{name}/vxlan"), ipv4(17, &udp(sport, dport, &vxlan(&inner)))));
+        frames.push(whole(&format!("{name}/ethernet"), ipv4(17, &udp(sport, dport, &inner))));
+    }
+    for len in [0u16, 4, 8, 12, 24, 30, 500] {
+        let name = format!("udp 3343 length {len}");
+        frames.push(whole(&name, ipv4(17, &udp_len(1000, 3343, len, &inner))));
+    }
+    let first = V4 { flags_frag: 0x2000, ..v4(17) };
+    frames.push(whole("first fragment/udp 3343", first.build(&udp(1000, 3343, &inner))));
+    let first = V4 { flags_frag: 0x2000, ..v4(97) };
+    frames.push(whole("first fragment/etherip", first.build(&etherip(&inner))));
+    let quoted = ipv4(1, &icmp(3, 0, [0; 4], &ipv4(97, &etherip(&inner))));
+    frames.push(whole("icmp error quoting etherip", quoted));
+    let quoted = ipv6(58, &icmp(1, 0, [0; 4], &ipv6(143, &inner)));
+    frames.push(whole("icmpv6 error quoting 143", quoted));
+    let nested = eth_from(2, 0x0800, &ipv4(97, &etherip(&inner)));
+    frames.push(whole("etherip/etherip", ipv4(97, &etherip(&nested))));
+    frames.push(whole("etherip/802.3", ipv4(97, &etherip(&eth_from(2, 0x40, &[0; 64])))));
+    frames.push(whole("udp-lite 3343", ipv4(136, &udp_len(1000, 3343, 8, &inner))));
+    frames.extend(fragment_header_frames(&inner));
+    frames
+}
+
+/// IPv6 fragment headers (first, middle, later, atomic) before TCP, UDP,
+/// IP protocol 143 and EtherIP, after IPv4 (protocol 44), after IPv6, after
+/// IPv4 in IPv6, after IPv4 in an ICMP error and after an IPv4 first
+/// fragment.
+fn fragment_header_frames(inner: &[u8]) -> Vec<Frame> {
+    let mut frames = Vec::new();
+    let payloads = [
+        (17u8, udp(5, 6, b"abc")),
+        (6, tcp(5, 6, &[], b"abcdef")),
+        (143, inner.to_vec()),
+        (97, cat(&[&[0x30, 0], inner])),
+    ];
+    for (next, payload) in &payloads {
+        for (offset, more) in [(0u16, false), (0, true), (1, false), (1, true)] {
+            let frag = frag_ext(*next, offset, more, payload);
+            let name = format!("fragment offset {offset} more {more}/{next}");
+            let first = V4 { flags_frag: 0x2000, ..v4(44) }.build(&frag);
+            frames.push(whole(&format!("ipv4/{name}"), ipv4(44, &frag)));
+            frames.push(whole(&format!("ipv6/{name}"), ipv6(44, &frag)));
+            frames.push(whole(&format!("ipv6/ipv4/{name}"), ipv6(4, &ipv4(44, &frag))));
+            let error = ipv4(1, &icmp(3, 0, [0; 4], &ipv4(44, &frag)));
+            frames.push(whole(&format!("icmp error quoting ipv4/{name}"), error));
+            frames.push(whole(&format!("ipv4 first fragment/{name}"), first));
+        }
+    }
+    frames
+}
+
+differential!(ethernet_in_ip, link_type::RAW, ethernet_in_ip_frames());

@@ -45,13 +45,13 @@
 //! crafted frames (every link type, every layer, every cut length of many
 //! of them), which agree line for line. Not modelled, so they may differ:
 //!
-//! - UDP is VXLAN whenever either port is 4789; Wireshark first tries the
-//!   lower port, so e.g. 53 → 4789 would be DNS there.
-//! - Tunnels other than VXLAN, IPv4/IPv6-in-IP and PPP-in-HDLC remnants of
+//! - UDP is VXLAN (port 4789) or MSRCP (port 3343, an Ethernet frame)
+//!   by its lower port, else by its higher port; Wireshark tries the
+//!   lower port's own protocol first, so e.g. 53 → 4789 is DNS there.
+//! - Tunnels other than VXLAN, MSRCP, IPv4/IPv6-in-IP, Ethernet in IP
+//!   (EtherIP, IP protocol 97, and 143) and PPP-in-HDLC remnants of
 //!   raw/null captures (GRE, Geneve, MPLS, 802.3 LLC/SNAP, ...) are not
-//!   followed, nor is Ethernet in IP (IP protocols 97 and 143). Tshark
-//!   4.0 also takes UDP port 3343 (`msrcp`) as carrying an Ethernet
-//!   frame, whose `eth.*` fields it then shows too.
+//!   followed.
 //! - IPv6 routing headers are checked only as far as tshark stops after a
 //!   type 2 or 4 header too short for its addresses; the RPL (3) and
 //!   compact (5, 6) types' own checks are not modelled.
@@ -128,10 +128,19 @@ pub mod ip_proto {
     pub const ICMPV6: u8 = 58;
     /// IPv6 destination options.
     pub const DEST_OPTS: u8 = 60;
+    /// EtherIP (RFC 3378): a 2-byte header, then an Ethernet frame.
+    pub const ETHERIP: u8 = 97;
+    /// An Ethernet frame (RFC 8986), with no header of its own.
+    pub const ETHERNET: u8 = 143;
 }
 
 /// The UDP port VXLAN is registered on (IANA).
 pub const VXLAN_PORT: u16 = 4789;
+
+/// The UDP port of Microsoft's cluster route control protocol (MSRCP),
+/// whose packets Wireshark 4.0 decodes as an Ethernet frame unless their
+/// seventh byte says request (0) or response (1).
+pub const MSRCP_PORT: u16 = 3343;
 
 /// `bytes[at..at + 2]` as a big-endian `u16`, if the bytes are there.
 #[inline]
