@@ -345,24 +345,16 @@ impl<'a> Ipv6ExtSlice<'a> {
         self.header
     }
 
-    /// Whether this is a routing header too short for what its routing
-    /// type says it holds: a type 2 (Mobile IPv6) header without room for
-    /// its address, a type 4 (segment routing) header without room for
-    /// Last Entry + 1 segments. Wireshark (4.0) then stops decoding the
-    /// datagram, so nothing after this header is decoded either, except
-    /// in the packet an ICMPv6 error quotes, where it goes on. (RPL,
-    /// type 3, and the compact types 5 and 6 have checks of their own
-    /// that are not modelled.)
-    pub fn is_short_routing(&self) -> bool {
-        if self.kind != ip_proto::ROUTING {
-            return false;
-        }
-        let data = self.header.len() - 8;
-        match (self.header.get(2), self.header.get(4)) {
-            (Some(2), _) => data < 16,
-            (Some(4), Some(&last_entry)) => (usize::from(last_entry) + 1) * 16 > data,
-            _ => false,
-        }
+    /// Whether Wireshark's (4.0) dissector of this routing header's type
+    /// throws: it reads the type's data as the header's length (minus 4)
+    /// bounds it, so it throws where the data its fields say it holds does
+    /// not fit (see [`routing_type_overruns`]). Decoding then stops after
+    /// this header, except in the packet an ICMPv6 error quotes, where
+    /// Wireshark catches it and goes on. `ipv6_addresses` says whether the
+    /// innermost IP header is IPv6 (the RPL type's dissector gives up on
+    /// anything else without reading).
+    pub fn routing_type_throws(&self, ipv6_addresses: bool) -> bool {
+        self.kind == ip_proto::ROUTING && routing_type_overruns(self.header, ipv6_addresses)
     }
 
     /// For a hop-by-hop or destination options header, whether Wireshark's
@@ -591,4 +583,56 @@ impl Iterator for RouteDestinations<'_> {
         }
         None
     }
+}
+
+/// Whether the type-specific data of the routing header `header` (whole)
+/// is too short for the dissector of its type in Wireshark 4.0, which
+/// reads it from byte 4 with the header's length as its end:
+///
+/// - type 2 (Mobile IPv6): 4 reserved bytes and a home address;
+/// - type 3 (RPL, only under an IPv6 header): 4 bytes of CmprI, CmprE and
+///   Pad, then n addresses of 16 − CmprI bytes except the last, of
+///   16 − CmprE, where n = ((length × 8 − Pad − (16 − CmprE)) / (16 −
+///   CmprI)) + 1 in C's arithmetic (0 for a length of 0);
+/// - type 4 (segment routing): 4 bytes, then Last Entry + 1 addresses;
+/// - types 5 and 6 (compact, 16- and 32-bit SIDs): the SID Segments Left
+///   points to, and the SIDs up to the first of 0, each read after the
+///   previous: one past the last when none is 0.
+fn routing_type_overruns(header: &[u8], ipv6_addresses: bool) -> bool {
+    let data_len = header.len().saturating_sub(4);
+    let (Some(&units), Some(&kind), Some(&left)) = (header.get(1), header.get(2), header.get(3))
+    else {
+        return false;
+    };
+    let data = header.get(4..).unwrap_or(&[]);
+    match kind {
+        2 => data_len < 20,
+        3 if ipv6_addresses => rpl_len(units, data).is_some_and(|len| len > data_len),
+        4 => data.first().is_some_and(|&last| 4 + (usize::from(last) + 1) * 16 > data_len),
+        5 | 6 => {
+            let sid_len = if kind == 5 { 2 } else { 4 };
+            let current_end = (usize::from(left) + 1) * sid_len;
+            let all_set = data.chunks_exact(sid_len).all(|sid| sid.iter().any(|&b| b != 0));
+            current_end > data_len || all_set
+        }
+        _ => false,
+    }
+}
+
+/// The bytes an RPL routing header's data (`data`, after the first 4
+/// bytes of a header of `units` 8-byte units after the first) takes by its
+/// CmprI, CmprE and Pad, as Wireshark 4.0 computes it; `None` without the
+/// 2 bytes they are in.
+fn rpl_len(units: u8, data: &[u8]) -> Option<usize> {
+    let (&first, &second) = (data.first()?, data.get(1)?);
+    let internal = 16 - i32::from(first >> 4);
+    let last = 16 - i32::from(first & 0x0f);
+    let pad = i32::from(second >> 4);
+    let count = match units {
+        0 => 0,
+        // Rust's integer division truncates towards zero, as C's does.
+        _ => (i32::from(units) * 8 - pad - last) / internal + 1,
+    };
+    let count = usize::try_from(count).ok().filter(|&n| n > 0)?;
+    Some(4 + (count - 1) * internal as usize + last as usize)
 }

@@ -429,7 +429,7 @@ impl<'a> Layers<'a> {
                 Some(ext) => {
                     let rest = input.after(ext.header().len(), ext.payload(), None);
                     let next = match (ext.fragment_offset(), ext.more_fragments()) {
-                        _ if ext.is_short_routing() && !self.in_error => Next::Done,
+                        _ if ext.routing_type_throws(self.ipv6) && !self.in_error => Next::Done,
                         _ if ext.options_overrun(input.bytes) => Next::Done,
                         (Some(offset), _) if offset != 0 && self.seen_ipv6 => Next::Done,
                         (Some(_), more) if self.seen_ipv6 => {
