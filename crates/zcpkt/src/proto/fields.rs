@@ -267,7 +267,9 @@ pub fn layer_values<'a>(field: FieldName, layer: &Layer<'a>) -> Values<'a> {
     match (field, layer) {
         (FieldName::IpDst, Layer::Ipv4(ip)) => {
             let options = ip.options();
-            ip_destinations(options, options.len(), Some(ip.destination()))
+            let mut values = ip_destinations(options, options.len(), Some(ip.destination()));
+            values.routes = values.routes.caught(ip.is_quoted());
+            values
         }
         (FieldName::IpDst, Layer::Partial(p)) if p.proto == Proto::Ipv4 => {
             partial_ip_destinations(p.bytes)

@@ -52,9 +52,6 @@
 //!   (EtherIP, IP protocol 97, and 143) and PPP-in-HDLC remnants of
 //!   raw/null captures (GRE, Geneve, MPLS, 802.3 LLC/SNAP, ...) are not
 //!   followed.
-//! - IPv4 options are modelled only as far as `ip.dst` (source routes,
-//!   one `ip.dst` per route in use) and giving up on a datagram need
-//!   them; CIPSO's tags are not checked.
 
 #![forbid(unsafe_code)]
 

@@ -47,6 +47,7 @@ pub struct Ipv4Slice<'a> {
     fixed: &'a [u8; 20],
     options: &'a [u8],
     payload: &'a [u8],
+    quoted: bool,
 }
 
 impl<'a> Ipv4Slice<'a> {
@@ -74,7 +75,19 @@ impl<'a> Ipv4Slice<'a> {
             let want = total - header_len;
             after.get(..want).unwrap_or(after)
         };
-        Some(Self { fixed, options, payload })
+        Some(Self { fixed, options, payload, quoted: false })
+    }
+
+    /// The view marked as in the packet an ICMP error quotes.
+    pub(crate) fn quoted_by_error(self) -> Self {
+        Self { quoted: true, ..self }
+    }
+
+    /// Whether the layer walker found this header in the packet an ICMP
+    /// error quotes, where Wireshark catches what its option dissectors
+    /// throw and goes on with the next option (and after the header).
+    pub fn is_quoted(&self) -> bool {
+        self.quoted
     }
 
     /// Header length in bytes (IHL × 4).
@@ -468,9 +481,9 @@ pub(crate) fn source_route_offset(options: &[u8], len: usize) -> Option<RouteEnd
 /// length in `fields_tshark.rs`): the pointer of Record Route, Loose and
 /// Strict Source Route (3 bytes), the level of Security and Extended
 /// Security (3), MTU Probe and Reply, Stream ID, Router Alert and
-/// Timestamp (4), Traceroute (12), CIPSO's domain of interpretation (6;
-/// its tags are not modelled), Quick-Start's function (3, and its nonce: 8
-/// for a rate request or report). The walk stops, with no verdict, where
+/// Timestamp (4), Traceroute (12), CIPSO's domain of interpretation (6,
+/// and its tags: [`cipso_tags_throw`]), Quick-Start's function (3, and its
+/// nonce: 8 for a rate request or report). The walk stops, with no verdict, where
 /// Wireshark's stops: end of list, a length under 2 or past the options,
 /// or bytes not captured.
 pub(crate) fn short_option(options: &[u8]) -> bool {
@@ -489,10 +502,62 @@ pub(crate) fn short_option(options: &[u8]) -> bool {
         if olen < 2 || at + olen > options.len() {
             return false;
         }
-        if olen < option_needs(opt, options.get(at + 2).copied(), olen) {
+        if options.get(at..at + olen).is_some_and(option_throws) {
             return true;
         }
         at += olen;
+    }
+    false
+}
+
+/// Whether Wireshark's dissector of the IPv4 option `option` (its type,
+/// length and data, whole) throws: it is shorter than the fields its type
+/// has ([`option_needs`]), or it is a CIPSO option whose tags do
+/// ([`cipso_tags_throw`]).
+fn option_throws(option: &[u8]) -> bool {
+    const CIPSO: u8 = 0x86;
+    let Some(&opt) = option.first() else { return false };
+    let olen = option.len();
+    olen < option_needs(opt, option.get(2).copied(), olen)
+        || (opt == CIPSO && cipso_tags_throw(option))
+}
+
+/// Whether Wireshark 4.0's walk of a CIPSO option's tags (after the
+/// 4-byte domain of interpretation) throws. It checks a tag's length
+/// against the option's end one byte too late, so a tag of a known type
+/// (1, 2, 5, 6, 7) that passes its checks (a length of 4 to 34, or 2 to
+/// 34 for type 7) but ends one byte past the option throws when its
+/// fields are read, unless it is an enumerated (2) or ranged (5) tag of
+/// an odd length over 4, whose reading stops a byte early. That byte
+/// early is also where the walk goes on after such a tag. Padding (0) is
+/// one byte; any other type, or a failed check, ends the walk (reading
+/// the length of a tag of another type in the option's last byte
+/// throws too).
+fn cipso_tags_throw(option: &[u8]) -> bool {
+    const TAG_LEN_MAX: usize = 34;
+    let len = option.len();
+    let mut at = 6;
+    while let Some(&tag) = option.get(at) {
+        let tag_len = option.get(at + 1).map_or(1, |&l| usize::from(l));
+        let min = match tag {
+            0 => {
+                at += 1;
+                continue;
+            }
+            1 | 2 | 5 | 6 => 4,
+            7 => 2,
+            // An unknown tag's length byte is read (for its text) if it
+            // is not past the option's end, which is one byte too late.
+            _ => return at + 1 == len,
+        };
+        if tag_len < min || tag_len > TAG_LEN_MAX || at + tag_len - 1 > len {
+            return false;
+        }
+        let stops_early = matches!(tag, 2 | 5) && tag_len > 4 && tag_len % 2 == 1;
+        if at + tag_len > len {
+            return !stops_early;
+        }
+        at += if stops_early { tag_len - 1 } else { tag_len };
     }
     false
 }
@@ -528,11 +593,21 @@ pub(crate) struct RouteDestinations<'a> {
     options: &'a [u8],
     at: usize,
     left: usize,
+    /// Whether an option that throws is caught and the walk goes on (in
+    /// the packet an ICMP error quotes).
+    caught: bool,
 }
 
 impl<'a> RouteDestinations<'a> {
     pub(crate) fn new(options: &'a [u8], len: usize) -> Self {
-        Self { options, at: 0, left: len }
+        Self { options, at: 0, left: len, caught: false }
+    }
+
+    /// The walk of an IPv4 header in the packet an ICMP error quotes
+    /// (`quoted`), where an option that throws gives no destination and
+    /// the walk goes on after it.
+    pub(crate) fn caught(self, quoted: bool) -> Self {
+        Self { caught: quoted, ..self }
     }
 
     /// The next option: `None` to end the walk, `Some(None)` for an option
@@ -555,11 +630,15 @@ impl<'a> RouteDestinations<'a> {
         let olen = usize::from(*self.options.get(at + 1)?);
         self.left -= 1;
         let third = self.options.get(at + 2).copied();
-        if olen < 2 || olen - 2 > self.left || olen < option_needs(opt, third, olen) {
+        if olen < 2 || olen - 2 > self.left {
             return None;
         }
+        let option = self.options.get(at..at + olen)?;
         self.at += olen;
         self.left -= olen - 2;
+        if option_throws(option) {
+            return self.caught.then_some(None);
+        }
         if opt == 0x83 || opt == 0x89 {
             let ptr = usize::from(third?);
             if ptr >= 4 && ptr % 4 == 0 && ptr <= olen && (olen - 3) % 4 == 0 {

@@ -389,6 +389,7 @@ impl<'a> Layers<'a> {
             }
             Proto::Ipv4 => match Ipv4Slice::from_slice(input.bytes) {
                 Some(ip) => {
+                    let ip = if self.in_error { ip.quoted_by_error() } else { ip };
                     self.ipv6 = false;
                     let total = usize::from(ip.total_len());
                     let claimed = (total != 0).then_some(total);
