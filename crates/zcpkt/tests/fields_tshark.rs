@@ -760,3 +760,91 @@ fn cipso_tag_frames() -> Vec<Frame> {
 }
 
 differential!(cipso_tags, link_type::RAW, cipso_tag_frames());
+
+/// A random chain of headers ending in UDP (to or from a port of DNS,
+/// MSRCP or VXLAN) or TCP carrying `payload`: hop-by-hop and destination
+/// options (random options), routing headers (types 0 to 6, their data 0,
+/// 1 or random), fragment headers (offset 0 or 1, M 0 or 1), EtherIP, IP
+/// protocol 143, IPv4 and IPv6 in IP, at most 4 deep. Returns the first
+/// header's protocol number and the chain's bytes.
+fn random_chain(r: &mut Rng, depth: usize, payload: &[u8]) -> (u8, Vec<u8>) {
+    let kind = if depth < 4 {
+        r.pick(&[0u8, 60, 43, 44, 97, 143, 4, 41, 17, 6])
+    } else {
+        r.pick(&[17, 6])
+    };
+    if kind == 17 {
+        let (source, destination) = (r.pick(&[1234, 3343, 4789, 53]), r.pick(&[80, 4789, 3343]));
+        return (17, udp(source, destination, payload));
+    }
+    if kind == 6 {
+        return (6, tcp(1, 2, &[], payload));
+    }
+    let (next, rest) = random_chain(r, depth + 1, payload);
+    let header = match kind {
+        97 | 143 => {
+            let ip = if r.chance(50) {
+                eth(0x86dd, &ipv6(next, &rest))
+            } else {
+                eth(0x0800, &ipv4(next, &rest))
+            };
+            return (kind, if kind == 97 { cat(&[&[0x30, 0], &ip]) } else { ip });
+        }
+        4 => return (4, ipv4(next, &rest)),
+        41 => return (41, ipv6(next, &rest)),
+        0 | 60 => {
+            let units = r.pick(&[0u8, 0, 1, 2]);
+            let len = (usize::from(units) + 1) * 8;
+            let mut header = vec![next, units];
+            while header.len() < len {
+                header.extend(random_ipv6_option(r));
+            }
+            header.truncate(len);
+            header
+        }
+        43 => {
+            let (units, routing) = (r.pick(&[0u8, 1, 2, 3]), r.pick(&[0u8, 2, 3, 4, 5, 6]));
+            let mut header = vec![next, units, routing, r.pick(&[0, 1, 2])];
+            for _ in 0..usize::from(units) * 8 + 4 {
+                let any = r.byte();
+                header.push(r.pick(&[0, 0, 1, any]));
+            }
+            header
+        }
+        _ => frag_ext(next, r.pick(&[0, 1]), r.chance(50), &[]),
+    };
+    (kind, cat(&[&header, &rest]))
+}
+
+/// Raw IPv6, IPv4 or ICMPv6-error-quoted datagrams whose payload is a
+/// random chain of headers ([`random_chain`]), a fifth of them cut short,
+/// each from a source address of its own (so that no conversation one
+/// frame's protocol sets up in tshark reaches another): the extension
+/// headers' checks, Ethernet in IP and fragment headers after IPv4 or
+/// IPv6 in every order.
+fn random_chain_frames() -> Vec<Frame> {
+    let mut r = Rng::new(0x6368_6169);
+    let mut frames = Vec::new();
+    for i in 0..5000u32 {
+        let (next, chain) = random_chain(&mut r, 0, b"payload!");
+        let source = i.to_be_bytes();
+        let mut frame = match r.below(10) {
+            0..=4 => {
+                ipv6_addrs(next, cat(&[&V6_A[..12], &source]).try_into().unwrap(), V6_B, &chain)
+            }
+            5..=7 => V4 { src: source, ..v4(next) }.build(&chain),
+            _ => {
+                let quoted = ipv6(next, &chain);
+                let src = cat(&[&V6_A[..12], &source]).try_into().unwrap();
+                ipv6_addrs(58, src, V6_B, &icmp(1, 0, [0; 4], &quoted))
+            }
+        };
+        if r.chance(20) {
+            frame.truncate(20 + r.below(frame.len() - 20 + 1));
+        }
+        frames.push(whole(&format!("random chain #{i}"), frame));
+    }
+    frames
+}
+
+differential!(random_chains, link_type::RAW, random_chain_frames());
