@@ -361,7 +361,11 @@ impl<'a> Ipv6ExtSlice<'a> {
     /// Whether Wireshark's (4.0) dissector of this routing header's type
     /// throws: it reads the type's data as the header's length (minus 4)
     /// bounds it, so it throws where the data its fields say it holds does
-    /// not fit (see [`routing_type_overruns`]). Decoding then stops after
+    /// not fit: a Mobile IPv6 (2) header without its address, an RPL (3)
+    /// header whose CmprI, CmprE and Pad call for more addresses than fit,
+    /// a segment routing (4) header without room for Last Entry + 1
+    /// addresses, a compact (5, 6) header whose Segments Left points past
+    /// it or whose SIDs are all non-zero. Decoding then stops after
     /// this header, except in the packet an ICMPv6 error quotes, where
     /// Wireshark catches it and goes on. `ipv6_addresses` says whether the
     /// innermost IP header is IPv6 (the RPL type's dissector gives up on
