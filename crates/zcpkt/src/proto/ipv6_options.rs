@@ -15,6 +15,8 @@
 /// Whether the options of the header `bytes` starts with (`header_len`
 /// bytes long, the rest of `bytes` being what follows it in the
 /// datagram) make Wireshark throw.
+// Out of line: options headers are rare, and the walk's loop stays small.
+#[inline(never)]
 pub(crate) fn options_throw(bytes: &[u8], header_len: usize) -> bool {
     let mut at = 2usize;
     while at < header_len {

@@ -681,6 +681,8 @@ impl Iterator for RouteDestinations<'_> {
 /// - types 5 and 6 (compact, 16- and 32-bit SIDs): the SID Segments Left
 ///   points to, and the SIDs up to the first of 0, each read after the
 ///   previous: one past the last when none is 0.
+// Out of line: routing headers are rare, and the walk's loop stays small.
+#[inline(never)]
 fn routing_type_overruns(header: &[u8], ipv6_addresses: bool) -> bool {
     let data_len = header.len().saturating_sub(4);
     let (Some(&units), Some(&kind), Some(&left)) = (header.get(1), header.get(2), header.get(3))

@@ -257,23 +257,20 @@ fn after_ip(p: u8, rest: Input<'_>) -> Next<'_> {
 /// header (`length_ok`). MSRCP is an Ethernet frame unless its type byte
 /// (the seventh) says request or response, and needs 16 bytes captured
 /// (it reads a sequence number at 12).
+#[inline]
 fn udp_payload(source: u16, destination: u16, length_ok: bool, rest: Input<'_>) -> Next<'_> {
-    if !length_ok {
+    let tunnel = |port| port == VXLAN_PORT || port == MSRCP_PORT;
+    // Most datagrams are neither: two compares per port, then done.
+    if !length_ok || !(tunnel(source) || tunnel(destination)) {
         return Next::Done;
     }
-    for port in [source.min(destination), source.max(destination)] {
-        match port {
-            VXLAN_PORT => return Next::Header(Proto::Vxlan, rest),
-            MSRCP_PORT => {
-                return match (rest.bytes.get(6), rest.bytes.len() >= 16) {
-                    (Some(2..), true) => Next::Header(Proto::Ethernet, rest),
-                    _ => Next::Done,
-                };
-            }
-            _ => {}
-        }
+    let low = source.min(destination);
+    let port = if tunnel(low) { low } else { source.max(destination) };
+    match (port, rest.bytes.get(6), rest.bytes.len() >= 16) {
+        (VXLAN_PORT, ..) => Next::Header(Proto::Vxlan, rest),
+        (_, Some(2..), true) => Next::Header(Proto::Ethernet, rest),
+        _ => Next::Done,
     }
-    Next::Done
 }
 
 /// What a Linux cooked capture's protocol field introduces, by the
