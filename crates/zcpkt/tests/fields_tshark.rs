@@ -7,8 +7,8 @@
 //! here. Skipped, with a note, when `tshark` is not installed.
 //!
 //! Deliberate deviations (not exercised here, documented in
-//! `zcpkt::proto`): UDP is taken as VXLAN or MSRCP by its ports alone,
-//! while Wireshark first tries a lower port with its own dissector; tunnels
+//! `zcpkt::proto`): a lower UDP port whose protocol claims some VXLAN or
+//! MSRCP payloads and not others is taken as claiming none; tunnels
 //! other than VXLAN, MSRCP, IP in IP, IPv6 in IP and Ethernet in IP (GRE,
 //! Geneve, ...) and 802.3 LLC/SNAP are not followed.
 
@@ -17,7 +17,7 @@ use std::path::Path;
 use std::process::Command;
 
 use zcpkt::proto::fields::{write_field, FieldName, FrameInfo};
-use zcpkt::proto::{link_type, Layers};
+use zcpkt::proto::{link_type, Layers, VXLAN_PORT};
 
 mod proto_frames;
 
@@ -848,3 +848,45 @@ fn random_chain_frames() -> Vec<Frame> {
 }
 
 differential!(random_chains, link_type::RAW, random_chain_frames());
+
+/// UDP datagrams between VXLAN's port (4789) or MSRCP's (3343) and a
+/// lower port whose protocol tshark 4.0 tries first (the ports of
+/// `zcpkt::proto`'s table, among others registered and not), both ways,
+/// carrying VXLAN packets of four kinds (or, to 3343, Ethernet frames):
+/// where that protocol claims the datagram there is no inner frame. Each
+/// frame comes from a source address of its own, so that no conversation
+/// one sets up in tshark reaches another.
+fn lower_port_frames() -> Vec<Frame> {
+    let ports = [
+        7u16, 13, 19, 37, 49, 53, 67, 68, 69, 111, 123, 137, 138, 173, 213, 319, 320, 389, 427,
+        434, 464, 496, 513, 514, 520, 521, 524, 525, 546, 547, 664, 701, 853, 854, 910, 921, 925,
+        1001, 1153, 1194, 1293, 1628, 1629, 1718, 1719, 1745, 1900, 1985, 2029, 2099, 2157, 2221,
+        2222, 2246, 2268, 2269, 2313, 2345, 2887, 2944, 2945, 2948, 2949, 3000, 3130, 3250, 3357,
+        3389, 3452, 3455, 3544, 3567, 3671, 3784, 3785, 3804, 3863, 4305, 4306, 4307, 4341, 4342,
+        4500, 4551, 4555, 4569, 4729, 4754, 4784, 0, 80, 161, 443, 1024, 2000, 3333, 4000, 4788,
+        4790, 60000,
+    ];
+    let inners = [
+        eth(0x0800, &ipv4(17, &udp(1111, 2222, b"hello"))),
+        cat(&[&[0xff; 6], &[0x52, 0x54, 0, 0x12, 0x34, 0x56, 0x08, 0x06], &[0; 28]]),
+        eth(0x86dd, &ipv6(6, &tcp(3333, 4444, &[], &[0x78; 40]))),
+        eth_from(2, 0x0800, &ipv4(6, &tcp(443, 50000, &[], &[0; 100]))),
+    ];
+    let mut frames = Vec::new();
+    for tunnel in [VXLAN_PORT, 3343] {
+        for &port in ports.iter().filter(|&&p| p < tunnel || p > 4789) {
+            for (k, inner) in inners.iter().enumerate() {
+                let payload = if tunnel == VXLAN_PORT { vxlan(inner) } else { inner.clone() };
+                for (source, destination) in [(port, tunnel), (tunnel, port)] {
+                    let n = frames.len() as u32 + 1;
+                    let ip = V4 { src: n.to_be_bytes(), ..v4(17) };
+                    let frame = ip.build(&udp(source, destination, &payload));
+                    frames.push(whole(&format!("udp {source} -> {destination}, inner {k}"), frame));
+                }
+            }
+        }
+    }
+    frames
+}
+
+differential!(udp_lower_port, link_type::RAW, lower_port_frames());

@@ -2,9 +2,9 @@
 
 use super::link::NullPayload;
 use super::{
-    ether_type, ip_proto, link_type, ArpSlice, EthernetSlice, Icmpv4Slice, Icmpv6Slice, Ipv4Slice,
-    Ipv6ExtSlice, Ipv6Slice, NullSlice, Sll2Slice, SllSlice, TcpSlice, UdpSlice, VlanSlice,
-    VxlanSlice, MSRCP_PORT, VXLAN_PORT,
+    ether_type, ip_proto, link_type, udp_ports, ArpSlice, EthernetSlice, Icmpv4Slice, Icmpv6Slice,
+    Ipv4Slice, Ipv6ExtSlice, Ipv6Slice, NullSlice, Sll2Slice, SllSlice, TcpSlice, UdpSlice,
+    VlanSlice, VxlanSlice, MSRCP_PORT, VXLAN_PORT,
 };
 use crate::capture::Frame;
 
@@ -252,11 +252,12 @@ fn after_ip(p: u8, rest: Input<'_>) -> Next<'_> {
 }
 
 /// What a UDP payload `rest` carries among what is decoded, by its ports
-/// as Wireshark tries them: the lower port first, then the higher (other
-/// ports' protocols are not modelled), if the length field covers the UDP
-/// header (`length_ok`). MSRCP is an Ethernet frame unless its type byte
-/// (the seventh) says request or response, and needs 16 bytes captured
-/// (it reads a sequence number at 12).
+/// as Wireshark tries them: the lower port first, then the higher, if the
+/// length field covers the UDP header (`length_ok`). A lower port whose
+/// own protocol claims the datagram ([`udp_ports::claims`]) ends the
+/// decoding. MSRCP is an Ethernet frame unless its type byte (the seventh)
+/// says request or response, and needs 16 bytes captured (it reads a
+/// sequence number at 12).
 #[inline]
 fn udp_payload(source: u16, destination: u16, length_ok: bool, rest: Input<'_>) -> Next<'_> {
     let tunnel = |port| port == VXLAN_PORT || port == MSRCP_PORT;
@@ -265,7 +266,11 @@ fn udp_payload(source: u16, destination: u16, length_ok: bool, rest: Input<'_>) 
         return Next::Done;
     }
     let low = source.min(destination);
-    let port = if tunnel(low) { low } else { source.max(destination) };
+    let port = match low {
+        _ if tunnel(low) => low,
+        _ if udp_ports::claims(low, low == destination) => return Next::Done,
+        _ => source.max(destination),
+    };
     match (port, rest.bytes.get(6), rest.bytes.len() >= 16) {
         (VXLAN_PORT, ..) => Next::Header(Proto::Vxlan, rest),
         (_, Some(2..), true) => Next::Header(Proto::Ethernet, rest),
