@@ -890,3 +890,23 @@ fn lower_port_frames() -> Vec<Frame> {
 }
 
 differential!(udp_lower_port, link_type::RAW, lower_port_frames());
+
+/// Ethernet frames whose type/length field is 0, 1, 46, 1500, 1501,
+/// 1535 or 1536, on their own and inside VXLAN, with zeroes, counting
+/// bytes or an IPX-style 0xffff after the header: tshark 4.0 shows a type
+/// of 0 as `eth.type` (an Ethernet II type, not an 802.3 length).
+fn ethernet_type_field_frames() -> Vec<Frame> {
+    let mut frames = Vec::new();
+    for ty in [0u16, 1, 46, 1500, 1501, 1535, 1536] {
+        for payload in [vec![0; 46], (0..60).collect(), cat(&[&[0xff, 0xff], &[0; 44]])] {
+            let frame = eth(ty, &payload);
+            let name = format!("eth type {ty:#06x}, payload {:02x?}", &payload[..3]);
+            let tunnelled = eth(0x0800, &ipv4(17, &udp(50000, 4789, &vxlan(&frame))));
+            frames.push(whole(&format!("vxlan/{name}"), tunnelled));
+            frames.push(whole(&name, frame));
+        }
+    }
+    frames
+}
+
+differential!(ethernet_type_field, link_type::ETHERNET, ethernet_type_field_frames());

@@ -339,7 +339,8 @@ pub fn layer_value(field: FieldName, layer: &Layer<'_>) -> Option<Value> {
         (F::EthSrc, Layer::Ethernet(e)) => Some(Value::Mac(e.source())),
         (F::EthDst, Layer::Ethernet(e)) => Some(Value::Mac(e.destination())),
         // An 802.3 frame has a length there, which Wireshark calls `eth.len`.
-        (F::EthType, Layer::Ethernet(e)) if e.ether_type() >= 0x0600 => {
+        // Wireshark takes 0 as an Ethernet II type, not an 802.3 length.
+        (F::EthType, Layer::Ethernet(e)) if e.ether_type() >= 0x0600 || e.ether_type() == 0 => {
             Some(Value::Hex16(e.ether_type()))
         }
         (F::VlanId, Layer::Vlan(v)) if v.is_8021q() => Some(Value::Uint(v.vlan_id().into())),
