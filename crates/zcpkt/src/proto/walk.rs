@@ -238,6 +238,9 @@ fn by_ip_proto(p: u8) -> Option<Proto> {
 
 /// What follows an IP header or IPv6 extension header whose protocol /
 /// Next Header is `p`, its payload being `rest`.
+// Always inlined: out of line (three callers) its result went through
+// memory, 2% more instructions for the whole walk (cachegrind).
+#[inline(always)]
 fn after_ip(p: u8, rest: Input<'_>) -> Next<'_> {
     match by_ip_proto(p) {
         Some(proto) => Next::Header(proto, rest),
