@@ -267,7 +267,9 @@ pub fn layer_values<'a>(field: FieldName, layer: &Layer<'a>) -> Values<'a> {
     match (field, layer) {
         (FieldName::IpDst, Layer::Ipv4(ip)) => {
             let options = ip.options();
-            ip_destinations(options, options.len(), Some(ip.destination()))
+            let mut values = ip_destinations(options, options.len(), Some(ip.destination()));
+            values.routes = values.routes.caught(ip.is_quoted());
+            values
         }
         (FieldName::IpDst, Layer::Partial(p)) if p.proto == Proto::Ipv4 => {
             partial_ip_destinations(p.bytes)
@@ -337,7 +339,8 @@ pub fn layer_value(field: FieldName, layer: &Layer<'_>) -> Option<Value> {
         (F::EthSrc, Layer::Ethernet(e)) => Some(Value::Mac(e.source())),
         (F::EthDst, Layer::Ethernet(e)) => Some(Value::Mac(e.destination())),
         // An 802.3 frame has a length there, which Wireshark calls `eth.len`.
-        (F::EthType, Layer::Ethernet(e)) if e.ether_type() >= 0x0600 => {
+        // Wireshark takes 0 as an Ethernet II type, not an 802.3 length.
+        (F::EthType, Layer::Ethernet(e)) if e.ether_type() >= 0x0600 || e.ether_type() == 0 => {
             Some(Value::Hex16(e.ether_type()))
         }
         (F::VlanId, Layer::Vlan(v)) if v.is_8021q() => Some(Value::Uint(v.vlan_id().into())),

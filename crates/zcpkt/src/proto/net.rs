@@ -47,6 +47,7 @@ pub struct Ipv4Slice<'a> {
     fixed: &'a [u8; 20],
     options: &'a [u8],
     payload: &'a [u8],
+    quoted: bool,
 }
 
 impl<'a> Ipv4Slice<'a> {
@@ -74,7 +75,19 @@ impl<'a> Ipv4Slice<'a> {
             let want = total - header_len;
             after.get(..want).unwrap_or(after)
         };
-        Some(Self { fixed, options, payload })
+        Some(Self { fixed, options, payload, quoted: false })
+    }
+
+    /// The view marked as in the packet an ICMP error quotes.
+    pub(crate) fn quoted_by_error(self) -> Self {
+        Self { quoted: true, ..self }
+    }
+
+    /// Whether the layer walker found this header in the packet an ICMP
+    /// error quotes, where Wireshark catches what its option dissectors
+    /// throw and goes on with the next option (and after the header).
+    pub fn is_quoted(&self) -> bool {
+        self.quoted
     }
 
     /// Header length in bytes (IHL × 4).
@@ -345,70 +358,32 @@ impl<'a> Ipv6ExtSlice<'a> {
         self.header
     }
 
-    /// Whether this is a routing header too short for what its routing
-    /// type says it holds: a type 2 (Mobile IPv6) header without room for
-    /// its address, a type 4 (segment routing) header without room for
-    /// Last Entry + 1 segments. Wireshark (4.0) then stops decoding the
-    /// datagram, so nothing after this header is decoded either, except
-    /// in the packet an ICMPv6 error quotes, where it goes on. (RPL,
-    /// type 3, and the compact types 5 and 6 have checks of their own
-    /// that are not modelled.)
-    pub fn is_short_routing(&self) -> bool {
-        if self.kind != ip_proto::ROUTING {
-            return false;
-        }
-        let data = self.header.len() - 8;
-        match (self.header.get(2), self.header.get(4)) {
-            (Some(2), _) => data < 16,
-            (Some(4), Some(&last_entry)) => (usize::from(last_entry) + 1) * 16 > data,
-            _ => false,
-        }
+    /// Whether Wireshark's (4.0) dissector of this routing header's type
+    /// throws: it reads the type's data as the header's length (minus 4)
+    /// bounds it, so it throws where the data its fields say it holds does
+    /// not fit: a Mobile IPv6 (2) header without its address, an RPL (3)
+    /// header whose CmprI, CmprE and Pad call for more addresses than fit,
+    /// a segment routing (4) header without room for Last Entry + 1
+    /// addresses, a compact (5, 6) header whose Segments Left points past
+    /// it or whose SIDs are all non-zero. Decoding then stops after
+    /// this header, except in the packet an ICMPv6 error quotes, where
+    /// Wireshark catches it and goes on. `ipv6_addresses` says whether the
+    /// innermost IP header is IPv6 (the RPL type's dissector gives up on
+    /// anything else without reading).
+    pub fn routing_type_throws(&self, ipv6_addresses: bool) -> bool {
+        self.kind == ip_proto::ROUTING && routing_type_overruns(self.header, ipv6_addresses)
     }
 
     /// For a hop-by-hop or destination options header, whether Wireshark's
     /// (4.0) dissection of its options throws, which ends the decoding of
-    /// the datagram: an option whose length byte or data runs past the end
-    /// of `bytes` (this header and what follows it in the datagram, as
-    /// captured and up to the IPv6 payload length; the header's own end is
-    /// no limit), a Home Address option (0xC9) whose 16-byte address does,
-    /// a CALIPSO option (0x07) under 6 bytes of data or whose compartments
-    /// do, an option 0x31 of none. The walk stops after the options whose
-    /// own length checks are not modelled (0x0F, 0x30, 0x41, RPL's 0x63,
-    /// Jumbo Payload's 0xC2, Home Address, 0xEE). Measured against tshark 4.0.
+    /// the datagram: an option whose length byte or fields run past the
+    /// end of `bytes` (this header and what follows it in the datagram, as
+    /// captured and up to the IPv6 payload length; each option type's
+    /// dissector reads the fields of its type, whatever its length says,
+    /// and the header's own end is no limit). See `ipv6_options`.
     pub fn options_overrun(&self, bytes: &[u8]) -> bool {
-        if !matches!(self.kind, ip_proto::HOP_BY_HOP | ip_proto::DEST_OPTS) {
-            return false;
-        }
-        let mut at = 2usize;
-        while at < self.header.len() {
-            let Some(&opt) = bytes.get(at) else { return true };
-            if opt == 0 {
-                at += 1;
-                continue;
-            }
-            let Some(&len) = bytes.get(at + 1) else { return true };
-            let len = usize::from(len);
-            let (reads, last) = match opt {
-                0x0f | 0x30 | 0x41 | 0x63 | 0xc2 | 0xee => (len, true),
-                0xc9 => (len.max(16), true),
-                0x07 if len < 6 => return true,
-                // DOI, compartment length, level, checksum, compartments.
-                0x07 => match bytes.get(at + 6) {
-                    Some(&words) => (len.max(8 + 4 * usize::from(words)), false),
-                    None => return true,
-                },
-                0x31 if len == 0 => return true,
-                _ => (len, false),
-            };
-            if at + 2 + reads > bytes.len() {
-                return true;
-            }
-            if last {
-                return false;
-            }
-            at += 2 + len;
-        }
-        false
+        matches!(self.kind, ip_proto::HOP_BY_HOP | ip_proto::DEST_OPTS)
+            && super::ipv6_options::options_throw(bytes, self.header.len())
     }
 
     /// For a fragment header: the fragment offset in 8-byte units.
@@ -510,9 +485,9 @@ pub(crate) fn source_route_offset(options: &[u8], len: usize) -> Option<RouteEnd
 /// length in `fields_tshark.rs`): the pointer of Record Route, Loose and
 /// Strict Source Route (3 bytes), the level of Security and Extended
 /// Security (3), MTU Probe and Reply, Stream ID, Router Alert and
-/// Timestamp (4), Traceroute (12), CIPSO's domain of interpretation (6;
-/// its tags are not modelled), Quick-Start's function (3, and its nonce: 8
-/// for a rate request or report). The walk stops, with no verdict, where
+/// Timestamp (4), Traceroute (12), CIPSO's domain of interpretation (6,
+/// and its tags: [`cipso_tags_throw`]), Quick-Start's function (3, and its
+/// nonce: 8 for a rate request or report). The walk stops, with no verdict, where
 /// Wireshark's stops: end of list, a length under 2 or past the options,
 /// or bytes not captured.
 pub(crate) fn short_option(options: &[u8]) -> bool {
@@ -531,10 +506,62 @@ pub(crate) fn short_option(options: &[u8]) -> bool {
         if olen < 2 || at + olen > options.len() {
             return false;
         }
-        if olen < option_needs(opt, options.get(at + 2).copied(), olen) {
+        if options.get(at..at + olen).is_some_and(option_throws) {
             return true;
         }
         at += olen;
+    }
+    false
+}
+
+/// Whether Wireshark's dissector of the IPv4 option `option` (its type,
+/// length and data, whole) throws: it is shorter than the fields its type
+/// has ([`option_needs`]), or it is a CIPSO option whose tags do
+/// ([`cipso_tags_throw`]).
+fn option_throws(option: &[u8]) -> bool {
+    const CIPSO: u8 = 0x86;
+    let Some(&opt) = option.first() else { return false };
+    let olen = option.len();
+    olen < option_needs(opt, option.get(2).copied(), olen)
+        || (opt == CIPSO && cipso_tags_throw(option))
+}
+
+/// Whether Wireshark 4.0's walk of a CIPSO option's tags (after the
+/// 4-byte domain of interpretation) throws. It checks a tag's length
+/// against the option's end one byte too late, so a tag of a known type
+/// (1, 2, 5, 6, 7) that passes its checks (a length of 4 to 34, or 2 to
+/// 34 for type 7) but ends one byte past the option throws when its
+/// fields are read, unless it is an enumerated (2) or ranged (5) tag of
+/// an odd length over 4, whose reading stops a byte early. That byte
+/// early is also where the walk goes on after such a tag. Padding (0) is
+/// one byte; any other type, or a failed check, ends the walk (reading
+/// the length of a tag of another type in the option's last byte
+/// throws too).
+fn cipso_tags_throw(option: &[u8]) -> bool {
+    const TAG_LEN_MAX: usize = 34;
+    let len = option.len();
+    let mut at = 6;
+    while let Some(&tag) = option.get(at) {
+        let tag_len = option.get(at + 1).map_or(1, |&l| usize::from(l));
+        let min = match tag {
+            0 => {
+                at += 1;
+                continue;
+            }
+            1 | 2 | 5 | 6 => 4,
+            7 => 2,
+            // An unknown tag's length byte is read (for its text) if it
+            // is not past the option's end, which is one byte too late.
+            _ => return at + 1 == len,
+        };
+        if tag_len < min || tag_len > TAG_LEN_MAX || at + tag_len - 1 > len {
+            return false;
+        }
+        let stops_early = matches!(tag, 2 | 5) && tag_len > 4 && tag_len % 2 == 1;
+        if at + tag_len > len {
+            return !stops_early;
+        }
+        at += if stops_early { tag_len - 1 } else { tag_len };
     }
     false
 }
@@ -570,11 +597,21 @@ pub(crate) struct RouteDestinations<'a> {
     options: &'a [u8],
     at: usize,
     left: usize,
+    /// Whether an option that throws is caught and the walk goes on (in
+    /// the packet an ICMP error quotes).
+    caught: bool,
 }
 
 impl<'a> RouteDestinations<'a> {
     pub(crate) fn new(options: &'a [u8], len: usize) -> Self {
-        Self { options, at: 0, left: len }
+        Self { options, at: 0, left: len, caught: false }
+    }
+
+    /// The walk of an IPv4 header in the packet an ICMP error quotes
+    /// (`quoted`), where an option that throws gives no destination and
+    /// the walk goes on after it.
+    pub(crate) fn caught(self, quoted: bool) -> Self {
+        Self { caught: quoted, ..self }
     }
 
     /// The next option: `None` to end the walk, `Some(None)` for an option
@@ -597,11 +634,15 @@ impl<'a> RouteDestinations<'a> {
         let olen = usize::from(*self.options.get(at + 1)?);
         self.left -= 1;
         let third = self.options.get(at + 2).copied();
-        if olen < 2 || olen - 2 > self.left || olen < option_needs(opt, third, olen) {
+        if olen < 2 || olen - 2 > self.left {
             return None;
         }
+        let option = self.options.get(at..at + olen)?;
         self.at += olen;
         self.left -= olen - 2;
+        if option_throws(option) {
+            return self.caught.then_some(None);
+        }
         if opt == 0x83 || opt == 0x89 {
             let ptr = usize::from(third?);
             if ptr >= 4 && ptr % 4 == 0 && ptr <= olen && (olen - 3) % 4 == 0 {
@@ -625,4 +666,58 @@ impl Iterator for RouteDestinations<'_> {
         }
         None
     }
+}
+
+/// Whether the type-specific data of the routing header `header` (whole)
+/// is too short for the dissector of its type in Wireshark 4.0, which
+/// reads it from byte 4 with the header's length as its end:
+///
+/// - type 2 (Mobile IPv6): 4 reserved bytes and a home address;
+/// - type 3 (RPL, only under an IPv6 header): 4 bytes of CmprI, CmprE and
+///   Pad, then n addresses of 16 − CmprI bytes except the last, of
+///   16 − CmprE, where n = ((length × 8 − Pad − (16 − CmprE)) / (16 −
+///   CmprI)) + 1 in C's arithmetic (0 for a length of 0);
+/// - type 4 (segment routing): 4 bytes, then Last Entry + 1 addresses;
+/// - types 5 and 6 (compact, 16- and 32-bit SIDs): the SID Segments Left
+///   points to, and the SIDs up to the first of 0, each read after the
+///   previous: one past the last when none is 0.
+// Out of line: routing headers are rare, and the walk's loop stays small.
+#[inline(never)]
+fn routing_type_overruns(header: &[u8], ipv6_addresses: bool) -> bool {
+    let data_len = header.len().saturating_sub(4);
+    let (Some(&units), Some(&kind), Some(&left)) = (header.get(1), header.get(2), header.get(3))
+    else {
+        return false;
+    };
+    let data = header.get(4..).unwrap_or(&[]);
+    match kind {
+        2 => data_len < 20,
+        3 if ipv6_addresses => rpl_len(units, data).is_some_and(|len| len > data_len),
+        4 => data.first().is_some_and(|&last| 4 + (usize::from(last) + 1) * 16 > data_len),
+        5 | 6 => {
+            let sid_len = if kind == 5 { 2 } else { 4 };
+            let current_end = (usize::from(left) + 1) * sid_len;
+            let all_set = data.chunks_exact(sid_len).all(|sid| sid.iter().any(|&b| b != 0));
+            current_end > data_len || all_set
+        }
+        _ => false,
+    }
+}
+
+/// The bytes an RPL routing header's data (`data`, after the first 4
+/// bytes of a header of `units` 8-byte units after the first) takes by its
+/// CmprI, CmprE and Pad, as Wireshark 4.0 computes it; `None` without the
+/// 2 bytes they are in.
+fn rpl_len(units: u8, data: &[u8]) -> Option<usize> {
+    let (&first, &second) = (data.first()?, data.get(1)?);
+    let internal = 16 - i32::from(first >> 4);
+    let last = 16 - i32::from(first & 0x0f);
+    let pad = i32::from(second >> 4);
+    let count = match units {
+        0 => 0,
+        // Rust's integer division truncates towards zero, as C's does.
+        _ => (i32::from(units) * 8 - pad - last) / internal + 1,
+    };
+    let count = usize::try_from(count).ok().filter(|&n| n > 0)?;
+    Some(4 + (count - 1) * internal as usize + last as usize)
 }
