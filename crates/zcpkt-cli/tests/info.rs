@@ -293,6 +293,37 @@ fn pkt_damage_is_exit_1_with_one_line() {
     assert_eq!(err.lines().count(), 1, "{err}");
 }
 
+/// README's schema: "PKT is read past its errors: `packets` counts every
+/// intact packet, and standard error says how many more errors there
+/// were", framing lost or not (as `check` and `stats` read it).
+#[test]
+fn pkt_is_read_past_errors_that_lose_framing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = Vec::new();
+    NewPacket::new("a", "b", b"one").timestamp(1).write_to(&mut bytes).unwrap();
+    let garbage_at = bytes.len() as u64;
+    bytes.extend_from_slice(b"junk");
+    NewPacket::new("a", "b", b"two").timestamp(2).write_to(&mut bytes).unwrap();
+    NewPacket::new("a", "b", b"six").timestamp(6).write_to(&mut bytes).unwrap();
+    // The third packet's payload changed: a checksum mismatch, framing kept.
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    let expected_message = format!("offset {garbage_at}: bad magic (expected \"PKT\\0\")");
+    let path = temp(&dir, "junk.pkt", &bytes);
+    for (j, err, code) in [info_json(&path), info_json_stdin(&bytes)] {
+        assert_eq!(code, 1);
+        assert_eq!(j["packets"], 3);
+        assert_eq!(j["data_size"], bytes.len() as u64 - 4);
+        assert_eq!(j["last_time"]["epoch"], "0.000006000");
+        assert_eq!(
+            j["error"],
+            serde_json::json!({"offset": garbage_at, "kind": "BadMagic", "message": expected_message})
+        );
+        assert!(err.ends_with(&format!("{expected_message} (and 1 more errors)\n")), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}
+
 #[test]
 fn unknown_and_unreadable_are_exit_2() {
     let dir = tempfile::tempdir().unwrap();
