@@ -324,6 +324,42 @@ fn pkt_is_read_past_errors_that_lose_framing() {
     }
 }
 
+/// A packet over `--max-packet` keeps its framing (dump-json.md), so it is
+/// one of the packets "whose framing is intact" that `packets` counts (as
+/// in `check` and `stats`), with its HEADER_LEN + PAYLOAD_LEN in the sizes.
+#[test]
+fn pkt_too_large_packets_are_counted_with_their_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = Vec::new();
+    NewPacket::new("a", "b", b"hi").timestamp(1).write_to(&mut bytes).unwrap();
+    let big_at = bytes.len() as u64;
+    NewPacket::new("a", "b", &[7; 100]).timestamp(50).write_to(&mut bytes).unwrap();
+    let big_len = bytes.len() as u64 - big_at;
+    NewPacket::new("a", "b", b"yo").timestamp(3).write_to(&mut bytes).unwrap();
+    let path = temp(&dir, "big.pkt", &bytes);
+    let message =
+        format!("offset {big_at}: packet of {big_len} bytes exceeds the limit of 64 bytes");
+    for out in [
+        zcpkt().args(["info", "--json", "--max-packet", "64"]).arg(&path).output().unwrap(),
+        zcpkt()
+            .args(["info", "--json", "--max-packet", "64", "-"])
+            .write_stdin(bytes.clone())
+            .output()
+            .unwrap(),
+    ] {
+        let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(j["packets"], 3);
+        let all = Some(bytes.len() as u64);
+        assert_eq!((j["data_size"].as_u64(), j["captured_size"].as_u64()), (all, all));
+        // Nothing of it was read but its size: its timestamp is not known.
+        assert_eq!(j["last_time"]["epoch"], "0.000003000");
+        assert_eq!(j["error"]["kind"], "TooLarge");
+        assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
+        assert!(String::from_utf8_lossy(&out.stderr).contains(&message));
+    }
+}
+
 #[test]
 fn unknown_and_unreadable_are_exit_2() {
     let dir = tempfile::tempdir().unwrap();
