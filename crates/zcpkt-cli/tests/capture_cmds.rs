@@ -444,6 +444,35 @@ fn times_past_year_9999_have_the_expanded_year() {
     assert_eq!(frames_of(&out.unwrap()), [f_tcp()]);
 }
 
+/// Epoch seconds before 1970 are the decimal value of the time, as `info`
+/// and the library's `Timestamp` print them: 23:59:59.25 on 1969-12-31 is
+/// -0.75 s, not "-1.25" (the whole seconds' floor and the fraction above
+/// it, which reads back as another time).
+#[test]
+fn stats_epoch_times_before_1970_are_their_decimal_value() {
+    let mut ng = Ng::new();
+    ng.shb(ByteOrder::Little, &[]);
+    // if_tsoffset -1700000001 s: the frames land 0.75 s before the epoch
+    // and 0.45 s after it.
+    ng.idb(1, 0, &[(14, (-1_700_000_001i64).to_le_bytes().to_vec())]);
+    ng.epb(0, 1_700_000_000_250_000, 60, &f_tcp(), &[]);
+    ng.epb(0, 1_700_000_001_450_000, 60, &f_udp(), &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = temp(&dir, "early.pcapng", &ng.bytes);
+    let (out, err, code) = run_on("stats", &path, &["--json"]);
+    assert_eq!(code, 0, "{err}");
+    let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (&j["time"]["first"], &j["time"]["first_iso"]),
+        (&"-0.750000000".into(), &"1969-12-31T23:59:59.250000000Z".into())
+    );
+    assert_eq!(j["time"]["last"], "0.450000000");
+    assert_eq!(j["time"]["duration_ns"], 1_200_000_000);
+    let (out, _, _) = run_on("info", &path, &["--json"]);
+    let info: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(info["first_time"]["epoch"], j["time"]["first"]);
+}
+
 // ------------------------------------------------------------------- filter
 
 /// The frames (data) of a pcap or pcapng file, read back with the library.

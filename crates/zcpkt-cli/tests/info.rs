@@ -293,6 +293,73 @@ fn pkt_damage_is_exit_1_with_one_line() {
     assert_eq!(err.lines().count(), 1, "{err}");
 }
 
+/// README's schema: "PKT is read past its errors: `packets` counts every
+/// intact packet, and standard error says how many more errors there
+/// were", framing lost or not (as `check` and `stats` read it).
+#[test]
+fn pkt_is_read_past_errors_that_lose_framing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = Vec::new();
+    NewPacket::new("a", "b", b"one").timestamp(1).write_to(&mut bytes).unwrap();
+    let garbage_at = bytes.len() as u64;
+    bytes.extend_from_slice(b"junk");
+    NewPacket::new("a", "b", b"two").timestamp(2).write_to(&mut bytes).unwrap();
+    NewPacket::new("a", "b", b"six").timestamp(6).write_to(&mut bytes).unwrap();
+    // The third packet's payload changed: a checksum mismatch, framing kept.
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    let expected_message = format!("offset {garbage_at}: bad magic (expected \"PKT\\0\")");
+    let path = temp(&dir, "junk.pkt", &bytes);
+    for (j, err, code) in [info_json(&path), info_json_stdin(&bytes)] {
+        assert_eq!(code, 1);
+        assert_eq!(j["packets"], 3);
+        assert_eq!(j["data_size"], bytes.len() as u64 - 4);
+        assert_eq!(j["last_time"]["epoch"], "0.000006000");
+        assert_eq!(
+            j["error"],
+            serde_json::json!({"offset": garbage_at, "kind": "BadMagic", "message": expected_message})
+        );
+        assert!(err.ends_with(&format!("{expected_message} (and 1 more errors)\n")), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}
+
+/// A packet over `--max-packet` keeps its framing (dump-json.md), so it is
+/// one of the packets "whose framing is intact" that `packets` counts (as
+/// in `check` and `stats`), with its HEADER_LEN + PAYLOAD_LEN in the sizes.
+#[test]
+fn pkt_too_large_packets_are_counted_with_their_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = Vec::new();
+    NewPacket::new("a", "b", b"hi").timestamp(1).write_to(&mut bytes).unwrap();
+    let big_at = bytes.len() as u64;
+    NewPacket::new("a", "b", &[7; 100]).timestamp(50).write_to(&mut bytes).unwrap();
+    let big_len = bytes.len() as u64 - big_at;
+    NewPacket::new("a", "b", b"yo").timestamp(3).write_to(&mut bytes).unwrap();
+    let path = temp(&dir, "big.pkt", &bytes);
+    let message =
+        format!("offset {big_at}: packet of {big_len} bytes exceeds the limit of 64 bytes");
+    for out in [
+        zcpkt().args(["info", "--json", "--max-packet", "64"]).arg(&path).output().unwrap(),
+        zcpkt()
+            .args(["info", "--json", "--max-packet", "64", "-"])
+            .write_stdin(bytes.clone())
+            .output()
+            .unwrap(),
+    ] {
+        let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(j["packets"], 3);
+        let all = Some(bytes.len() as u64);
+        assert_eq!((j["data_size"].as_u64(), j["captured_size"].as_u64()), (all, all));
+        // Nothing of it was read but its size: its timestamp is not known.
+        assert_eq!(j["last_time"]["epoch"], "0.000003000");
+        assert_eq!(j["error"]["kind"], "TooLarge");
+        assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
+        assert!(String::from_utf8_lossy(&out.stderr).contains(&message));
+    }
+}
+
 #[test]
 fn unknown_and_unreadable_are_exit_2() {
     let dir = tempfile::tempdir().unwrap();

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use zcpkt::capture::{Resolution, Timestamp};
 use zcpkt::pcap::RecordHeader;
 use zcpkt::pcapng::{Block, Interface, Options, SectionHeader};
-use zcpkt::{pcap, pcapng, Format, Frame, LinkType, Packet, Record};
+use zcpkt::{pcap, pcapng, ErrorKind, Format, Frame, LinkType, Packet, Record};
 
 use crate::capture_fold::{fold_capture_events, FrameFold};
 use crate::error::{CliError, Outcome};
@@ -35,8 +35,10 @@ use crate::time::IsoNanos;
 /// as capinfos reports them. An empty file is a capture of zero packets of
 /// file type "empty". `--json` prints one object; its schema is in README.md.
 ///
-/// Exit status: 0 clean; 1 damaged (the summary covers every frame before
-/// the damage, and one line on standard error gives its offset); 2 on a
+/// Exit status: 0 clean; 1 damaged (pcap and pcapng: the summary covers
+/// every frame before the damage; PKT is read past its errors, as `check`
+/// reads it, and the summary covers every packet whose framing is intact;
+/// one line on standard error gives the first error's offset); 2 on a
 /// usage error, an unreadable file, or one of unknown format.
 #[derive(clap::Args, Debug)]
 #[command(verbatim_doc_comment)]
@@ -51,7 +53,10 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Result<Outcome, CliError> {
     let input = Input::new(args.input.file.clone());
-    let mut opts = ReadOptions::new(&args.input, false);
+    // PKT is read past errors that lose framing, as `check` and `stats` read
+    // it (README: `packets` counts every intact packet); pcap and pcapng
+    // stop at their damage (`recover_captures` stays off).
+    let mut opts = ReadOptions::new(&args.input, true);
     opts.progress = false;
     let mut info = Info::default();
     let (frames, summary) = fold_capture_events::<Totals>(&input, &opts, false, |event| {
@@ -60,7 +65,7 @@ pub fn run(args: &Args) -> Result<Outcome, CliError> {
             CaptureEvent::Pkt(record) => info.pkt(&record),
             // Only `for_each_input_event` sends it; the summary has it.
             CaptureEvent::PcapHeader(_) => {}
-            // Only when recovering, which info does not.
+            // Only when recovering captures, which info does not.
             CaptureEvent::Damage(_) | CaptureEvent::Skipped(_) => {}
         }
         std::ops::ControlFlow::Continue(())
@@ -316,6 +321,14 @@ impl Info {
             Record::Packet(packet) => self.pkt_packet(packet),
             Record::Error(error) => {
                 self.pkt_errors += 1;
+                // A TooLarge packet keeps its framing (dump-json.md): it is
+                // a packet of `size` bytes, as `check` and `stats` count it,
+                // though nothing else of it was read.
+                if let ErrorKind::TooLarge { size, .. } = error.kind {
+                    self.t.packets += 1;
+                    self.t.data += size;
+                    self.t.captured += size;
+                }
                 if self.pkt_error.is_none() {
                     self.pkt_error = Some((error.offset, error.kind.name(), error.to_string()));
                 }

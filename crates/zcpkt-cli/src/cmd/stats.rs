@@ -716,10 +716,16 @@ impl FrameStats {
         IsoNanos { secs, nanos }.to_string()
     }
 
+    /// The decimal value of the time in seconds, as `info` and the
+    /// library's `Timestamp` print it: before the epoch the sign goes in
+    /// front of the magnitude (-0.75 s is `-0.750000000`; the floor and the
+    /// fraction above it, `-1.250000000`, would read back as -1.25 s).
     fn epoch(ns: i128) -> String {
-        let secs = ns.div_euclid(1_000_000_000);
-        let nanos = ns.rem_euclid(1_000_000_000);
-        format!("{secs}.{nanos:09}")
+        let sign = if ns < 0 { "-" } else { "" };
+        let magnitude = ns.unsigned_abs();
+        let secs = magnitude / 1_000_000_000;
+        let nanos = magnitude % 1_000_000_000;
+        format!("{sign}{secs}.{nanos:09}")
     }
 
     fn to_json(
