@@ -1189,8 +1189,14 @@ fn check_frame_fields(number: u64, frame: &Frame, pcapng: bool) {
         let per_sec = t.resolution().units_per_second().expect("a timestamp of no resolution");
         assert!(t.fraction() < per_sec, "{t:?}");
         assert!(t.subsec_nanos() < 1_000_000_000);
+        // tshark's form: whole seconds rounded down, then the fraction
+        // above them (before 1970 too), where `Display` gives the value.
         let epoch = frame_value(FieldName::FrameTimeEpoch, &info).map(|v| v.to_string());
-        assert_eq!(epoch, Some(t.to_string()), "frame.time_epoch");
+        let tshark = format!("{}.{:09}", t.seconds(), t.subsec_nanos());
+        assert_eq!(epoch, Some(tshark), "frame.time_epoch");
+        if t.seconds() >= 0 {
+            assert_eq!(epoch, Some(t.to_string()), "frame.time_epoch");
+        }
     }
     let mut line = String::new();
     write_fields(&mut line, FieldName::ALL, &info, Layers::of_frame(frame), '\t', ',').unwrap();

@@ -262,6 +262,30 @@ fn pcapng_sections_interfaces_resolutions_and_block_kinds_agree_with_tshark() {
     eprintln!("{lines} pcapng frames agree with tshark");
 }
 
+/// Times before 1970 (a negative `if_tsoffset`): tshark 4.0 prints the
+/// whole seconds rounded down, then the fraction above them (-0.75 s is
+/// `-1.250000000`), and so does `zcpkt fields`.
+#[test]
+fn times_before_1970_print_as_tshark_prints_them() {
+    need_tshark!();
+    let mut ng = Ng::new();
+    ng.shb(ByteOrder::Little, &[]);
+    let offsets: [i64; 3] = [-1, -2, -1_000_000];
+    for offset in offsets {
+        ng.idb(1, 0, &[(option::IF_TSOFFSET, ng.n64(offset as u64))]);
+    }
+    let data = [0u8; 60];
+    // Microseconds: a quarter second, none, all but one, one and a half.
+    for (iface, units) in [(0, 250_000), (1, 0), (2, 999_999), (0, 1_500_000), (1, 1)] {
+        ng.epb(iface, units, 60, &data, &[]);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = temp_file(dir.path(), "before-1970.pcapng", &ng.bytes);
+    let out = same_as_tshark(&path, &["frame.time_epoch"], &[]);
+    let expected = ["-1.250000000", "-2.000000000", "-1000000.999999000", "0.500000000"];
+    assert_eq!(out.lines().take(4).collect::<Vec<_>>(), expected);
+}
+
 // ---- (b) damage ---------------------------------------------------------
 
 /// zcpkt on a damaged file: exit 1, one stderr line naming `offset`, and

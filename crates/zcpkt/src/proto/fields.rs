@@ -166,7 +166,8 @@ pub enum Value {
     Ipv4([u8; 4]),
     /// RFC 5952 text.
     Ipv6([u8; 16]),
-    /// Seconds with 9 decimals.
+    /// Seconds with 9 decimals: whole seconds rounded down, then the
+    /// fraction above them (before 1970 too, as tshark prints them).
     Epoch(Timestamp),
 }
 
@@ -236,14 +237,11 @@ fn write_ipv6<W: Write>(f: &mut W, a: &[u8; 16]) -> fmt::Result {
 }
 
 fn write_epoch<W: Write>(f: &mut W, t: Timestamp) -> fmt::Result {
-    let nanos = t.nanos.min(999_999_999);
-    if t.secs < 0 && nanos != 0 {
-        // -1 s + 0.25 s is -0.75 s: print the magnitude with a sign.
-        let whole = -(t.secs + 1);
-        write!(f, "-{}.{:09}", whole, 1_000_000_000 - nanos)
-    } else {
-        write!(f, "{}.{:09}", t.secs, nanos)
-    }
+    // Before 1970 too, the whole seconds (rounded down) then the fraction
+    // above them, as tshark 4.0 prints them: -0.75 s is `-1.250000000`.
+    // Not the decimal value (`info` and `stats` print that), because this
+    // output is made to be diffed with tshark's.
+    write!(f, "{}.{:09}", t.secs, t.nanos.min(999_999_999))
 }
 
 /// The value of a `frame.*` field, or `None` for a non-frame field or one
