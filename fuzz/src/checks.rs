@@ -2853,6 +2853,12 @@ fn layer_span(frame: &[u8], layer: &Layer) -> (usize, usize) {
             let _ = (v.flags(), v.vni());
             before(v.payload(), 8)
         }
+        Layer::Gre(v) => {
+            let _ = (v.flags_and_version(), v.version(), v.has_sequence_number());
+            let _ = (v.protocol_type(), v.key());
+            assert!(v.header_len() >= 4);
+            before(v.payload(), v.header_len())
+        }
         Layer::Partial(p) => {
             if let Some(reported) = p.reported_len {
                 assert!(reported >= p.bytes.len(), "{p:?}");

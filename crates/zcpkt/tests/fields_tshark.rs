@@ -9,8 +9,8 @@
 //! Deliberate deviations (not exercised here, documented in
 //! `zcpkt::proto`): a lower UDP port whose protocol claims some VXLAN or
 //! MSRCP payloads and not others is taken as claiming none; tunnels
-//! other than VXLAN, MSRCP, IP in IP, IPv6 in IP and Ethernet in IP (GRE,
-//! Geneve, ...) and 802.3 LLC/SNAP are not followed.
+//! other than VXLAN, MSRCP, IP in IP, IPv6 in IP, Ethernet in IP and GRE
+//! (Geneve, MPLS, ...) and 802.3 LLC/SNAP are not followed.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -910,3 +910,209 @@ fn ethernet_type_field_frames() -> Vec<Frame> {
 }
 
 differential!(ethernet_type_field, link_type::ETHERNET, ethernet_type_field_frames());
+
+/// A GRE header: flags and version, protocol type, then `fields` (the
+/// optional fields, source route entries, ...) as given.
+fn gre(flags: u16, ty: u16, fields: &[u8], payload: &[u8]) -> Vec<u8> {
+    cat(&[&flags.to_be_bytes(), &ty.to_be_bytes(), fields, payload])
+}
+
+/// GRE protocol types, and payloads for them (one fitting each, plus
+/// others that do not fit): IPv4, IPv6, ARP, Ethernet (transparent
+/// bridging and 0x6400), PPP (with and without address and control
+/// bytes, compressed protocol or not), WCCP (with a v2 redirect header or
+/// not), ERSPAN types I, II and III (frame types, the O bit), MPLS and
+/// an unknown type.
+fn gre_payloads() -> (Vec<u16>, Vec<(&'static str, Vec<u8>)>) {
+    let types =
+        vec![0x0800, 0x86dd, 0x0806, 0x6558, 0x6400, 0x880b, 0x883e, 0x88be, 0x22eb, 0x1234];
+    let v4 = V4 { src: [1, 1, 1, 1], dst: [2, 2, 2, 2], ..v4(17) }.build(&udp(1111, 2222, b"hi"));
+    let v6 = ipv6(6, &tcp(3333, 4444, &[], b"xyz"));
+    let frame = eth(0x0800, &v4);
+    let arp = cat(&[&[0, 1, 8, 0, 6, 4, 0, 1], &MAC_A, &IP_A, &[0; 6], &IP_B]);
+    let payloads = vec![
+        ("ipv4", v4.clone()),
+        ("ipv6", v6.clone()),
+        ("arp", arp),
+        ("ethernet", frame.clone()),
+        ("ppp ff03 0021 ipv4", cat(&[&[0xff, 3, 0, 0x21], &v4])),
+        ("ppp ff03 21 ipv4", cat(&[&[0xff, 3, 0x21], &v4])),
+        ("ppp 0057 ipv6", cat(&[&[0, 0x57], &v6])),
+        ("ppp 57 ipv6", cat(&[&[0x57], &v6])),
+        ("ppp ff00 57 ipv6", cat(&[&[0xff, 0, 0x57], &v6])),
+        ("ppp ff 0021 ipv4", cat(&[&[0xff, 0, 0x21], &v4])),
+        ("ppp 0281 ipv4", cat(&[&[2, 0x81], &v4])),
+        ("wccp redirect ipv4", cat(&[&[0, 1, 2, 3], &v4])),
+        ("wccp redirect ipv6", cat(&[&[0x10, 1, 2, 3], &v6])),
+        ("erspan ii", cat(&[&[0x10, 1, 0, 5, 0, 0, 0, 9], &frame])),
+        ("erspan ii version 0", cat(&[&[0x00, 1, 0, 5, 0, 0, 0, 9], &frame])),
+        ("erspan iii", cat(&[&[0x20, 1, 0, 5, 0, 0, 0, 9, 0, 0, 0x83, 0x46], &frame])),
+        ("erspan iii o", cat(&[&[0x20, 1, 0, 5, 0, 0, 0, 9, 0, 0, 0, 1], &[7; 8], &frame])),
+        ("erspan iii frame type 2", cat(&[&[0x20, 1, 0, 5, 0, 0, 0, 9, 0, 0, 8, 0], &v4])),
+        ("erspan iii frame type 1", cat(&[&[0x20, 1, 0, 5, 0, 0, 0, 9, 0, 0, 4, 0], &frame])),
+        ("erspan version 3", cat(&[&[0x30, 1, 0, 5, 0, 0, 0, 9, 0, 0, 0, 0], &frame])),
+        ("mpls ipv4", cat(&[&[0, 0x01, 0x01, 0x40], &v4])),
+        ("zeroes", vec![0; 40]),
+    ];
+    (types, payloads)
+}
+
+/// The optional fields of a GRE header with `flags` and protocol type
+/// `ty`, filled with `fill`; `sres` are the source route entries.
+fn gre_fields(flags: u16, ty: u16, fill: u8, sres: &[u8]) -> Vec<u8> {
+    let mut f = Vec::new();
+    let words = usize::from(flags & 0xc000 != 0)
+        + usize::from(flags & 0x2000 != 0)
+        + usize::from(flags & 0x1000 != 0)
+        + usize::from(ty == 0x880b && flags & 0x0080 != 0 && flags & 7 != 0);
+    f.resize(words * 4, fill);
+    if flags & 0x4000 != 0 {
+        f.extend(sres);
+    }
+    f
+}
+
+/// GRE (IP protocol 47) over raw IPv4 and IPv6: every protocol type with
+/// every payload of [`gre_payloads`], under flags C, R, K, S, A, the
+/// strict source route bit, recursion and reserved bits and versions 0 and
+/// 1 (PPTP), their fields filled with 0 or 0x45 (WCCP tells v2 by the
+/// byte after the first 4, whatever field it is); source route entries
+/// ending or not at one of family and length 0; whole, cut at every
+/// length, in a first fragment, an ICMP error, GRE in GRE and a header
+/// without payload. tshark 4.0 shows the inner packet's fields after the
+/// outer ones.
+fn gre_frames() -> Vec<Frame> {
+    let (types, payloads) = gre_payloads();
+    let mut frames = Vec::new();
+    let flag_sets = [
+        0x0000u16, 0x0001, 0x8000, 0x2000, 0x1000, 0x3001, 0x3081, 0x2001, 0x0081, 0x0080, 0xb000,
+        0x0800, 0x0700, 0x0078, 0x0007, 0x4000, 0xf000,
+    ];
+    for &ty in &types {
+        for (name, payload) in &payloads {
+            for &flags in &flag_sets {
+                for fill in [0u8, 0x45] {
+                    if fill == 0x45 && flags & 0xb000 == 0 {
+                        continue;
+                    }
+                    let fields = gre_fields(flags, ty, fill, &[0, 0, 0, 0]);
+                    let packet = gre(flags, ty, &fields, payload);
+                    let label = format!("gre {flags:#06x} type {ty:#06x} fill {fill}/{name}");
+                    frames.push(whole(&format!("ipv4/{label}"), ipv4(47, &packet)));
+                    if flags == 0x2000 {
+                        frames.push(whole(&format!("ipv6/{label}"), ipv6(47, &packet)));
+                    }
+                }
+            }
+        }
+    }
+    let dgram = ipv4(17, &udp(1111, 2222, b"hi"));
+    for sres in [
+        &[0u8, 1, 0, 0][..],
+        &[0, 0, 0, 4, 1, 2, 3, 4, 0, 0, 0, 0],
+        &[0, 2, 0, 4, 1, 2, 3, 4, 0, 0, 0, 0],
+        &[0, 2, 0, 0, 0, 0, 0, 0],
+        &[0, 0, 0, 3, 1, 2, 3, 0, 0, 0, 0],
+        &[0, 0, 0, 200],
+    ] {
+        for flags in [0x4000u16, 0xe000] {
+            let packet = gre(flags, 0x0800, &gre_fields(flags, 0x0800, 0, sres), &dgram);
+            frames.push(whole(&format!("gre {flags:#06x} routing {sres:02x?}"), ipv4(47, &packet)));
+        }
+    }
+    let frame = eth(0x0800, &dgram);
+    let erspan3 = cat(&[&[0x20, 1, 0, 5, 0, 0, 0, 9, 0, 0, 0, 1], &[7; 8], &frame]);
+    for (name, packet) in [
+        ("gre/ipv4", gre(0, 0x0800, &[], &dgram)),
+        ("gre key/ethernet", gre(0x2000, 0x6558, &[0, 0, 0, 1], &frame)),
+        (
+            "gre pptp/ppp",
+            gre(0x3081, 0x880b, &[0, 9, 0, 1, 0, 0, 0, 1, 0, 0, 0, 2], &[0xff, 3, 0, 0x21]),
+        ),
+        ("gre wccp", gre(0, 0x883e, &[], &cat(&[&[0, 1, 2, 3], &dgram]))),
+        ("gre/erspan iii", gre(0x1000, 0x22eb, &[0, 0, 0, 1], &erspan3)),
+        (
+            "gre routing",
+            gre(0x4000, 0x0800, &[0, 0, 0, 0, 0, 2, 0, 4, 1, 2, 3, 4, 0, 0, 0, 0], &dgram),
+        ),
+    ] {
+        frames.extend(all_cuts(&format!("ipv4/{name}"), &ipv4(47, &packet)));
+    }
+    let inner = gre(0x2000, 0x0800, &[0, 0, 0, 7], &dgram);
+    let first = V4 { flags_frag: 0x2000, ..v4(47) };
+    frames.push(whole("first fragment/gre", first.build(&inner)));
+    frames.push(whole("icmp error quoting gre", ipv4(1, &icmp(3, 0, [0; 4], &ipv4(47, &inner)))));
+    frames.push(whole("gre/gre", ipv4(47, &gre(0, 0x0800, &[], &ipv4(47, &inner)))));
+    frames.push(whole("gre/ipv6/gre", ipv4(47, &gre(0, 0x86dd, &[], &ipv6(47, &inner)))));
+    for flags in [0u16, 0x1000, 0x3081] {
+        let packet = gre(flags, 0x880b, &gre_fields(flags, 0x880b, 0, &[]), &[]);
+        frames.push(whole(&format!("gre {flags:#06x} without payload"), ipv4(47, &packet)));
+    }
+    frames
+}
+
+differential!(gre_tunnels, link_type::RAW, gre_frames());
+
+/// Random GRE packets: flags drawn bit by bit, a protocol type and a
+/// payload of [`gre_payloads`] (fitting or not), fields and source route
+/// entries random, a fifth cut short; each from a source address of its
+/// own.
+fn random_gre_frames() -> Vec<Frame> {
+    let (types, payloads) = gre_payloads();
+    let mut r = Rng::new(0x6772_6520);
+    let mut frames = Vec::new();
+    for i in 0..3000u32 {
+        let mut flags = 0u16;
+        for bit in [0x8000u16, 0x4000, 0x2000, 0x1000, 0x0800, 0x0080, 0x0001] {
+            if r.chance(if bit == 0x4000 { 10 } else { 35 }) {
+                flags |= bit;
+            }
+        }
+        let ty = if r.chance(80) { r.pick(&types) } else { r.pick(&[0x880b, 0x883e, 0x88be]) };
+        let (name, payload) = &payloads[r.below(payloads.len())];
+        let mut sres = Vec::new();
+        for _ in 0..r.below(3) {
+            let len = r.pick(&[0u8, 0, 4, 8, 3]);
+            sres.extend([0, r.pick(&[0, 0, 2]), 0, len]);
+            sres.extend(r.bytes(usize::from(len)));
+        }
+        if r.chance(80) {
+            sres.extend([0, 0, 0, 0]);
+        }
+        let fill = r.pick(&[0u8, 0x45, 0x60, 0xff]);
+        let packet = gre(flags, ty, &gre_fields(flags, ty, fill, &sres), payload);
+        let src = i.to_be_bytes();
+        let mut frame = V4 { src, ..v4(47) }.build(&packet);
+        let label = format!("random gre #{i} {flags:#06x} type {ty:#06x}/{name}");
+        if r.chance(20) {
+            let cut = 20 + r.below(frame.len() - 20 + 1);
+            frame.truncate(cut);
+            frames.push(Frame { name: format!("{label} cut at {cut}"), orig_len: 0, data: frame });
+            let last = frames.last_mut().unwrap();
+            last.orig_len = packet.len() + 20;
+        } else {
+            frames.push(whole(&label, frame));
+        }
+    }
+    frames
+}
+
+differential!(gre_random, link_type::RAW, random_gre_frames());
+
+/// Linux cooked captures (SLL and SLL2) on a GRE tunnel (ARPHRD_IPGRE,
+/// 778), whose protocol field is a GRE protocol type without a GRE
+/// header: every type and payload of [`gre_payloads`] (ERSPAN is then
+/// type I, WCCP has no redirect header).
+fn sll_gre_frames() -> Vec<Frame> {
+    let (types, payloads) = gre_payloads();
+    let mut frames = Vec::new();
+    for &ty in &types {
+        for (name, payload) in &payloads {
+            let hdr = cat(&[&[0, 0], &778u16.to_be_bytes(), &[0, 0], &[0; 8], &ty.to_be_bytes()]);
+            frames.push(whole(&format!("sll gre {ty:#06x}/{name}"), cat(&[&hdr, payload])));
+        }
+    }
+    frames
+}
+
+differential!(sll_gre, link_type::LINUX_SLL, sll_gre_frames());

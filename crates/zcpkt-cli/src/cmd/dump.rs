@@ -299,6 +299,7 @@ fn summarize(line: &mut String, layers: Layers<'_>) -> std::fmt::Result {
             Layer::Icmpv4(i) => write!(line, "ICMP type {} code {} ", i.icmp_type(), i.code())?,
             Layer::Icmpv6(i) => write!(line, "ICMPv6 type {} code {} ", i.icmp_type(), i.code())?,
             Layer::Vxlan(v) => write!(line, "VXLAN vni {} | ", v.vni())?,
+            Layer::Gre(g) => write!(line, "GRE {:#06x} | ", g.protocol_type())?,
             Layer::Partial(p) => write!(line, "[{} cut short] ", proto_name(p.proto))?,
         }
     }
@@ -337,6 +338,7 @@ fn proto_name(proto: Proto) -> &'static str {
         Proto::Icmpv4 => "ICMP",
         Proto::Icmpv6 => "ICMPv6",
         Proto::Vxlan => "VXLAN",
+        Proto::Gre => "GRE",
     }
 }
 

@@ -2,9 +2,9 @@
 
 use super::link::NullPayload;
 use super::{
-    ether_type, ip_proto, link_type, udp_ports, ArpSlice, EthernetSlice, Icmpv4Slice, Icmpv6Slice,
-    Ipv4Slice, Ipv6ExtSlice, Ipv6Slice, NullSlice, Sll2Slice, SllSlice, TcpSlice, UdpSlice,
-    VlanSlice, VxlanSlice, MSRCP_PORT, VXLAN_PORT,
+    ether_type, ip_proto, link_type, udp_ports, ArpSlice, EthernetSlice, GreSlice, Icmpv4Slice,
+    Icmpv6Slice, Ipv4Slice, Ipv6ExtSlice, Ipv6Slice, NullSlice, Sll2Slice, SllSlice, TcpSlice,
+    UdpSlice, VlanSlice, VxlanSlice, MSRCP_PORT, VXLAN_PORT,
 };
 use crate::capture::Frame;
 
@@ -42,6 +42,8 @@ pub enum Proto {
     Icmpv6,
     /// VXLAN.
     Vxlan,
+    /// GRE.
+    Gre,
 }
 
 /// A header the frame's bytes end inside of, or that is malformed so that
@@ -90,6 +92,9 @@ pub enum Layer<'a> {
     Icmpv6(Icmpv6Slice<'a>),
     /// VXLAN; the inner Ethernet frame follows as the next layers.
     Vxlan(VxlanSlice<'a>),
+    /// GRE (IP protocol 47); what it carries follows, when the walker
+    /// decodes its protocol type.
+    Gre(GreSlice<'a>),
     /// A header cut short (or malformed); the last layer.
     Partial(Partial<'a>),
 }
@@ -231,6 +236,7 @@ fn by_ip_proto(p: u8) -> Option<Proto> {
         ip_proto::IPIP => Some(Proto::Ipv4),
         ip_proto::IPV6 => Some(Proto::Ipv6),
         ip_proto::ETHERNET => Some(Proto::Ethernet),
+        ip_proto::GRE => Some(Proto::Gre),
         p if Ipv6ExtSlice::is_extension(p) => Some(Proto::Ipv6Ext(p)),
         _ => None,
     }
@@ -252,6 +258,85 @@ fn after_ip(p: u8, rest: Input<'_>) -> Next<'_> {
         }
         None => Next::Done,
     }
+}
+
+/// GRE protocol types (`gre.proto`) that Wireshark 4.0 decodes into
+/// something the walker follows, besides the EtherTypes of IPv4, IPv6 and
+/// ARP.
+mod gre_type {
+    /// Transparent Ethernet bridging: an Ethernet frame.
+    pub const ETHERNET: u16 = 0x6558;
+    /// Also an Ethernet frame to Wireshark's GRE table.
+    pub const ETHERNET_6400: u16 = 0x6400;
+    /// PPP (PPTP's enhanced GRE, version 1).
+    pub const PPP: u16 = 0x880b;
+    /// WCCP: an IP packet, after a redirect header in WCCP v2.
+    pub const WCCP: u16 = 0x883e;
+    /// ERSPAN type I (no header) or, with the sequence number bit, II or III.
+    pub const ERSPAN: u16 = 0x88be;
+    /// ERSPAN type III.
+    pub const ERSPAN_III: u16 = 0x22eb;
+}
+
+/// A GRE header and what follows it, if the header is whole.
+// Out of line and cold: GRE is rare next to TCP and UDP, and `decode` is
+// inlined into the walk's loop.
+#[cold]
+#[inline(never)]
+fn decode_gre(input: Input<'_>) -> Option<(Layer<'_>, Next<'_>)> {
+    let gre = GreSlice::from_slice(input.bytes)?;
+    let rest = input.after(gre.header_len(), gre.payload(), None);
+    let erspan_type_i = !gre.has_sequence_number();
+    Some((Layer::Gre(gre), by_gre_type(gre.protocol_type(), rest, erspan_type_i)))
+}
+
+/// What a GRE protocol type introduces (`gre.proto`, also a Linux cooked
+/// capture's protocol on a GRE tunnel, which has no GRE header: there
+/// `erspan_type_i` is set, as Wireshark then has no sequence number bit to
+/// tell ERSPAN type I from II).
+// Out of line and cold, for Linux cooked captures too.
+#[cold]
+#[inline(never)]
+fn by_gre_type(ty: u16, rest: Input<'_>, erspan_type_i: bool) -> Next<'_> {
+    match ty {
+        // WCCP's payload goes to the IP dissector, which takes version 6
+        // to IPv6 too.
+        ether_type::IPV4 | gre_type::WCCP => Next::Header(Proto::Ipv4, rest),
+        ether_type::IPV6 => Next::Header(Proto::Ipv6, rest),
+        ether_type::ARP => Next::Header(Proto::Arp, rest),
+        gre_type::ETHERNET | gre_type::ETHERNET_6400 => Next::Header(Proto::Ethernet, rest),
+        gre_type::ERSPAN if erspan_type_i => Next::Header(Proto::Ethernet, rest),
+        gre_type::ERSPAN | gre_type::ERSPAN_III => erspan(rest),
+        gre_type::PPP => {
+            // The address and control bytes are skipped when the first
+            // is 0xff, whatever the second.
+            let rest = if rest.bytes.first() == Some(&0xff) { skip(rest, 2) } else { rest };
+            match ppp_protocol(rest) {
+                Some((p, inner)) => Next::Header(p, inner),
+                None => Next::Done,
+            }
+        }
+        _ => Next::Done,
+    }
+}
+
+/// ERSPAN type II (version 1: an 8-byte header) or III (version 2: 12
+/// bytes, 8 more with the O bit), then an Ethernet frame; a type III
+/// header whose frame type is not 0 (Ethernet), or another version, ends
+/// the decoding, as in Wireshark 4.0.
+fn erspan(input: Input<'_>) -> Next<'_> {
+    let b = input.bytes;
+    let len = match b.first().map(|v| v >> 4) {
+        Some(1) => 8,
+        Some(2) => match super::be16(b, 10) {
+            Some(w) if w & 0x7c00 != 0 => return Next::Done,
+            Some(w) if w & 1 != 0 => 20,
+            Some(_) => 12,
+            None => return Next::Done,
+        },
+        _ => return Next::Done,
+    };
+    Next::Header(Proto::Ethernet, skip(input, len))
 }
 
 /// What a UDP payload `rest` carries among what is decoded, by its ports
@@ -281,26 +366,18 @@ fn udp_payload(source: u16, destination: u16, length_ok: bool, rest: Input<'_>) 
     }
 }
 
-/// What a Linux cooked capture's protocol field introduces, by the
-/// interface's ARPHRD type: an EtherType, except on a GRE tunnel (778,
-/// ARPHRD_IPGRE: a GRE protocol type, which Wireshark follows for IPv4,
-/// IPv6, ARP and transparent Ethernet bridging, not VLAN tags) and netlink
-/// (824, ARPHRD_NETLINK: a netlink family, not decoded).
-fn by_sll_protocol(arphrd: u16, protocol: u16) -> Option<Proto> {
+/// What a Linux cooked capture's protocol field introduces (its payload
+/// being `rest`), by the interface's ARPHRD type: an EtherType, except on
+/// a GRE tunnel (778, ARPHRD_IPGRE: a GRE protocol type, decoded as after
+/// a GRE header; not VLAN tags) and netlink (824, ARPHRD_NETLINK: a
+/// netlink family, not decoded).
+fn by_sll_protocol(arphrd: u16, protocol: u16, rest: Input<'_>) -> Next<'_> {
     const ARPHRD_IPGRE: u16 = 778;
     const ARPHRD_NETLINK: u16 = 824;
-    /// GRE protocol type of an Ethernet frame (transparent Ethernet bridging).
-    const GRE_ETHERNET: u16 = 0x6558;
     match arphrd {
-        ARPHRD_IPGRE => match protocol {
-            ether_type::IPV4 => Some(Proto::Ipv4),
-            ether_type::IPV6 => Some(Proto::Ipv6),
-            ether_type::ARP => Some(Proto::Arp),
-            GRE_ETHERNET => Some(Proto::Ethernet),
-            _ => None,
-        },
-        ARPHRD_NETLINK => None,
-        _ => by_ether_type(protocol),
+        ARPHRD_IPGRE => by_gre_type(protocol, rest, true),
+        ARPHRD_NETLINK => Next::Done,
+        _ => then(by_ether_type(protocol), rest),
     }
 }
 
@@ -352,7 +429,7 @@ impl<'a> Layers<'a> {
             Proto::Sll => match SllSlice::from_slice(input.bytes) {
                 Some(sll) => {
                     let rest = input.after(SllSlice::LEN, sll.payload(), None);
-                    let next = then(by_sll_protocol(sll.arphrd_type(), sll.protocol()), rest);
+                    let next = by_sll_protocol(sll.arphrd_type(), sll.protocol(), rest);
                     (Layer::Sll(sll), next)
                 }
                 None => partial(),
@@ -360,7 +437,7 @@ impl<'a> Layers<'a> {
             Proto::Sll2 => match Sll2Slice::from_slice(input.bytes) {
                 Some(sll) => {
                     let rest = input.after(Sll2Slice::LEN, sll.payload(), None);
-                    let next = then(by_sll_protocol(sll.arphrd_type(), sll.protocol()), rest);
+                    let next = by_sll_protocol(sll.arphrd_type(), sll.protocol(), rest);
                     (Layer::Sll2(sll), next)
                 }
                 None => partial(),
@@ -508,6 +585,10 @@ impl<'a> Layers<'a> {
                 }
                 None => partial(),
             },
+            Proto::Gre => match decode_gre(input) {
+                Some(decoded) => decoded,
+                None => partial(),
+            },
             Proto::Vxlan => match VxlanSlice::from_slice(input.bytes) {
                 Some(vxlan) => {
                     let rest = input.after(VxlanSlice::LEN, vxlan.payload(), None);
@@ -552,7 +633,12 @@ fn skip(input: Input<'_>, n: usize) -> Input<'_> {
 /// protocol), as remnants of it appear in raw and null captures: skipped
 /// without a layer of its own, to the IPv4 (0x21) or IPv6 (0x57) inside.
 fn ppp_hdlc(input: Input<'_>) -> Option<(Proto, Input<'_>)> {
-    let input = skip(input, 2);
+    ppp_protocol(skip(input, 2))
+}
+
+/// A PPP protocol field (1 byte when odd, as compressed, else 2) and the
+/// IPv4 (0x21) or IPv6 (0x57) packet after it.
+fn ppp_protocol(input: Input<'_>) -> Option<(Proto, Input<'_>)> {
     let first = *input.bytes.first()?;
     let (protocol, len) =
         if first & 1 == 1 { (u16::from(first), 1) } else { (super::be16(input.bytes, 0)?, 2) };

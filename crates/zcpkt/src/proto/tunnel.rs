@@ -1,0 +1,107 @@
+//! Tunnel views: GRE.
+
+use super::{be16, split};
+
+/// A GRE header (RFC 2784, 2890; PPTP's enhanced GRE, RFC 2637) with its
+/// optional fields, and the packet it carries.
+///
+/// Its length is what Wireshark 4.0's GRE dissector reads: the 4-byte
+/// header; a checksum and offset if the C or R bit is set; a key (K); a
+/// sequence number (S); an acknowledgment number (A, only for PPP of a
+/// version other than 0, as PPTP's); with the R bit, source route entries
+/// up to one whose address family and length are both 0; and for WCCP
+/// (protocol type 0x883e) v2 a 4-byte redirect header, told from v1 by the
+/// byte after the first 4 not starting an IPv4 header, whatever field it
+/// is. Flags, recursion and version are not checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GreSlice<'a> {
+    fixed: &'a [u8; 4],
+    fields: &'a [u8],
+    payload: &'a [u8],
+}
+
+/// GRE flag bits (the first 16 bits, with the version).
+const CHECKSUM: u16 = 0x8000;
+const ROUTING: u16 = 0x4000;
+const KEY: u16 = 0x2000;
+const SEQUENCE: u16 = 0x1000;
+const ACK: u16 = 0x0080;
+const VERSION: u16 = 0x0007;
+
+impl<'a> GreSlice<'a> {
+    /// Protocol type of PPP, whose acknowledgment number PPTP adds.
+    const PPP: u16 = 0x880b;
+    /// Protocol type of WCCP.
+    const WCCP: u16 = 0x883e;
+
+    /// The view of `bytes`, or `None` if they end inside the header (the
+    /// source route entries or the byte WCCP's version is told by
+    /// included).
+    pub fn from_slice(bytes: &'a [u8]) -> Option<Self> {
+        let (fixed, rest) = split::<4>(bytes)?;
+        let flags = u16::from_be_bytes([fixed[0], fixed[1]]);
+        let ty = u16::from_be_bytes([fixed[2], fixed[3]]);
+        let wccp2 = ty == Self::WCCP && rest.first()? >> 4 != 4;
+        let words = usize::from(flags & (CHECKSUM | ROUTING) != 0)
+            + usize::from(flags & KEY != 0)
+            + usize::from(flags & SEQUENCE != 0)
+            + usize::from(ty == Self::PPP && flags & ACK != 0 && flags & VERSION != 0);
+        let mut len = words * 4;
+        if flags & ROUTING != 0 {
+            // Each entry takes at least 4 bytes that must be there: the
+            // loop ends with the bytes.
+            loop {
+                let family = be16(rest, len)?;
+                let sre_len = *rest.get(len.checked_add(3)?)?;
+                len = len.checked_add(4)?;
+                if family == 0 && sre_len == 0 {
+                    break;
+                }
+                len = len.checked_add(usize::from(sre_len))?;
+            }
+        }
+        if wccp2 {
+            len = len.checked_add(4)?;
+        }
+        let (fields, payload) = rest.split_at_checked(len)?;
+        Some(Self { fixed, fields, payload })
+    }
+
+    /// Flags and version (the first 16 bits).
+    pub fn flags_and_version(&self) -> u16 {
+        u16::from_be_bytes([self.fixed[0], self.fixed[1]])
+    }
+
+    /// Version (0 for GRE, 1 for PPTP's enhanced GRE).
+    pub fn version(&self) -> u8 {
+        self.fixed[1] & 0x07
+    }
+
+    /// Whether the S bit says a sequence number is present (which tells
+    /// ERSPAN type II and III from type I).
+    pub fn has_sequence_number(&self) -> bool {
+        self.flags_and_version() & SEQUENCE != 0
+    }
+
+    /// The protocol type of the payload (an EtherType, mostly).
+    pub fn protocol_type(&self) -> u16 {
+        u16::from_be_bytes([self.fixed[2], self.fixed[3]])
+    }
+
+    /// The key (K bit), if present; PPTP's payload length and call ID.
+    pub fn key(&self) -> Option<u32> {
+        let at = 4 * usize::from(self.flags_and_version() & (CHECKSUM | ROUTING) != 0);
+        let key = self.flags_and_version() & KEY != 0;
+        key.then(|| super::array::<4>(self.fields, at).map(u32::from_be_bytes)).flatten()
+    }
+
+    /// Header length in bytes, optional fields included.
+    pub fn header_len(&self) -> usize {
+        4 + self.fields.len()
+    }
+
+    /// The packet carried.
+    pub fn payload(&self) -> &'a [u8] {
+        self.payload
+    }
+}
