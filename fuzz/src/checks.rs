@@ -2859,6 +2859,13 @@ fn layer_span(frame: &[u8], layer: &Layer) -> (usize, usize) {
             assert!(v.header_len() >= 4);
             before(v.payload(), v.header_len())
         }
+        Layer::Mpls(v) => {
+            let _ = (v.depth(), v.label(0), v.label(v.depth()), v.bottom_label());
+            assert_eq!(v.stack().len(), v.depth() * 4);
+            let (s, e) = at(v.stack());
+            assert_eq!(at(v.payload()).0, e);
+            (s, at(v.payload()).1)
+        }
         Layer::Partial(p) => {
             if let Some(reported) = p.reported_len {
                 assert!(reported >= p.bytes.len(), "{p:?}");

@@ -300,6 +300,7 @@ fn summarize(line: &mut String, layers: Layers<'_>) -> std::fmt::Result {
             Layer::Icmpv6(i) => write!(line, "ICMPv6 type {} code {} ", i.icmp_type(), i.code())?,
             Layer::Vxlan(v) => write!(line, "VXLAN vni {} | ", v.vni())?,
             Layer::Gre(g) => write!(line, "GRE {:#06x} | ", g.protocol_type())?,
+            Layer::Mpls(m) => write!(line, "MPLS {} | ", m.bottom_label())?,
             Layer::Partial(p) => write!(line, "[{} cut short] ", proto_name(p.proto))?,
         }
     }
@@ -339,6 +340,7 @@ fn proto_name(proto: Proto) -> &'static str {
         Proto::Icmpv6 => "ICMPv6",
         Proto::Vxlan => "VXLAN",
         Proto::Gre => "GRE",
+        Proto::Mpls => "MPLS",
     }
 }
 

@@ -1,4 +1,4 @@
-//! Tunnel views: GRE.
+//! Tunnel views: GRE and MPLS.
 
 use super::{be16, split};
 
@@ -101,6 +101,57 @@ impl<'a> GreSlice<'a> {
     }
 
     /// The packet carried.
+    pub fn payload(&self) -> &'a [u8] {
+        self.payload
+    }
+}
+
+/// An MPLS label stack (RFC 3032): 4-byte entries up to the one with the
+/// bottom-of-stack bit, and what it carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MplsSlice<'a> {
+    stack: &'a [u8],
+    payload: &'a [u8],
+}
+
+impl<'a> MplsSlice<'a> {
+    /// The view of `bytes`, or `None` if they end before an entry with
+    /// the bottom-of-stack bit.
+    pub fn from_slice(bytes: &'a [u8]) -> Option<Self> {
+        let mut len = 0usize;
+        loop {
+            let entry = super::array::<4>(bytes, len)?;
+            len = len.checked_add(4)?;
+            if entry[2] & 1 != 0 {
+                break;
+            }
+        }
+        let (stack, payload) = bytes.split_at_checked(len)?;
+        Some(Self { stack, payload })
+    }
+
+    /// Number of label stack entries (at least 1).
+    pub fn depth(&self) -> usize {
+        self.stack.len() / 4
+    }
+
+    /// The `i`-th entry's label (20 bits), outermost first.
+    pub fn label(&self, i: usize) -> Option<u32> {
+        let e = super::array::<4>(self.stack, i.checked_mul(4)?)?;
+        Some(u32::from_be_bytes(e) >> 12)
+    }
+
+    /// The bottom entry's label.
+    pub fn bottom_label(&self) -> u32 {
+        self.label(self.depth().saturating_sub(1)).unwrap_or(0)
+    }
+
+    /// The label stack's bytes.
+    pub fn stack(&self) -> &'a [u8] {
+        self.stack
+    }
+
+    /// What the stack carries.
     pub fn payload(&self) -> &'a [u8] {
         self.payload
     }
