@@ -2859,6 +2859,10 @@ fn layer_span(frame: &[u8], layer: &Layer) -> (usize, usize) {
             assert!(v.header_len() >= 4);
             before(v.payload(), v.header_len())
         }
+        Layer::Llc(v) => {
+            let _ = (v.dsap(), v.ssap(), v.control(), v.is_information(), v.snap());
+            before(v.payload(), v.header_len())
+        }
         Layer::Mpls(v) => {
             let _ = (v.depth(), v.label(0), v.label(v.depth()), v.bottom_label());
             assert_eq!(v.stack().len(), v.depth() * 4);

@@ -10,8 +10,8 @@
 //! `zcpkt::proto`): a lower UDP port whose protocol claims some VXLAN or
 //! MSRCP payloads and not others is taken as claiming none; tunnels
 //! other than VXLAN, MSRCP, IP in IP, IPv6 in IP, Ethernet in IP, GRE and
-//! MPLS (Geneve, ...) and 802.3 LLC/SNAP are not followed; an MPLS payload
-//! of first nibble 0 (an Ethernet pseudowire) is not decoded.
+//! MPLS (Geneve, ...) are not followed; an MPLS payload of first nibble 0
+//! (an Ethernet pseudowire) is not decoded.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -1260,3 +1260,119 @@ fn random_mpls_frames() -> Vec<Frame> {
 }
 
 differential!(mpls_random, link_type::ETHERNET, random_mpls_frames());
+
+/// 802.3 frames (a type/length field of 1 to 1500) with an 802.2 LLC
+/// header: SAPs of SNAP (0xAA both) or not, U-format (UI or not) and I-
+/// and S-format control fields, SNAP OUIs 0, Cisco's 0x0000f8, 802.1
+/// bridged (protocol IDs 1 and 7: an Ethernet frame, with an FCS or not)
+/// and others, carrying IPv4/TCP, IPv6, ARP, a VLAN tag, MPLS or an
+/// Ethernet frame; the length field exact, shorter than the payload (it
+/// cuts it, `tcp.len` too) or longer, 1500 and 1501; behind a VLAN tag
+/// and inside VXLAN; cut at every length. tshark 4.0 decodes a SNAP
+/// EtherType's packet only in an information frame.
+fn llc_frames() -> Vec<Frame> {
+    let v4 = V4 { src: [3, 3, 3, 3], ..v4(6) }.build(&tcp(1, 2, &[], &[0x78; 30]));
+    let v6 = ipv6(17, &udp(1111, 2222, b"hi"));
+    let arp = cat(&[&[0, 1, 8, 0, 6, 4, 0, 1], &MAC_A, &IP_A, &[0; 6], &IP_B]);
+    let frame = eth(0x0800, &v4);
+    let payloads: Vec<(u16, &str, Vec<u8>)> = vec![
+        (0x0800, "ipv4", v4.clone()),
+        (0x86dd, "ipv6", v6.clone()),
+        (0x0806, "arp", arp),
+        (0x8100, "802.1Q", tag(5, 0x0800, &v4)),
+        (0x8847, "mpls", cat(&[&label(16, true, 64), &v4])),
+        (0x0001, "bridged with fcs", cat(&[&[0, 0], &frame])),
+        (0x0007, "bridged", cat(&[&[0, 0], &frame])),
+        (0x000e, "bpdu", vec![0; 35]),
+        (0x1234, "unknown", v4.clone()),
+    ];
+    let saps: [(u8, u8); 6] =
+        [(0xaa, 0xaa), (0xaa, 0xab), (0xab, 0xaa), (0x42, 0x42), (0xe0, 0xe0), (0, 0)];
+    let controls: [&[u8]; 8] =
+        [&[3], &[0x13], &[0, 0], &[2, 1], &[1, 0], &[0xef], &[0xff], &[0x43]];
+    let ouis: [[u8; 3]; 6] =
+        [[0, 0, 0], [0, 0, 0xf8], [0, 0, 0x0c], [8, 0, 7], [0, 0x80, 0xc2], [0x12, 0x34, 0x56]];
+    let mut frames = Vec::new();
+    for (dsap, ssap) in saps {
+        for control in controls {
+            for oui in ouis {
+                for (pid, name, payload) in &payloads {
+                    let llc = cat(&[&[dsap, ssap], control, &oui, &pid.to_be_bytes(), payload]);
+                    let label = format!(
+                        "802.3 saps {dsap:#04x}/{ssap:#04x} control {control:02x?} oui {oui:02x?} pid {pid:#06x}/{name}"
+                    );
+                    frames.push(whole(&label, eth(llc.len() as u16, &llc)));
+                }
+            }
+        }
+    }
+    let snap = cat(&[&[0xaa, 0xaa, 3, 0, 0, 0, 8, 0], &v4]);
+    let n = snap.len() as u16;
+    for len in [1u16, 2, 3, 8, 20, 28, 40, n - 10, n - 1, n, n + 1, n + 20, 1500, 1501] {
+        frames.push(whole(&format!("802.3 length {len}/snap/ipv4"), eth(len, &snap)));
+        let padded = cat(&[&snap, &[0; 10]]);
+        frames.push(whole(&format!("802.3 length {len}/snap/ipv4 + 10"), eth(len, &padded)));
+    }
+    let bridged = cat(&[&[0xaa, 0xaa, 3, 0, 0x80, 0xc2, 0, 1, 0, 0], &frame]);
+    frames.push(whole("802.3/bridged with fcs", eth(bridged.len() as u16, &bridged)));
+    let fcs = cat(&[&bridged, b"abcd"]);
+    frames.push(whole("802.3/bridged with an fcs", eth(fcs.len() as u16, &fcs)));
+    frames.push(whole("802.3 length 200/bridged with fcs", eth(200, &bridged)));
+    frames.push(whole("802.1Q/802.3/snap", eth(0x8100, &tag(5, n, &snap))));
+    let tunnelled = ipv4(17, &udp(50000, 4789, &vxlan(&eth(n, &snap))));
+    frames.push(whole("vxlan/802.3/snap", eth(0x0800, &tunnelled)));
+    frames.push(whole("802.3/snap/802.3/snap", eth(200, &cat(&[&bridged[..10], &eth(n, &snap)]))));
+    frames.extend(all_cuts("802.3/snap/ipv4", &eth(n, &snap)));
+    frames.extend(all_cuts(
+        "802.3/i-frame snap/ipv6",
+        &eth(100, &cat(&[&[0xaa, 0xaa, 0, 0, 0, 0, 0, 0x86, 0xdd], &v6])),
+    ));
+    frames.extend(all_cuts("802.3/bridged", &eth(bridged.len() as u16, &bridged)));
+    frames
+}
+
+differential!(llc_snap, link_type::ETHERNET, llc_frames());
+
+/// Random 802.3 frames: SAPs 0xAA (mostly) or random, a random control
+/// byte (I, S and U formats), OUI 0, 0x0000f8, 0x0080c2 or random, a
+/// protocol ID that fits the payload or not, a length field exact,
+/// shorter or longer, a fifth cut short.
+fn random_llc_frames() -> Vec<Frame> {
+    let mut r = Rng::new(0x6c6c_6320);
+    let mut frames = Vec::new();
+    for i in 0..3000u32 {
+        let src = i.to_be_bytes();
+        let payload = match r.below(3) {
+            0 => V4 { src, ..v4(17) }.build(&udp(1, 2, b"abc")),
+            1 => ipv6(6, &tcp(1, 2, &[], b"abc")),
+            _ => cat(&[&[0, 0], &eth(0x0800, &V4 { src, ..v4(17) }.build(&udp(1, 2, b"abc")))]),
+        };
+        let any = r.byte();
+        let sap = |r: &mut Rng| if r.chance(80) { 0xaa } else { any };
+        let (dsap, ssap) = (sap(&mut r), sap(&mut r));
+        let control = r.pick(&[3, 3, 3, 0, 1, 2, 0x13, 0xef, any]);
+        let any = [r.byte(), r.byte(), r.byte()];
+        let oui = r.pick(&[[0, 0, 0], [0, 0, 0], [0, 0, 0xf8], [0, 0x80, 0xc2], any]);
+        let any_pid = u16::from(r.byte());
+        let pid: u16 = r.pick(&[0x0800, 0x86dd, 0x0001, 0x0007, 0x8100, any_pid]);
+        let second = r.byte();
+        let llc = cat(&[&[dsap, ssap, control, second], &oui, &pid.to_be_bytes(), &payload]);
+        let llc = if control & 3 == 3 && r.chance(90) { cat(&[&llc[..3], &llc[4..]]) } else { llc };
+        let exact = llc.len() as u16;
+        let short = 1 + r.below(60) as u16;
+        let len = r.pick(&[exact, exact, exact, exact - 5, exact + 5, short, 1500]);
+        let mut frame = eth(len, &llc);
+        let orig_len = frame.len();
+        if r.chance(20) {
+            frame.truncate(14 + r.below(frame.len() - 14 + 1));
+        }
+        frames.push(Frame {
+            name: format!("random 802.3 #{i} length {len}"),
+            data: frame,
+            orig_len,
+        });
+    }
+    frames
+}
+
+differential!(llc_random, link_type::ETHERNET, random_llc_frames());

@@ -301,6 +301,7 @@ fn summarize(line: &mut String, layers: Layers<'_>) -> std::fmt::Result {
             Layer::Vxlan(v) => write!(line, "VXLAN vni {} | ", v.vni())?,
             Layer::Gre(g) => write!(line, "GRE {:#06x} | ", g.protocol_type())?,
             Layer::Mpls(m) => write!(line, "MPLS {} | ", m.bottom_label())?,
+            Layer::Llc(_) => {}
             Layer::Partial(p) => write!(line, "[{} cut short] ", proto_name(p.proto))?,
         }
     }
@@ -341,6 +342,7 @@ fn proto_name(proto: Proto) -> &'static str {
         Proto::Vxlan => "VXLAN",
         Proto::Gre => "GRE",
         Proto::Mpls => "MPLS",
+        Proto::Llc(_) => "LLC",
     }
 }
 

@@ -1,4 +1,4 @@
-//! Tunnel views: GRE and MPLS.
+//! Tunnel views: GRE, MPLS, and the 802.2 LLC/SNAP header of 802.3 frames.
 
 use super::{be16, split};
 
@@ -152,6 +152,73 @@ impl<'a> MplsSlice<'a> {
     }
 
     /// What the stack carries.
+    pub fn payload(&self) -> &'a [u8] {
+        self.payload
+    }
+}
+
+/// An IEEE 802.2 LLC header (DSAP, SSAP, a 1-byte U-format or 2-byte I-
+/// or S-format control field) and, when both SAPs are 0xAA, the SNAP
+/// header after it (a 3-byte OUI and a 2-byte protocol ID): what an
+/// 802.3 frame (a type/length field of 1 to 1500) carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LlcSlice<'a> {
+    header: &'a [u8],
+    payload: &'a [u8],
+}
+
+impl<'a> LlcSlice<'a> {
+    /// The SAP of SNAP.
+    const SNAP_SAP: u8 = 0xaa;
+
+    /// The view of `bytes`, or `None` if they end inside the LLC header
+    /// or, for SNAP, the SNAP header.
+    pub fn from_slice(bytes: &'a [u8]) -> Option<Self> {
+        let (&[dsap, ssap, control], _) = split::<3>(bytes)?;
+        let control_len = if control & 3 == 3 { 1 } else { 2 };
+        let snap = if dsap == Self::SNAP_SAP && ssap == Self::SNAP_SAP { 5 } else { 0 };
+        let (header, payload) = bytes.split_at_checked(2 + control_len + snap)?;
+        Some(Self { header, payload })
+    }
+
+    /// Destination service access point.
+    pub fn dsap(&self) -> u8 {
+        self.header.first().copied().unwrap_or(0)
+    }
+
+    /// Source service access point.
+    pub fn ssap(&self) -> u8 {
+        self.header.get(1).copied().unwrap_or(0)
+    }
+
+    /// The control field (its first byte in the 2-byte formats).
+    pub fn control(&self) -> u8 {
+        self.header.get(2).copied().unwrap_or(0)
+    }
+
+    /// Whether the frame carries information (an I-format frame, or a
+    /// UI frame, control 0x03): only then does Wireshark decode a SNAP
+    /// EtherType's payload.
+    pub fn is_information(&self) -> bool {
+        self.control() & 1 == 0 || self.control() == 0x03
+    }
+
+    /// The SNAP OUI and protocol ID, if the header has SNAP.
+    pub fn snap(&self) -> Option<([u8; 3], u16)> {
+        let at = self.header.len().checked_sub(5)?;
+        if at < 3 {
+            return None;
+        }
+        let [a, b, c, p, q] = super::array::<5>(self.header, at)?;
+        Some(([a, b, c], u16::from_be_bytes([p, q])))
+    }
+
+    /// Header length in bytes (LLC and SNAP).
+    pub fn header_len(&self) -> usize {
+        self.header.len()
+    }
+
+    /// What the header carries.
     pub fn payload(&self) -> &'a [u8] {
         self.payload
     }

@@ -3,8 +3,8 @@
 use super::link::NullPayload;
 use super::{
     ether_type, ip_proto, link_type, udp_ports, ArpSlice, EthernetSlice, GreSlice, Icmpv4Slice,
-    Icmpv6Slice, Ipv4Slice, Ipv6ExtSlice, Ipv6Slice, MplsSlice, NullSlice, Sll2Slice, SllSlice,
-    TcpSlice, UdpSlice, VlanSlice, VxlanSlice, MSRCP_PORT, VXLAN_PORT,
+    Icmpv6Slice, Ipv4Slice, Ipv6ExtSlice, Ipv6Slice, LlcSlice, MplsSlice, NullSlice, Sll2Slice,
+    SllSlice, TcpSlice, UdpSlice, VlanSlice, VxlanSlice, MSRCP_PORT, VXLAN_PORT,
 };
 use crate::capture::Frame;
 
@@ -46,6 +46,8 @@ pub enum Proto {
     Gre,
     /// An MPLS label stack.
     Mpls,
+    /// 802.2 LLC (and SNAP), with the 802.3 length field before it.
+    Llc(u16),
 }
 
 /// A header the frame's bytes end inside of, or that is malformed so that
@@ -99,6 +101,9 @@ pub enum Layer<'a> {
     Gre(GreSlice<'a>),
     /// An MPLS label stack; the IPv4 or IPv6 packet it carries follows.
     Mpls(MplsSlice<'a>),
+    /// The 802.2 LLC header (with SNAP) of an 802.3 frame; an IPv4, IPv6,
+    /// ARP, ... packet or bridged Ethernet frame may follow.
+    Llc(LlcSlice<'a>),
     /// A header cut short (or malformed); the last layer.
     Partial(Partial<'a>),
 }
@@ -233,6 +238,23 @@ fn by_ether_type(t: u16) -> Option<Proto> {
     }
 }
 
+/// What an Ethernet header's or VLAN tag's type/length field `t`
+/// introduces: what the EtherType does, or for an 802.3 length (1 to
+/// 1500; Wireshark takes 0 as a type) an LLC header.
+// Not `by_ether_type`'s arm: a SNAP protocol ID or a Linux cooked
+// capture's protocol of 1 to 1500 is no 802.3 length.
+fn by_type_or_length(t: u16) -> Option<Proto> {
+    match t {
+        ether_type::IPV4 => Some(Proto::Ipv4),
+        ether_type::IPV6 => Some(Proto::Ipv6),
+        ether_type::ARP => Some(Proto::Arp),
+        ether_type::VLAN | ether_type::QINQ | ether_type::QINQ_OLD => Some(Proto::Vlan(t)),
+        t if t.wrapping_sub(ether_type::MPLS) <= 1 => Some(Proto::Mpls),
+        1..=1500 => Some(Proto::Llc(t)),
+        _ => None,
+    }
+}
+
 /// What an IP protocol / Next Header introduces, among what is decoded.
 fn by_ip_proto(p: u8) -> Option<Proto> {
     match p {
@@ -320,6 +342,46 @@ fn decode_mpls(input: Input<'_>) -> Option<(Layer<'_>, Next<'_>)> {
         _ => Next::Done,
     };
     Some((Layer::Mpls(mpls), next))
+}
+
+/// An 802.2 LLC header and what follows it, if the header (and SNAP's)
+/// is whole within the 802.3 length `len` (which cuts the payload, unless
+/// it runs past the end), as Wireshark 4.0 decodes it: with SNAP and OUI 0 or 0x0000f8
+/// (Cisco), the protocol ID is an EtherType whose packet is decoded in an
+/// information frame (I format or UI); with OUI 0x0080c2 (802.1 bridged),
+/// protocol ID 1 or 7 is an Ethernet frame after 2 bytes of padding,
+/// with (1) or without (7) an FCS at its end.
+// Out of line and cold, like `decode_gre`.
+#[cold]
+#[inline(never)]
+fn decode_llc(len: u16, input: Input<'_>) -> Option<(Layer<'_>, Next<'_>)> {
+    const OUI_ENCAP_ETHER: [u8; 3] = [0, 0, 0];
+    const OUI_CISCO_90: [u8; 3] = [0, 0, 0xf8];
+    const OUI_BRIDGED: [u8; 3] = [0, 0x80, 0xc2];
+    let len = usize::from(len);
+    let bytes = input.bytes.get(..len).unwrap_or(input.bytes);
+    let input = Input { bytes, reported: input.reported.min(len) };
+    let llc = LlcSlice::from_slice(input.bytes)?;
+    let rest = input.after(llc.header_len(), llc.payload(), None);
+    let next = match llc.snap() {
+        Some((OUI_ENCAP_ETHER | OUI_CISCO_90, t)) if llc.is_information() => {
+            then(by_ether_type(t), rest)
+        }
+        Some((OUI_BRIDGED, 1)) => {
+            // The FCS off the frame's end, as the Ethernet arm takes a
+            // capture's FCS off its payload (not through `self.fcs`: the
+            // walk of a capture without FCS then needs no FCS code).
+            let mut frame = skip(rest, 2);
+            if frame.reported >= EthernetSlice::LEN + 4 {
+                frame.reported -= 4;
+                frame.bytes = frame.bytes.get(..frame.reported).unwrap_or(frame.bytes);
+            }
+            Next::Header(Proto::Ethernet, frame)
+        }
+        Some((OUI_BRIDGED, 7)) => Next::Header(Proto::Ethernet, skip(rest, 2)),
+        _ => Next::Done,
+    };
+    Some((Layer::Llc(llc), next))
 }
 
 /// What a GRE protocol type introduces (`gre.proto`, also a Linux cooked
@@ -448,14 +510,14 @@ impl<'a> Layers<'a> {
                         rest.reported -= fcs;
                         rest.bytes = rest.bytes.get(..rest.reported).unwrap_or(rest.bytes);
                     }
-                    (Layer::Ethernet(eth), then(by_ether_type(eth.ether_type()), rest))
+                    (Layer::Ethernet(eth), then(by_type_or_length(eth.ether_type()), rest))
                 }
                 None => partial(),
             },
             Proto::Vlan(tpid) => match VlanSlice::from_slice(tpid, input.bytes) {
                 Some(tag) => {
                     let rest = input.after(VlanSlice::LEN, tag.payload(), None);
-                    (Layer::Vlan(tag), then(by_ether_type(tag.ether_type()), rest))
+                    (Layer::Vlan(tag), then(by_type_or_length(tag.ether_type()), rest))
                 }
                 None => partial(),
             },
@@ -623,6 +685,10 @@ impl<'a> Layers<'a> {
                 None => partial(),
             },
             Proto::Mpls => match decode_mpls(input) {
+                Some(decoded) => decoded,
+                None => partial(),
+            },
+            Proto::Llc(len) => match decode_llc(len, input) {
                 Some(decoded) => decoded,
                 None => partial(),
             },
