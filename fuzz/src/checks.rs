@@ -2859,6 +2859,13 @@ fn layer_span(frame: &[u8], layer: &Layer) -> (usize, usize) {
             assert!(v.header_len() >= 4);
             before(v.payload(), v.header_len())
         }
+        Layer::Geneve(v) => {
+            let _ = (v.version(), v.protocol_type(), v.vni());
+            let (s, e) = before(v.options(), 8);
+            assert_eq!(at(v.payload()).0, e);
+            assert_eq!(v.header_len(), 8 + v.options().len());
+            (s, at(v.payload()).1)
+        }
         Layer::Llc(v) => {
             let _ = (v.dsap(), v.ssap(), v.control(), v.is_information(), v.snap());
             before(v.payload(), v.header_len())

@@ -302,6 +302,7 @@ fn summarize(line: &mut String, layers: Layers<'_>) -> std::fmt::Result {
             Layer::Gre(g) => write!(line, "GRE {:#06x} | ", g.protocol_type())?,
             Layer::Mpls(m) => write!(line, "MPLS {} | ", m.bottom_label())?,
             Layer::Llc(_) => {}
+            Layer::Geneve(g) => write!(line, "Geneve vni {} | ", g.vni())?,
             Layer::Partial(p) => write!(line, "[{} cut short] ", proto_name(p.proto))?,
         }
     }
@@ -343,6 +344,7 @@ fn proto_name(proto: Proto) -> &'static str {
         Proto::Gre => "GRE",
         Proto::Mpls => "MPLS",
         Proto::Llc(_) => "LLC",
+        Proto::Geneve => "Geneve",
     }
 }
 

@@ -41,25 +41,28 @@
 
 //! # Known deviations from Wireshark
 //!
-//! Checked by `tests/fields_tshark.rs` against tshark 4.0 on ~76,000
+//! Checked by `tests/fields_tshark.rs` against tshark 4.0 on ~79,000
 //! crafted frames (every link type, every layer, every cut length of many
 //! of them; random IPv6 options, routing headers, IPv4 options, CIPSO
 //! tags and chains of extension headers and tunnels; UDP ports below
 //! VXLAN's and MSRCP's; GRE headers of every flag, protocol type and
-//! payload; MPLS label stacks; 802.3 LLC/SNAP), which agree line for line. Not modelled, so they may differ:
+//! payload; MPLS label stacks; 802.3 LLC/SNAP; Geneve and the UDP ports
+//! below its), which agree line for line. Not modelled, so they may differ:
 //!
-//! - UDP is VXLAN (port 4789) or MSRCP (port 3343, an Ethernet frame)
-//!   by its lower port, else by its higher port unless the lower port's
-//!   own protocol claims the datagram, as tshark 4.0 tries them; which
-//!   protocols claim it is a table measured on VXLAN packets (see
-//!   `udp_ports`): ports whose protocol claims some payloads and not
-//!   others (269, 500, 502, 631, 698, 1052, 1113, 1755) are taken as not
-//!   claiming, and what a claiming protocol decodes inside (LISP on 4341
-//!   and 4342, 925 can show an IP header) is not followed.
+//! - UDP is VXLAN (port 4789), MSRCP (port 3343, an Ethernet frame) or
+//!   Geneve (port 6081) by its lower port, else by its higher port unless
+//!   the lower port's own protocol claims the datagram, as tshark 4.0
+//!   tries them; which protocols claim it is a table measured on VXLAN
+//!   packets and one on Geneve packets (see `udp_ports`): ports whose
+//!   protocol claims some payloads and not others (269, 500, 502, 631,
+//!   698, 1052, 1113, 1755; for Geneve also 925, 3544, 4341, 4754, 5031)
+//!   are taken as not claiming, and what a claiming protocol decodes
+//!   inside (LISP on 4341 and 4342, 925 can show an IP header) is not
+//!   followed.
 //! - Tunnels other than VXLAN, MSRCP, IPv4/IPv6-in-IP, Ethernet in IP
 //!   (EtherIP, IP protocol 97, and 143), GRE, MPLS and PPP-in-HDLC
-//!   remnants of raw/null captures, and 802.3 frames' LLC/SNAP (Geneve,
-//!   MPLS over UDP, ...) are not followed. Inside LLC, SNAP with OUI 0 or
+//!   remnants of raw/null captures, 802.3 frames' LLC/SNAP and Geneve
+//!   (MPLS over UDP, NSH, ...) are not followed. Inside LLC, SNAP with OUI 0 or
 //!   Cisco's (an EtherType, in information frames) and 802.1 bridged
 //!   Ethernet are; other SAPs and OUIs are not. Inside GRE (and a Linux cooked
 //!   capture on a GRE tunnel) IPv4, IPv6, ARP, Ethernet (0x6558, 0x6400),
@@ -92,7 +95,7 @@ mod walk;
 pub use link::{EthernetSlice, NullPayload, NullSlice, Sll2Slice, SllSlice, VlanSlice};
 pub use net::{ArpSlice, Ipv4Slice, Ipv6ExtSlice, Ipv6Slice};
 pub use transport::{Icmpv4Slice, Icmpv6Slice, TcpSlice, UdpSlice, VxlanSlice};
-pub use tunnel::{GreSlice, LlcSlice, MplsSlice};
+pub use tunnel::{GeneveSlice, GreSlice, LlcSlice, MplsSlice};
 pub use walk::{Layer, Layers, Partial, Proto};
 
 /// Link-layer header type numbers (`LINKTYPE_*` of pcap/pcapng) decoded here.
@@ -165,6 +168,9 @@ pub mod ip_proto {
 
 /// The UDP port VXLAN is registered on (IANA).
 pub const VXLAN_PORT: u16 = 4789;
+
+/// The UDP port Geneve is registered on (IANA).
+pub const GENEVE_PORT: u16 = 6081;
 
 /// The UDP port of Microsoft's cluster route control protocol (MSRCP),
 /// whose packets Wireshark 4.0 decodes as an Ethernet frame unless their

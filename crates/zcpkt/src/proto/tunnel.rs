@@ -1,4 +1,5 @@
-//! Tunnel views: GRE, MPLS, and the 802.2 LLC/SNAP header of 802.3 frames.
+//! Tunnel views: GRE, MPLS, Geneve, and the 802.2 LLC/SNAP header of
+//! 802.3 frames.
 
 use super::{be16, split};
 
@@ -219,6 +220,56 @@ impl<'a> LlcSlice<'a> {
     }
 
     /// What the header carries.
+    pub fn payload(&self) -> &'a [u8] {
+        self.payload
+    }
+}
+
+/// A Geneve header (RFC 8926, UDP port 6081): 8 bytes and the options
+/// its option length gives, and the packet it carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GeneveSlice<'a> {
+    fixed: &'a [u8; 8],
+    options: &'a [u8],
+    payload: &'a [u8],
+}
+
+impl<'a> GeneveSlice<'a> {
+    /// The view of `bytes`, or `None` if they end inside the header or its
+    /// options (the version is not checked, as Wireshark 4.0 does not).
+    pub fn from_slice(bytes: &'a [u8]) -> Option<Self> {
+        let (fixed, rest) = split::<8>(bytes)?;
+        let (options, payload) = rest.split_at_checked(usize::from(fixed[0] & 0x3f) * 4)?;
+        Some(Self { fixed, options, payload })
+    }
+
+    /// Version (2 bits).
+    pub fn version(&self) -> u8 {
+        self.fixed[0] >> 6
+    }
+
+    /// The protocol type of the payload (an EtherType; 0x6558 Ethernet).
+    pub fn protocol_type(&self) -> u16 {
+        u16::from_be_bytes([self.fixed[2], self.fixed[3]])
+    }
+
+    /// The virtual network identifier (24 bits).
+    pub fn vni(&self) -> u32 {
+        let f = self.fixed;
+        u32::from_be_bytes([0, f[4], f[5], f[6]])
+    }
+
+    /// The options (option length × 4 bytes).
+    pub fn options(&self) -> &'a [u8] {
+        self.options
+    }
+
+    /// Header length in bytes, options included.
+    pub fn header_len(&self) -> usize {
+        8 + self.options.len()
+    }
+
+    /// The packet carried.
     pub fn payload(&self) -> &'a [u8] {
         self.payload
     }

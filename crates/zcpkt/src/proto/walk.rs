@@ -2,9 +2,10 @@
 
 use super::link::NullPayload;
 use super::{
-    ether_type, ip_proto, link_type, udp_ports, ArpSlice, EthernetSlice, GreSlice, Icmpv4Slice,
-    Icmpv6Slice, Ipv4Slice, Ipv6ExtSlice, Ipv6Slice, LlcSlice, MplsSlice, NullSlice, Sll2Slice,
-    SllSlice, TcpSlice, UdpSlice, VlanSlice, VxlanSlice, MSRCP_PORT, VXLAN_PORT,
+    ether_type, ip_proto, link_type, udp_ports, ArpSlice, EthernetSlice, GeneveSlice, GreSlice,
+    Icmpv4Slice, Icmpv6Slice, Ipv4Slice, Ipv6ExtSlice, Ipv6Slice, LlcSlice, MplsSlice, NullSlice,
+    Sll2Slice, SllSlice, TcpSlice, UdpSlice, VlanSlice, VxlanSlice, GENEVE_PORT, MSRCP_PORT,
+    VXLAN_PORT,
 };
 use crate::capture::Frame;
 
@@ -48,6 +49,8 @@ pub enum Proto {
     Mpls,
     /// 802.2 LLC (and SNAP), with the 802.3 length field before it.
     Llc(u16),
+    /// Geneve.
+    Geneve,
 }
 
 /// A header the frame's bytes end inside of, or that is malformed so that
@@ -104,6 +107,8 @@ pub enum Layer<'a> {
     /// The 802.2 LLC header (with SNAP) of an 802.3 frame; an IPv4, IPv6,
     /// ARP, ... packet or bridged Ethernet frame may follow.
     Llc(LlcSlice<'a>),
+    /// Geneve (UDP port 6081); the packet it carries follows.
+    Geneve(GeneveSlice<'a>),
     /// A header cut short (or malformed); the last layer.
     Partial(Partial<'a>),
 }
@@ -384,6 +389,22 @@ fn decode_llc(len: u16, input: Input<'_>) -> Option<(Layer<'_>, Next<'_>)> {
     Some((Layer::Llc(llc), next))
 }
 
+/// A Geneve header and what follows it, if the header and its options are
+/// whole: what its protocol type names as an EtherType, 0x6558 being an
+/// Ethernet frame.
+// Out of line and cold, like `decode_gre`.
+#[cold]
+#[inline(never)]
+fn decode_geneve(input: Input<'_>) -> Option<(Layer<'_>, Next<'_>)> {
+    let geneve = GeneveSlice::from_slice(input.bytes)?;
+    let rest = input.after(geneve.header_len(), geneve.payload(), None);
+    let next = match geneve.protocol_type() {
+        gre_type::ETHERNET => Next::Header(Proto::Ethernet, rest),
+        t => then(by_ether_type(t), rest),
+    };
+    Some((Layer::Geneve(geneve), next))
+}
+
 /// What a GRE protocol type introduces (`gre.proto`, also a Linux cooked
 /// capture's protocol on a GRE tunnel, which has no GRE header: there
 /// `erspan_type_i` is set, as Wireshark then has no sequence number bit to
@@ -438,24 +459,30 @@ fn erspan(input: Input<'_>) -> Next<'_> {
 /// as Wireshark tries them: the lower port first, then the higher, if the
 /// length field covers the UDP header (`length_ok`). A lower port whose
 /// own protocol claims the datagram ([`udp_ports::claims`]) ends the
-/// decoding. MSRCP is an Ethernet frame unless its type byte (the seventh)
+/// decoding (a table of its own for Geneve's payloads). MSRCP is an
+/// Ethernet frame unless its type byte (the seventh)
 /// says request or response, and needs 16 bytes captured (it reads a
 /// sequence number at 12).
 #[inline]
 fn udp_payload(source: u16, destination: u16, length_ok: bool, rest: Input<'_>) -> Next<'_> {
-    let tunnel = |port| port == VXLAN_PORT || port == MSRCP_PORT;
-    // Most datagrams are neither: two compares per port, then done.
+    let tunnel = |port| port == VXLAN_PORT || port == MSRCP_PORT || port == GENEVE_PORT;
     if !length_ok || !(tunnel(source) || tunnel(destination)) {
         return Next::Done;
     }
-    let low = source.min(destination);
+    let (low, high) = (source.min(destination), source.max(destination));
     let port = match low {
         _ if tunnel(low) => low,
-        _ if udp_ports::claims(low, low == destination) => return Next::Done,
-        _ => source.max(destination),
+        _ if high == GENEVE_PORT && udp_ports::claims_geneve(low, low == destination) => {
+            return Next::Done
+        }
+        _ if high != GENEVE_PORT && udp_ports::claims(low, low == destination) => {
+            return Next::Done
+        }
+        _ => high,
     };
     match (port, rest.bytes.get(6), rest.bytes.len() >= 16) {
         (VXLAN_PORT, ..) => Next::Header(Proto::Vxlan, rest),
+        (GENEVE_PORT, ..) => Next::Header(Proto::Geneve, rest),
         (_, Some(2..), true) => Next::Header(Proto::Ethernet, rest),
         _ => Next::Done,
     }
@@ -685,6 +712,10 @@ impl<'a> Layers<'a> {
                 None => partial(),
             },
             Proto::Mpls => match decode_mpls(input) {
+                Some(decoded) => decoded,
+                None => partial(),
+            },
+            Proto::Geneve => match decode_geneve(input) {
                 Some(decoded) => decoded,
                 None => partial(),
             },
