@@ -461,6 +461,16 @@ LAYERS.update({
     "cut_v6_ext": bytes([0]) + V6_EXT[:50],
     "ipv4_total_zero": bytes([0]) + eth(0x0800, ipv4(6, tcp(1, 2, b"tso"), total=0)),
     "ppp_in_null": bytes([0]) + b"\xff\x03\x00\x21" + ipv4(17, udp(7, 8)),
+    # Tunnels: GRE (key, sequence) to Ethernet, MPLS to IPv4, 802.3
+    # LLC/SNAP to IPv4, Geneve (one option word) to Ethernet.
+    "gre_eth": bytes([0]) + eth(0x0800, ipv4(47, b"\x30\x00\x65\x58" + b"\0\0\0\x07" * 2
+                                        + eth(0x0800, ipv4(6, tcp(1, 2, b"gre"))))),
+    "mpls_ipv4": bytes([0]) + eth(0x8847, b"\x00\x01\x00\x40\x00\x02\x01\x40"
+                                  + ipv4(17, udp(7, 8, b"mpls"))),
+    "llc_snap": bytes([0]) + eth(36, b"\xaa\xaa\x03\0\0\0\x08\x00" + ipv4(17, udp(7, 8))),
+    "geneve_eth": bytes([0]) + eth(0x0800, ipv4(17, udp(50000, 6081, b"\x01\x00\x65\x58\0\0\x05\0"
+                                                     + b"\x01\x02\x03\x00"
+                                                     + eth(0x86dd, ipv6(17, udp(1, 2)))))),
     "empty": b"",
 })
 

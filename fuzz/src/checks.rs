@@ -2859,6 +2859,30 @@ fn layer_span(frame: &[u8], layer: &Layer) -> (usize, usize) {
             let _ = (v.flags(), v.vni());
             before(v.payload(), 8)
         }
+        Layer::Gre(v) => {
+            let _ = (v.flags_and_version(), v.version(), v.has_sequence_number());
+            let _ = (v.protocol_type(), v.key());
+            assert!(v.header_len() >= 4);
+            before(v.payload(), v.header_len())
+        }
+        Layer::Geneve(v) => {
+            let _ = (v.version(), v.protocol_type(), v.vni());
+            let (s, e) = before(v.options(), 8);
+            assert_eq!(at(v.payload()).0, e);
+            assert_eq!(v.header_len(), 8 + v.options().len());
+            (s, at(v.payload()).1)
+        }
+        Layer::Llc(v) => {
+            let _ = (v.dsap(), v.ssap(), v.control(), v.is_information(), v.snap());
+            before(v.payload(), v.header_len())
+        }
+        Layer::Mpls(v) => {
+            let _ = (v.depth(), v.label(0), v.label(v.depth()), v.bottom_label());
+            assert_eq!(v.stack().len(), v.depth() * 4);
+            let (s, e) = at(v.stack());
+            assert_eq!(at(v.payload()).0, e);
+            (s, at(v.payload()).1)
+        }
         Layer::Partial(p) => {
             if let Some(reported) = p.reported_len {
                 assert!(reported >= p.bytes.len(), "{p:?}");

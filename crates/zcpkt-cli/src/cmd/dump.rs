@@ -299,6 +299,10 @@ fn summarize(line: &mut String, layers: Layers<'_>) -> std::fmt::Result {
             Layer::Icmpv4(i) => write!(line, "ICMP type {} code {} ", i.icmp_type(), i.code())?,
             Layer::Icmpv6(i) => write!(line, "ICMPv6 type {} code {} ", i.icmp_type(), i.code())?,
             Layer::Vxlan(v) => write!(line, "VXLAN vni {} | ", v.vni())?,
+            Layer::Gre(g) => write!(line, "GRE {:#06x} | ", g.protocol_type())?,
+            Layer::Mpls(m) => write!(line, "MPLS {} | ", m.bottom_label())?,
+            Layer::Llc(_) => {}
+            Layer::Geneve(g) => write!(line, "Geneve vni {} | ", g.vni())?,
             Layer::Partial(p) => write!(line, "[{} cut short] ", proto_name(p.proto))?,
         }
     }
@@ -337,6 +341,10 @@ fn proto_name(proto: Proto) -> &'static str {
         Proto::Icmpv4 => "ICMP",
         Proto::Icmpv6 => "ICMPv6",
         Proto::Vxlan => "VXLAN",
+        Proto::Gre => "GRE",
+        Proto::Mpls => "MPLS",
+        Proto::Llc(_) => "LLC",
+        Proto::Geneve => "Geneve",
     }
 }
 

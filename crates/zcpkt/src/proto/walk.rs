@@ -2,9 +2,10 @@
 
 use super::link::NullPayload;
 use super::{
-    ether_type, ip_proto, link_type, udp_ports, ArpSlice, EthernetSlice, Icmpv4Slice, Icmpv6Slice,
-    Ipv4Slice, Ipv6ExtSlice, Ipv6Slice, NullSlice, Sll2Slice, SllSlice, TcpSlice, UdpSlice,
-    VlanSlice, VxlanSlice, MSRCP_PORT, VXLAN_PORT,
+    ether_type, ip_proto, link_type, udp_ports, ArpSlice, EthernetSlice, GeneveSlice, GreSlice,
+    Icmpv4Slice, Icmpv6Slice, Ipv4Slice, Ipv6ExtSlice, Ipv6Slice, LlcSlice, MplsSlice, NullSlice,
+    Sll2Slice, SllSlice, TcpSlice, UdpSlice, VlanSlice, VxlanSlice, GENEVE_PORT, MSRCP_PORT,
+    VXLAN_PORT,
 };
 use crate::capture::Frame;
 
@@ -42,6 +43,14 @@ pub enum Proto {
     Icmpv6,
     /// VXLAN.
     Vxlan,
+    /// GRE.
+    Gre,
+    /// An MPLS label stack.
+    Mpls,
+    /// 802.2 LLC (and SNAP), with the 802.3 length field before it.
+    Llc(u16),
+    /// Geneve.
+    Geneve,
 }
 
 /// A header the frame's bytes end inside of, or that is malformed so that
@@ -90,6 +99,16 @@ pub enum Layer<'a> {
     Icmpv6(Icmpv6Slice<'a>),
     /// VXLAN; the inner Ethernet frame follows as the next layers.
     Vxlan(VxlanSlice<'a>),
+    /// GRE (IP protocol 47); what it carries follows, when the walker
+    /// decodes its protocol type.
+    Gre(GreSlice<'a>),
+    /// An MPLS label stack; the IPv4 or IPv6 packet it carries follows.
+    Mpls(MplsSlice<'a>),
+    /// The 802.2 LLC header (with SNAP) of an 802.3 frame; an IPv4, IPv6,
+    /// ARP, ... packet or bridged Ethernet frame may follow.
+    Llc(LlcSlice<'a>),
+    /// Geneve (UDP port 6081); the packet it carries follows.
+    Geneve(GeneveSlice<'a>),
     /// A header cut short (or malformed); the last layer.
     Partial(Partial<'a>),
 }
@@ -216,6 +235,27 @@ fn by_ether_type(t: u16) -> Option<Proto> {
         ether_type::IPV6 => Some(Proto::Ipv6),
         ether_type::ARP => Some(Proto::Arp),
         ether_type::VLAN | ether_type::QINQ | ether_type::QINQ_OLD => Some(Proto::Vlan(t)),
+        // One test for both MPLS types, after the common ones: as two
+        // more arms of the match it cost 1% more instructions for the
+        // whole walk of small.pcapng.
+        t if t.wrapping_sub(ether_type::MPLS) <= 1 => Some(Proto::Mpls),
+        _ => None,
+    }
+}
+
+/// What an Ethernet header's or VLAN tag's type/length field `t`
+/// introduces: what the EtherType does, or for an 802.3 length (1 to
+/// 1500; Wireshark takes 0 as a type) an LLC header.
+// Not `by_ether_type`'s arm: a SNAP protocol ID or a Linux cooked
+// capture's protocol of 1 to 1500 is no 802.3 length.
+fn by_type_or_length(t: u16) -> Option<Proto> {
+    match t {
+        ether_type::IPV4 => Some(Proto::Ipv4),
+        ether_type::IPV6 => Some(Proto::Ipv6),
+        ether_type::ARP => Some(Proto::Arp),
+        ether_type::VLAN | ether_type::QINQ | ether_type::QINQ_OLD => Some(Proto::Vlan(t)),
+        t if t.wrapping_sub(ether_type::MPLS) <= 1 => Some(Proto::Mpls),
+        1..=1500 => Some(Proto::Llc(t)),
         _ => None,
     }
 }
@@ -231,6 +271,8 @@ fn by_ip_proto(p: u8) -> Option<Proto> {
         ip_proto::IPIP => Some(Proto::Ipv4),
         ip_proto::IPV6 => Some(Proto::Ipv6),
         ip_proto::ETHERNET => Some(Proto::Ethernet),
+        ip_proto::GRE => Some(Proto::Gre),
+        ip_proto::MPLS => Some(Proto::Mpls),
         p if Ipv6ExtSlice::is_extension(p) => Some(Proto::Ipv6Ext(p)),
         _ => None,
     }
@@ -254,53 +296,214 @@ fn after_ip(p: u8, rest: Input<'_>) -> Next<'_> {
     }
 }
 
+/// GRE protocol types (`gre.proto`) that Wireshark 4.0 decodes into
+/// something the walker follows, besides the EtherTypes of IPv4, IPv6 and
+/// ARP.
+mod gre_type {
+    /// Transparent Ethernet bridging: an Ethernet frame.
+    pub const ETHERNET: u16 = 0x6558;
+    /// Also an Ethernet frame to Wireshark's GRE table.
+    pub const ETHERNET_6400: u16 = 0x6400;
+    /// PPP (PPTP's enhanced GRE, version 1).
+    pub const PPP: u16 = 0x880b;
+    /// WCCP: an IP packet, after a redirect header in WCCP v2.
+    pub const WCCP: u16 = 0x883e;
+    /// ERSPAN type I (no header) or, with the sequence number bit, II or III.
+    pub const ERSPAN: u16 = 0x88be;
+    /// ERSPAN type III.
+    pub const ERSPAN_III: u16 = 0x22eb;
+}
+
+/// A GRE header and what follows it, if the header is whole.
+// Out of line and cold: GRE is rare next to TCP and UDP, and `decode` is
+// inlined into the walk's loop.
+#[cold]
+#[inline(never)]
+fn decode_gre(input: Input<'_>) -> Option<(Layer<'_>, Next<'_>)> {
+    let gre = GreSlice::from_slice(input.bytes)?;
+    let rest = input.after(gre.header_len(), gre.payload(), None);
+    let erspan_type_i = !gre.has_sequence_number();
+    Some((Layer::Gre(gre), by_gre_type(gre.protocol_type(), rest, erspan_type_i)))
+}
+
+/// An MPLS label stack and what follows it, if the stack is whole: what
+/// tshark 4.0 guesses from the payload's first nibble, IPv4 (4) or IPv6
+/// (6), unless the bottom label is a GAL (13) or OAM alert (14). A first
+/// nibble of 0 is an Ethernet pseudowire to Wireshark, with or without a
+/// control word by whether both MAC addresses' OUIs are in its
+/// manufacturer database, which is not modelled: nothing follows.
+// Out of line and cold, like `decode_gre`.
+#[cold]
+#[inline(never)]
+fn decode_mpls(input: Input<'_>) -> Option<(Layer<'_>, Next<'_>)> {
+    const GAL: u32 = 13;
+    const OAM_ALERT: u32 = 14;
+    let mpls = MplsSlice::from_slice(input.bytes)?;
+    let rest = input.after(mpls.stack().len(), mpls.payload(), None);
+    let next = match (mpls.bottom_label(), mpls.payload().first().map(|b| b >> 4)) {
+        (GAL | OAM_ALERT, _) => Next::Done,
+        (_, Some(4)) => Next::Header(Proto::Ipv4, rest),
+        (_, Some(6)) => Next::Header(Proto::Ipv6, rest),
+        _ => Next::Done,
+    };
+    Some((Layer::Mpls(mpls), next))
+}
+
+/// An 802.2 LLC header and what follows it, if the header (and SNAP's)
+/// is whole within the 802.3 length `len` (which cuts the payload, unless
+/// it runs past the end), as Wireshark 4.0 decodes it: with SNAP and OUI 0 or 0x0000f8
+/// (Cisco), the protocol ID is an EtherType whose packet is decoded in an
+/// information frame (I format or UI); with OUI 0x0080c2 (802.1 bridged),
+/// protocol ID 1 or 7 is an Ethernet frame after 2 bytes of padding,
+/// with (1) or without (7) an FCS at its end.
+// Out of line and cold, like `decode_gre`.
+#[cold]
+#[inline(never)]
+fn decode_llc(len: u16, input: Input<'_>) -> Option<(Layer<'_>, Next<'_>)> {
+    const OUI_ENCAP_ETHER: [u8; 3] = [0, 0, 0];
+    const OUI_CISCO_90: [u8; 3] = [0, 0, 0xf8];
+    const OUI_BRIDGED: [u8; 3] = [0, 0x80, 0xc2];
+    let len = usize::from(len);
+    let bytes = input.bytes.get(..len).unwrap_or(input.bytes);
+    let input = Input { bytes, reported: input.reported.min(len) };
+    let llc = LlcSlice::from_slice(input.bytes)?;
+    let rest = input.after(llc.header_len(), llc.payload(), None);
+    let next = match llc.snap() {
+        Some((OUI_ENCAP_ETHER | OUI_CISCO_90, t)) if llc.is_information() => {
+            then(by_ether_type(t), rest)
+        }
+        Some((OUI_BRIDGED, 1)) => {
+            // The FCS off the frame's end, as the Ethernet arm takes a
+            // capture's FCS off its payload (not through `self.fcs`: the
+            // walk of a capture without FCS then needs no FCS code).
+            let mut frame = skip(rest, 2);
+            if frame.reported >= EthernetSlice::LEN + 4 {
+                frame.reported -= 4;
+                frame.bytes = frame.bytes.get(..frame.reported).unwrap_or(frame.bytes);
+            }
+            Next::Header(Proto::Ethernet, frame)
+        }
+        Some((OUI_BRIDGED, 7)) => Next::Header(Proto::Ethernet, skip(rest, 2)),
+        _ => Next::Done,
+    };
+    Some((Layer::Llc(llc), next))
+}
+
+/// A Geneve header and what follows it, if the header and its options are
+/// whole: what its protocol type names as an EtherType, 0x6558 being an
+/// Ethernet frame.
+// Out of line and cold, like `decode_gre`.
+#[cold]
+#[inline(never)]
+fn decode_geneve(input: Input<'_>) -> Option<(Layer<'_>, Next<'_>)> {
+    let geneve = GeneveSlice::from_slice(input.bytes)?;
+    let rest = input.after(geneve.header_len(), geneve.payload(), None);
+    let next = match geneve.protocol_type() {
+        gre_type::ETHERNET => Next::Header(Proto::Ethernet, rest),
+        t => then(by_ether_type(t), rest),
+    };
+    Some((Layer::Geneve(geneve), next))
+}
+
+/// What a GRE protocol type introduces (`gre.proto`, also a Linux cooked
+/// capture's protocol on a GRE tunnel, which has no GRE header: there
+/// `erspan_type_i` is set, as Wireshark then has no sequence number bit to
+/// tell ERSPAN type I from II).
+// Out of line and cold, for Linux cooked captures too.
+#[cold]
+#[inline(never)]
+fn by_gre_type(ty: u16, rest: Input<'_>, erspan_type_i: bool) -> Next<'_> {
+    match ty {
+        // WCCP's payload goes to the IP dissector, which takes version 6
+        // to IPv6 too.
+        ether_type::IPV4 | gre_type::WCCP => Next::Header(Proto::Ipv4, rest),
+        ether_type::IPV6 => Next::Header(Proto::Ipv6, rest),
+        ether_type::ARP => Next::Header(Proto::Arp, rest),
+        gre_type::ETHERNET | gre_type::ETHERNET_6400 => Next::Header(Proto::Ethernet, rest),
+        ether_type::MPLS | ether_type::MPLS_MULTICAST => Next::Header(Proto::Mpls, rest),
+        gre_type::ERSPAN if erspan_type_i => Next::Header(Proto::Ethernet, rest),
+        gre_type::ERSPAN | gre_type::ERSPAN_III => erspan(rest),
+        gre_type::PPP => {
+            // The address and control bytes are skipped when the first
+            // is 0xff, whatever the second.
+            let rest = if rest.bytes.first() == Some(&0xff) { skip(rest, 2) } else { rest };
+            match ppp_protocol(rest) {
+                Some((p, inner)) => Next::Header(p, inner),
+                None => Next::Done,
+            }
+        }
+        _ => Next::Done,
+    }
+}
+
+/// ERSPAN type II (version 1: an 8-byte header) or III (version 2: 12
+/// bytes, 8 more with the O bit), then an Ethernet frame; a type III
+/// header whose frame type is not 0 (Ethernet), or another version, ends
+/// the decoding, as in Wireshark 4.0.
+fn erspan(input: Input<'_>) -> Next<'_> {
+    let b = input.bytes;
+    let len = match b.first().map(|v| v >> 4) {
+        Some(1) => 8,
+        Some(2) => match super::be16(b, 10) {
+            Some(w) if w & 0x7c00 != 0 => return Next::Done,
+            Some(w) if w & 1 != 0 => 20,
+            Some(_) => 12,
+            None => return Next::Done,
+        },
+        _ => return Next::Done,
+    };
+    Next::Header(Proto::Ethernet, skip(input, len))
+}
+
 /// What a UDP payload `rest` carries among what is decoded, by its ports
 /// as Wireshark tries them: the lower port first, then the higher, if the
 /// length field covers the UDP header (`length_ok`). A lower port whose
 /// own protocol claims the datagram ([`udp_ports::claims`]) ends the
-/// decoding. MSRCP is an Ethernet frame unless its type byte (the seventh)
+/// decoding (a table of its own for Geneve's payloads). MSRCP is an
+/// Ethernet frame unless its type byte (the seventh)
 /// says request or response, and needs 16 bytes captured (it reads a
 /// sequence number at 12).
 #[inline]
 fn udp_payload(source: u16, destination: u16, length_ok: bool, rest: Input<'_>) -> Next<'_> {
-    let tunnel = |port| port == VXLAN_PORT || port == MSRCP_PORT;
-    // Most datagrams are neither: two compares per port, then done.
-    if !length_ok || !(tunnel(source) || tunnel(destination)) {
+    let tunnel = |port| port == VXLAN_PORT || port == MSRCP_PORT || port == GENEVE_PORT;
+    // Most datagrams are none of them: one range test per port (the three
+    // lie between MSRCP's and Geneve's) sends them away.
+    let near = |port: u16| port.wrapping_sub(MSRCP_PORT) <= GENEVE_PORT - MSRCP_PORT;
+    if !length_ok || !(near(source) || near(destination)) {
         return Next::Done;
     }
-    let low = source.min(destination);
+    let (low, high) = (source.min(destination), source.max(destination));
     let port = match low {
         _ if tunnel(low) => low,
-        _ if udp_ports::claims(low, low == destination) => return Next::Done,
-        _ => source.max(destination),
+        _ if !tunnel(high) => return Next::Done,
+        _ if high == GENEVE_PORT && udp_ports::claims_geneve(low, low == destination) => {
+            return Next::Done
+        }
+        _ if high != GENEVE_PORT && udp_ports::claims(low, low == destination) => {
+            return Next::Done
+        }
+        _ => high,
     };
     match (port, rest.bytes.get(6), rest.bytes.len() >= 16) {
         (VXLAN_PORT, ..) => Next::Header(Proto::Vxlan, rest),
+        (GENEVE_PORT, ..) => Next::Header(Proto::Geneve, rest),
         (_, Some(2..), true) => Next::Header(Proto::Ethernet, rest),
         _ => Next::Done,
     }
 }
 
-/// What a Linux cooked capture's protocol field introduces, by the
-/// interface's ARPHRD type: an EtherType, except on a GRE tunnel (778,
-/// ARPHRD_IPGRE: a GRE protocol type, which Wireshark follows for IPv4,
-/// IPv6, ARP and transparent Ethernet bridging, not VLAN tags) and netlink
-/// (824, ARPHRD_NETLINK: a netlink family, not decoded).
-fn by_sll_protocol(arphrd: u16, protocol: u16) -> Option<Proto> {
+/// What a Linux cooked capture's protocol field introduces (its payload
+/// being `rest`), by the interface's ARPHRD type: an EtherType, except on
+/// a GRE tunnel (778, ARPHRD_IPGRE: a GRE protocol type, decoded as after
+/// a GRE header; not VLAN tags) and netlink (824, ARPHRD_NETLINK: a
+/// netlink family, not decoded).
+fn by_sll_protocol(arphrd: u16, protocol: u16, rest: Input<'_>) -> Next<'_> {
     const ARPHRD_IPGRE: u16 = 778;
     const ARPHRD_NETLINK: u16 = 824;
-    /// GRE protocol type of an Ethernet frame (transparent Ethernet bridging).
-    const GRE_ETHERNET: u16 = 0x6558;
     match arphrd {
-        ARPHRD_IPGRE => match protocol {
-            ether_type::IPV4 => Some(Proto::Ipv4),
-            ether_type::IPV6 => Some(Proto::Ipv6),
-            ether_type::ARP => Some(Proto::Arp),
-            GRE_ETHERNET => Some(Proto::Ethernet),
-            _ => None,
-        },
-        ARPHRD_NETLINK => None,
-        _ => by_ether_type(protocol),
+        ARPHRD_IPGRE => by_gre_type(protocol, rest, true),
+        ARPHRD_NETLINK => Next::Done,
+        _ => then(by_ether_type(protocol), rest),
     }
 }
 
@@ -338,21 +541,21 @@ impl<'a> Layers<'a> {
                         rest.reported -= fcs;
                         rest.bytes = rest.bytes.get(..rest.reported).unwrap_or(rest.bytes);
                     }
-                    (Layer::Ethernet(eth), then(by_ether_type(eth.ether_type()), rest))
+                    (Layer::Ethernet(eth), then(by_type_or_length(eth.ether_type()), rest))
                 }
                 None => partial(),
             },
             Proto::Vlan(tpid) => match VlanSlice::from_slice(tpid, input.bytes) {
                 Some(tag) => {
                     let rest = input.after(VlanSlice::LEN, tag.payload(), None);
-                    (Layer::Vlan(tag), then(by_ether_type(tag.ether_type()), rest))
+                    (Layer::Vlan(tag), then(by_type_or_length(tag.ether_type()), rest))
                 }
                 None => partial(),
             },
             Proto::Sll => match SllSlice::from_slice(input.bytes) {
                 Some(sll) => {
                     let rest = input.after(SllSlice::LEN, sll.payload(), None);
-                    let next = then(by_sll_protocol(sll.arphrd_type(), sll.protocol()), rest);
+                    let next = by_sll_protocol(sll.arphrd_type(), sll.protocol(), rest);
                     (Layer::Sll(sll), next)
                 }
                 None => partial(),
@@ -360,7 +563,7 @@ impl<'a> Layers<'a> {
             Proto::Sll2 => match Sll2Slice::from_slice(input.bytes) {
                 Some(sll) => {
                     let rest = input.after(Sll2Slice::LEN, sll.payload(), None);
-                    let next = then(by_sll_protocol(sll.arphrd_type(), sll.protocol()), rest);
+                    let next = by_sll_protocol(sll.arphrd_type(), sll.protocol(), rest);
                     (Layer::Sll2(sll), next)
                 }
                 None => partial(),
@@ -508,6 +711,22 @@ impl<'a> Layers<'a> {
                 }
                 None => partial(),
             },
+            Proto::Gre => match decode_gre(input) {
+                Some(decoded) => decoded,
+                None => partial(),
+            },
+            Proto::Mpls => match decode_mpls(input) {
+                Some(decoded) => decoded,
+                None => partial(),
+            },
+            Proto::Geneve => match decode_geneve(input) {
+                Some(decoded) => decoded,
+                None => partial(),
+            },
+            Proto::Llc(len) => match decode_llc(len, input) {
+                Some(decoded) => decoded,
+                None => partial(),
+            },
             Proto::Vxlan => match VxlanSlice::from_slice(input.bytes) {
                 Some(vxlan) => {
                     let rest = input.after(VxlanSlice::LEN, vxlan.payload(), None);
@@ -552,13 +771,19 @@ fn skip(input: Input<'_>, n: usize) -> Input<'_> {
 /// protocol), as remnants of it appear in raw and null captures: skipped
 /// without a layer of its own, to the IPv4 (0x21) or IPv6 (0x57) inside.
 fn ppp_hdlc(input: Input<'_>) -> Option<(Proto, Input<'_>)> {
-    let input = skip(input, 2);
+    ppp_protocol(skip(input, 2))
+}
+
+/// A PPP protocol field (1 byte when odd, as compressed, else 2) and the
+/// IPv4 (0x21), IPv6 (0x57) or MPLS (0x281, 0x283) packet after it.
+fn ppp_protocol(input: Input<'_>) -> Option<(Proto, Input<'_>)> {
     let first = *input.bytes.first()?;
     let (protocol, len) =
         if first & 1 == 1 { (u16::from(first), 1) } else { (super::be16(input.bytes, 0)?, 2) };
     let proto = match protocol {
         0x21 => Proto::Ipv4,
         0x57 => Proto::Ipv6,
+        0x281 | 0x283 => Proto::Mpls,
         _ => return None,
     };
     Some((proto, skip(input, len)))
