@@ -1434,8 +1434,16 @@ fn ng_fixed(block_type: u32) -> u32 {
         1 => 8,
         2 | 6 => 20,
         3 => 4,
+        0x0a => 8,
         _ => 0,
     }
+}
+
+/// Whether the Decryption Secrets Block at `at` (framed, `len` bytes)
+/// holds its secrets, padded to 4, before its trailing length.
+fn ng_secrets_fit(input: &[u8], at: usize, len: u32, order: ByteOrder) -> bool {
+    let secrets_len = rd32(input, at + 12, order).unwrap();
+    u64::from(secrets_len).next_multiple_of(4) <= u64::from(len - 20)
 }
 
 /// The strict pcapng reader over `input`, block by block (`next_block`),
@@ -1581,6 +1589,9 @@ pub fn check_pcapng(parser: pcapng::Parser, input: &[u8]) -> Vec<Result<Block<'_
             }
             Block::Other(raw) => {
                 assert!(!matches!(block_type, 1 | 2 | 3 | 6) && !is_shb);
+                if block_type == 0x0a {
+                    assert!(ng_secrets_fit(input, pos, len, o), "a DSB's secrets past its end");
+                }
                 assert_eq!((raw.offset, raw.block_type, raw.byte_order), (offset, block_type, o));
                 assert!(same_slice(raw.body, &input[pos + 8..body_end]));
                 assert_eq!(raw.total_len(), len_usize);
@@ -1782,6 +1793,13 @@ fn check_pcapng_error(
         K::MalformedOption { option_offset } => {
             let end = offset + u64::from(len.unwrap());
             assert!(option_offset > offset && option_offset < end, "{error:?}");
+        }
+        K::SecretsExceedBlock { secrets_len, room } => {
+            let o = order.unwrap();
+            assert_eq!(block_type, Some(0x0a));
+            assert_eq!(Some(secrets_len), rd32(rest, 12, o));
+            assert_eq!(room, len.unwrap() - 20);
+            assert!(!ng_secrets_fit(input, pos, len.unwrap(), o));
         }
         K::ImplausibleRecord { .. } | K::RecordOverlapsNext { .. } => {
             panic!("{error:?} from the strict reader: only the recovering readers give it")

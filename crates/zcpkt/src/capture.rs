@@ -466,6 +466,15 @@ pub enum CaptureErrorKind {
         /// Where the option starts.
         option_offset: u64,
     },
+    /// A pcapng Decryption Secrets Block whose secrets (their length padded
+    /// to 4) run past the block's end. Wireshark refuses it too: it reads
+    /// the secrets length as given and then finds the file "cut short".
+    SecretsExceedBlock {
+        /// The Secrets Length read.
+        secrets_len: u32,
+        /// Bytes the block has after its type and length fields.
+        room: u32,
+    },
     /// A pcap record header that the strict reader takes but no writer
     /// produces: an original length of 0 or a fraction of a second at or
     /// over one second (what a zeroed or overwritten region looks like).
@@ -504,6 +513,7 @@ impl CaptureErrorKind {
             Self::TooManyInterfaces { .. } => "TooManyInterfaces",
             Self::UnsupportedTsresol { .. } => "UnsupportedTsresol",
             Self::MalformedOption { .. } => "MalformedOption",
+            Self::SecretsExceedBlock { .. } => "SecretsExceedBlock",
             Self::ImplausibleRecord { .. } => "ImplausibleRecord",
             Self::RecordOverlapsNext { .. } => "RecordOverlapsNext",
         }
@@ -588,6 +598,9 @@ impl fmt::Display for CaptureError {
             }
             K::MalformedOption { option_offset } => {
                 write!(f, "option at offset {option_offset} runs past the end of its block")
+            }
+            K::SecretsExceedBlock { secrets_len, room } => {
+                write!(f, "secrets length {secrets_len} does not fit in the block's {room} bytes")
             }
             K::ImplausibleRecord { original_len, fraction } => write!(
                 f,

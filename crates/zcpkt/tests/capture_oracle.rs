@@ -149,8 +149,26 @@ fn pcapng_files() -> Vec<(&'static str, Vec<u8>)> {
     short_spb.spb(61, &[0; 61]);
     short_spb.spb(100, &[0; 60]);
     short_spb.spb(60, &[0; 60]);
+    // A DSB's secrets, padded to 4, must fit in it: tshark reads a longer
+    // Secrets Length as given and finds the file "cut short".
+    let mut dsb = Ng::new();
+    dsb.shb(ByteOrder::Little, &[]);
+    dsb.idb(1, 0, &[]);
+    let secrets = |ng: &mut Ng, secrets_len: u32, data: &[u8]| {
+        let mut body = ng.n32(0x544c_534b);
+        body.extend(ng.n32(secrets_len));
+        body.extend_from_slice(data);
+        ng.block(block_type::DECRYPTION_SECRETS, &body);
+    };
+    secrets(&mut dsb, 5, &[0x61; 8]);
+    dsb.epb(0, 1_700_000_000_000_001, 60, &[0; 60], &[]);
+    let good_dsb = dsb.bytes.clone();
+    secrets(&mut dsb, 9, &[0x61; 8]);
+    dsb.epb(0, 1_700_000_000_000_002, 60, &[0; 60], &[]);
     vec![
         ("multi.pcapng", good),
+        ("dsb.pcapng", good_dsb),
+        ("dsb-past-end.pcapng", dsb.bytes),
         ("cut.pcapng", cut),
         ("iface.pcapng", unknown_iface),
         ("short-spb.pcapng", short_spb.bytes),

@@ -414,6 +414,42 @@ fn damage_packet_lengths() {
     }
 }
 
+/// A Decryption Secrets Block: type and length (8 bytes) then the secrets
+/// padded to 4; Wireshark 4.0 finds the file "cut short" when they run
+/// past the block, or when the block has no room for the two fields.
+#[test]
+fn damage_decryption_secrets() {
+    let dsb = |ng: &mut Ng, secrets_len: u32, data: &[u8]| {
+        let mut body = ng.n32(0x544c_534b);
+        body.extend(ng.n32(secrets_len));
+        body.extend_from_slice(data);
+        ng.block(block_type::DECRYPTION_SECRETS, &body)
+    };
+    for order in [LE, BE] {
+        // Secrets that fit, padded or not, are read past (trailing bytes
+        // after them too: options, which Wireshark does not read).
+        for (secrets_len, data) in [(0, &[][..]), (3, b"abcd"), (4, b"abcd"), (5, b"abcdefgh")] {
+            let (mut ng, _) = two_good(order);
+            dsb(&mut ng, secrets_len, data);
+            ng.epb(0, 3, 1, b"z", &[]);
+            let (frames, error) = collect(&ng.bytes);
+            assert_eq!((frames.len(), error), (3, None), "{secrets_len}");
+        }
+        // Padded length past the block, by one byte and by a hostile length.
+        for (secrets_len, data) in [(5, &b"abcd"[..]), (9, b"abcdefgh"), (1, b""), (!0, b"")] {
+            let (mut ng, at) = two_good(order);
+            dsb(&mut ng, secrets_len, data);
+            ng.epb(0, 3, 1, b"z", &[]);
+            let room = data.len() as u32;
+            assert_damage(&ng.bytes, at, K::SecretsExceedBlock { secrets_len, room });
+        }
+        // No room for the secrets type and length.
+        let (mut ng, at) = two_good(order);
+        ng.block(block_type::DECRYPTION_SECRETS, &[0; 4]);
+        assert_damage(&ng.bytes, at, K::BlockTooShort { length: 16, minimum: 20 });
+    }
+}
+
 #[test]
 fn damage_interfaces() {
     for order in [LE, BE] {

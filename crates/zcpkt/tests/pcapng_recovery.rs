@@ -356,6 +356,47 @@ fn a_simple_packet_block_shorter_than_its_packet_is_skipped() {
     );
 }
 
+/// A Decryption Secrets Block whose secrets run past it is damage to the
+/// recovering reader as to the strict one (Wireshark finds such a file
+/// cut short): its bytes skipped, and never where reading resumes.
+#[test]
+fn a_secrets_block_with_secrets_past_its_end_is_skipped() {
+    let dsb = |ng: &mut Ng| {
+        let mut body = ng.n32(0x544c_534b);
+        body.extend(ng.n32(9));
+        body.extend([0x5a; 8]);
+        ng.block(zcpkt::pcapng::block_type::DECRYPTION_SECRETS, &body)
+    };
+    let (mut ng, at) = capture(&payloads(2));
+    let bad = dsb(&mut ng);
+    let c = ng.epb(0, 3, 40, &[0x43; 40], &[]);
+    let d = ng.epb(0, 4, 40, &[0x44; 40], &[]);
+    let junk = ng.bytes.len() as u64;
+    ng.bytes.extend([0xee; 8]);
+    dsb(&mut ng); // framed, and a framed block after it
+    let e = ng.epb(0, 5, 40, &[0x45; 40], &[]);
+    let f = ng.epb(0, 6, 40, &[0x46; 40], &[]);
+    let error = CaptureError::new(bad, K::SecretsExceedBlock { secrets_len: 9, room: 8 });
+    assert_eq!(strict_error(&ng.bytes), error);
+    let unaligned = K::UnalignedBlockLength { length: 0xeeee_eeee };
+    let p = payloads(2);
+    assert_eq!(
+        recover(&ng.bytes)[2..],
+        [
+            frame(at[0], &p[0]),
+            frame(at[1], &p[1]),
+            R::Error(error),
+            R::Skip(bad, c - bad),
+            frame(c, &[0x43; 40]),
+            frame(d, &[0x44; 40]),
+            R::Error(CaptureError::new(junk, unaligned)),
+            R::Skip(junk, e - junk),
+            frame(e, &[0x45; 40]),
+            frame(f, &[0x46; 40]),
+        ]
+    );
+}
+
 #[test]
 fn a_new_section_is_a_resynchronisation_point() {
     let mut ng = Ng::new();

@@ -8,6 +8,23 @@
 //! fixed-capacity table), [`Options`] walks a block's options without
 //! copying, and [`Frames`] drives the parser over a slice.
 //!
+//! # What is checked inside blocks
+//!
+//! Besides the framing, a block's contents are checked where Wireshark
+//! 4.0 refuses a file for them (it calls it damaged or cut short), so
+//! that what zcpkt accepts, and `zcpkt filter` copies, tshark reads:
+//!
+//! - Section Header Block: version 1.x (`UnsupportedVersion`);
+//! - Interface Description Block: a representable `if_tsresol`
+//!   (`UnsupportedTsresol`), the table's capacity (`TooManyInterfaces`);
+//! - packet blocks: their interface (`NoInterface`, `UnknownInterface`),
+//!   the captured length (`RecordTooLarge`, `PacketExceedsBlock`);
+//! - Decryption Secrets Block: at least 20 bytes (`BlockTooShort`), its
+//!   secrets, padded to 4, inside it (`SecretsExceedBlock`); its options
+//!   are not read, as Wireshark does not read them;
+//! - options of SHB, IDB and packet blocks inside their block
+//!   (`MalformedOption`).
+//!
 //! # Interface table
 //!
 //! Interface IDs are local to a section, and a packet block names its

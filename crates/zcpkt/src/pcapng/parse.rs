@@ -127,8 +127,9 @@ impl Parser {
     /// Framing errors come from [`RawBlock::read`]; then, per type:
     /// `UnsupportedVersion` (SHB major not 1), `UnsupportedTsresol` and
     /// `TooManyInterfaces` (IDB), `NoInterface`/`UnknownInterface`,
-    /// `RecordTooLarge` and `PacketExceedsBlock` (packet blocks), and
-    /// `MalformedOption` for any block whose options are read.
+    /// `RecordTooLarge` and `PacketExceedsBlock` (packet blocks),
+    /// `SecretsExceedBlock` (DSB), and `MalformedOption` for any block
+    /// whose options are read.
     #[inline]
     pub fn parse_block<'a, const N: usize>(
         &self,
@@ -143,6 +144,7 @@ impl Parser {
             block_type::PACKET => Block::Frame(self.enhanced_packet(state, &raw)?),
             block_type::INTERFACE_DESCRIPTION => interface(state, &raw)?,
             block_type::SECTION_HEADER => Block::Section(section(state, &raw)?),
+            block_type::DECRYPTION_SECRETS => Block::Other(secrets(&raw)?),
             _ => Block::Other(raw),
         };
         Ok((block, raw.total_len()))
@@ -353,4 +355,23 @@ fn interface<'a, const N: usize>(
     };
     let id = state.add_interface(interface, raw.offset)?;
     Ok(Block::Interface { id, interface, options })
+}
+
+/// A Decryption Secrets Block: its secrets, padded to 4, must lie inside
+/// it. Wireshark 4.0 reads a longer Secrets Length as given, past the
+/// block, and reports the file cut short; the options after the secrets
+/// are not read (Wireshark does not read them either).
+fn secrets<'a>(raw: &RawBlock<'a>) -> Result<RawBlock<'a>, CaptureError> {
+    // The framing guaranteed the 8 bytes of type and length.
+    let Some((head, room)) = raw.body.split_first_chunk::<8>() else {
+        return Err(CaptureError::truncated(raw.offset, raw.total_len(), 20));
+    };
+    let secrets_len = raw.byte_order.u32(bytes_at(head, 4));
+    // room < the u32 block length; the padded length fits a u64.
+    let room = room.len() as u32;
+    if u64::from(secrets_len).next_multiple_of(4) > u64::from(room) {
+        let kind = CaptureErrorKind::SecretsExceedBlock { secrets_len, room };
+        return Err(CaptureError::new(raw.offset, kind));
+    }
+    Ok(*raw)
 }

@@ -35,8 +35,9 @@
 //!    bounds the work in all;
 //! 4. its content passes the block's own checks, against the reader's
 //!    state at the damage: a packet block names an interface the current
-//!    section has, an SHB has version 1.x, options are well formed, and so
-//!    on ([`Parser::parse_block`]). A new SHB starts a new section (its
+//!    section has, an SHB has version 1.x, options are well formed, a
+//!    DSB holds its secrets, and so on ([`Parser::parse_block`]; the list
+//!    is in the [module docs](super#what-is-checked-inside-blocks)). A new SHB starts a new section (its
 //!    byte order, an empty interface table).
 //!
 //! Every byte position after the damage is tried, not only those 4-byte
