@@ -1439,6 +1439,21 @@ fn ng_fixed(block_type: u32) -> u32 {
     }
 }
 
+/// Whether Wireshark 4.0 reads option `code` of `len` bytes in a block of
+/// `block_type` (SHB, IDB, PB or EPB): custom options hold a 4-byte PEN;
+/// packet blocks' flags and queue are 4 bytes, drop count and packet ID
+/// 8, a verdict at least 1; an IDB's filter at least its type byte.
+fn ng_option_length_ok(block_type: u32, code: u16, len: usize) -> bool {
+    match (block_type, code) {
+        (_, 2988 | 2989 | 19372 | 19373) => len >= 4,
+        (2 | 6, 2 | 6) => len == 4,
+        (2 | 6, 4 | 5) => len == 8,
+        (2 | 6, 7) => len >= 1,
+        (1, 11) => len >= 1,
+        _ => true,
+    }
+}
+
 /// Whether the Decryption Secrets Block at `at` (framed, `len` bytes)
 /// holds its secrets, padded to 4, before its trailing length.
 fn ng_secrets_fit(input: &[u8], at: usize, len: u32, order: ByteOrder) -> bool {
@@ -1510,7 +1525,7 @@ pub fn check_pcapng(parser: pcapng::Parser, input: &[u8]) -> Vec<Result<Block<'_
                 assert!(is_shb);
                 assert_eq!((h.offset, h.index, h.byte_order), (offset, sections, o));
                 assert_eq!((h.version_major, h.version_minor), (1, rd16(rest, 14, o).unwrap()));
-                check_options(input, &h.options, pos + 24, body_end);
+                check_options(input, &h.options, pos + 24, body_end, block_type);
                 let _ = (h.hardware(), h.os(), h.user_appl(), h.comments().count());
                 order = Some(o);
                 sections += 1;
@@ -1524,7 +1539,7 @@ pub fn check_pcapng(parser: pcapng::Parser, input: &[u8]) -> Vec<Result<Block<'_
                 assert_eq!(interface.link_type.0, rd16(rest, 8, o).unwrap());
                 assert_eq!(interface.snaplen, rd32(rest, 12, o).unwrap());
                 assert!(interface.resolution.units_per_second().is_some());
-                check_options(input, options, pos + 16, body_end);
+                check_options(input, options, pos + 16, body_end, block_type);
                 interfaces.push((interface.link_type.0, interface.snaplen));
                 kept.push(*interface);
                 assert!(interfaces.len() <= pcapng::DEFAULT_INTERFACE_CAPACITY);
@@ -1548,7 +1563,7 @@ pub fn check_pcapng(parser: pcapng::Parser, input: &[u8]) -> Vec<Result<Block<'_
                         assert!(same_slice(f.data, data), "EPB data is not the block's bytes");
                         let padded = (cap as usize).next_multiple_of(4);
                         assert!(pos + 28 + padded <= body_end);
-                        check_options(input, &f.options, pos + 28 + padded, body_end);
+                        check_options(input, &f.options, pos + 28 + padded, body_end, block_type);
                         let t = f.timestamp.expect("an EPB without a timestamp");
                         let units = u64::from(rd32(rest, 12, o).unwrap()) << 32
                             | u64::from(rd32(rest, 16, o).unwrap());
@@ -1635,7 +1650,13 @@ pub fn check_pcapng(parser: pcapng::Parser, input: &[u8]) -> Vec<Result<Block<'_
 /// offset in `input`) and stays before `body_end`; each option's header
 /// is where the previous one (padded to 4) ended, its offset says so, and
 /// its value is the very `len` bytes after its header.
-fn check_options(input: &[u8], options: &pcapng::Options, area: usize, body_end: usize) {
+fn check_options(
+    input: &[u8],
+    options: &pcapng::Options,
+    area: usize,
+    body_end: usize,
+    block_type: u32,
+) {
     let (s, e) = span(input, options.as_bytes());
     assert!(s == area && e <= body_end, "options at {s}..{e}, area {area}..{body_end}");
     let order = options.byte_order();
@@ -1645,6 +1666,7 @@ fn check_options(input: &[u8], options: &pcapng::Options, area: usize, body_end:
         assert_eq!(Some(option.code), rd16(input, at, order));
         assert_ne!(option.code, 0, "opt_endofopt handed out");
         let len = usize::from(rd16(input, at + 2, order).unwrap());
+        assert!(ng_option_length_ok(block_type, option.code, len), "{option:?} in {block_type}");
         assert_eq!(span(input, option.value), (at + 4, at + 4 + len));
         at += 4 + len.next_multiple_of(4);
     }
@@ -1694,7 +1716,9 @@ fn assert_shifted(s: &Result<Block, CaptureError>, i: &Result<Block, CaptureErro
         (Err(s), Err(i)) => {
             let mut moved = *i;
             moved.offset += BASE;
-            if let CaptureErrorKind::MalformedOption { option_offset } = &mut moved.kind {
+            if let CaptureErrorKind::MalformedOption { option_offset }
+            | CaptureErrorKind::BadOptionLength { option_offset, .. } = &mut moved.kind
+            {
                 *option_offset += BASE;
             }
             assert_eq!(*s, moved);
@@ -1793,6 +1817,16 @@ fn check_pcapng_error(
         K::MalformedOption { option_offset } => {
             let end = offset + u64::from(len.unwrap());
             assert!(option_offset > offset && option_offset < end, "{error:?}");
+        }
+        K::BadOptionLength { option_offset, code, length } => {
+            let o = order.unwrap();
+            let end = offset + u64::from(len.unwrap());
+            assert!(option_offset > offset && option_offset + 4 <= end, "{error:?}");
+            let at = option_offset as usize;
+            assert_eq!((Some(code), Some(length)), (rd16(input, at, o), rd16(input, at + 2, o)));
+            let block_type = if is_shb { 0x0a0d_0d0a } else { block_type.unwrap() };
+            assert!(matches!(block_type, 0x0a0d_0d0a | 1 | 2 | 6), "{error:?}");
+            assert!(!ng_option_length_ok(block_type, code, usize::from(length)), "{error:?}");
         }
         K::SecretsExceedBlock { secrets_len, room } => {
             let o = order.unwrap();
@@ -1902,7 +1936,10 @@ fn check_recover_base(records: &[CaptureRecord], shifted: &[CaptureRecord]) {
                 let mut moved = *r;
                 moved.offset += BASE;
                 match &mut moved.kind {
-                    CaptureErrorKind::MalformedOption { option_offset } => *option_offset += BASE,
+                    CaptureErrorKind::MalformedOption { option_offset }
+                    | CaptureErrorKind::BadOptionLength { option_offset, .. } => {
+                        *option_offset += BASE
+                    }
                     CaptureErrorKind::RecordOverlapsNext { next_record } => *next_record += BASE,
                     _ => {}
                 }

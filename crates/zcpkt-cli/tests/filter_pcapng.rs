@@ -410,3 +410,14 @@ fn recovery_never_resumes_at_a_secrets_block_with_secrets_past_its_end() {
         assert!(err.contains("skipped 36 damaged bytes"), "{err}");
     }
 }
+
+#[test]
+fn recovery_never_resumes_at_a_packet_with_a_bad_option_length() {
+    let input = damaged_then(|ng| {
+        ng.epb(0, 1_700_000_000_000_000, 4, b"abcd", &[(option::EPB_DROPCOUNT, vec![0; 4])]);
+    });
+    if let Some((listed, err)) = recovered_reads_cleanly("dropcount.pcapng", &input) {
+        assert_eq!(listed.lines().count(), 3, "{listed}");
+        assert!(err.contains("skipped 56 damaged bytes"), "{err}");
+    }
+}

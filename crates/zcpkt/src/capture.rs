@@ -466,6 +466,19 @@ pub enum CaptureErrorKind {
         /// Where the option starts.
         option_offset: u64,
     },
+    /// A pcapng option whose length its code does not allow, where
+    /// Wireshark refuses the file for it: in a packet block `epb_flags` or
+    /// `epb_queue` not 4 bytes, `epb_dropcount` or `epb_packetid` not 8,
+    /// an empty `epb_verdict`; an empty `if_filter`; a custom option
+    /// shorter than its 4-byte Private Enterprise Number (any block).
+    BadOptionLength {
+        /// Where the option starts.
+        option_offset: u64,
+        /// The option code.
+        code: u16,
+        /// The option length read.
+        length: u16,
+    },
     /// A pcapng Decryption Secrets Block whose secrets (their length padded
     /// to 4) run past the block's end. Wireshark refuses it too: it reads
     /// the secrets length as given and then finds the file "cut short".
@@ -513,6 +526,7 @@ impl CaptureErrorKind {
             Self::TooManyInterfaces { .. } => "TooManyInterfaces",
             Self::UnsupportedTsresol { .. } => "UnsupportedTsresol",
             Self::MalformedOption { .. } => "MalformedOption",
+            Self::BadOptionLength { .. } => "BadOptionLength",
             Self::SecretsExceedBlock { .. } => "SecretsExceedBlock",
             Self::ImplausibleRecord { .. } => "ImplausibleRecord",
             Self::RecordOverlapsNext { .. } => "RecordOverlapsNext",
@@ -599,6 +613,11 @@ impl fmt::Display for CaptureError {
             K::MalformedOption { option_offset } => {
                 write!(f, "option at offset {option_offset} runs past the end of its block")
             }
+            K::BadOptionLength { option_offset, code, length } => write!(
+                f,
+                "option {code} at offset {option_offset} has a length of {length}, \
+                 which its code does not allow"
+            ),
             K::SecretsExceedBlock { secrets_len, room } => {
                 write!(f, "secrets length {secrets_len} does not fit in the block's {room} bytes")
             }

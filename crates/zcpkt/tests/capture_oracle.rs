@@ -165,8 +165,20 @@ fn pcapng_files() -> Vec<(&'static str, Vec<u8>)> {
     let good_dsb = dsb.bytes.clone();
     secrets(&mut dsb, 9, &[0x61; 8]);
     dsb.epb(0, 1_700_000_000_000_002, 60, &[0; 60], &[]);
+    // Options of a length their code does not allow: tshark refuses an
+    // epb_flags of 0 bytes ("packet block flags option length 0 is not
+    // 4") and ignores an if_tsresol of 2 or an empty epb_hash.
+    let mut options = Ng::new();
+    options.shb(ByteOrder::Little, &[]);
+    options.idb(1, 0, &[(option::IF_TSRESOL, vec![9, 9]), (option::IF_TSOFFSET, vec![0; 4])]);
+    options.epb(0, 1_700_000_000_000_001, 60, &[0; 60], &[(option::EPB_HASH, vec![])]);
+    let ignored_options = options.bytes.clone();
+    options.epb(0, 1_700_000_000_000_002, 60, &[0; 60], &[(option::EPB_FLAGS, vec![])]);
+    options.epb(0, 1_700_000_000_000_003, 60, &[0; 60], &[]);
     vec![
         ("multi.pcapng", good),
+        ("options-ignored.pcapng", ignored_options),
+        ("epb-flags-empty.pcapng", options.bytes),
         ("dsb.pcapng", good_dsb),
         ("dsb-past-end.pcapng", dsb.bytes),
         ("cut.pcapng", cut),

@@ -450,6 +450,72 @@ fn damage_decryption_secrets() {
     }
 }
 
+/// Options whose length their code does not allow, where Wireshark 4.0
+/// refuses the file ("packet block flags option length 0 is not 4",
+/// "option length (3) too small for custom option"); those it only
+/// ignores (an `if_tsresol` of 2 bytes, an empty `epb_hash`) are read.
+#[test]
+fn damage_option_lengths() {
+    for order in [LE, BE] {
+        let packet_bad: [(u16, usize); 9] = [
+            (option::EPB_FLAGS, 0),
+            (option::EPB_FLAGS, 8),
+            (option::EPB_DROPCOUNT, 0),
+            (option::EPB_DROPCOUNT, 4),
+            (option::EPB_PACKETID, 4),
+            (option::EPB_QUEUE, 8),
+            (option::EPB_VERDICT, 0),
+            (2988, 0),
+            (19373, 3),
+        ];
+        for (code, len) in packet_bad {
+            for pb in [false, true] {
+                let (mut ng, at) = two_good(order);
+                // A good option first: the bad one is the second.
+                let options = [(option::COMMENT, b"ok".to_vec()), (code, vec![0; len])];
+                match pb {
+                    false => ng.epb(0, 3, 1, b"z", &options),
+                    true => ng.pb(0, 3, 1, b"z", &options),
+                };
+                let option_offset = at + 28 + 4 + 8;
+                let kind = K::BadOptionLength { option_offset, code, length: len as u16 };
+                assert_damage(&ng.bytes, at, kind);
+            }
+        }
+        // An empty if_filter; a short custom option in an IDB and an SHB.
+        for (code, len) in [(option::IF_FILTER, 0), (2989, 0)] {
+            let (mut ng, at) = two_good(order);
+            ng.idb(1, 0, &[(code, vec![0; len])]);
+            let kind = K::BadOptionLength { option_offset: at + 16, code, length: len as u16 };
+            assert_damage(&ng.bytes, at, kind);
+        }
+        let (mut ng, at) = two_good(order);
+        ng.shb(order, &[(19372, vec![0; 2])]);
+        let kind = K::BadOptionLength { option_offset: at + 24, code: 19372, length: 2 };
+        assert_damage(&ng.bytes, at, kind);
+        // What Wireshark ignores is read.
+        let (mut ng, _) = two_good(order);
+        let idb_ignored: [Opt; 4] = [
+            (option::IF_TSRESOL, vec![6, 6]),
+            (option::IF_TSOFFSET, vec![0; 4]),
+            (option::IF_FCSLEN, vec![4, 0]),
+            (option::IF_FILTER, vec![0]),
+        ];
+        ng.idb(1, 0, &idb_ignored);
+        let packet_ignored: [Opt; 4] = [
+            (option::EPB_HASH, vec![]),
+            (option::EPB_VERDICT, vec![0]),
+            (9, vec![]),
+            (2988, vec![0; 4]),
+        ];
+        ng.epb(1, 3, 1, b"z", &packet_ignored);
+        ng.pb(1, 3, 1, b"z", &packet_ignored);
+        ng.shb(order, &[(2989, vec![0; 4])]);
+        let (frames, error) = collect(&ng.bytes);
+        assert_eq!((frames.len(), error), (4, None));
+    }
+}
+
 #[test]
 fn damage_interfaces() {
     for order in [LE, BE] {

@@ -23,7 +23,14 @@
 //!   secrets, padded to 4, inside it (`SecretsExceedBlock`); its options
 //!   are not read, as Wireshark does not read them;
 //! - options of SHB, IDB and packet blocks inside their block
-//!   (`MalformedOption`).
+//!   (`MalformedOption`), and of a length their code allows
+//!   (`BadOptionLength`): in packet blocks (EPB, PB) `epb_flags` and
+//!   `epb_queue` of 4 bytes, `epb_dropcount` and `epb_packetid` of 8, an
+//!   `epb_verdict` of at least 1; an `if_filter` of at least 1; a custom
+//!   option of at least its 4-byte Private Enterprise Number (any block).
+//!   Options of other sizes that Wireshark only ignores are read (an
+//!   `if_tsresol` not 1 byte, an `if_tsoffset` not 8, an `if_fcslen` not
+//!   1: the defaults stay), as are options after `opt_endofopt`.
 //!
 //! # Interface table
 //!

@@ -128,8 +128,8 @@ impl Parser {
     /// `UnsupportedVersion` (SHB major not 1), `UnsupportedTsresol` and
     /// `TooManyInterfaces` (IDB), `NoInterface`/`UnknownInterface`,
     /// `RecordTooLarge` and `PacketExceedsBlock` (packet blocks),
-    /// `SecretsExceedBlock` (DSB), and `MalformedOption` for any block
-    /// whose options are read.
+    /// `SecretsExceedBlock` (DSB), and `MalformedOption` and
+    /// `BadOptionLength` for any block whose options are read.
     #[inline]
     pub fn parse_block<'a, const N: usize>(
         &self,
@@ -191,7 +191,8 @@ impl Parser {
         let (data, rest) = rest.split_at(captured_len as usize);
         let options_at = &rest[padded as usize - captured_len as usize..];
         let options_offset = offset + 8 + (FIXED as u64) + padded;
-        let options = Options::parse(options_at, order, options_offset, offset)?;
+        let options =
+            Options::parse_with(options_at, order, options_offset, offset, packet_option_ok)?;
         let timestamp = Timestamp::from_units_per_sec(
             units,
             interface.resolution,
@@ -285,6 +286,20 @@ impl Parser {
     }
 }
 
+/// Whether a packet block (EPB, PB) may have option `code` of `len`
+/// bytes: Wireshark 4.0 refuses a file with a fixed-size packet option
+/// of another size ("packet block flags option length 0 is not 4"),
+/// where it only ignores, say, an `if_tsresol` of the wrong size.
+#[inline]
+fn packet_option_ok(code: u16, len: usize) -> bool {
+    match code {
+        option::EPB_FLAGS | option::EPB_QUEUE => len == 4,
+        option::EPB_DROPCOUNT | option::EPB_PACKETID => len == 8,
+        option::EPB_VERDICT => len >= 1,
+        _ => true,
+    }
+}
+
 /// A Section Header Block: checks the version, reads the options and starts
 /// a new section in `state`.
 fn section<'a, const N: usize>(
@@ -327,7 +342,10 @@ fn interface<'a, const N: usize>(
     let Some((head, options)) = raw.body.split_first_chunk::<8>() else {
         return Err(CaptureError::truncated(raw.offset, raw.total_len(), 20));
     };
-    let options = Options::parse(options, order, raw.offset + 16, raw.offset)?;
+    let options = Options::parse_with(options, order, raw.offset + 16, raw.offset, |code, len| {
+        // Wireshark reads the filter's type byte unchecked.
+        code != option::IF_FILTER || len >= 1
+    })?;
     // Like Wireshark, a tsresol option of the wrong length is ignored (the
     // default stays); an unrepresentable one refuses the interface.
     let resolution = match options.get(option::IF_TSRESOL) {
