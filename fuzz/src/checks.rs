@@ -1434,6 +1434,7 @@ fn ng_fixed(block_type: u32) -> u32 {
         1 => 8,
         2 | 6 => 20,
         3 => 4,
+        4 => 4,
         0x0a => 8,
         _ => 0,
     }
@@ -1452,6 +1453,61 @@ fn ng_option_length_ok(block_type: u32, code: u16, len: usize) -> bool {
         (1, 11) => len >= 1,
         _ => true,
     }
+}
+
+/// What Wireshark 4.0 makes of the Name Resolution Block at `at` (framed,
+/// `len` bytes): records of (type, length, value padded to 4) inside the
+/// body, IPv4 ones of at least 4 bytes, IPv6 ones of at least 16 whose
+/// names, if any, end with 0, up to the body's end or an end record
+/// (type 0) whose 4 bytes are followed by the options (its length is not
+/// read); the options' headers and values inside the body, custom ones of
+/// at least 4 bytes.
+fn ng_nrb(input: &[u8], at: usize, len: u32, o: ByteOrder) -> Result<(), CaptureErrorKind> {
+    let body_end = at + len as usize - 4;
+    let mut pos = at + 8;
+    while pos < body_end {
+        let (record_type, length) =
+            (rd16(input, pos, o).unwrap(), rd16(input, pos + 2, o).unwrap());
+        if record_type == 0 {
+            let mut opt = pos + 4;
+            while opt < body_end {
+                let malformed = CaptureErrorKind::MalformedOption { option_offset: opt as u64 };
+                if opt + 4 > body_end {
+                    return Err(malformed);
+                }
+                let code = rd16(input, opt, o).unwrap();
+                if code == 0 {
+                    break;
+                }
+                let l = rd16(input, opt + 2, o).unwrap();
+                if opt + 4 + usize::from(l).next_multiple_of(4) > body_end {
+                    return Err(malformed);
+                }
+                if !ng_option_length_ok(4, code, usize::from(l)) {
+                    let option_offset = opt as u64;
+                    return Err(CaptureErrorKind::BadOptionLength {
+                        option_offset,
+                        code,
+                        length: l,
+                    });
+                }
+                opt += 4 + usize::from(l).next_multiple_of(4);
+            }
+            return Ok(());
+        }
+        let bad =
+            CaptureErrorKind::BadNameRecord { record_offset: pos as u64, record_type, length };
+        let l = usize::from(length);
+        if pos + 4 + l.next_multiple_of(4) > body_end {
+            return Err(bad);
+        }
+        let address = [0, 4, 16].get(usize::from(record_type)).copied().unwrap_or(0);
+        if l < address || (address > 0 && l > address && input[pos + 4 + l - 1] != 0) {
+            return Err(bad);
+        }
+        pos += 4 + l.next_multiple_of(4);
+    }
+    Ok(())
 }
 
 /// Whether the Decryption Secrets Block at `at` (framed, `len` bytes)
@@ -1607,6 +1663,9 @@ pub fn check_pcapng(parser: pcapng::Parser, input: &[u8]) -> Vec<Result<Block<'_
                 if block_type == 0x0a {
                     assert!(ng_secrets_fit(input, pos, len, o), "a DSB's secrets past its end");
                 }
+                if block_type == 4 {
+                    assert_eq!(ng_nrb(input, pos, len, o), Ok(()), "an NRB Wireshark refuses");
+                }
                 assert_eq!((raw.offset, raw.block_type, raw.byte_order), (offset, block_type, o));
                 assert!(same_slice(raw.body, &input[pos + 8..body_end]));
                 assert_eq!(raw.total_len(), len_usize);
@@ -1717,7 +1776,9 @@ fn assert_shifted(s: &Result<Block, CaptureError>, i: &Result<Block, CaptureErro
             let mut moved = *i;
             moved.offset += BASE;
             if let CaptureErrorKind::MalformedOption { option_offset }
-            | CaptureErrorKind::BadOptionLength { option_offset, .. } = &mut moved.kind
+            | CaptureErrorKind::BadOptionLength { option_offset, .. }
+            | CaptureErrorKind::BadNameRecord { record_offset: option_offset, .. } =
+                &mut moved.kind
             {
                 *option_offset += BASE;
             }
@@ -1742,6 +1803,15 @@ fn check_pcapng_error(
     let block_type = order.and_then(|o| rd32(rest, 0, o));
     let offset = pos as u64;
     use CaptureErrorKind as K;
+    let content = matches!(
+        error.kind,
+        K::BadNameRecord { .. } | K::MalformedOption { .. } | K::BadOptionLength { .. }
+    );
+    if content && block_type == Some(4) && !is_shb {
+        let o = order.unwrap();
+        assert_eq!(ng_nrb(input, pos, len.unwrap(), o), Err(error.kind), "{error:?}");
+        return;
+    }
     match error.kind {
         K::Truncated { needed, .. } => {
             let framed_len = len.map_or(0, u64::from);
@@ -1828,6 +1898,7 @@ fn check_pcapng_error(
             assert!(matches!(block_type, 0x0a0d_0d0a | 1 | 2 | 6), "{error:?}");
             assert!(!ng_option_length_ok(block_type, code, usize::from(length)), "{error:?}");
         }
+        K::BadNameRecord { .. } => panic!("{error:?} of a block of type {block_type:?}"),
         K::SecretsExceedBlock { secrets_len, room } => {
             let o = order.unwrap();
             assert_eq!(block_type, Some(0x0a));
@@ -1937,7 +2008,8 @@ fn check_recover_base(records: &[CaptureRecord], shifted: &[CaptureRecord]) {
                 moved.offset += BASE;
                 match &mut moved.kind {
                     CaptureErrorKind::MalformedOption { option_offset }
-                    | CaptureErrorKind::BadOptionLength { option_offset, .. } => {
+                    | CaptureErrorKind::BadOptionLength { option_offset, .. }
+                    | CaptureErrorKind::BadNameRecord { record_offset: option_offset, .. } => {
                         *option_offset += BASE
                     }
                     CaptureErrorKind::RecordOverlapsNext { next_record } => *next_record += BASE,
@@ -2256,6 +2328,7 @@ fn ng_rules_1_to_3(input: &[u8], at: usize, order: Option<ByteOrder>, limit: u32
     let options = match block_type {
         2 | 6 => room.checked_sub((rd32(input, at + 20, o)? as usize).next_multiple_of(4))?,
         0x0a0d_0d0a | 1 => room,
+        4 => len - 12,
         _ => 0,
     };
     (options <= pcapng::MAX_CANDIDATE_OPTIONS).then_some(options)

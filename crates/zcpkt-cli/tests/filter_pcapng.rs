@@ -421,3 +421,16 @@ fn recovery_never_resumes_at_a_packet_with_a_bad_option_length() {
         assert!(err.contains("skipped 56 damaged bytes"), "{err}");
     }
 }
+
+#[test]
+fn recovery_never_resumes_at_a_name_resolution_block_with_a_record_past_its_end() {
+    let input = damaged_then(|ng| {
+        // An IPv4 record of 40 bytes in a 16-byte body.
+        let body = [&[1, 0, 40, 0, 10, 0, 0, 1][..], b"host", &[0; 4]].concat();
+        ng.block(block_type::NAME_RESOLUTION, &body);
+    });
+    if let Some((listed, err)) = recovered_reads_cleanly("nrb.pcapng", &input) {
+        assert_eq!(listed.lines().count(), 3, "{listed}");
+        assert!(err.contains("skipped 36 damaged bytes"), "{err}");
+    }
+}

@@ -479,6 +479,18 @@ pub enum CaptureErrorKind {
         /// The option length read.
         length: u16,
     },
+    /// A pcapng Name Resolution Block record that Wireshark refuses: one
+    /// whose value (padded to 4) runs past the block, an IPv4 record
+    /// shorter than 4 bytes or an IPv6 one shorter than 16, or one whose
+    /// names do not end with a 0 byte.
+    BadNameRecord {
+        /// Where the record starts.
+        record_offset: u64,
+        /// The record type read (1 IPv4, 2 IPv6, others unknown).
+        record_type: u16,
+        /// The record's value length read.
+        length: u16,
+    },
     /// A pcapng Decryption Secrets Block whose secrets (their length padded
     /// to 4) run past the block's end. Wireshark refuses it too: it reads
     /// the secrets length as given and then finds the file "cut short".
@@ -527,6 +539,7 @@ impl CaptureErrorKind {
             Self::UnsupportedTsresol { .. } => "UnsupportedTsresol",
             Self::MalformedOption { .. } => "MalformedOption",
             Self::BadOptionLength { .. } => "BadOptionLength",
+            Self::BadNameRecord { .. } => "BadNameRecord",
             Self::SecretsExceedBlock { .. } => "SecretsExceedBlock",
             Self::ImplausibleRecord { .. } => "ImplausibleRecord",
             Self::RecordOverlapsNext { .. } => "RecordOverlapsNext",
@@ -617,6 +630,12 @@ impl fmt::Display for CaptureError {
                 f,
                 "option {code} at offset {option_offset} has a length of {length}, \
                  which its code does not allow"
+            ),
+            K::BadNameRecord { record_offset, record_type, length } => write!(
+                f,
+                "name resolution record at offset {record_offset} (type {record_type}, length \
+                 {length}) runs past its block, is shorter than its address or has a name \
+                 without its terminating 0"
             ),
             K::SecretsExceedBlock { secrets_len, room } => {
                 write!(f, "secrets length {secrets_len} does not fit in the block's {room} bytes")

@@ -175,8 +175,22 @@ fn pcapng_files() -> Vec<(&'static str, Vec<u8>)> {
     let ignored_options = options.bytes.clone();
     options.epb(0, 1_700_000_000_000_002, 60, &[0; 60], &[(option::EPB_FLAGS, vec![])]);
     options.epb(0, 1_700_000_000_000_003, 60, &[0; 60], &[]);
+    // Name resolution records: tshark reads names ending with 0 and
+    // refuses one without ("NRB record has non-null-terminated host name").
+    let mut nrb = Ng::new();
+    nrb.shb(ByteOrder::Little, &[]);
+    nrb.idb(1, 0, &[]);
+    let names = [&[1, 0, 9, 0, 10, 0, 0, 1][..], b"a\0b\0\0", &[0; 3], &[0; 4]].concat();
+    nrb.block(block_type::NAME_RESOLUTION, &names);
+    nrb.epb(0, 1_700_000_000_000_001, 60, &[0; 60], &[]);
+    let good_nrb = nrb.bytes.clone();
+    let unterminated = [&[1, 0, 8, 0, 10, 0, 0, 1][..], b"host", &[0; 4]].concat();
+    nrb.block(block_type::NAME_RESOLUTION, &unterminated);
+    nrb.epb(0, 1_700_000_000_000_002, 60, &[0; 60], &[]);
     vec![
         ("multi.pcapng", good),
+        ("nrb.pcapng", good_nrb),
+        ("nrb-unterminated.pcapng", nrb.bytes),
         ("options-ignored.pcapng", ignored_options),
         ("epb-flags-empty.pcapng", options.bytes),
         ("dsb.pcapng", good_dsb),

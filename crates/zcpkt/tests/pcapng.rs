@@ -516,6 +516,87 @@ fn damage_option_lengths() {
     }
 }
 
+/// A Name Resolution Block record that Wireshark 4.0 refuses: value past
+/// the block ("16 bytes left in the block < NRB record length + padding
+/// 40"), an address cut short ("NRB record length for IPv4 record 3 <
+/// minimum length 4"), a name without its 0 ("NRB record has
+/// non-null-terminated host name"); and its options, after the end
+/// record's 4 bytes.
+#[test]
+fn damage_name_resolution() {
+    let record = |ng: &Ng, record_type: u16, length: u16, value: &[u8]| {
+        let mut r = ng.n32(0);
+        let (t, l) = match ng.order {
+            ByteOrder::Little => (record_type.to_le_bytes(), length.to_le_bytes()),
+            ByteOrder::Big => (record_type.to_be_bytes(), length.to_be_bytes()),
+        };
+        r[..2].copy_from_slice(&t);
+        r[2..].copy_from_slice(&l);
+        r.extend_from_slice(value);
+        r.resize(r.len().next_multiple_of(4), 0);
+        r
+    };
+    let ip4 = [10, 0, 0, 1];
+    for order in [LE, BE] {
+        let end = |ng: &Ng| record(ng, 0, 0, &[]);
+        // Read: names ending with 0, a bare address, unknown types, no end
+        // record, options after the end record (whose length is not read).
+        let (mut ng, _) = two_good(order);
+        let mut body = record(&ng, 1, 9, b"\x0a\0\0\x01a\0b\0\0");
+        body.extend(record(&ng, 1, 4, &ip4));
+        body.extend(record(&ng, 2, 19, &[[0; 16].as_slice(), b"h6\0"].concat()));
+        body.extend(record(&ng, 9, 3, b"xyz"));
+        body.extend(end(&ng));
+        ng.block(block_type::NAME_RESOLUTION, &body);
+        let body = record(&ng, 1, 5, b"\x0a\0\0\x01\0");
+        ng.block(block_type::NAME_RESOLUTION, &body);
+        let mut body = record(&ng, 0, 4, &[]);
+        body.extend(record(&ng, option::COMMENT, 2, b"hi"));
+        body.extend(end(&ng));
+        ng.block(block_type::NAME_RESOLUTION, &body);
+        ng.epb(0, 3, 1, b"z", &[]);
+        let (frames, error) = collect(&ng.bytes);
+        assert_eq!((frames.len(), error), (3, None));
+        // Refused records, each the second record of its block.
+        let cases: [(u16, u16, &[u8]); 5] = [
+            (1, 40, b"\x0a\0\0\x01host\0"),
+            (9, 5, b"abcd"),
+            (1, 3, b"\x0a\0\0"),
+            (2, 15, &[0; 15]),
+            (1, 7, b"\x0a\0\0\x01a\0b"),
+        ];
+        for (record_type, length, value) in cases {
+            let (mut ng, at) = two_good(order);
+            let mut body = record(&ng, 1, 5, b"\x0a\0\0\x01\0");
+            body.extend(record(&ng, record_type, length, value));
+            if usize::from(length) <= value.len() {
+                body.extend(end(&ng));
+            }
+            ng.block(block_type::NAME_RESOLUTION, &body);
+            ng.epb(0, 3, 1, b"z", &[]);
+            let record_offset = at + 8 + 12;
+            let kind = K::BadNameRecord { record_offset, record_type, length };
+            assert_damage(&ng.bytes, at, kind);
+        }
+        // Options after the end record: past the block, a short custom one.
+        let (mut ng, at) = two_good(order);
+        let mut body = end(&ng);
+        body.extend(ng.n32(0x0032_0001));
+        ng.block(block_type::NAME_RESOLUTION, &body);
+        assert_damage(&ng.bytes, at, K::MalformedOption { option_offset: at + 12 });
+        let (mut ng, at) = two_good(order);
+        let mut body = end(&ng);
+        body.extend(record(&ng, 2988, 0, &[]));
+        ng.block(block_type::NAME_RESOLUTION, &body);
+        let kind = K::BadOptionLength { option_offset: at + 12, code: 2988, length: 0 };
+        assert_damage(&ng.bytes, at, kind);
+        // Not even an end record.
+        let (mut ng, at) = two_good(order);
+        ng.block(block_type::NAME_RESOLUTION, &[]);
+        assert_damage(&ng.bytes, at, K::BlockTooShort { length: 12, minimum: 16 });
+    }
+}
+
 #[test]
 fn damage_interfaces() {
     for order in [LE, BE] {

@@ -441,6 +441,47 @@ fn a_packet_with_a_bad_option_length_is_skipped() {
     );
 }
 
+/// A Name Resolution Block with a name that lacks its 0 byte (Wireshark
+/// refuses the file) is damage to the recovering reader as to the strict
+/// one, and never where reading resumes.
+#[test]
+fn a_name_resolution_block_with_an_unterminated_name_is_skipped() {
+    // One IPv4 record: 10.0.0.1 "host", no 0; then the end record.
+    let nrb = |ng: &mut Ng| {
+        let body = [&[1, 0, 8, 0, 10, 0, 0, 1][..], b"host", &[0; 4]].concat();
+        ng.block(zcpkt::pcapng::block_type::NAME_RESOLUTION, &body)
+    };
+    let (mut ng, at) = capture(&payloads(2));
+    let bad = nrb(&mut ng);
+    let c = ng.epb(0, 3, 40, &[0x43; 40], &[]);
+    let d = ng.epb(0, 4, 40, &[0x44; 40], &[]);
+    let junk = ng.bytes.len() as u64;
+    ng.bytes.extend([0xee; 8]);
+    nrb(&mut ng); // framed, and a framed block after it
+    let e = ng.epb(0, 5, 40, &[0x45; 40], &[]);
+    let f = ng.epb(0, 6, 40, &[0x46; 40], &[]);
+    let kind = K::BadNameRecord { record_offset: bad + 8, record_type: 1, length: 8 };
+    let error = CaptureError::new(bad, kind);
+    assert_eq!(strict_error(&ng.bytes), error);
+    let unaligned = K::UnalignedBlockLength { length: 0xeeee_eeee };
+    let p = payloads(2);
+    assert_eq!(
+        recover(&ng.bytes)[2..],
+        [
+            frame(at[0], &p[0]),
+            frame(at[1], &p[1]),
+            R::Error(error),
+            R::Skip(bad, c - bad),
+            frame(c, &[0x43; 40]),
+            frame(d, &[0x44; 40]),
+            R::Error(CaptureError::new(junk, unaligned)),
+            R::Skip(junk, e - junk),
+            frame(e, &[0x45; 40]),
+            frame(f, &[0x46; 40]),
+        ]
+    );
+}
+
 #[test]
 fn a_new_section_is_a_resynchronisation_point() {
     let mut ng = Ng::new();

@@ -22,7 +22,14 @@
 //! - Decryption Secrets Block: at least 20 bytes (`BlockTooShort`), its
 //!   secrets, padded to 4, inside it (`SecretsExceedBlock`); its options
 //!   are not read, as Wireshark does not read them;
-//! - options of SHB, IDB and packet blocks inside their block
+//! - Name Resolution Block: at least 16 bytes (`BlockTooShort`); each
+//!   record's value, padded to 4, inside the block, an IPv4 record of at
+//!   least 4 bytes and an IPv6 one of at least 16, with its names (if
+//!   any) ending with a 0 byte (`BadNameRecord`); records of other types
+//!   are read past, and the records may run to the block's end without
+//!   an end record. The options follow the end record's 4 bytes (its
+//!   length is not read, as Wireshark does not);
+//! - options of SHB, IDB, NRB and packet blocks inside their block
 //!   (`MalformedOption`), and of a length their code allows
 //!   (`BadOptionLength`): in packet blocks (EPB, PB) `epb_flags` and
 //!   `epb_queue` of 4 bytes, `epb_dropcount` and `epb_packetid` of 8, an

@@ -128,7 +128,7 @@ impl Parser {
     /// `UnsupportedVersion` (SHB major not 1), `UnsupportedTsresol` and
     /// `TooManyInterfaces` (IDB), `NoInterface`/`UnknownInterface`,
     /// `RecordTooLarge` and `PacketExceedsBlock` (packet blocks),
-    /// `SecretsExceedBlock` (DSB), and `MalformedOption` and
+    /// `SecretsExceedBlock` (DSB), `BadNameRecord` (NRB), and `MalformedOption` and
     /// `BadOptionLength` for any block whose options are read.
     #[inline]
     pub fn parse_block<'a, const N: usize>(
@@ -145,6 +145,7 @@ impl Parser {
             block_type::INTERFACE_DESCRIPTION => interface(state, &raw)?,
             block_type::SECTION_HEADER => Block::Section(section(state, &raw)?),
             block_type::DECRYPTION_SECRETS => Block::Other(secrets(&raw)?),
+            block_type::NAME_RESOLUTION => Block::Other(name_resolution(&raw)?),
             _ => Block::Other(raw),
         };
         Ok((block, raw.total_len()))
@@ -390,6 +391,49 @@ fn secrets<'a>(raw: &RawBlock<'a>) -> Result<RawBlock<'a>, CaptureError> {
     if u64::from(secrets_len).next_multiple_of(4) > u64::from(room) {
         let kind = CaptureErrorKind::SecretsExceedBlock { secrets_len, room };
         return Err(CaptureError::new(raw.offset, kind));
+    }
+    Ok(*raw)
+}
+
+/// A Name Resolution Block: each record (type, length, value padded to 4)
+/// inside the block, an IPv4 record of at least 4 bytes and an IPv6 one of
+/// at least 16, their names (if any) ending with a 0 byte; then, after
+/// the end record's 4 bytes (its length is not read, as Wireshark 4.0
+/// does not), the options. Records may also run to the block's end with
+/// no end record, which Wireshark reads.
+fn name_resolution<'a>(raw: &RawBlock<'a>) -> Result<RawBlock<'a>, CaptureError> {
+    const IPV4: u16 = 1;
+    const IPV6: u16 = 2;
+    let order = raw.byte_order;
+    let mut pos = 0usize;
+    while let Some(head) = raw.body.get(pos..).and_then(|rest| rest.first_chunk::<4>()) {
+        let record_type = order.u16(bytes_at(head, 0));
+        let length = order.u16(bytes_at(head, 2));
+        let record_offset = raw.offset + 8 + pos as u64;
+        if record_type == 0 {
+            let options = &raw.body[pos + 4..];
+            Options::parse(options, order, record_offset + 4, raw.offset)?;
+            break;
+        }
+        let bad = CaptureErrorKind::BadNameRecord { record_offset, record_type, length };
+        let len = usize::from(length);
+        // At most 4 + 65535 + 3: no overflow.
+        let padded = 4 + len.next_multiple_of(4);
+        let Some(value) =
+            raw.body.get(pos + 4..pos + 4 + len).filter(|_| padded <= raw.body.len() - pos)
+        else {
+            return Err(CaptureError::new(raw.offset, bad));
+        };
+        let address = match record_type {
+            IPV4 => 4,
+            IPV6 => 16,
+            _ => 0,
+        };
+        let names_unterminated = len > address && value.last() != Some(&0);
+        if len < address || (address > 0 && names_unterminated) {
+            return Err(CaptureError::new(raw.offset, bad));
+        }
+        pos += padded;
     }
     Ok(*raw)
 }
