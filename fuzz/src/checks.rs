@@ -1266,6 +1266,7 @@ pub fn check_pcap(parser: pcap::Parser, input: &[u8]) -> Vec<Result<Frame<'_>, C
         }
     };
     assert_eq!(frames.header(), Some(&header));
+    assert_eq!(header.link_type_field & 0x03ff_0000, 0, "reserved link type bits taken");
     let order = header.byte_order;
     let mut pos = pcap::HEADER_LEN;
     let mut end = None;
@@ -1381,10 +1382,17 @@ fn check_pcap_header_error(input: &[u8], error: &CaptureError) {
         (Some(_), Some(_)) if input.len() < 24 => {
             CaptureErrorKind::Truncated { available: input.len() as u64, needed: 24 }
         }
-        (Some(_), Some(o)) => CaptureErrorKind::UnsupportedVersion {
-            major: rd16(input, 4, o).unwrap(),
-            minor: rd16(input, 6, o).unwrap(),
-        },
+        (Some(_), Some(o)) if rd16(input, 4, o) != Some(2) => {
+            CaptureErrorKind::UnsupportedVersion {
+                major: rd16(input, 4, o).unwrap(),
+                minor: rd16(input, 6, o).unwrap(),
+            }
+        }
+        (Some(_), Some(o)) => {
+            let link_type_field = rd32(input, 20, o).unwrap();
+            assert_ne!(link_type_field & 0x03ff_0000, 0, "a header error with reserved bits clear");
+            CaptureErrorKind::ReservedLinkTypeBits { link_type_field }
+        }
     };
     assert_eq!(error.kind, expected);
     if let CaptureErrorKind::UnsupportedVersion { major, .. } = expected {
@@ -1899,6 +1907,7 @@ fn check_pcapng_error(
             assert!(!ng_option_length_ok(block_type, code, usize::from(length)), "{error:?}");
         }
         K::BadNameRecord { .. } => panic!("{error:?} of a block of type {block_type:?}"),
+        K::ReservedLinkTypeBits { .. } => panic!("{error:?} in pcapng"),
         K::SecretsExceedBlock { secrets_len, room } => {
             let o = order.unwrap();
             assert_eq!(block_type, Some(0x0a));

@@ -479,6 +479,13 @@ pub enum CaptureErrorKind {
         /// The option length read.
         length: u16,
     },
+    /// A pcap global header whose LinkType field has reserved bits (16–25,
+    /// libpcap's `LT_RESERVED1`) set: no writer sets them, and Wireshark
+    /// refuses the file ("network type reserved field not zero").
+    ReservedLinkTypeBits {
+        /// The LinkType field read.
+        link_type_field: u32,
+    },
     /// A pcapng Name Resolution Block record that Wireshark refuses: one
     /// whose value (padded to 4) runs past the block, an IPv4 record
     /// shorter than 4 bytes or an IPv6 one shorter than 16, or one whose
@@ -539,6 +546,7 @@ impl CaptureErrorKind {
             Self::UnsupportedTsresol { .. } => "UnsupportedTsresol",
             Self::MalformedOption { .. } => "MalformedOption",
             Self::BadOptionLength { .. } => "BadOptionLength",
+            Self::ReservedLinkTypeBits { .. } => "ReservedLinkTypeBits",
             Self::BadNameRecord { .. } => "BadNameRecord",
             Self::SecretsExceedBlock { .. } => "SecretsExceedBlock",
             Self::ImplausibleRecord { .. } => "ImplausibleRecord",
@@ -631,6 +639,9 @@ impl fmt::Display for CaptureError {
                 "option {code} at offset {option_offset} has a length of {length}, \
                  which its code does not allow"
             ),
+            K::ReservedLinkTypeBits { link_type_field } => {
+                write!(f, "link type field {link_type_field:#010x} has reserved bits set")
+            }
             K::BadNameRecord { record_offset, record_type, length } => write!(
                 f,
                 "name resolution record at offset {record_offset} (type {record_type}, length \

@@ -101,6 +101,13 @@ fn pcap_files() -> Vec<(&'static str, Vec<u8>)> {
     // modified-libpcap variants (SS990417, Nokia, …) whose record headers
     // are longer, and a cut file can tip its guess, after which it shows
     // different frames entirely. The ns magic has no variants.
+    // Reserved bits of the LinkType field: tshark refuses the file ("pcap:
+    // network type reserved field not zero"); FCS bits it reads.
+    for (name, field) in [("reserved.pcap", 0x0001_0001), ("fcs.pcap", 0x2400_0001)] {
+        let mut p = Pcap::new(ByteOrder::Little, false, 65535, field);
+        p.record(1_700_000_000, 60, 64, &[0; 64]);
+        files.push((name, p.bytes));
+    }
     let mut cut = files[1].1.clone();
     cut.truncate(cut.len() - 3);
     files.push(("cut.pcap", cut));
