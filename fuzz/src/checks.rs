@@ -1443,7 +1443,9 @@ fn ng_fixed(block_type: u32) -> u32 {
         2 | 6 => 20,
         3 => 4,
         4 => 4,
+        5 => 12,
         0x0a => 8,
+        0x0bad | 0x4000_0bad => 4,
         _ => 0,
     }
 }
@@ -1463,6 +1465,40 @@ fn ng_option_length_ok(block_type: u32, code: u16, len: usize) -> bool {
     }
 }
 
+/// What Wireshark 4.0 makes of the options from `from` to `body_end` of
+/// a block of `block_type`: each header and value inside the body (else
+/// `MalformedOption` there), up to `opt_endofopt`; lengths as
+/// [`ng_option_length_ok`] says (else `BadOptionLength`).
+fn ng_options(
+    input: &[u8],
+    from: usize,
+    body_end: usize,
+    o: ByteOrder,
+    block_type: u32,
+) -> Result<(), CaptureErrorKind> {
+    let mut opt = from;
+    while opt < body_end {
+        let malformed = CaptureErrorKind::MalformedOption { option_offset: opt as u64 };
+        if opt + 4 > body_end {
+            return Err(malformed);
+        }
+        let code = rd16(input, opt, o).unwrap();
+        if code == 0 {
+            break;
+        }
+        let l = rd16(input, opt + 2, o).unwrap();
+        if opt + 4 + usize::from(l).next_multiple_of(4) > body_end {
+            return Err(malformed);
+        }
+        if !ng_option_length_ok(block_type, code, usize::from(l)) {
+            let option_offset = opt as u64;
+            return Err(CaptureErrorKind::BadOptionLength { option_offset, code, length: l });
+        }
+        opt += 4 + usize::from(l).next_multiple_of(4);
+    }
+    Ok(())
+}
+
 /// What Wireshark 4.0 makes of the Name Resolution Block at `at` (framed,
 /// `len` bytes): records of (type, length, value padded to 4) inside the
 /// body, IPv4 ones of at least 4 bytes, IPv6 ones of at least 16 whose
@@ -1477,31 +1513,7 @@ fn ng_nrb(input: &[u8], at: usize, len: u32, o: ByteOrder) -> Result<(), Capture
         let (record_type, length) =
             (rd16(input, pos, o).unwrap(), rd16(input, pos + 2, o).unwrap());
         if record_type == 0 {
-            let mut opt = pos + 4;
-            while opt < body_end {
-                let malformed = CaptureErrorKind::MalformedOption { option_offset: opt as u64 };
-                if opt + 4 > body_end {
-                    return Err(malformed);
-                }
-                let code = rd16(input, opt, o).unwrap();
-                if code == 0 {
-                    break;
-                }
-                let l = rd16(input, opt + 2, o).unwrap();
-                if opt + 4 + usize::from(l).next_multiple_of(4) > body_end {
-                    return Err(malformed);
-                }
-                if !ng_option_length_ok(4, code, usize::from(l)) {
-                    let option_offset = opt as u64;
-                    return Err(CaptureErrorKind::BadOptionLength {
-                        option_offset,
-                        code,
-                        length: l,
-                    });
-                }
-                opt += 4 + usize::from(l).next_multiple_of(4);
-            }
-            return Ok(());
+            return ng_options(input, pos + 4, body_end, o, 4);
         }
         let bad =
             CaptureErrorKind::BadNameRecord { record_offset: pos as u64, record_type, length };
@@ -1674,6 +1686,9 @@ pub fn check_pcapng(parser: pcapng::Parser, input: &[u8]) -> Vec<Result<Block<'_
                 if block_type == 4 {
                     assert_eq!(ng_nrb(input, pos, len, o), Ok(()), "an NRB Wireshark refuses");
                 }
+                if block_type == 5 {
+                    assert_eq!(ng_options(input, pos + 20, body_end, o, 5), Ok(()), "ISB options");
+                }
                 assert_eq!((raw.offset, raw.block_type, raw.byte_order), (offset, block_type, o));
                 assert!(same_slice(raw.body, &input[pos + 8..body_end]));
                 assert_eq!(raw.total_len(), len_usize);
@@ -1818,6 +1833,11 @@ fn check_pcapng_error(
     if content && block_type == Some(4) && !is_shb {
         let o = order.unwrap();
         assert_eq!(ng_nrb(input, pos, len.unwrap(), o), Err(error.kind), "{error:?}");
+        return;
+    }
+    if content && block_type == Some(5) && !is_shb {
+        let (o, end) = (order.unwrap(), pos + len.unwrap() as usize - 4);
+        assert_eq!(ng_options(input, pos + 20, end, o, 5), Err(error.kind), "{error:?}");
         return;
     }
     match error.kind {
@@ -2336,7 +2356,7 @@ fn ng_rules_1_to_3(input: &[u8], at: usize, order: Option<ByteOrder>, limit: u32
     let room = len - 12 - ng_fixed(block_type) as usize;
     let options = match block_type {
         2 | 6 => room.checked_sub((rd32(input, at + 20, o)? as usize).next_multiple_of(4))?,
-        0x0a0d_0d0a | 1 => room,
+        0x0a0d_0d0a | 1 | 5 => room,
         4 => len - 12,
         _ => 0,
     };

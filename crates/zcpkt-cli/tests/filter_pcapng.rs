@@ -434,3 +434,15 @@ fn recovery_never_resumes_at_a_name_resolution_block_with_a_record_past_its_end(
         assert!(err.contains("skipped 36 damaged bytes"), "{err}");
     }
 }
+
+#[test]
+fn recovery_never_resumes_at_a_statistics_block_with_an_option_past_its_end() {
+    let input = damaged_then(|ng| {
+        let body = [&[0; 12][..], &[4, 0, 99, 0]].concat();
+        ng.block(block_type::INTERFACE_STATISTICS, &body);
+    });
+    if let Some((listed, err)) = recovered_reads_cleanly("isb.pcapng", &input) {
+        assert_eq!(listed.lines().count(), 3, "{listed}");
+        assert!(err.contains("skipped 36 damaged bytes"), "{err}");
+    }
+}

@@ -194,8 +194,22 @@ fn pcapng_files() -> Vec<(&'static str, Vec<u8>)> {
     let unterminated = [&[1, 0, 8, 0, 10, 0, 0, 1][..], b"host", &[0; 4]].concat();
     nrb.block(block_type::NAME_RESOLUTION, &unterminated);
     nrb.epb(0, 1_700_000_000_000_002, 60, &[0; 60], &[]);
+    // An ISB's options must be well formed ("Not enough data to handle
+    // option of length 99"); a Custom Block needs its PEN ("total block
+    // length 12 of a CB is too small (< 16)").
+    let mut isb = Ng::new();
+    isb.shb(ByteOrder::Little, &[]);
+    isb.idb(1, 0, &[]);
+    isb.epb(0, 1_700_000_000_000_001, 60, &[0; 60], &[]);
+    let mut custom = Ng { bytes: isb.bytes.clone(), order: ByteOrder::Little };
+    isb.block(block_type::INTERFACE_STATISTICS, &[&[0; 12][..], &[4, 0, 99, 0]].concat());
+    isb.epb(0, 1_700_000_000_000_002, 60, &[0; 60], &[]);
+    custom.block(block_type::CUSTOM_NO_COPY, &[]);
+    custom.epb(0, 1_700_000_000_000_002, 60, &[0; 60], &[]);
     vec![
         ("multi.pcapng", good),
+        ("isb-option-past-end.pcapng", isb.bytes),
+        ("custom-short.pcapng", custom.bytes),
         ("nrb.pcapng", good_nrb),
         ("nrb-unterminated.pcapng", nrb.bytes),
         ("options-ignored.pcapng", ignored_options),

@@ -294,7 +294,7 @@ fn blocks_without_packets_are_read_past() {
     ng.block(block_type::INTERFACE_STATISTICS, &[0; 12]);
     ng.block(block_type::DECRYPTION_SECRETS, &[0; 8]);
     ng.block(block_type::CUSTOM, &[0; 8]);
-    ng.block(block_type::CUSTOM_NO_COPY, &[]);
+    ng.block(block_type::CUSTOM_NO_COPY, &[0; 4]); // its PEN only
     ng.block(0x8000_1234, &[9; 3]); // unknown, local use
     ng.epb(0, 2, 1, b"2", &[]);
     let (frames, error) = collect(&ng.bytes);
@@ -594,6 +594,58 @@ fn damage_name_resolution() {
         let (mut ng, at) = two_good(order);
         ng.block(block_type::NAME_RESOLUTION, &[]);
         assert_damage(&ng.bytes, at, K::BlockTooShort { length: 12, minimum: 16 });
+    }
+}
+
+/// Interface Statistics Blocks and Custom Blocks as Wireshark 4.0 reads
+/// them: an ISB of at least 24 bytes ("total block length 20 of an ISB is
+/// too small (< 24)") with well-formed options ("Not enough data to
+/// handle option of length 99"); a CB of at least 16, its PEN ("total
+/// block length 12 of a CB is too small (< 16)"). An ISB's interface ID is
+/// not checked, its options' sizes neither (Wireshark ignores them).
+#[test]
+fn damage_statistics_and_custom_blocks() {
+    for order in [LE, BE] {
+        let isb = |ng: &Ng, options: &[u8]| {
+            let mut body = ng.n32(7);
+            body.extend([0; 8]);
+            body.extend_from_slice(options);
+            body
+        };
+        let head = |code: u16, len: u16| -> Vec<u8> {
+            match order {
+                ByteOrder::Little => [code.to_le_bytes(), len.to_le_bytes()].concat(),
+                ByteOrder::Big => [code.to_be_bytes(), len.to_be_bytes()].concat(),
+            }
+        };
+        // Read: an unknown interface, options of odd sizes, no end.
+        let (mut ng, _) = two_good(order);
+        let mut options = head(4, 4); // isb_ifrecv of 4 bytes, not 8
+        options.extend([0; 4]);
+        let body = isb(&ng, &options);
+        ng.block(block_type::INTERFACE_STATISTICS, &body);
+        ng.epb(0, 3, 1, b"z", &[]);
+        let (frames, error) = collect(&ng.bytes);
+        assert_eq!((frames.len(), error), (3, None));
+        // An option past the block; a short custom option.
+        let (mut ng, at) = two_good(order);
+        let body = isb(&ng, &head(4, 99));
+        ng.block(block_type::INTERFACE_STATISTICS, &body);
+        assert_damage(&ng.bytes, at, K::MalformedOption { option_offset: at + 20 });
+        let (mut ng, at) = two_good(order);
+        let body = isb(&ng, &[head(2988, 0), head(0, 0)].concat());
+        ng.block(block_type::INTERFACE_STATISTICS, &body);
+        let kind = K::BadOptionLength { option_offset: at + 20, code: 2988, length: 0 };
+        assert_damage(&ng.bytes, at, kind);
+        // Too short for their fixed fields.
+        let (mut ng, at) = two_good(order);
+        ng.block(block_type::INTERFACE_STATISTICS, &[0; 8]);
+        assert_damage(&ng.bytes, at, K::BlockTooShort { length: 20, minimum: 24 });
+        for custom in [block_type::CUSTOM, block_type::CUSTOM_NO_COPY] {
+            let (mut ng, at) = two_good(order);
+            ng.block(custom, &[]);
+            assert_damage(&ng.bytes, at, K::BlockTooShort { length: 12, minimum: 16 });
+        }
     }
 }
 

@@ -482,6 +482,46 @@ fn a_name_resolution_block_with_an_unterminated_name_is_skipped() {
     );
 }
 
+/// An Interface Statistics Block whose option runs past it (Wireshark
+/// refuses the file) is damage to the recovering reader as to the strict
+/// one, and never where reading resumes.
+#[test]
+fn a_statistics_block_with_an_option_past_its_end_is_skipped() {
+    // Interface 0, timestamp 0, then an isb_ifrecv header claiming 99 bytes.
+    let isb = |ng: &mut Ng| {
+        let body = [&[0; 12][..], &[4, 0, 99, 0]].concat();
+        ng.block(zcpkt::pcapng::block_type::INTERFACE_STATISTICS, &body)
+    };
+    let (mut ng, at) = capture(&payloads(2));
+    let bad = isb(&mut ng);
+    let c = ng.epb(0, 3, 40, &[0x43; 40], &[]);
+    let d = ng.epb(0, 4, 40, &[0x44; 40], &[]);
+    let junk = ng.bytes.len() as u64;
+    ng.bytes.extend([0xee; 8]);
+    isb(&mut ng); // framed, and a framed block after it
+    let e = ng.epb(0, 5, 40, &[0x45; 40], &[]);
+    let f = ng.epb(0, 6, 40, &[0x46; 40], &[]);
+    let error = CaptureError::new(bad, K::MalformedOption { option_offset: bad + 20 });
+    assert_eq!(strict_error(&ng.bytes), error);
+    let unaligned = K::UnalignedBlockLength { length: 0xeeee_eeee };
+    let p = payloads(2);
+    assert_eq!(
+        recover(&ng.bytes)[2..],
+        [
+            frame(at[0], &p[0]),
+            frame(at[1], &p[1]),
+            R::Error(error),
+            R::Skip(bad, c - bad),
+            frame(c, &[0x43; 40]),
+            frame(d, &[0x44; 40]),
+            R::Error(CaptureError::new(junk, unaligned)),
+            R::Skip(junk, e - junk),
+            frame(e, &[0x45; 40]),
+            frame(f, &[0x46; 40]),
+        ]
+    );
+}
+
 #[test]
 fn a_new_section_is_a_resynchronisation_point() {
     let mut ng = Ng::new();

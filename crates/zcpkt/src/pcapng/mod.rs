@@ -29,7 +29,11 @@
 //!   are read past, and the records may run to the block's end without
 //!   an end record. The options follow the end record's 4 bytes (its
 //!   length is not read, as Wireshark does not);
-//! - options of SHB, IDB, NRB and packet blocks inside their block
+//! - Interface Statistics Block: at least 24 bytes (`BlockTooShort`),
+//!   its options read (its interface ID is not checked, nor its options'
+//!   sizes, as Wireshark does not); Custom Block: at least 16 bytes, its
+//!   Private Enterprise Number (`BlockTooShort`);
+//! - options of SHB, IDB, ISB, NRB and packet blocks inside their block
 //!   (`MalformedOption`), and of a length their code allows
 //!   (`BadOptionLength`): in packet blocks (EPB, PB) `epb_flags` and
 //!   `epb_queue` of 4 bytes, `epb_dropcount` and `epb_packetid` of 8, an

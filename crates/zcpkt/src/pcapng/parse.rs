@@ -146,6 +146,7 @@ impl Parser {
             block_type::SECTION_HEADER => Block::Section(section(state, &raw)?),
             block_type::DECRYPTION_SECRETS => Block::Other(secrets(&raw)?),
             block_type::NAME_RESOLUTION => Block::Other(name_resolution(&raw)?),
+            block_type::INTERFACE_STATISTICS => Block::Other(statistics(&raw)?),
             _ => Block::Other(raw),
         };
         Ok((block, raw.total_len()))
@@ -435,5 +436,17 @@ fn name_resolution<'a>(raw: &RawBlock<'a>) -> Result<RawBlock<'a>, CaptureError>
         }
         pos += padded;
     }
+    Ok(*raw)
+}
+
+/// An Interface Statistics Block: its options, after the interface ID and
+/// timestamp, must be well formed, as Wireshark 4.0 reads them. The
+/// interface ID is not checked against the section (Wireshark does not).
+fn statistics<'a>(raw: &RawBlock<'a>) -> Result<RawBlock<'a>, CaptureError> {
+    // The framing guaranteed the 12 bytes of ID and timestamp.
+    let Some((_, options)) = raw.body.split_first_chunk::<12>() else {
+        return Err(CaptureError::truncated(raw.offset, raw.total_len(), 24));
+    };
+    Options::parse(options, raw.byte_order, raw.offset + 20, raw.offset)?;
     Ok(*raw)
 }

@@ -29,7 +29,7 @@
 //!    the candidate's byte order, or the candidate ends exactly at the
 //!    input's end. One block's framing passes by chance inside packet data
 //!    now and then; two in a row, each with a matching trailer, much less;
-//! 3. its options area (EPB, PB, SHB, IDB; for an NRB its whole body,
+//! 3. its options area (EPB, PB, SHB, IDB, ISB; for an NRB its whole body,
 //!    records and options) is at most [`MAX_CANDIDATE_OPTIONS`] bytes,
 //!    which bounds the work per candidate, and at most the reader's
 //!    options credit (see [Work](#work)), which bounds the work in all;
@@ -65,7 +65,7 @@
 //!   [`OPTIONS_CREDIT_PER_POSITION`] × `n` bytes; so only within `o` /
 //!   [`OPTIONS_CREDIT_PER_POSITION`] positions tried (512 at most) after
 //!   the last candidate walked, and never for a block with no options
-//!   area (SPB, ISB, DSB, custom). Real blocks do not overlap, so
+//!   area (SPB, DSB, custom). Real blocks do not overlap, so
 //!   they never take the credit from each other; it takes overlapping
 //!   candidates with kilobytes of options (crafted, or an unlucky stretch
 //!   of packet data), and reading resumes at the next block the credit
@@ -579,7 +579,9 @@ fn options_len(raw: &RawBlock<'_>) -> Option<usize> {
             let padded = usize::try_from(captured).ok()?.checked_next_multiple_of(4)?;
             body.checked_sub(fixed)?.checked_sub(padded)
         }
-        block_type::SECTION_HEADER | block_type::INTERFACE_DESCRIPTION => body.checked_sub(fixed),
+        block_type::SECTION_HEADER
+        | block_type::INTERFACE_DESCRIPTION
+        | block_type::INTERFACE_STATISTICS => body.checked_sub(fixed),
         // Records and options: the whole body is walked.
         block_type::NAME_RESOLUTION => Some(body),
         _ => Some(0),
