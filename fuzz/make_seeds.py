@@ -295,6 +295,7 @@ CAPTURES = {
     "pcap_fcs_bits": PCAP_FCS,
     "pcap_header_only": pcap_file([]),
     "pcap_version_3": pcap_file([], version=(3, 0)),
+    "pcap_reserved_link_bits": pcap_file([(1, 2, b"abcd", None)], link_field=0x00010001),
     "pcap_short_header": PCAP_LE[:20],
     "pcap_truncated_record": PCAP_LE[:-5],
     "pcap_truncated_record_header": PCAP_LE + b"\x01\x02\x03",
@@ -310,6 +311,17 @@ CAPTURES = {
     "pcapng_exceeds_block": NG_LE_START + epb(0, 1, b"abcd", cap=200),
     "pcapng_bad_option": shb("<", struct.pack("<HH", 1, 200) + b"abcd"),
     "pcapng_tsresol_20": shb("<") + idb(1, 0, opts(opt(9, b"\x14"))),
+    "pcapng_contents_read": NG_LE_START
+    + block(0x0A, struct.pack("<II", 0x544C534B, 5) + b"s" * 8)
+    + block(4, struct.pack("<HH", 1, 9) + b"\x0a\0\0\x01a\0b\0\0" + b"\0" * 3
+            + struct.pack("<HH", 9, 3) + b"xyz\0" + b"\0" * 4 + opts(opt(1, b"hi")))
+    + block(5, b"\0" * 12 + opts(opt(4, b"1234")))
+    + idb(1, 0, opts(opt(9, b"\x06\x06"), opt(11, b"\0")))
+    + epb(0, 1, b"abc", options=opts(opt(2, b"\0" * 4), opt(3, b""), opt(7, b"v"))),
+    "pcapng_bad_secrets": NG_LE_START + block(0x0A, struct.pack("<II", 0x544C534B, 9) + b"s" * 8),
+    "pcapng_bad_name_record": NG_LE_START + block(4, struct.pack("<HH", 2, 15) + b"\0" * 16),
+    "pcapng_bad_option_length": NG_LE_START + epb(0, 1, b"abc", options=opts(opt(4, b"1234"))),
+    "pcapng_bad_isb_option": NG_LE_START + block(5, b"\0" * 12 + struct.pack("<HH", 4, 99)),
     "pcapng_bad_version": shb("<", major=2),
     "pcapng_bad_bom": b"\x0a\x0d\x0d\x0a\x1c\0\0\0\x11\x22\x33\x44" + b"\0" * 16,
     "pcapng_truncated": PCAPNG_LE[:-7],
@@ -417,6 +429,20 @@ CAPTURE_SLICE.update({
     "recover_pcapng_credit_passes_over": costly_candidate(14),
     "recover_pcapng_blocks_in_payload": NG_LE_START + NG_EPBS[0] + b"\x00" * 5
     + epb(0, 8, NG_INNER) + NG_EPBS[1],
+    # Block contents tshark refuses, each once in place and once inside
+    # damage (framed, with a framed block after it): never a resume point.
+    **{
+        f"recover_pcapng_bogus_{name}": NG_LE_START + NG_EPBS[0] + bogus + NG_EPBS[1]
+        + b"\xa5" * 6 + bogus + b"".join(NG_EPBS[2:])
+        for name, bogus in [
+            ("dsb", block(0x0A, struct.pack("<II", 0x544C534B, 9) + b"s" * 8)),
+            ("nrb", block(4, struct.pack("<HH", 1, 8) + b"\x0a\0\0\x01host" + b"\0" * 4)),
+            ("nrb_past_end", block(4, struct.pack("<HH", 1, 40) + b"\x0a\0\0\x01host" + b"\0" * 4)),
+            ("isb", block(5, b"\0" * 12 + struct.pack("<HH", 4, 99))),
+            ("epb_flags", epb(0, 9, b"abc", options=opts(opt(2, b"")))),
+            ("custom_option", epb(0, 9, b"abc", options=opts(opt(2988, b"ab")))),
+        ]
+    },
 })
 
 

@@ -1266,6 +1266,7 @@ pub fn check_pcap(parser: pcap::Parser, input: &[u8]) -> Vec<Result<Frame<'_>, C
         }
     };
     assert_eq!(frames.header(), Some(&header));
+    assert_eq!(header.link_type_field & 0x03ff_0000, 0, "reserved link type bits taken");
     let order = header.byte_order;
     let mut pos = pcap::HEADER_LEN;
     let mut end = None;
@@ -1381,10 +1382,17 @@ fn check_pcap_header_error(input: &[u8], error: &CaptureError) {
         (Some(_), Some(_)) if input.len() < 24 => {
             CaptureErrorKind::Truncated { available: input.len() as u64, needed: 24 }
         }
-        (Some(_), Some(o)) => CaptureErrorKind::UnsupportedVersion {
-            major: rd16(input, 4, o).unwrap(),
-            minor: rd16(input, 6, o).unwrap(),
-        },
+        (Some(_), Some(o)) if rd16(input, 4, o) != Some(2) => {
+            CaptureErrorKind::UnsupportedVersion {
+                major: rd16(input, 4, o).unwrap(),
+                minor: rd16(input, 6, o).unwrap(),
+            }
+        }
+        (Some(_), Some(o)) => {
+            let link_type_field = rd32(input, 20, o).unwrap();
+            assert_ne!(link_type_field & 0x03ff_0000, 0, "a header error with reserved bits clear");
+            CaptureErrorKind::ReservedLinkTypeBits { link_type_field }
+        }
     };
     assert_eq!(error.kind, expected);
     if let CaptureErrorKind::UnsupportedVersion { major, .. } = expected {
@@ -1434,8 +1442,99 @@ fn ng_fixed(block_type: u32) -> u32 {
         1 => 8,
         2 | 6 => 20,
         3 => 4,
+        4 => 4,
+        5 => 12,
+        0x0a => 8,
+        0x0bad | 0x4000_0bad => 4,
         _ => 0,
     }
+}
+
+/// Whether Wireshark 4.0 reads option `code` of `len` bytes in a block of
+/// `block_type` (SHB, IDB, PB or EPB): custom options hold a 4-byte PEN;
+/// packet blocks' flags and queue are 4 bytes, drop count and packet ID
+/// 8, a verdict at least 1; an IDB's filter at least its type byte.
+fn ng_option_length_ok(block_type: u32, code: u16, len: usize) -> bool {
+    match (block_type, code) {
+        (_, 2988 | 2989 | 19372 | 19373) => len >= 4,
+        (2 | 6, 2 | 6) => len == 4,
+        (2 | 6, 4 | 5) => len == 8,
+        (2 | 6, 7) => len >= 1,
+        (1, 11) => len >= 1,
+        _ => true,
+    }
+}
+
+/// What Wireshark 4.0 makes of the options from `from` to `body_end` of
+/// a block of `block_type`: each header and value inside the body (else
+/// `MalformedOption` there), up to `opt_endofopt`; lengths as
+/// [`ng_option_length_ok`] says (else `BadOptionLength`).
+fn ng_options(
+    input: &[u8],
+    from: usize,
+    body_end: usize,
+    o: ByteOrder,
+    block_type: u32,
+) -> Result<(), CaptureErrorKind> {
+    let mut opt = from;
+    while opt < body_end {
+        let malformed = CaptureErrorKind::MalformedOption { option_offset: opt as u64 };
+        if opt + 4 > body_end {
+            return Err(malformed);
+        }
+        let code = rd16(input, opt, o).unwrap();
+        if code == 0 {
+            break;
+        }
+        let l = rd16(input, opt + 2, o).unwrap();
+        if opt + 4 + usize::from(l).next_multiple_of(4) > body_end {
+            return Err(malformed);
+        }
+        if !ng_option_length_ok(block_type, code, usize::from(l)) {
+            let option_offset = opt as u64;
+            return Err(CaptureErrorKind::BadOptionLength { option_offset, code, length: l });
+        }
+        opt += 4 + usize::from(l).next_multiple_of(4);
+    }
+    Ok(())
+}
+
+/// What Wireshark 4.0 makes of the Name Resolution Block at `at` (framed,
+/// `len` bytes): records of (type, length, value padded to 4) inside the
+/// body, IPv4 ones of at least 4 bytes, IPv6 ones of at least 16 whose
+/// names, if any, end with 0, up to the body's end or an end record
+/// (type 0) whose 4 bytes are followed by the options (its length is not
+/// read); the options' headers and values inside the body, custom ones of
+/// at least 4 bytes.
+fn ng_nrb(input: &[u8], at: usize, len: u32, o: ByteOrder) -> Result<(), CaptureErrorKind> {
+    let body_end = at + len as usize - 4;
+    let mut pos = at + 8;
+    while pos < body_end {
+        let (record_type, length) =
+            (rd16(input, pos, o).unwrap(), rd16(input, pos + 2, o).unwrap());
+        if record_type == 0 {
+            return ng_options(input, pos + 4, body_end, o, 4);
+        }
+        let bad =
+            CaptureErrorKind::BadNameRecord { record_offset: pos as u64, record_type, length };
+        let l = usize::from(length);
+        if pos + 4 + l.next_multiple_of(4) > body_end {
+            return Err(bad);
+        }
+        let address = [0, 4, 16].get(usize::from(record_type)).copied().unwrap_or(0);
+        if l < address || (address > 0 && l > address && input[pos + 4 + l - 1] != 0) {
+            return Err(bad);
+        }
+        pos += 4 + l.next_multiple_of(4);
+    }
+    Ok(())
+}
+
+/// Whether the Decryption Secrets Block at `at` (framed, `len` bytes)
+/// holds its secrets, padded to 4, before its trailing length.
+fn ng_secrets_fit(input: &[u8], at: usize, len: u32, order: ByteOrder) -> bool {
+    let secrets_len = rd32(input, at + 12, order).unwrap();
+    u64::from(secrets_len).next_multiple_of(4) <= u64::from(len - 20)
 }
 
 /// The strict pcapng reader over `input`, block by block (`next_block`),
@@ -1502,7 +1601,7 @@ pub fn check_pcapng(parser: pcapng::Parser, input: &[u8]) -> Vec<Result<Block<'_
                 assert!(is_shb);
                 assert_eq!((h.offset, h.index, h.byte_order), (offset, sections, o));
                 assert_eq!((h.version_major, h.version_minor), (1, rd16(rest, 14, o).unwrap()));
-                check_options(input, &h.options, pos + 24, body_end);
+                check_options(input, &h.options, pos + 24, body_end, block_type);
                 let _ = (h.hardware(), h.os(), h.user_appl(), h.comments().count());
                 order = Some(o);
                 sections += 1;
@@ -1516,7 +1615,7 @@ pub fn check_pcapng(parser: pcapng::Parser, input: &[u8]) -> Vec<Result<Block<'_
                 assert_eq!(interface.link_type.0, rd16(rest, 8, o).unwrap());
                 assert_eq!(interface.snaplen, rd32(rest, 12, o).unwrap());
                 assert!(interface.resolution.units_per_second().is_some());
-                check_options(input, options, pos + 16, body_end);
+                check_options(input, options, pos + 16, body_end, block_type);
                 interfaces.push((interface.link_type.0, interface.snaplen));
                 kept.push(*interface);
                 assert!(interfaces.len() <= pcapng::DEFAULT_INTERFACE_CAPACITY);
@@ -1540,7 +1639,7 @@ pub fn check_pcapng(parser: pcapng::Parser, input: &[u8]) -> Vec<Result<Block<'_
                         assert!(same_slice(f.data, data), "EPB data is not the block's bytes");
                         let padded = (cap as usize).next_multiple_of(4);
                         assert!(pos + 28 + padded <= body_end);
-                        check_options(input, &f.options, pos + 28 + padded, body_end);
+                        check_options(input, &f.options, pos + 28 + padded, body_end, block_type);
                         let t = f.timestamp.expect("an EPB without a timestamp");
                         let units = u64::from(rd32(rest, 12, o).unwrap()) << 32
                             | u64::from(rd32(rest, 16, o).unwrap());
@@ -1581,6 +1680,15 @@ pub fn check_pcapng(parser: pcapng::Parser, input: &[u8]) -> Vec<Result<Block<'_
             }
             Block::Other(raw) => {
                 assert!(!matches!(block_type, 1 | 2 | 3 | 6) && !is_shb);
+                if block_type == 0x0a {
+                    assert!(ng_secrets_fit(input, pos, len, o), "a DSB's secrets past its end");
+                }
+                if block_type == 4 {
+                    assert_eq!(ng_nrb(input, pos, len, o), Ok(()), "an NRB Wireshark refuses");
+                }
+                if block_type == 5 {
+                    assert_eq!(ng_options(input, pos + 20, body_end, o, 5), Ok(()), "ISB options");
+                }
                 assert_eq!((raw.offset, raw.block_type, raw.byte_order), (offset, block_type, o));
                 assert!(same_slice(raw.body, &input[pos + 8..body_end]));
                 assert_eq!(raw.total_len(), len_usize);
@@ -1624,7 +1732,13 @@ pub fn check_pcapng(parser: pcapng::Parser, input: &[u8]) -> Vec<Result<Block<'_
 /// offset in `input`) and stays before `body_end`; each option's header
 /// is where the previous one (padded to 4) ended, its offset says so, and
 /// its value is the very `len` bytes after its header.
-fn check_options(input: &[u8], options: &pcapng::Options, area: usize, body_end: usize) {
+fn check_options(
+    input: &[u8],
+    options: &pcapng::Options,
+    area: usize,
+    body_end: usize,
+    block_type: u32,
+) {
     let (s, e) = span(input, options.as_bytes());
     assert!(s == area && e <= body_end, "options at {s}..{e}, area {area}..{body_end}");
     let order = options.byte_order();
@@ -1634,6 +1748,7 @@ fn check_options(input: &[u8], options: &pcapng::Options, area: usize, body_end:
         assert_eq!(Some(option.code), rd16(input, at, order));
         assert_ne!(option.code, 0, "opt_endofopt handed out");
         let len = usize::from(rd16(input, at + 2, order).unwrap());
+        assert!(ng_option_length_ok(block_type, option.code, len), "{option:?} in {block_type}");
         assert_eq!(span(input, option.value), (at + 4, at + 4 + len));
         at += 4 + len.next_multiple_of(4);
     }
@@ -1683,7 +1798,11 @@ fn assert_shifted(s: &Result<Block, CaptureError>, i: &Result<Block, CaptureErro
         (Err(s), Err(i)) => {
             let mut moved = *i;
             moved.offset += BASE;
-            if let CaptureErrorKind::MalformedOption { option_offset } = &mut moved.kind {
+            if let CaptureErrorKind::MalformedOption { option_offset }
+            | CaptureErrorKind::BadOptionLength { option_offset, .. }
+            | CaptureErrorKind::BadNameRecord { record_offset: option_offset, .. } =
+                &mut moved.kind
+            {
                 *option_offset += BASE;
             }
             assert_eq!(*s, moved);
@@ -1707,6 +1826,20 @@ fn check_pcapng_error(
     let block_type = order.and_then(|o| rd32(rest, 0, o));
     let offset = pos as u64;
     use CaptureErrorKind as K;
+    let content = matches!(
+        error.kind,
+        K::BadNameRecord { .. } | K::MalformedOption { .. } | K::BadOptionLength { .. }
+    );
+    if content && block_type == Some(4) && !is_shb {
+        let o = order.unwrap();
+        assert_eq!(ng_nrb(input, pos, len.unwrap(), o), Err(error.kind), "{error:?}");
+        return;
+    }
+    if content && block_type == Some(5) && !is_shb {
+        let (o, end) = (order.unwrap(), pos + len.unwrap() as usize - 4);
+        assert_eq!(ng_options(input, pos + 20, end, o, 5), Err(error.kind), "{error:?}");
+        return;
+    }
     match error.kind {
         K::Truncated { needed, .. } => {
             let framed_len = len.map_or(0, u64::from);
@@ -1782,6 +1915,25 @@ fn check_pcapng_error(
         K::MalformedOption { option_offset } => {
             let end = offset + u64::from(len.unwrap());
             assert!(option_offset > offset && option_offset < end, "{error:?}");
+        }
+        K::BadOptionLength { option_offset, code, length } => {
+            let o = order.unwrap();
+            let end = offset + u64::from(len.unwrap());
+            assert!(option_offset > offset && option_offset + 4 <= end, "{error:?}");
+            let at = option_offset as usize;
+            assert_eq!((Some(code), Some(length)), (rd16(input, at, o), rd16(input, at + 2, o)));
+            let block_type = if is_shb { 0x0a0d_0d0a } else { block_type.unwrap() };
+            assert!(matches!(block_type, 0x0a0d_0d0a | 1 | 2 | 6), "{error:?}");
+            assert!(!ng_option_length_ok(block_type, code, usize::from(length)), "{error:?}");
+        }
+        K::BadNameRecord { .. } => panic!("{error:?} of a block of type {block_type:?}"),
+        K::ReservedLinkTypeBits { .. } => panic!("{error:?} in pcapng"),
+        K::SecretsExceedBlock { secrets_len, room } => {
+            let o = order.unwrap();
+            assert_eq!(block_type, Some(0x0a));
+            assert_eq!(Some(secrets_len), rd32(rest, 12, o));
+            assert_eq!(room, len.unwrap() - 20);
+            assert!(!ng_secrets_fit(input, pos, len.unwrap(), o));
         }
         K::ImplausibleRecord { .. } | K::RecordOverlapsNext { .. } => {
             panic!("{error:?} from the strict reader: only the recovering readers give it")
@@ -1884,7 +2036,11 @@ fn check_recover_base(records: &[CaptureRecord], shifted: &[CaptureRecord]) {
                 let mut moved = *r;
                 moved.offset += BASE;
                 match &mut moved.kind {
-                    CaptureErrorKind::MalformedOption { option_offset } => *option_offset += BASE,
+                    CaptureErrorKind::MalformedOption { option_offset }
+                    | CaptureErrorKind::BadOptionLength { option_offset, .. }
+                    | CaptureErrorKind::BadNameRecord { record_offset: option_offset, .. } => {
+                        *option_offset += BASE
+                    }
                     CaptureErrorKind::RecordOverlapsNext { next_record } => *next_record += BASE,
                     _ => {}
                 }
@@ -2200,7 +2356,8 @@ fn ng_rules_1_to_3(input: &[u8], at: usize, order: Option<ByteOrder>, limit: u32
     let room = len - 12 - ng_fixed(block_type) as usize;
     let options = match block_type {
         2 | 6 => room.checked_sub((rd32(input, at + 20, o)? as usize).next_multiple_of(4))?,
-        0x0a0d_0d0a | 1 => room,
+        0x0a0d_0d0a | 1 | 5 => room,
+        4 => len - 12,
         _ => 0,
     };
     (options <= pcapng::MAX_CANDIDATE_OPTIONS).then_some(options)

@@ -352,3 +352,97 @@ fn tshark_and_capinfos_see_the_kept_frames_as_in_the_input() {
     assert!(a.iter().any(|l| l.starts_with("Filter string = ")), "{a:?}");
     assert_eq!(b, a);
 }
+
+/// `filter --recover` writes `input` (damaged) to a file that tshark reads
+/// without error; returns what tshark lists of it and zcpkt's stderr.
+fn recovered_reads_cleanly(name: &str, input: &[u8]) -> Option<(String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    let out = dir.path().join("out.pcapng");
+    std::fs::write(&path, input).unwrap();
+    let o = Command::new(assert_cmd::cargo::cargo_bin("zcpkt"))
+        .arg("filter")
+        .arg(&path)
+        .arg("-o")
+        .arg(&out)
+        .arg("--recover")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    if !tool("tshark") {
+        eprintln!("note: tshark is not installed; skipping");
+        return None;
+    }
+    let listed = Command::new("tshark").args(["-n", "-r"]).arg(&out).output().unwrap();
+    let stderr = String::from_utf8_lossy(&listed.stderr);
+    assert!(listed.status.success() && !stderr.contains("appears"), "{name}: {stderr}");
+    Some((String::from_utf8(listed.stdout).unwrap(), err))
+}
+
+/// A DNS frame, then damage: bytes that frame no block,
+/// then a block `bogus` writes (framed, with a framed block after it)
+/// whose contents tshark rejects, then two good frames. Recovery must not
+/// resume at the bogus block, or the output holds it.
+fn damaged_then(bogus: impl Fn(&mut Ng)) -> Vec<u8> {
+    let mut ng = Ng::new();
+    ng.shb(ByteOrder::Little, &[]);
+    ng.idb(1, 0, &[]);
+    let frame = dns();
+    ng.epb(0, 1_700_000_000_000_000, frame.len() as u32, &frame, &[]);
+    ng.bytes.extend([0xee; 8]);
+    bogus(&mut ng);
+    ng.epb(0, 1_700_000_000_000_001, frame.len() as u32, &frame, &[]);
+    ng.epb(0, 1_700_000_000_000_002, frame.len() as u32, &frame, &[]);
+    ng.bytes
+}
+
+#[test]
+fn recovery_never_resumes_at_a_secrets_block_with_secrets_past_its_end() {
+    let input = damaged_then(|ng| {
+        let mut body = ng.n32(0x544c_534b);
+        body.extend(ng.n32(9));
+        body.extend([0x5a; 8]);
+        ng.block(block_type::DECRYPTION_SECRETS, &body);
+    });
+    if let Some((listed, err)) = recovered_reads_cleanly("dsb.pcapng", &input) {
+        assert_eq!(listed.lines().count(), 3, "{listed}");
+        assert!(err.contains("skipped 36 damaged bytes"), "{err}");
+    }
+}
+
+#[test]
+fn recovery_never_resumes_at_a_packet_with_a_bad_option_length() {
+    let input = damaged_then(|ng| {
+        ng.epb(0, 1_700_000_000_000_000, 4, b"abcd", &[(option::EPB_DROPCOUNT, vec![0; 4])]);
+    });
+    if let Some((listed, err)) = recovered_reads_cleanly("dropcount.pcapng", &input) {
+        assert_eq!(listed.lines().count(), 3, "{listed}");
+        assert!(err.contains("skipped 56 damaged bytes"), "{err}");
+    }
+}
+
+#[test]
+fn recovery_never_resumes_at_a_name_resolution_block_with_a_record_past_its_end() {
+    let input = damaged_then(|ng| {
+        // An IPv4 record of 40 bytes in a 16-byte body.
+        let body = [&[1, 0, 40, 0, 10, 0, 0, 1][..], b"host", &[0; 4]].concat();
+        ng.block(block_type::NAME_RESOLUTION, &body);
+    });
+    if let Some((listed, err)) = recovered_reads_cleanly("nrb.pcapng", &input) {
+        assert_eq!(listed.lines().count(), 3, "{listed}");
+        assert!(err.contains("skipped 36 damaged bytes"), "{err}");
+    }
+}
+
+#[test]
+fn recovery_never_resumes_at_a_statistics_block_with_an_option_past_its_end() {
+    let input = damaged_then(|ng| {
+        let body = [&[0; 12][..], &[4, 0, 99, 0]].concat();
+        ng.block(block_type::INTERFACE_STATISTICS, &body);
+    });
+    if let Some((listed, err)) = recovered_reads_cleanly("isb.pcapng", &input) {
+        assert_eq!(listed.lines().count(), 3, "{listed}");
+        assert!(err.contains("skipped 36 damaged bytes"), "{err}");
+    }
+}

@@ -466,6 +466,47 @@ pub enum CaptureErrorKind {
         /// Where the option starts.
         option_offset: u64,
     },
+    /// A pcapng option whose length its code does not allow, where
+    /// Wireshark refuses the file for it: in a packet block `epb_flags` or
+    /// `epb_queue` not 4 bytes, `epb_dropcount` or `epb_packetid` not 8,
+    /// an empty `epb_verdict`; an empty `if_filter`; a custom option
+    /// shorter than its 4-byte Private Enterprise Number (any block).
+    BadOptionLength {
+        /// Where the option starts.
+        option_offset: u64,
+        /// The option code.
+        code: u16,
+        /// The option length read.
+        length: u16,
+    },
+    /// A pcap global header whose LinkType field has reserved bits (16–25,
+    /// libpcap's `LT_RESERVED1`) set: no writer sets them, and Wireshark
+    /// refuses the file ("network type reserved field not zero").
+    ReservedLinkTypeBits {
+        /// The LinkType field read.
+        link_type_field: u32,
+    },
+    /// A pcapng Name Resolution Block record that Wireshark refuses: one
+    /// whose value (padded to 4) runs past the block, an IPv4 record
+    /// shorter than 4 bytes or an IPv6 one shorter than 16, or one whose
+    /// names do not end with a 0 byte.
+    BadNameRecord {
+        /// Where the record starts.
+        record_offset: u64,
+        /// The record type read (1 IPv4, 2 IPv6, others unknown).
+        record_type: u16,
+        /// The record's value length read.
+        length: u16,
+    },
+    /// A pcapng Decryption Secrets Block whose secrets (their length padded
+    /// to 4) run past the block's end. Wireshark refuses it too: it reads
+    /// the secrets length as given and then finds the file "cut short".
+    SecretsExceedBlock {
+        /// The Secrets Length read.
+        secrets_len: u32,
+        /// Bytes the block has after its type and length fields.
+        room: u32,
+    },
     /// A pcap record header that the strict reader takes but no writer
     /// produces: an original length of 0 or a fraction of a second at or
     /// over one second (what a zeroed or overwritten region looks like).
@@ -504,6 +545,10 @@ impl CaptureErrorKind {
             Self::TooManyInterfaces { .. } => "TooManyInterfaces",
             Self::UnsupportedTsresol { .. } => "UnsupportedTsresol",
             Self::MalformedOption { .. } => "MalformedOption",
+            Self::BadOptionLength { .. } => "BadOptionLength",
+            Self::ReservedLinkTypeBits { .. } => "ReservedLinkTypeBits",
+            Self::BadNameRecord { .. } => "BadNameRecord",
+            Self::SecretsExceedBlock { .. } => "SecretsExceedBlock",
             Self::ImplausibleRecord { .. } => "ImplausibleRecord",
             Self::RecordOverlapsNext { .. } => "RecordOverlapsNext",
         }
@@ -588,6 +633,23 @@ impl fmt::Display for CaptureError {
             }
             K::MalformedOption { option_offset } => {
                 write!(f, "option at offset {option_offset} runs past the end of its block")
+            }
+            K::BadOptionLength { option_offset, code, length } => write!(
+                f,
+                "option {code} at offset {option_offset} has a length of {length}, \
+                 which its code does not allow"
+            ),
+            K::ReservedLinkTypeBits { link_type_field } => {
+                write!(f, "link type field {link_type_field:#010x} has reserved bits set")
+            }
+            K::BadNameRecord { record_offset, record_type, length } => write!(
+                f,
+                "name resolution record at offset {record_offset} (type {record_type}, length \
+                 {length}) runs past its block, is shorter than its address or has a name \
+                 without its terminating 0"
+            ),
+            K::SecretsExceedBlock { secrets_len, room } => {
+                write!(f, "secrets length {secrets_len} does not fit in the block's {room} bytes")
             }
             K::ImplausibleRecord { original_len, fraction } => write!(
                 f,

@@ -101,6 +101,13 @@ fn pcap_files() -> Vec<(&'static str, Vec<u8>)> {
     // modified-libpcap variants (SS990417, Nokia, …) whose record headers
     // are longer, and a cut file can tip its guess, after which it shows
     // different frames entirely. The ns magic has no variants.
+    // Reserved bits of the LinkType field: tshark refuses the file ("pcap:
+    // network type reserved field not zero"); FCS bits it reads.
+    for (name, field) in [("reserved.pcap", 0x0001_0001), ("fcs.pcap", 0x2400_0001)] {
+        let mut p = Pcap::new(ByteOrder::Little, false, 65535, field);
+        p.record(1_700_000_000, 60, 64, &[0; 64]);
+        files.push((name, p.bytes));
+    }
     let mut cut = files[1].1.clone();
     cut.truncate(cut.len() - 3);
     files.push(("cut.pcap", cut));
@@ -149,8 +156,66 @@ fn pcapng_files() -> Vec<(&'static str, Vec<u8>)> {
     short_spb.spb(61, &[0; 61]);
     short_spb.spb(100, &[0; 60]);
     short_spb.spb(60, &[0; 60]);
+    // A DSB's secrets, padded to 4, must fit in it: tshark reads a longer
+    // Secrets Length as given and finds the file "cut short".
+    let mut dsb = Ng::new();
+    dsb.shb(ByteOrder::Little, &[]);
+    dsb.idb(1, 0, &[]);
+    let secrets = |ng: &mut Ng, secrets_len: u32, data: &[u8]| {
+        let mut body = ng.n32(0x544c_534b);
+        body.extend(ng.n32(secrets_len));
+        body.extend_from_slice(data);
+        ng.block(block_type::DECRYPTION_SECRETS, &body);
+    };
+    secrets(&mut dsb, 5, &[0x61; 8]);
+    dsb.epb(0, 1_700_000_000_000_001, 60, &[0; 60], &[]);
+    let good_dsb = dsb.bytes.clone();
+    secrets(&mut dsb, 9, &[0x61; 8]);
+    dsb.epb(0, 1_700_000_000_000_002, 60, &[0; 60], &[]);
+    // Options of a length their code does not allow: tshark refuses an
+    // epb_flags of 0 bytes ("packet block flags option length 0 is not
+    // 4") and ignores an if_tsresol of 2 or an empty epb_hash.
+    let mut options = Ng::new();
+    options.shb(ByteOrder::Little, &[]);
+    options.idb(1, 0, &[(option::IF_TSRESOL, vec![9, 9]), (option::IF_TSOFFSET, vec![0; 4])]);
+    options.epb(0, 1_700_000_000_000_001, 60, &[0; 60], &[(option::EPB_HASH, vec![])]);
+    let ignored_options = options.bytes.clone();
+    options.epb(0, 1_700_000_000_000_002, 60, &[0; 60], &[(option::EPB_FLAGS, vec![])]);
+    options.epb(0, 1_700_000_000_000_003, 60, &[0; 60], &[]);
+    // Name resolution records: tshark reads names ending with 0 and
+    // refuses one without ("NRB record has non-null-terminated host name").
+    let mut nrb = Ng::new();
+    nrb.shb(ByteOrder::Little, &[]);
+    nrb.idb(1, 0, &[]);
+    let names = [&[1, 0, 9, 0, 10, 0, 0, 1][..], b"a\0b\0\0", &[0; 3], &[0; 4]].concat();
+    nrb.block(block_type::NAME_RESOLUTION, &names);
+    nrb.epb(0, 1_700_000_000_000_001, 60, &[0; 60], &[]);
+    let good_nrb = nrb.bytes.clone();
+    let unterminated = [&[1, 0, 8, 0, 10, 0, 0, 1][..], b"host", &[0; 4]].concat();
+    nrb.block(block_type::NAME_RESOLUTION, &unterminated);
+    nrb.epb(0, 1_700_000_000_000_002, 60, &[0; 60], &[]);
+    // An ISB's options must be well formed ("Not enough data to handle
+    // option of length 99"); a Custom Block needs its PEN ("total block
+    // length 12 of a CB is too small (< 16)").
+    let mut isb = Ng::new();
+    isb.shb(ByteOrder::Little, &[]);
+    isb.idb(1, 0, &[]);
+    isb.epb(0, 1_700_000_000_000_001, 60, &[0; 60], &[]);
+    let mut custom = Ng { bytes: isb.bytes.clone(), order: ByteOrder::Little };
+    isb.block(block_type::INTERFACE_STATISTICS, &[&[0; 12][..], &[4, 0, 99, 0]].concat());
+    isb.epb(0, 1_700_000_000_000_002, 60, &[0; 60], &[]);
+    custom.block(block_type::CUSTOM_NO_COPY, &[]);
+    custom.epb(0, 1_700_000_000_000_002, 60, &[0; 60], &[]);
     vec![
         ("multi.pcapng", good),
+        ("isb-option-past-end.pcapng", isb.bytes),
+        ("custom-short.pcapng", custom.bytes),
+        ("nrb.pcapng", good_nrb),
+        ("nrb-unterminated.pcapng", nrb.bytes),
+        ("options-ignored.pcapng", ignored_options),
+        ("epb-flags-empty.pcapng", options.bytes),
+        ("dsb.pcapng", good_dsb),
+        ("dsb-past-end.pcapng", dsb.bytes),
         ("cut.pcapng", cut),
         ("iface.pcapng", unknown_iface),
         ("short-spb.pcapng", short_spb.bytes),

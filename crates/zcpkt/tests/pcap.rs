@@ -125,6 +125,38 @@ fn unsupported_version() {
     assert_eq!(error, Some(CaptureError::new(0, K::UnsupportedVersion { major: 543, minor: 0 })));
 }
 
+/// Bits 16-25 of the LinkType field are reserved: Wireshark refuses a file
+/// with any set ("network type reserved field not zero"), where the FCS
+/// bits (26-31) are read.
+#[test]
+fn reserved_link_type_bits() {
+    for field in [0x0001_0001u32, 0x0200_0001, 0x03ff_ffff] {
+        for order in [ByteOrder::Little, ByteOrder::Big] {
+            let mut file = Pcap::new(order, false, 0, field);
+            file.record(1, 2, 4, b"abcd");
+            let (frames, error) = collect(&file.bytes);
+            assert!(frames.is_empty());
+            let kind = K::ReservedLinkTypeBits { link_type_field: field };
+            assert_eq!(error, Some(CaptureError::new(0, kind)));
+            // The recovering reader: no header to read records with, so
+            // the error, then the whole file skipped.
+            let records: Vec<_> = Parser::new().recovering(&file.bytes).collect();
+            let skipped = zcpkt::capture_record::Skipped { offset: 0, len: 44 };
+            assert_eq!(
+                records,
+                [
+                    zcpkt::capture_record::CaptureRecord::Error(CaptureError::new(0, kind)),
+                    zcpkt::capture_record::CaptureRecord::Skipped(skipped),
+                ]
+            );
+        }
+    }
+    let mut file = Pcap::new(ByteOrder::Little, false, 0, 0xf400_0001);
+    file.record(1, 2, 4, b"abcd");
+    let (frames, error) = collect(&file.bytes);
+    assert_eq!((frames.len(), error), (1, None));
+}
+
 /// Two good records, then whatever `damage` appends: returns the file and
 /// the damage's offset.
 fn two_good(order: ByteOrder) -> (Pcap, u64) {

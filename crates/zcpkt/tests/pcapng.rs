@@ -294,7 +294,7 @@ fn blocks_without_packets_are_read_past() {
     ng.block(block_type::INTERFACE_STATISTICS, &[0; 12]);
     ng.block(block_type::DECRYPTION_SECRETS, &[0; 8]);
     ng.block(block_type::CUSTOM, &[0; 8]);
-    ng.block(block_type::CUSTOM_NO_COPY, &[]);
+    ng.block(block_type::CUSTOM_NO_COPY, &[0; 4]); // its PEN only
     ng.block(0x8000_1234, &[9; 3]); // unknown, local use
     ng.epb(0, 2, 1, b"2", &[]);
     let (frames, error) = collect(&ng.bytes);
@@ -411,6 +411,241 @@ fn damage_packet_lengths() {
         let (mut ng, at) = two_good(order);
         ng.epb_raw(0, 3, 9, 9, &[0; 8], &[]);
         assert_damage(&ng.bytes, at, K::PacketExceedsBlock { captured_len: 9, room: 8 });
+    }
+}
+
+/// A Decryption Secrets Block: type and length (8 bytes) then the secrets
+/// padded to 4; Wireshark 4.0 finds the file "cut short" when they run
+/// past the block, or when the block has no room for the two fields.
+#[test]
+fn damage_decryption_secrets() {
+    let dsb = |ng: &mut Ng, secrets_len: u32, data: &[u8]| {
+        let mut body = ng.n32(0x544c_534b);
+        body.extend(ng.n32(secrets_len));
+        body.extend_from_slice(data);
+        ng.block(block_type::DECRYPTION_SECRETS, &body)
+    };
+    for order in [LE, BE] {
+        // Secrets that fit, padded or not, are read past (trailing bytes
+        // after them too: options, which Wireshark does not read).
+        for (secrets_len, data) in [(0, &[][..]), (3, b"abcd"), (4, b"abcd"), (5, b"abcdefgh")] {
+            let (mut ng, _) = two_good(order);
+            dsb(&mut ng, secrets_len, data);
+            ng.epb(0, 3, 1, b"z", &[]);
+            let (frames, error) = collect(&ng.bytes);
+            assert_eq!((frames.len(), error), (3, None), "{secrets_len}");
+        }
+        // Padded length past the block, by one byte and by a hostile length.
+        for (secrets_len, data) in [(5, &b"abcd"[..]), (9, b"abcdefgh"), (1, b""), (!0, b"")] {
+            let (mut ng, at) = two_good(order);
+            dsb(&mut ng, secrets_len, data);
+            ng.epb(0, 3, 1, b"z", &[]);
+            let room = data.len() as u32;
+            assert_damage(&ng.bytes, at, K::SecretsExceedBlock { secrets_len, room });
+        }
+        // No room for the secrets type and length.
+        let (mut ng, at) = two_good(order);
+        ng.block(block_type::DECRYPTION_SECRETS, &[0; 4]);
+        assert_damage(&ng.bytes, at, K::BlockTooShort { length: 16, minimum: 20 });
+    }
+}
+
+/// Options whose length their code does not allow, where Wireshark 4.0
+/// refuses the file ("packet block flags option length 0 is not 4",
+/// "option length (3) too small for custom option"); those it only
+/// ignores (an `if_tsresol` of 2 bytes, an empty `epb_hash`) are read.
+#[test]
+fn damage_option_lengths() {
+    for order in [LE, BE] {
+        let packet_bad: [(u16, usize); 9] = [
+            (option::EPB_FLAGS, 0),
+            (option::EPB_FLAGS, 8),
+            (option::EPB_DROPCOUNT, 0),
+            (option::EPB_DROPCOUNT, 4),
+            (option::EPB_PACKETID, 4),
+            (option::EPB_QUEUE, 8),
+            (option::EPB_VERDICT, 0),
+            (2988, 0),
+            (19373, 3),
+        ];
+        for (code, len) in packet_bad {
+            for pb in [false, true] {
+                let (mut ng, at) = two_good(order);
+                // A good option first: the bad one is the second.
+                let options = [(option::COMMENT, b"ok".to_vec()), (code, vec![0; len])];
+                match pb {
+                    false => ng.epb(0, 3, 1, b"z", &options),
+                    true => ng.pb(0, 3, 1, b"z", &options),
+                };
+                let option_offset = at + 28 + 4 + 8;
+                let kind = K::BadOptionLength { option_offset, code, length: len as u16 };
+                assert_damage(&ng.bytes, at, kind);
+            }
+        }
+        // An empty if_filter; a short custom option in an IDB and an SHB.
+        for (code, len) in [(option::IF_FILTER, 0), (2989, 0)] {
+            let (mut ng, at) = two_good(order);
+            ng.idb(1, 0, &[(code, vec![0; len])]);
+            let kind = K::BadOptionLength { option_offset: at + 16, code, length: len as u16 };
+            assert_damage(&ng.bytes, at, kind);
+        }
+        let (mut ng, at) = two_good(order);
+        ng.shb(order, &[(19372, vec![0; 2])]);
+        let kind = K::BadOptionLength { option_offset: at + 24, code: 19372, length: 2 };
+        assert_damage(&ng.bytes, at, kind);
+        // What Wireshark ignores is read.
+        let (mut ng, _) = two_good(order);
+        let idb_ignored: [Opt; 4] = [
+            (option::IF_TSRESOL, vec![6, 6]),
+            (option::IF_TSOFFSET, vec![0; 4]),
+            (option::IF_FCSLEN, vec![4, 0]),
+            (option::IF_FILTER, vec![0]),
+        ];
+        ng.idb(1, 0, &idb_ignored);
+        let packet_ignored: [Opt; 4] = [
+            (option::EPB_HASH, vec![]),
+            (option::EPB_VERDICT, vec![0]),
+            (9, vec![]),
+            (2988, vec![0; 4]),
+        ];
+        ng.epb(1, 3, 1, b"z", &packet_ignored);
+        ng.pb(1, 3, 1, b"z", &packet_ignored);
+        ng.shb(order, &[(2989, vec![0; 4])]);
+        let (frames, error) = collect(&ng.bytes);
+        assert_eq!((frames.len(), error), (4, None));
+    }
+}
+
+/// A Name Resolution Block record that Wireshark 4.0 refuses: value past
+/// the block ("16 bytes left in the block < NRB record length + padding
+/// 40"), an address cut short ("NRB record length for IPv4 record 3 <
+/// minimum length 4"), a name without its 0 ("NRB record has
+/// non-null-terminated host name"); and its options, after the end
+/// record's 4 bytes.
+#[test]
+fn damage_name_resolution() {
+    let record = |ng: &Ng, record_type: u16, length: u16, value: &[u8]| {
+        let mut r = ng.n32(0);
+        let (t, l) = match ng.order {
+            ByteOrder::Little => (record_type.to_le_bytes(), length.to_le_bytes()),
+            ByteOrder::Big => (record_type.to_be_bytes(), length.to_be_bytes()),
+        };
+        r[..2].copy_from_slice(&t);
+        r[2..].copy_from_slice(&l);
+        r.extend_from_slice(value);
+        r.resize(r.len().next_multiple_of(4), 0);
+        r
+    };
+    let ip4 = [10, 0, 0, 1];
+    for order in [LE, BE] {
+        let end = |ng: &Ng| record(ng, 0, 0, &[]);
+        // Read: names ending with 0, a bare address, unknown types, no end
+        // record, options after the end record (whose length is not read).
+        let (mut ng, _) = two_good(order);
+        let mut body = record(&ng, 1, 9, b"\x0a\0\0\x01a\0b\0\0");
+        body.extend(record(&ng, 1, 4, &ip4));
+        body.extend(record(&ng, 2, 19, &[[0; 16].as_slice(), b"h6\0"].concat()));
+        body.extend(record(&ng, 9, 3, b"xyz"));
+        body.extend(end(&ng));
+        ng.block(block_type::NAME_RESOLUTION, &body);
+        let body = record(&ng, 1, 5, b"\x0a\0\0\x01\0");
+        ng.block(block_type::NAME_RESOLUTION, &body);
+        let mut body = record(&ng, 0, 4, &[]);
+        body.extend(record(&ng, option::COMMENT, 2, b"hi"));
+        body.extend(end(&ng));
+        ng.block(block_type::NAME_RESOLUTION, &body);
+        ng.epb(0, 3, 1, b"z", &[]);
+        let (frames, error) = collect(&ng.bytes);
+        assert_eq!((frames.len(), error), (3, None));
+        // Refused records, each the second record of its block.
+        let cases: [(u16, u16, &[u8]); 5] = [
+            (1, 40, b"\x0a\0\0\x01host\0"),
+            (9, 5, b"abcd"),
+            (1, 3, b"\x0a\0\0"),
+            (2, 15, &[0; 15]),
+            (1, 7, b"\x0a\0\0\x01a\0b"),
+        ];
+        for (record_type, length, value) in cases {
+            let (mut ng, at) = two_good(order);
+            let mut body = record(&ng, 1, 5, b"\x0a\0\0\x01\0");
+            body.extend(record(&ng, record_type, length, value));
+            if usize::from(length) <= value.len() {
+                body.extend(end(&ng));
+            }
+            ng.block(block_type::NAME_RESOLUTION, &body);
+            ng.epb(0, 3, 1, b"z", &[]);
+            let record_offset = at + 8 + 12;
+            let kind = K::BadNameRecord { record_offset, record_type, length };
+            assert_damage(&ng.bytes, at, kind);
+        }
+        // Options after the end record: past the block, a short custom one.
+        let (mut ng, at) = two_good(order);
+        let mut body = end(&ng);
+        body.extend(ng.n32(0x0032_0001));
+        ng.block(block_type::NAME_RESOLUTION, &body);
+        assert_damage(&ng.bytes, at, K::MalformedOption { option_offset: at + 12 });
+        let (mut ng, at) = two_good(order);
+        let mut body = end(&ng);
+        body.extend(record(&ng, 2988, 0, &[]));
+        ng.block(block_type::NAME_RESOLUTION, &body);
+        let kind = K::BadOptionLength { option_offset: at + 12, code: 2988, length: 0 };
+        assert_damage(&ng.bytes, at, kind);
+        // Not even an end record.
+        let (mut ng, at) = two_good(order);
+        ng.block(block_type::NAME_RESOLUTION, &[]);
+        assert_damage(&ng.bytes, at, K::BlockTooShort { length: 12, minimum: 16 });
+    }
+}
+
+/// Interface Statistics Blocks and Custom Blocks as Wireshark 4.0 reads
+/// them: an ISB of at least 24 bytes ("total block length 20 of an ISB is
+/// too small (< 24)") with well-formed options ("Not enough data to
+/// handle option of length 99"); a CB of at least 16, its PEN ("total
+/// block length 12 of a CB is too small (< 16)"). An ISB's interface ID is
+/// not checked, its options' sizes neither (Wireshark ignores them).
+#[test]
+fn damage_statistics_and_custom_blocks() {
+    for order in [LE, BE] {
+        let isb = |ng: &Ng, options: &[u8]| {
+            let mut body = ng.n32(7);
+            body.extend([0; 8]);
+            body.extend_from_slice(options);
+            body
+        };
+        let head = |code: u16, len: u16| -> Vec<u8> {
+            match order {
+                ByteOrder::Little => [code.to_le_bytes(), len.to_le_bytes()].concat(),
+                ByteOrder::Big => [code.to_be_bytes(), len.to_be_bytes()].concat(),
+            }
+        };
+        // Read: an unknown interface, options of odd sizes, no end.
+        let (mut ng, _) = two_good(order);
+        let mut options = head(4, 4); // isb_ifrecv of 4 bytes, not 8
+        options.extend([0; 4]);
+        let body = isb(&ng, &options);
+        ng.block(block_type::INTERFACE_STATISTICS, &body);
+        ng.epb(0, 3, 1, b"z", &[]);
+        let (frames, error) = collect(&ng.bytes);
+        assert_eq!((frames.len(), error), (3, None));
+        // An option past the block; a short custom option.
+        let (mut ng, at) = two_good(order);
+        let body = isb(&ng, &head(4, 99));
+        ng.block(block_type::INTERFACE_STATISTICS, &body);
+        assert_damage(&ng.bytes, at, K::MalformedOption { option_offset: at + 20 });
+        let (mut ng, at) = two_good(order);
+        let body = isb(&ng, &[head(2988, 0), head(0, 0)].concat());
+        ng.block(block_type::INTERFACE_STATISTICS, &body);
+        let kind = K::BadOptionLength { option_offset: at + 20, code: 2988, length: 0 };
+        assert_damage(&ng.bytes, at, kind);
+        // Too short for their fixed fields.
+        let (mut ng, at) = two_good(order);
+        ng.block(block_type::INTERFACE_STATISTICS, &[0; 8]);
+        assert_damage(&ng.bytes, at, K::BlockTooShort { length: 20, minimum: 24 });
+        for custom in [block_type::CUSTOM, block_type::CUSTOM_NO_COPY] {
+            let (mut ng, at) = two_good(order);
+            ng.block(custom, &[]);
+            assert_damage(&ng.bytes, at, K::BlockTooShort { length: 12, minimum: 16 });
+        }
     }
 }
 

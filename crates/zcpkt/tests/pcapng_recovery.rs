@@ -241,9 +241,15 @@ fn damage_right_before_the_end_skips_to_the_end() {
 fn a_length_damaged_onto_a_matching_trailer_is_found_by_the_block_inside_it() {
     // Frame 1 is 8 bytes longer than frame 0: frame 0's length plus 8 puts
     // its trailing copy on frame 1's length, so the strict reader takes
-    // frame 0 over frame 1's first 8 bytes.
-    let p = vec![vec![0x44; 40], vec![0x45; 48], vec![0x46; 48]];
-    let (mut ng, at) = capture(&p);
+    // frame 0 over frame 1's first 8 bytes. Big-endian: those bytes, taken
+    // as frame 0's options, start with code 0 (end of options), where in
+    // little-endian they are an epb_queue of 0 bytes (`BadOptionLength`).
+    let p = [vec![0x44; 40], vec![0x45; 48], vec![0x46; 48]];
+    let mut ng = Ng::new();
+    ng.shb(ByteOrder::Big, &[]);
+    ng.idb(1, 0, &[]);
+    let at: Vec<u64> =
+        p.iter().enumerate().map(|(i, p)| ng.epb(0, i as u64, p.len() as u32, p, &[])).collect();
     ng.patch32(at[0] as usize + 4, 72 + 8);
     ng.patch32(at[0] as usize + 72 + 4, 72 + 8);
     let mut strict = Parser::new().frames(&ng.bytes);
@@ -352,6 +358,166 @@ fn a_simple_packet_block_shorter_than_its_packet_is_skipped() {
             R::Skip(junk, d - junk),
             frame(d, &[0x46; 40]),
             frame(e, &[0x47; 40]),
+        ]
+    );
+}
+
+/// A Decryption Secrets Block whose secrets run past it is damage to the
+/// recovering reader as to the strict one (Wireshark finds such a file
+/// cut short): its bytes skipped, and never where reading resumes.
+#[test]
+fn a_secrets_block_with_secrets_past_its_end_is_skipped() {
+    let dsb = |ng: &mut Ng| {
+        let mut body = ng.n32(0x544c_534b);
+        body.extend(ng.n32(9));
+        body.extend([0x5a; 8]);
+        ng.block(zcpkt::pcapng::block_type::DECRYPTION_SECRETS, &body)
+    };
+    let (mut ng, at) = capture(&payloads(2));
+    let bad = dsb(&mut ng);
+    let c = ng.epb(0, 3, 40, &[0x43; 40], &[]);
+    let d = ng.epb(0, 4, 40, &[0x44; 40], &[]);
+    let junk = ng.bytes.len() as u64;
+    ng.bytes.extend([0xee; 8]);
+    dsb(&mut ng); // framed, and a framed block after it
+    let e = ng.epb(0, 5, 40, &[0x45; 40], &[]);
+    let f = ng.epb(0, 6, 40, &[0x46; 40], &[]);
+    let error = CaptureError::new(bad, K::SecretsExceedBlock { secrets_len: 9, room: 8 });
+    assert_eq!(strict_error(&ng.bytes), error);
+    let unaligned = K::UnalignedBlockLength { length: 0xeeee_eeee };
+    let p = payloads(2);
+    assert_eq!(
+        recover(&ng.bytes)[2..],
+        [
+            frame(at[0], &p[0]),
+            frame(at[1], &p[1]),
+            R::Error(error),
+            R::Skip(bad, c - bad),
+            frame(c, &[0x43; 40]),
+            frame(d, &[0x44; 40]),
+            R::Error(CaptureError::new(junk, unaligned)),
+            R::Skip(junk, e - junk),
+            frame(e, &[0x45; 40]),
+            frame(f, &[0x46; 40]),
+        ]
+    );
+}
+
+/// A packet block with an option of a length its code does not allow
+/// (`epb_flags` of 0 bytes: Wireshark refuses the file) is damage to the
+/// recovering reader as to the strict one, and never where reading
+/// resumes.
+#[test]
+fn a_packet_with_a_bad_option_length_is_skipped() {
+    let bad_flags = [(option::EPB_FLAGS, vec![])];
+    let (mut ng, at) = capture(&payloads(2));
+    let bad = ng.epb(0, 2, 40, &[0x42; 40], &bad_flags);
+    let c = ng.epb(0, 3, 40, &[0x43; 40], &[]);
+    let d = ng.epb(0, 4, 40, &[0x44; 40], &[]);
+    let junk = ng.bytes.len() as u64;
+    ng.bytes.extend([0xee; 8]);
+    ng.epb(0, 4, 40, &[0x42; 40], &bad_flags); // framed, and a framed block after it
+    let e = ng.epb(0, 5, 40, &[0x45; 40], &[]);
+    let f = ng.epb(0, 6, 40, &[0x46; 40], &[]);
+    let kind = K::BadOptionLength { option_offset: bad + 68, code: option::EPB_FLAGS, length: 0 };
+    let error = CaptureError::new(bad, kind);
+    assert_eq!(strict_error(&ng.bytes), error);
+    let unaligned = K::UnalignedBlockLength { length: 0xeeee_eeee };
+    let p = payloads(2);
+    assert_eq!(
+        recover(&ng.bytes)[2..],
+        [
+            frame(at[0], &p[0]),
+            frame(at[1], &p[1]),
+            R::Error(error),
+            R::Skip(bad, c - bad),
+            frame(c, &[0x43; 40]),
+            frame(d, &[0x44; 40]),
+            R::Error(CaptureError::new(junk, unaligned)),
+            R::Skip(junk, e - junk),
+            frame(e, &[0x45; 40]),
+            frame(f, &[0x46; 40]),
+        ]
+    );
+}
+
+/// A Name Resolution Block with a name that lacks its 0 byte (Wireshark
+/// refuses the file) is damage to the recovering reader as to the strict
+/// one, and never where reading resumes.
+#[test]
+fn a_name_resolution_block_with_an_unterminated_name_is_skipped() {
+    // One IPv4 record: 10.0.0.1 "host", no 0; then the end record.
+    let nrb = |ng: &mut Ng| {
+        let body = [&[1, 0, 8, 0, 10, 0, 0, 1][..], b"host", &[0; 4]].concat();
+        ng.block(zcpkt::pcapng::block_type::NAME_RESOLUTION, &body)
+    };
+    let (mut ng, at) = capture(&payloads(2));
+    let bad = nrb(&mut ng);
+    let c = ng.epb(0, 3, 40, &[0x43; 40], &[]);
+    let d = ng.epb(0, 4, 40, &[0x44; 40], &[]);
+    let junk = ng.bytes.len() as u64;
+    ng.bytes.extend([0xee; 8]);
+    nrb(&mut ng); // framed, and a framed block after it
+    let e = ng.epb(0, 5, 40, &[0x45; 40], &[]);
+    let f = ng.epb(0, 6, 40, &[0x46; 40], &[]);
+    let kind = K::BadNameRecord { record_offset: bad + 8, record_type: 1, length: 8 };
+    let error = CaptureError::new(bad, kind);
+    assert_eq!(strict_error(&ng.bytes), error);
+    let unaligned = K::UnalignedBlockLength { length: 0xeeee_eeee };
+    let p = payloads(2);
+    assert_eq!(
+        recover(&ng.bytes)[2..],
+        [
+            frame(at[0], &p[0]),
+            frame(at[1], &p[1]),
+            R::Error(error),
+            R::Skip(bad, c - bad),
+            frame(c, &[0x43; 40]),
+            frame(d, &[0x44; 40]),
+            R::Error(CaptureError::new(junk, unaligned)),
+            R::Skip(junk, e - junk),
+            frame(e, &[0x45; 40]),
+            frame(f, &[0x46; 40]),
+        ]
+    );
+}
+
+/// An Interface Statistics Block whose option runs past it (Wireshark
+/// refuses the file) is damage to the recovering reader as to the strict
+/// one, and never where reading resumes.
+#[test]
+fn a_statistics_block_with_an_option_past_its_end_is_skipped() {
+    // Interface 0, timestamp 0, then an isb_ifrecv header claiming 99 bytes.
+    let isb = |ng: &mut Ng| {
+        let body = [&[0; 12][..], &[4, 0, 99, 0]].concat();
+        ng.block(zcpkt::pcapng::block_type::INTERFACE_STATISTICS, &body)
+    };
+    let (mut ng, at) = capture(&payloads(2));
+    let bad = isb(&mut ng);
+    let c = ng.epb(0, 3, 40, &[0x43; 40], &[]);
+    let d = ng.epb(0, 4, 40, &[0x44; 40], &[]);
+    let junk = ng.bytes.len() as u64;
+    ng.bytes.extend([0xee; 8]);
+    isb(&mut ng); // framed, and a framed block after it
+    let e = ng.epb(0, 5, 40, &[0x45; 40], &[]);
+    let f = ng.epb(0, 6, 40, &[0x46; 40], &[]);
+    let error = CaptureError::new(bad, K::MalformedOption { option_offset: bad + 20 });
+    assert_eq!(strict_error(&ng.bytes), error);
+    let unaligned = K::UnalignedBlockLength { length: 0xeeee_eeee };
+    let p = payloads(2);
+    assert_eq!(
+        recover(&ng.bytes)[2..],
+        [
+            frame(at[0], &p[0]),
+            frame(at[1], &p[1]),
+            R::Error(error),
+            R::Skip(bad, c - bad),
+            frame(c, &[0x43; 40]),
+            frame(d, &[0x44; 40]),
+            R::Error(CaptureError::new(junk, unaligned)),
+            R::Skip(junk, e - junk),
+            frame(e, &[0x45; 40]),
+            frame(f, &[0x46; 40]),
         ]
     );
 }

@@ -16,6 +16,9 @@ pub const RECORD_HEADER_LEN: usize = 16;
 /// (libpcap `LT_FCS_LENGTH_PRESENT`).
 const FCS_PRESENT: u32 = 0x0400_0000;
 
+/// The LinkType field's reserved bits 16–25 (libpcap `LT_RESERVED1`).
+const LINK_TYPE_RESERVED: u32 = 0x03ff_0000;
+
 /// A pcap global header, read and checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Header {
@@ -50,7 +53,9 @@ impl Header {
 
     /// Reads and checks the global header at the start of `input`, in this
     /// order: Truncated (under 24 bytes; under 4 is Truncated too, as there
-    /// is no magic to judge), BadMagic, UnsupportedVersion (major not 2).
+    /// is no magic to judge), BadMagic, UnsupportedVersion (major not 2),
+    /// ReservedLinkTypeBits (bits 16–25 of the LinkType field set, which
+    /// Wireshark refuses; libpcap ignores them).
     ///
     /// libpcap also accepts version 543.0 (DG/UX) and swaps the length
     /// fields of 2.0–2.2 files; those files are too rare to be worth a
@@ -72,6 +77,11 @@ impl Header {
                 CaptureErrorKind::UnsupportedVersion { major: version_major, minor: version_minor },
             ));
         }
+        let link_type_field = byte_order.u32(bytes_at(head, 20));
+        if link_type_field & LINK_TYPE_RESERVED != 0 {
+            let kind = CaptureErrorKind::ReservedLinkTypeBits { link_type_field };
+            return Err(CaptureError::new(0, kind));
+        }
         Ok(Self {
             byte_order,
             resolution,
@@ -80,7 +90,7 @@ impl Header {
             this_zone: byte_order.u32(bytes_at(head, 8)) as i32,
             sigfigs: byte_order.u32(bytes_at(head, 12)),
             snaplen: byte_order.u32(bytes_at(head, 16)),
-            link_type_field: byte_order.u32(bytes_at(head, 20)),
+            link_type_field,
         })
     }
 

@@ -40,6 +40,10 @@ pub(crate) const fn minimum_len(block_type: u32) -> u32 {
             block_type::INTERFACE_DESCRIPTION => 8,
             block_type::PACKET | block_type::ENHANCED_PACKET => 20,
             block_type::SIMPLE_PACKET => 4,
+            block_type::NAME_RESOLUTION => 4,
+            block_type::INTERFACE_STATISTICS => 12,
+            block_type::CUSTOM | block_type::CUSTOM_NO_COPY => 4,
+            block_type::DECRYPTION_SECRETS => 8,
             _ => 0,
         }
 }

@@ -8,6 +8,41 @@
 //! fixed-capacity table), [`Options`] walks a block's options without
 //! copying, and [`Frames`] drives the parser over a slice.
 //!
+//! # What is checked inside blocks
+//!
+//! Besides the framing, a block's contents are checked where Wireshark
+//! 4.0 refuses a file for them (it calls it damaged or cut short), so
+//! that what zcpkt accepts, and `zcpkt filter` copies, tshark reads:
+//!
+//! - Section Header Block: version 1.x (`UnsupportedVersion`);
+//! - Interface Description Block: a representable `if_tsresol`
+//!   (`UnsupportedTsresol`), the table's capacity (`TooManyInterfaces`);
+//! - packet blocks: their interface (`NoInterface`, `UnknownInterface`),
+//!   the captured length (`RecordTooLarge`, `PacketExceedsBlock`);
+//! - Decryption Secrets Block: at least 20 bytes (`BlockTooShort`), its
+//!   secrets, padded to 4, inside it (`SecretsExceedBlock`); its options
+//!   are not read, as Wireshark does not read them;
+//! - Name Resolution Block: at least 16 bytes (`BlockTooShort`); each
+//!   record's value, padded to 4, inside the block, an IPv4 record of at
+//!   least 4 bytes and an IPv6 one of at least 16, with its names (if
+//!   any) ending with a 0 byte (`BadNameRecord`); records of other types
+//!   are read past, and the records may run to the block's end without
+//!   an end record. The options follow the end record's 4 bytes (its
+//!   length is not read, as Wireshark does not);
+//! - Interface Statistics Block: at least 24 bytes (`BlockTooShort`),
+//!   its options read (its interface ID is not checked, nor its options'
+//!   sizes, as Wireshark does not); Custom Block: at least 16 bytes, its
+//!   Private Enterprise Number (`BlockTooShort`);
+//! - options of SHB, IDB, ISB, NRB and packet blocks inside their block
+//!   (`MalformedOption`), and of a length their code allows
+//!   (`BadOptionLength`): in packet blocks (EPB, PB) `epb_flags` and
+//!   `epb_queue` of 4 bytes, `epb_dropcount` and `epb_packetid` of 8, an
+//!   `epb_verdict` of at least 1; an `if_filter` of at least 1; a custom
+//!   option of at least its 4-byte Private Enterprise Number (any block).
+//!   Options of other sizes that Wireshark only ignores are read (an
+//!   `if_tsresol` not 1 byte, an `if_tsoffset` not 8, an `if_fcslen` not
+//!   1: the defaults stay), as are options after `opt_endofopt`.
+//!
 //! # Interface table
 //!
 //! Interface IDs are local to a section, and a packet block names its

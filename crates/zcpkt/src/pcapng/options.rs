@@ -33,6 +33,16 @@ pub mod option {
     pub const EPB_DROPCOUNT: u16 = 4;
     /// EPB `epb_packetid`.
     pub const EPB_PACKETID: u16 = 5;
+    /// EPB `epb_queue`.
+    pub const EPB_QUEUE: u16 = 6;
+    /// EPB `epb_verdict`.
+    pub const EPB_VERDICT: u16 = 7;
+    /// IDB `if_filter`: a type byte, then the filter.
+    pub const IF_FILTER: u16 = 11;
+    /// The custom option codes (any block): copyable UTF-8, copyable
+    /// binary, and the same two not to be copied. Each starts with a
+    /// 4-byte Private Enterprise Number.
+    pub const CUSTOM: [u16; 4] = [2988, 2989, 19372, 19373];
 }
 
 /// Bytes of an option's header (code and length).
@@ -82,11 +92,29 @@ impl<'a> Options<'a> {
     /// block at `block_offset`) and returns it as `Options`, cut at
     /// `opt_endofopt`. An option whose header or value does not fit is a
     /// `MalformedOption` error of the block.
+    ///
+    /// A custom option (any of [`option::CUSTOM`]) shorter than its 4-byte
+    /// Private Enterprise Number is a `BadOptionLength` error of the
+    /// block, as Wireshark refuses it in any block.
     pub fn parse(
         bytes: &'a [u8],
         order: ByteOrder,
         offset: u64,
         block_offset: u64,
+    ) -> Result<Self, CaptureError> {
+        Self::parse_with(bytes, order, offset, block_offset, |_, _| true)
+    }
+
+    /// [`Options::parse`], with also `BadOptionLength` for an option of a
+    /// code and length that `length_ok` refuses (the block type's own
+    /// rules).
+    #[inline]
+    pub(crate) fn parse_with(
+        bytes: &'a [u8],
+        order: ByteOrder,
+        offset: u64,
+        block_offset: u64,
+        length_ok: impl Fn(u16, usize) -> bool,
     ) -> Result<Self, CaptureError> {
         let mut pos = 0usize;
         while pos < bytes.len() {
@@ -107,6 +135,15 @@ impl<'a> Options<'a> {
             let padded = OPTION_HEAD_LEN + len.next_multiple_of(4);
             if padded > bytes.len() - pos {
                 return Err(malformed);
+            }
+            let custom_too_short = len < 4 && option::CUSTOM.contains(&code);
+            if custom_too_short || !length_ok(code, len) {
+                let kind = CaptureErrorKind::BadOptionLength {
+                    option_offset,
+                    code,
+                    length: len as u16, // read from a u16
+                };
+                return Err(CaptureError::new(block_offset, kind));
             }
             pos += padded;
         }

@@ -127,8 +127,9 @@ impl Parser {
     /// Framing errors come from [`RawBlock::read`]; then, per type:
     /// `UnsupportedVersion` (SHB major not 1), `UnsupportedTsresol` and
     /// `TooManyInterfaces` (IDB), `NoInterface`/`UnknownInterface`,
-    /// `RecordTooLarge` and `PacketExceedsBlock` (packet blocks), and
-    /// `MalformedOption` for any block whose options are read.
+    /// `RecordTooLarge` and `PacketExceedsBlock` (packet blocks),
+    /// `SecretsExceedBlock` (DSB), `BadNameRecord` (NRB), and `MalformedOption` and
+    /// `BadOptionLength` for any block whose options are read.
     #[inline]
     pub fn parse_block<'a, const N: usize>(
         &self,
@@ -143,6 +144,9 @@ impl Parser {
             block_type::PACKET => Block::Frame(self.enhanced_packet(state, &raw)?),
             block_type::INTERFACE_DESCRIPTION => interface(state, &raw)?,
             block_type::SECTION_HEADER => Block::Section(section(state, &raw)?),
+            block_type::DECRYPTION_SECRETS => Block::Other(secrets(&raw)?),
+            block_type::NAME_RESOLUTION => Block::Other(name_resolution(&raw)?),
+            block_type::INTERFACE_STATISTICS => Block::Other(statistics(&raw)?),
             _ => Block::Other(raw),
         };
         Ok((block, raw.total_len()))
@@ -189,7 +193,8 @@ impl Parser {
         let (data, rest) = rest.split_at(captured_len as usize);
         let options_at = &rest[padded as usize - captured_len as usize..];
         let options_offset = offset + 8 + (FIXED as u64) + padded;
-        let options = Options::parse(options_at, order, options_offset, offset)?;
+        let options =
+            Options::parse_with(options_at, order, options_offset, offset, packet_option_ok)?;
         let timestamp = Timestamp::from_units_per_sec(
             units,
             interface.resolution,
@@ -283,6 +288,20 @@ impl Parser {
     }
 }
 
+/// Whether a packet block (EPB, PB) may have option `code` of `len`
+/// bytes: Wireshark 4.0 refuses a file with a fixed-size packet option
+/// of another size ("packet block flags option length 0 is not 4"),
+/// where it only ignores, say, an `if_tsresol` of the wrong size.
+#[inline]
+fn packet_option_ok(code: u16, len: usize) -> bool {
+    match code {
+        option::EPB_FLAGS | option::EPB_QUEUE => len == 4,
+        option::EPB_DROPCOUNT | option::EPB_PACKETID => len == 8,
+        option::EPB_VERDICT => len >= 1,
+        _ => true,
+    }
+}
+
 /// A Section Header Block: checks the version, reads the options and starts
 /// a new section in `state`.
 fn section<'a, const N: usize>(
@@ -325,7 +344,10 @@ fn interface<'a, const N: usize>(
     let Some((head, options)) = raw.body.split_first_chunk::<8>() else {
         return Err(CaptureError::truncated(raw.offset, raw.total_len(), 20));
     };
-    let options = Options::parse(options, order, raw.offset + 16, raw.offset)?;
+    let options = Options::parse_with(options, order, raw.offset + 16, raw.offset, |code, len| {
+        // Wireshark reads the filter's type byte unchecked.
+        code != option::IF_FILTER || len >= 1
+    })?;
     // Like Wireshark, a tsresol option of the wrong length is ignored (the
     // default stays); an unrepresentable one refuses the interface.
     let resolution = match options.get(option::IF_TSRESOL) {
@@ -353,4 +375,78 @@ fn interface<'a, const N: usize>(
     };
     let id = state.add_interface(interface, raw.offset)?;
     Ok(Block::Interface { id, interface, options })
+}
+
+/// A Decryption Secrets Block: its secrets, padded to 4, must lie inside
+/// it. Wireshark 4.0 reads a longer Secrets Length as given, past the
+/// block, and reports the file cut short; the options after the secrets
+/// are not read (Wireshark does not read them either).
+fn secrets<'a>(raw: &RawBlock<'a>) -> Result<RawBlock<'a>, CaptureError> {
+    // The framing guaranteed the 8 bytes of type and length.
+    let Some((head, room)) = raw.body.split_first_chunk::<8>() else {
+        return Err(CaptureError::truncated(raw.offset, raw.total_len(), 20));
+    };
+    let secrets_len = raw.byte_order.u32(bytes_at(head, 4));
+    // room < the u32 block length; the padded length fits a u64.
+    let room = room.len() as u32;
+    if u64::from(secrets_len).next_multiple_of(4) > u64::from(room) {
+        let kind = CaptureErrorKind::SecretsExceedBlock { secrets_len, room };
+        return Err(CaptureError::new(raw.offset, kind));
+    }
+    Ok(*raw)
+}
+
+/// A Name Resolution Block: each record (type, length, value padded to 4)
+/// inside the block, an IPv4 record of at least 4 bytes and an IPv6 one of
+/// at least 16, their names (if any) ending with a 0 byte; then, after
+/// the end record's 4 bytes (its length is not read, as Wireshark 4.0
+/// does not), the options. Records may also run to the block's end with
+/// no end record, which Wireshark reads.
+fn name_resolution<'a>(raw: &RawBlock<'a>) -> Result<RawBlock<'a>, CaptureError> {
+    const IPV4: u16 = 1;
+    const IPV6: u16 = 2;
+    let order = raw.byte_order;
+    let mut pos = 0usize;
+    while let Some(head) = raw.body.get(pos..).and_then(|rest| rest.first_chunk::<4>()) {
+        let record_type = order.u16(bytes_at(head, 0));
+        let length = order.u16(bytes_at(head, 2));
+        let record_offset = raw.offset + 8 + pos as u64;
+        if record_type == 0 {
+            let options = &raw.body[pos + 4..];
+            Options::parse(options, order, record_offset + 4, raw.offset)?;
+            break;
+        }
+        let bad = CaptureErrorKind::BadNameRecord { record_offset, record_type, length };
+        let len = usize::from(length);
+        // At most 4 + 65535 + 3: no overflow.
+        let padded = 4 + len.next_multiple_of(4);
+        let Some(value) =
+            raw.body.get(pos + 4..pos + 4 + len).filter(|_| padded <= raw.body.len() - pos)
+        else {
+            return Err(CaptureError::new(raw.offset, bad));
+        };
+        let address = match record_type {
+            IPV4 => 4,
+            IPV6 => 16,
+            _ => 0,
+        };
+        let names_unterminated = len > address && value.last() != Some(&0);
+        if len < address || (address > 0 && names_unterminated) {
+            return Err(CaptureError::new(raw.offset, bad));
+        }
+        pos += padded;
+    }
+    Ok(*raw)
+}
+
+/// An Interface Statistics Block: its options, after the interface ID and
+/// timestamp, must be well formed, as Wireshark 4.0 reads them. The
+/// interface ID is not checked against the section (Wireshark does not).
+fn statistics<'a>(raw: &RawBlock<'a>) -> Result<RawBlock<'a>, CaptureError> {
+    // The framing guaranteed the 12 bytes of ID and timestamp.
+    let Some((_, options)) = raw.body.split_first_chunk::<12>() else {
+        return Err(CaptureError::truncated(raw.offset, raw.total_len(), 24));
+    };
+    Options::parse(options, raw.byte_order, raw.offset + 20, raw.offset)?;
+    Ok(*raw)
 }

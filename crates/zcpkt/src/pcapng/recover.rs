@@ -29,14 +29,15 @@
 //!    the candidate's byte order, or the candidate ends exactly at the
 //!    input's end. One block's framing passes by chance inside packet data
 //!    now and then; two in a row, each with a matching trailer, much less;
-//! 3. its options area (EPB, PB, SHB, IDB) is at most
-//!    [`MAX_CANDIDATE_OPTIONS`] bytes, which bounds the work per candidate,
-//!    and at most the reader's options credit (see [Work](#work)), which
-//!    bounds the work in all;
+//! 3. its options area (EPB, PB, SHB, IDB, ISB; for an NRB its whole body,
+//!    records and options) is at most [`MAX_CANDIDATE_OPTIONS`] bytes,
+//!    which bounds the work per candidate, and at most the reader's
+//!    options credit (see [Work](#work)), which bounds the work in all;
 //! 4. its content passes the block's own checks, against the reader's
 //!    state at the damage: a packet block names an interface the current
-//!    section has, an SHB has version 1.x, options are well formed, and so
-//!    on ([`Parser::parse_block`]). A new SHB starts a new section (its
+//!    section has, an SHB has version 1.x, options are well formed, a
+//!    DSB holds its secrets, and so on ([`Parser::parse_block`]; the list
+//!    is in the [module docs](super#what-is-checked-inside-blocks)). A new SHB starts a new section (its
 //!    byte order, an empty interface table).
 //!
 //! Every byte position after the damage is tried, not only those 4-byte
@@ -64,7 +65,7 @@
 //!   [`OPTIONS_CREDIT_PER_POSITION`] × `n` bytes; so only within `o` /
 //!   [`OPTIONS_CREDIT_PER_POSITION`] positions tried (512 at most) after
 //!   the last candidate walked, and never for a block with no options
-//!   area (SPB, NRB, ISB, DSB, custom). Real blocks do not overlap, so
+//!   area (SPB, DSB, custom). Real blocks do not overlap, so
 //!   they never take the credit from each other; it takes overlapping
 //!   candidates with kilobytes of options (crafted, or an unlucky stretch
 //!   of packet data), and reading resumes at the next block the credit
@@ -565,7 +566,8 @@ fn is_known(code: u32) -> bool {
 }
 
 /// Bytes of `raw`'s options area that [`Parser::parse_block`] walks: after
-/// the fixed fields (and a packet's padded data). `None` when the packet
+/// the fixed fields (and a packet's padded data); an NRB's whole body
+/// (its records, then its options). `None` when the packet
 /// data does not fit (the block then fails its content check anyway).
 fn options_len(raw: &RawBlock<'_>) -> Option<usize> {
     let fixed = (minimum_len(raw.block_type) - super::BLOCK_OVERHEAD) as usize;
@@ -577,7 +579,11 @@ fn options_len(raw: &RawBlock<'_>) -> Option<usize> {
             let padded = usize::try_from(captured).ok()?.checked_next_multiple_of(4)?;
             body.checked_sub(fixed)?.checked_sub(padded)
         }
-        block_type::SECTION_HEADER | block_type::INTERFACE_DESCRIPTION => body.checked_sub(fixed),
+        block_type::SECTION_HEADER
+        | block_type::INTERFACE_DESCRIPTION
+        | block_type::INTERFACE_STATISTICS => body.checked_sub(fixed),
+        // Records and options: the whole body is walked.
+        block_type::NAME_RESOLUTION => Some(body),
         _ => Some(0),
     }
 }
