@@ -362,9 +362,44 @@ fn a_simple_packet_block_shorter_than_its_packet_is_skipped() {
     );
 }
 
-/// A Decryption Secrets Block whose secrets run past it is damage to the
-/// recovering reader as to the strict one (Wireshark finds such a file
-/// cut short): its bytes skipped, and never where reading resumes.
+/// A block that `bad_block` writes (framed, with the contents tshark
+/// refuses: the strict error `kind_at(its offset)`) is damage to the
+/// recovering reader as to the strict one: its bytes skipped up to the
+/// next block; and a copy of it after junk is never where reading
+/// resumes (it is framed, and a framed block follows it).
+fn assert_bad_block_is_skipped(bad_block: impl Fn(&mut Ng) -> u64, kind_at: impl Fn(u64) -> K) {
+    let (mut ng, at) = capture(&payloads(2));
+    let bad = bad_block(&mut ng);
+    let c = ng.epb(0, 3, 40, &[0x43; 40], &[]);
+    let d = ng.epb(0, 4, 40, &[0x44; 40], &[]);
+    let junk = ng.bytes.len() as u64;
+    ng.bytes.extend([0xee; 8]);
+    bad_block(&mut ng);
+    let e = ng.epb(0, 5, 40, &[0x45; 40], &[]);
+    let f = ng.epb(0, 6, 40, &[0x46; 40], &[]);
+    let error = CaptureError::new(bad, kind_at(bad));
+    assert_eq!(strict_error(&ng.bytes), error);
+    let unaligned = K::UnalignedBlockLength { length: 0xeeee_eeee };
+    let p = payloads(2);
+    assert_eq!(
+        recover(&ng.bytes)[2..],
+        [
+            frame(at[0], &p[0]),
+            frame(at[1], &p[1]),
+            R::Error(error),
+            R::Skip(bad, c - bad),
+            frame(c, &[0x43; 40]),
+            frame(d, &[0x44; 40]),
+            R::Error(CaptureError::new(junk, unaligned)),
+            R::Skip(junk, e - junk),
+            frame(e, &[0x45; 40]),
+            frame(f, &[0x46; 40]),
+        ]
+    );
+}
+
+/// A Decryption Secrets Block whose secrets run past it (Wireshark finds
+/// such a file cut short).
 #[test]
 fn a_secrets_block_with_secrets_past_its_end_is_skipped() {
     let dsb = |ng: &mut Ng| {
@@ -373,77 +408,24 @@ fn a_secrets_block_with_secrets_past_its_end_is_skipped() {
         body.extend([0x5a; 8]);
         ng.block(zcpkt::pcapng::block_type::DECRYPTION_SECRETS, &body)
     };
-    let (mut ng, at) = capture(&payloads(2));
-    let bad = dsb(&mut ng);
-    let c = ng.epb(0, 3, 40, &[0x43; 40], &[]);
-    let d = ng.epb(0, 4, 40, &[0x44; 40], &[]);
-    let junk = ng.bytes.len() as u64;
-    ng.bytes.extend([0xee; 8]);
-    dsb(&mut ng); // framed, and a framed block after it
-    let e = ng.epb(0, 5, 40, &[0x45; 40], &[]);
-    let f = ng.epb(0, 6, 40, &[0x46; 40], &[]);
-    let error = CaptureError::new(bad, K::SecretsExceedBlock { secrets_len: 9, room: 8 });
-    assert_eq!(strict_error(&ng.bytes), error);
-    let unaligned = K::UnalignedBlockLength { length: 0xeeee_eeee };
-    let p = payloads(2);
-    assert_eq!(
-        recover(&ng.bytes)[2..],
-        [
-            frame(at[0], &p[0]),
-            frame(at[1], &p[1]),
-            R::Error(error),
-            R::Skip(bad, c - bad),
-            frame(c, &[0x43; 40]),
-            frame(d, &[0x44; 40]),
-            R::Error(CaptureError::new(junk, unaligned)),
-            R::Skip(junk, e - junk),
-            frame(e, &[0x45; 40]),
-            frame(f, &[0x46; 40]),
-        ]
-    );
+    assert_bad_block_is_skipped(dsb, |_| K::SecretsExceedBlock { secrets_len: 9, room: 8 });
 }
 
 /// A packet block with an option of a length its code does not allow
-/// (`epb_flags` of 0 bytes: Wireshark refuses the file) is damage to the
-/// recovering reader as to the strict one, and never where reading
-/// resumes.
+/// (`epb_flags` of 0 bytes: Wireshark refuses the file).
 #[test]
 fn a_packet_with_a_bad_option_length_is_skipped() {
     let bad_flags = [(option::EPB_FLAGS, vec![])];
-    let (mut ng, at) = capture(&payloads(2));
-    let bad = ng.epb(0, 2, 40, &[0x42; 40], &bad_flags);
-    let c = ng.epb(0, 3, 40, &[0x43; 40], &[]);
-    let d = ng.epb(0, 4, 40, &[0x44; 40], &[]);
-    let junk = ng.bytes.len() as u64;
-    ng.bytes.extend([0xee; 8]);
-    ng.epb(0, 4, 40, &[0x42; 40], &bad_flags); // framed, and a framed block after it
-    let e = ng.epb(0, 5, 40, &[0x45; 40], &[]);
-    let f = ng.epb(0, 6, 40, &[0x46; 40], &[]);
-    let kind = K::BadOptionLength { option_offset: bad + 68, code: option::EPB_FLAGS, length: 0 };
-    let error = CaptureError::new(bad, kind);
-    assert_eq!(strict_error(&ng.bytes), error);
-    let unaligned = K::UnalignedBlockLength { length: 0xeeee_eeee };
-    let p = payloads(2);
-    assert_eq!(
-        recover(&ng.bytes)[2..],
-        [
-            frame(at[0], &p[0]),
-            frame(at[1], &p[1]),
-            R::Error(error),
-            R::Skip(bad, c - bad),
-            frame(c, &[0x43; 40]),
-            frame(d, &[0x44; 40]),
-            R::Error(CaptureError::new(junk, unaligned)),
-            R::Skip(junk, e - junk),
-            frame(e, &[0x45; 40]),
-            frame(f, &[0x46; 40]),
-        ]
-    );
+    let epb = |ng: &mut Ng| ng.epb(0, 4, 40, &[0x42; 40], &bad_flags);
+    assert_bad_block_is_skipped(epb, |at| K::BadOptionLength {
+        option_offset: at + 68,
+        code: option::EPB_FLAGS,
+        length: 0,
+    });
 }
 
 /// A Name Resolution Block with a name that lacks its 0 byte (Wireshark
-/// refuses the file) is damage to the recovering reader as to the strict
-/// one, and never where reading resumes.
+/// refuses the file).
 #[test]
 fn a_name_resolution_block_with_an_unterminated_name_is_skipped() {
     // One IPv4 record: 10.0.0.1 "host", no 0; then the end record.
@@ -451,40 +433,15 @@ fn a_name_resolution_block_with_an_unterminated_name_is_skipped() {
         let body = [&[1, 0, 8, 0, 10, 0, 0, 1][..], b"host", &[0; 4]].concat();
         ng.block(zcpkt::pcapng::block_type::NAME_RESOLUTION, &body)
     };
-    let (mut ng, at) = capture(&payloads(2));
-    let bad = nrb(&mut ng);
-    let c = ng.epb(0, 3, 40, &[0x43; 40], &[]);
-    let d = ng.epb(0, 4, 40, &[0x44; 40], &[]);
-    let junk = ng.bytes.len() as u64;
-    ng.bytes.extend([0xee; 8]);
-    nrb(&mut ng); // framed, and a framed block after it
-    let e = ng.epb(0, 5, 40, &[0x45; 40], &[]);
-    let f = ng.epb(0, 6, 40, &[0x46; 40], &[]);
-    let kind = K::BadNameRecord { record_offset: bad + 8, record_type: 1, length: 8 };
-    let error = CaptureError::new(bad, kind);
-    assert_eq!(strict_error(&ng.bytes), error);
-    let unaligned = K::UnalignedBlockLength { length: 0xeeee_eeee };
-    let p = payloads(2);
-    assert_eq!(
-        recover(&ng.bytes)[2..],
-        [
-            frame(at[0], &p[0]),
-            frame(at[1], &p[1]),
-            R::Error(error),
-            R::Skip(bad, c - bad),
-            frame(c, &[0x43; 40]),
-            frame(d, &[0x44; 40]),
-            R::Error(CaptureError::new(junk, unaligned)),
-            R::Skip(junk, e - junk),
-            frame(e, &[0x45; 40]),
-            frame(f, &[0x46; 40]),
-        ]
-    );
+    assert_bad_block_is_skipped(nrb, |at| K::BadNameRecord {
+        record_offset: at + 8,
+        record_type: 1,
+        length: 8,
+    });
 }
 
 /// An Interface Statistics Block whose option runs past it (Wireshark
-/// refuses the file) is damage to the recovering reader as to the strict
-/// one, and never where reading resumes.
+/// refuses the file).
 #[test]
 fn a_statistics_block_with_an_option_past_its_end_is_skipped() {
     // Interface 0, timestamp 0, then an isb_ifrecv header claiming 99 bytes.
@@ -492,34 +449,7 @@ fn a_statistics_block_with_an_option_past_its_end_is_skipped() {
         let body = [&[0; 12][..], &[4, 0, 99, 0]].concat();
         ng.block(zcpkt::pcapng::block_type::INTERFACE_STATISTICS, &body)
     };
-    let (mut ng, at) = capture(&payloads(2));
-    let bad = isb(&mut ng);
-    let c = ng.epb(0, 3, 40, &[0x43; 40], &[]);
-    let d = ng.epb(0, 4, 40, &[0x44; 40], &[]);
-    let junk = ng.bytes.len() as u64;
-    ng.bytes.extend([0xee; 8]);
-    isb(&mut ng); // framed, and a framed block after it
-    let e = ng.epb(0, 5, 40, &[0x45; 40], &[]);
-    let f = ng.epb(0, 6, 40, &[0x46; 40], &[]);
-    let error = CaptureError::new(bad, K::MalformedOption { option_offset: bad + 20 });
-    assert_eq!(strict_error(&ng.bytes), error);
-    let unaligned = K::UnalignedBlockLength { length: 0xeeee_eeee };
-    let p = payloads(2);
-    assert_eq!(
-        recover(&ng.bytes)[2..],
-        [
-            frame(at[0], &p[0]),
-            frame(at[1], &p[1]),
-            R::Error(error),
-            R::Skip(bad, c - bad),
-            frame(c, &[0x43; 40]),
-            frame(d, &[0x44; 40]),
-            R::Error(CaptureError::new(junk, unaligned)),
-            R::Skip(junk, e - junk),
-            frame(e, &[0x45; 40]),
-            frame(f, &[0x46; 40]),
-        ]
-    );
+    assert_bad_block_is_skipped(isb, |at| K::MalformedOption { option_offset: at + 20 });
 }
 
 #[test]
