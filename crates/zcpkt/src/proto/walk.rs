@@ -249,15 +249,8 @@ fn by_ether_type(t: u16) -> Option<Proto> {
 // Not `by_ether_type`'s arm: a SNAP protocol ID or a Linux cooked
 // capture's protocol of 1 to 1500 is no 802.3 length.
 fn by_type_or_length(t: u16) -> Option<Proto> {
-    match t {
-        ether_type::IPV4 => Some(Proto::Ipv4),
-        ether_type::IPV6 => Some(Proto::Ipv6),
-        ether_type::ARP => Some(Proto::Arp),
-        ether_type::VLAN | ether_type::QINQ | ether_type::QINQ_OLD => Some(Proto::Vlan(t)),
-        t if t.wrapping_sub(ether_type::MPLS) <= 1 => Some(Proto::Mpls),
-        1..=1500 => Some(Proto::Llc(t)),
-        _ => None,
-    }
+    // The EtherTypes first: the length test only for what they are not.
+    by_ether_type(t).or_else(|| (1..=1500).contains(&t).then_some(Proto::Llc(t)))
 }
 
 /// What an IP protocol / Next Header introduces, among what is decoded.
