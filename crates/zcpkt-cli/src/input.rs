@@ -93,7 +93,8 @@ pub struct InputArgs {
     pub file: PathBuf,
 
     /// Do not verify payload checksums (faster; ChecksumMismatch is then
-    /// never reported).
+    /// never reported, and `dump --json` gives `"payload_crc_ok":null`:
+    /// not checked).
     #[arg(long)]
     pub no_crc: bool,
 
