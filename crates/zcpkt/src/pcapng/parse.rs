@@ -179,20 +179,12 @@ impl Parser {
         let original_len = order.u32(bytes_at(head, 16));
         self.check_record_size(captured_len, offset)?;
         let rest = &raw.body[FIXED..];
-        // captured_len <= max_record_size <= u32::MAX; padded in u64.
-        let padded = u64::from(captured_len).next_multiple_of(4);
-        if padded > rest.len() as u64 {
-            return Err(CaptureError::new(
-                offset,
-                CaptureErrorKind::PacketExceedsBlock {
-                    captured_len,
-                    room: rest.len() as u32, // < the u32 block length
-                },
-            ));
-        }
+        let padded = padded_within(captured_len, rest).map_err(|room| {
+            CaptureError::new(offset, CaptureErrorKind::PacketExceedsBlock { captured_len, room })
+        })?;
         let (data, rest) = rest.split_at(captured_len as usize);
-        let options_at = &rest[padded as usize - captured_len as usize..];
-        let options_offset = offset + 8 + (FIXED as u64) + padded;
+        let options_at = &rest[padded - captured_len as usize..];
+        let options_offset = offset + 8 + (FIXED as u64) + padded as u64;
         let options =
             Options::parse_with(options_at, order, options_offset, offset, packet_option_ok)?;
         let timestamp = Timestamp::from_units_per_sec(
@@ -260,12 +252,9 @@ impl Parser {
             snaplen => original_len.min(snaplen),
         };
         self.check_record_size(captured_len, offset)?;
-        // room < the u32 block length; the padded length fits a u64.
-        let room_len = room.len() as u32;
-        if u64::from(captured_len).next_multiple_of(4) > u64::from(room_len) {
-            let kind = CaptureErrorKind::PacketExceedsBlock { captured_len, room: room_len };
-            return Err(CaptureError::new(offset, kind));
-        }
+        padded_within(captured_len, room).map_err(|room| {
+            CaptureError::new(offset, CaptureErrorKind::PacketExceedsBlock { captured_len, room })
+        })?;
         Ok(Frame {
             timestamp: None,
             original_len,
@@ -285,6 +274,18 @@ impl Parser {
     #[inline]
     fn check_record_size(&self, captured_len: u32, offset: u64) -> Result<(), CaptureError> {
         CaptureError::check_record_size(captured_len, self.max_record_size, offset)
+    }
+}
+
+/// `len` bytes padded to 4, if that many lie in `room` (what a block has
+/// left for them); else `Err` with the room's length, for the error.
+#[inline]
+fn padded_within(len: u32, room: &[u8]) -> Result<usize, u32> {
+    // The padded length fits a u64; the room is under the u32 block length.
+    let padded = u64::from(len).next_multiple_of(4);
+    match usize::try_from(padded) {
+        Ok(padded) if padded <= room.len() => Ok(padded),
+        _ => Err(room.len() as u32),
     }
 }
 
@@ -387,12 +388,9 @@ fn secrets<'a>(raw: &RawBlock<'a>) -> Result<RawBlock<'a>, CaptureError> {
         return Err(CaptureError::truncated(raw.offset, raw.total_len(), 20));
     };
     let secrets_len = raw.byte_order.u32(bytes_at(head, 4));
-    // room < the u32 block length; the padded length fits a u64.
-    let room = room.len() as u32;
-    if u64::from(secrets_len).next_multiple_of(4) > u64::from(room) {
-        let kind = CaptureErrorKind::SecretsExceedBlock { secrets_len, room };
-        return Err(CaptureError::new(raw.offset, kind));
-    }
+    padded_within(secrets_len, room).map_err(|room| {
+        CaptureError::new(raw.offset, CaptureErrorKind::SecretsExceedBlock { secrets_len, room })
+    })?;
     Ok(*raw)
 }
 
