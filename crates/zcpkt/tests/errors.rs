@@ -894,3 +894,14 @@ fn verify_checksum_off() {
     let got: Vec<_> = parser.packets(&input).map(|r| r.is_ok()).collect();
     assert_eq!(got, vec![true, true, false]);
 }
+
+/// Only a TooLarge error stands for a packet whose framing was kept (its
+/// size), which `check`, `stats` and `info` count as a packet.
+#[test]
+fn only_too_large_stands_for_a_framed_packet() {
+    let too_large = ErrorKind::TooLarge { size: 70_000, limit: 65_536 };
+    assert_eq!(too_large.framed_packet_size(), Some(70_000));
+    for kind in [ErrorKind::BadMagic, ErrorKind::Truncated { available: 3 }] {
+        assert_eq!(kind.framed_packet_size(), None, "{kind:?}");
+    }
+}

@@ -65,7 +65,7 @@ impl Tally {
             Record::Error(error) => {
                 self.errors[error.kind.index()] += 1;
                 // TooLarge replaces a packet record, yet it is a framed packet.
-                if matches!(error.kind, ErrorKind::TooLarge { .. }) {
+                if error.kind.framed_packet_size().is_some() {
                     self.packets_with_errors += 1;
                 }
             }

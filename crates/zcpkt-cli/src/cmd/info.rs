@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use zcpkt::capture::{Resolution, Timestamp};
 use zcpkt::pcap::RecordHeader;
 use zcpkt::pcapng::{Block, Interface, Options, SectionHeader};
-use zcpkt::{pcap, pcapng, ErrorKind, Format, Frame, LinkType, Packet, Record};
+use zcpkt::{pcap, pcapng, Format, Frame, LinkType, Packet, Record};
 
 use crate::capture_fold::{fold_capture_events, FrameFold};
 use crate::error::{CliError, Outcome};
@@ -324,7 +324,7 @@ impl Info {
                 // A TooLarge packet keeps its framing (dump-json.md): it is
                 // a packet of `size` bytes, as `check` and `stats` count it,
                 // though nothing else of it was read.
-                if let ErrorKind::TooLarge { size, .. } = error.kind {
+                if let Some(size) = error.kind.framed_packet_size() {
                     self.t.packets += 1;
                     self.t.data += size;
                     self.t.captured += size;

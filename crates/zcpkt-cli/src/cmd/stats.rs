@@ -258,7 +258,7 @@ impl Stats {
                 self.errors[error.kind.index()] += 1;
                 // A TooLarge record stands for a framed packet, as in
                 // `check`, though nothing in it was read but its size.
-                if matches!(error.kind, ErrorKind::TooLarge { .. }) {
+                if error.kind.framed_packet_size().is_some() {
                     self.packets += 1;
                 }
             }

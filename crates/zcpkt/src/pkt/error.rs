@@ -108,6 +108,18 @@ impl ErrorKind {
         "TooLarge",
     ];
 
+    /// The size of the packet this error stands for, when the reader kept
+    /// its framing without reading it (`TooLarge`: the reader counted
+    /// through its bytes, so it is a packet, as `check` counts it); `None`
+    /// for every other kind, whose packet (if any) is a record of its own
+    /// or whose bytes are skipped.
+    pub const fn framed_packet_size(&self) -> Option<u64> {
+        match self {
+            Self::TooLarge { size, .. } => Some(*size),
+            _ => None,
+        }
+    }
+
     /// This kind's position in [`NAMES`](Self::NAMES).
     pub const fn index(&self) -> usize {
         match self {
